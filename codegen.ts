@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+/**
+ * For each subgraph, from schema/<context>.graphql:
+ * - `resolvers-types.ts`: typed resolvers; mappers bind GraphQL types to what resolvers really return (domain
+ *   objects), so a resolver that returns the wrong shape fails the typecheck;
+ * - `type-defs.ts`: the SDL as a module, so servers, Lambda bundles and tests load the schema without file I/O.
+ * The output is checked in; `npm run codegen:check` fails when it is stale.
+ */
+const shared = {
+  federation: true,
+  useIndexSignature: true,
+  enumsAsTypes: true,
+  useTypeImports: true,
+  mapperTypeSuffix: 'Model',
+  scalars: { DateTime: { input: 'string', output: 'Date | string' } },
+};
+
+interface SubgraphCodegen {
+  readonly context: string;
+  readonly contextType: string;
+  readonly mappers: Record<string, string>;
+}
+
+const subgraphs: SubgraphCodegen[] = [
+  {
+    context: 'catalog',
+    contextType: '../catalog-context#CatalogContext',
+    mappers: { Product: '../../domain/product#Product' },
+  },
+];
+
+const generates: CodegenConfig['generates'] = {};
+for (const subgraph of subgraphs) {
+  const schema = `schema/${subgraph.context}.graphql`;
+  const out = `subgraphs/${subgraph.context}/graphql/__generated__`;
+  generates[`${out}/resolvers-types.ts`] = {
+    schema,
+    plugins: ['typescript', 'typescript-resolvers'],
+    config: { ...shared, contextType: subgraph.contextType, mappers: subgraph.mappers },
+  };
+  generates[`${out}/type-defs.ts`] = {
+    schema,
+    plugins: [
+      {
+        add: {
+          content: [
+            `// Generated from ${schema} by \`npm run codegen\`; do not edit.`,
+            `export const typeDefs = ${JSON.stringify(readFileSync(schema, 'utf8'))};`,
+          ],
+        },
+      },
+    ],
+  };
+}
+
+const config: CodegenConfig = { overwrite: true, generates };
+
+export default config;

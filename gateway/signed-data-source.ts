@@ -1,0 +1,27 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { signIdentity } from '../lib/auth';
+import { CORRELATION_HEADER } from '../lib/logging';
+import type { GatewayContext } from './gateway-context';
+
+/**
+ * Every subgraph request carries the caller's identity signed with the gateway's secret, and the correlation
+ * id of the client request, so one id follows the request through every subgraph's logs.
+ */
+export class SignedIdentityDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    url: string,
+    private readonly signingSecret: string,
+  ) {
+    super({ url });
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const headers = request.http?.headers;
+    if (!headers) return;
+    // Only contexts we built carry a caller; health checks and schema loading run without one (anonymous).
+    const caller = 'caller' in context ? (context as GatewayContext).caller : null;
+    for (const [name, value] of Object.entries(signIdentity(caller ?? null, this.signingSecret))) headers.set(name, value);
+    const correlationId = 'correlationId' in context ? (context as GatewayContext).correlationId : undefined;
+    if (correlationId) headers.set(CORRELATION_HEADER, correlationId);
+  }
+}

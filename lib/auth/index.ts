@@ -1,0 +1,3 @@
+export * from './identity';
+export * from './signed-identity';
+export * from './jwt';

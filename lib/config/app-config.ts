@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { ConfigError, env, parseEnv } from './env';
+
+export const DEV_JWT_SECRET = 'dev-only-jwt-secret-do-not-use-in-production';
+export const DEV_SIGNING_SECRET = 'dev-only-gateway-signing-secret-do-not-use-in-production';
+
+export type EventBusKind = 'memory' | 'redis' | 'eventbridge';
+export type ContextName = 'catalog' | 'orders' | 'rewards';
+
+export interface AppConfig {
+  readonly nodeEnv: string;
+  readonly production: boolean;
+  readonly logLevel: string;
+  readonly host: string;
+  readonly ports: { readonly gateway: number; readonly catalog: number; readonly orders: number; readonly rewards: number };
+  /** Where the gateway and other contexts reach each subgraph. */
+  readonly urls: {
+    readonly catalogGraphql: string;
+    readonly ordersGraphql: string;
+    readonly rewardsGraphql: string;
+    /** Catalog's cacheable REST read API, read by the Orders anti-corruption layer. */
+    readonly catalogRest: string;
+  };
+  readonly dynamodb: {
+    readonly endpoint: string | undefined;
+    readonly region: string;
+    readonly tables: Readonly<Record<ContextName, string>>;
+  };
+  readonly redisUrl: string | undefined;
+  readonly eventBus: { readonly kind: EventBusKind; readonly name: string };
+  readonly jwt: {
+    readonly secret: string | undefined;
+    readonly jwksUrl: string | undefined;
+    readonly issuer: string | undefined;
+    readonly audience: string | undefined;
+  };
+  readonly gatewaySigningSecret: string;
+  readonly dataDir: string;
+  readonly catalogAcl: {
+    readonly timeoutMs: number;
+    readonly breakerHalfOpenAfterMs: number;
+    readonly breakerThreshold: number;
+  };
+  readonly subscriptions: { readonly maxPerConnection: number; readonly keepAliveMs: number };
+  readonly queryLimits: { readonly maxDepth: number; readonly maxCost: number };
+}
+
+const schema = z.object({
+  NODE_ENV: env.text(),
+  LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  HOST: env.text(),
+  GATEWAY_PORT: env.port(4000),
+  CATALOG_PORT: env.port(4001),
+  ORDERS_PORT: env.port(4002),
+  REWARDS_PORT: env.port(4003),
+  CATALOG_URL: env.url(['http', 'https']),
+  ORDERS_URL: env.url(['http', 'https']),
+  REWARDS_URL: env.url(['http', 'https']),
+  CATALOG_REST_URL: env.url(['http', 'https']),
+  DYNAMODB_ENDPOINT: env.url(['http', 'https']),
+  AWS_REGION: env.text(),
+  TABLE_PREFIX: env.text(),
+  CATALOG_TABLE: env.text(),
+  ORDERS_TABLE: env.text(),
+  REWARDS_TABLE: env.text(),
+  REDIS_URL: env.url(['redis', 'rediss']),
+  EVENT_BUS: env.oneOf(['memory', 'redis', 'eventbridge']),
+  EVENT_BUS_NAME: env.text(),
+  JWT_SECRET: env.text(),
+  JWT_JWKS_URL: env.url(['http', 'https']),
+  JWT_ISSUER: env.text(),
+  JWT_AUDIENCE: env.text(),
+  GATEWAY_SIGNING_SECRET: env.text(),
+  DATA_DIR: env.text(),
+  CATALOG_TIMEOUT_MS: env.positiveInt(2000),
+  CATALOG_BREAKER_HALF_OPEN_MS: env.positiveInt(30_000),
+  CATALOG_BREAKER_THRESHOLD: env.positiveInt(5),
+  SUBSCRIPTIONS_PER_CONNECTION: env.positiveInt(20),
+  SUBSCRIPTIONS_KEEPALIVE_MS: env.positiveInt(12_000),
+  MAX_QUERY_DEPTH: env.positiveInt(12),
+  MAX_QUERY_COST: env.positiveInt(10_000),
+});
+
+/**
+ * Reads and validates the whole configuration once, at start-up, from the variables of DESIGN.md 5.
+ * Composition roots receive the result; nothing below them reads `process.env`.
+ */
+export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
+  const raw = parseEnv(schema, source);
+  const nodeEnv = raw.NODE_ENV ?? 'development';
+  const production = nodeEnv === 'production';
+  const eventBusKind: EventBusKind = raw.EVENT_BUS ?? (raw.REDIS_URL ? 'redis' : 'memory');
+
+  const problems: string[] = [];
+  if (eventBusKind === 'redis' && !raw.REDIS_URL) problems.push('EVENT_BUS: "redis" needs REDIS_URL to be set');
+  if (production) {
+    if (!raw.JWT_JWKS_URL && !raw.JWT_SECRET) {
+      problems.push('JWT_SECRET: is required in production (or set JWT_JWKS_URL)');
+    } else if (raw.JWT_SECRET && (raw.JWT_SECRET === DEV_JWT_SECRET || raw.JWT_SECRET.length < 32)) {
+      problems.push('JWT_SECRET: must not be the development default and must be at least 32 characters in production');
+    }
+    if (!raw.GATEWAY_SIGNING_SECRET) {
+      problems.push('GATEWAY_SIGNING_SECRET: is required in production');
+    } else if (raw.GATEWAY_SIGNING_SECRET === DEV_SIGNING_SECRET || raw.GATEWAY_SIGNING_SECRET.length < 32) {
+      problems.push('GATEWAY_SIGNING_SECRET: must not be the development default and must be at least 32 characters in production');
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const localUrl = (port: number, path: string) => `http://127.0.0.1:${port}${path}`;
+  const prefix = raw.TABLE_PREFIX ?? 'ecommerce-';
+  return {
+    nodeEnv,
+    production,
+    logLevel: raw.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    host: raw.HOST ?? '0.0.0.0',
+    ports: { gateway: raw.GATEWAY_PORT, catalog: raw.CATALOG_PORT, orders: raw.ORDERS_PORT, rewards: raw.REWARDS_PORT },
+    urls: {
+      catalogGraphql: raw.CATALOG_URL ?? localUrl(raw.CATALOG_PORT, '/graphql'),
+      ordersGraphql: raw.ORDERS_URL ?? localUrl(raw.ORDERS_PORT, '/graphql'),
+      rewardsGraphql: raw.REWARDS_URL ?? localUrl(raw.REWARDS_PORT, '/graphql'),
+      catalogRest: raw.CATALOG_REST_URL ?? localUrl(raw.CATALOG_PORT, ''),
+    },
+    dynamodb: {
+      endpoint: raw.DYNAMODB_ENDPOINT,
+      region: raw.AWS_REGION ?? 'us-east-1',
+      tables: {
+        catalog: raw.CATALOG_TABLE ?? `${prefix}catalog`,
+        orders: raw.ORDERS_TABLE ?? `${prefix}orders`,
+        rewards: raw.REWARDS_TABLE ?? `${prefix}rewards`,
+      },
+    },
+    redisUrl: raw.REDIS_URL,
+    eventBus: { kind: eventBusKind, name: raw.EVENT_BUS_NAME ?? 'ecommerce' },
+    jwt: {
+      secret: raw.JWT_SECRET ?? (raw.JWT_JWKS_URL || production ? undefined : DEV_JWT_SECRET),
+      jwksUrl: raw.JWT_JWKS_URL,
+      issuer: raw.JWT_ISSUER,
+      audience: raw.JWT_AUDIENCE,
+    },
+    gatewaySigningSecret: raw.GATEWAY_SIGNING_SECRET ?? DEV_SIGNING_SECRET,
+    dataDir: raw.DATA_DIR ?? '.data',
+    catalogAcl: {
+      timeoutMs: raw.CATALOG_TIMEOUT_MS,
+      breakerHalfOpenAfterMs: raw.CATALOG_BREAKER_HALF_OPEN_MS,
+      breakerThreshold: raw.CATALOG_BREAKER_THRESHOLD,
+    },
+    subscriptions: { maxPerConnection: raw.SUBSCRIPTIONS_PER_CONNECTION, keepAliveMs: raw.SUBSCRIPTIONS_KEEPALIVE_MS },
+    queryLimits: { maxDepth: raw.MAX_QUERY_DEPTH, maxCost: raw.MAX_QUERY_COST },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Error codes are the stable contract between layers, processes and clients (DESIGN.md 2).
+ * Callers match on `code`, never on the class or the message: a code survives serialisation across
+ * Lambda and HTTP boundaries where `instanceof` does not (the same habit as undici's `UND_ERR_*`).
+ */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  PRODUCT_UNAVAILABLE: 'PRODUCT_UNAVAILABLE',
+  INVALID_ORDER_TRANSITION: 'INVALID_ORDER_TRANSITION',
+  INSUFFICIENT_POINTS: 'INSUFFICIENT_POINTS',
+  CATALOG_UNAVAILABLE: 'CATALOG_UNAVAILABLE',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const knownCodes: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && knownCodes.has(value);
+}
+
+/**
+ * Base class of every expected failure. Its message is written for the person who sent the request:
+ * it names the field and the value that were wrong, and never carries infrastructure details.
+ */
+export abstract class AppError extends Error {
+  abstract readonly code: ErrorCode;
+
+  constructor(
+    message: string,
+    /** Machine-readable context for clients (field name, offending value...); must be safe to expose. */
+    readonly details?: Readonly<Record<string, unknown>>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends AppError {
+  readonly code = ErrorCode.BAD_USER_INPUT;
+  constructor(
+    readonly field: string,
+    message: string,
+    details?: Readonly<Record<string, unknown>>,
+  ) {
+    super(message, { field, ...details });
+  }
+}
+
+export class UnauthenticatedError extends AppError {
+  readonly code = ErrorCode.UNAUTHENTICATED;
+}
+
+export class ForbiddenError extends AppError {
+  readonly code = ErrorCode.FORBIDDEN;
+}
+
+export class NotFoundError extends AppError {
+  readonly code = ErrorCode.NOT_FOUND;
+}
+
+export class ConflictError extends AppError {
+  readonly code = ErrorCode.CONFLICT;
+}
+
+export class ProductUnavailableError extends AppError {
+  readonly code = ErrorCode.PRODUCT_UNAVAILABLE;
+}
+
+export class InvalidOrderTransitionError extends AppError {
+  readonly code = ErrorCode.INVALID_ORDER_TRANSITION;
+}
+
+export class InsufficientPointsError extends AppError {
+  readonly code = ErrorCode.INSUFFICIENT_POINTS;
+}
+
+export class CatalogUnavailableError extends AppError {
+  readonly code = ErrorCode.CATALOG_UNAVAILABLE;
+}
+
+export class QueryTooComplexError extends AppError {
+  readonly code = ErrorCode.QUERY_TOO_COMPLEX;
+}
+
+/** Describes a value for an error message without letting a huge or multi-line input flood it. */
+export function describeValue(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value) ?? value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** An aggregate changed between read and write (optimistic concurrency). Worth one retry against fresh state. */
+export class ConcurrentModificationError extends ConflictError {}

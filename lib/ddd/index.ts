@@ -1,0 +1,7 @@
+export * from './errors';
+export * from './guard';
+export * from './money';
+export * from './aggregate-root';
+export * from './clock';
+export * from './page';
+export * from './optimistic';

@@ -1,0 +1,6 @@
+export * from './client';
+export * from './table-definition';
+export * from './cursor';
+export * from './batch-get';
+export * from './errors';
+export * from './instrument';

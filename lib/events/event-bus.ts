@@ -1,0 +1,31 @@
+import type { AnyEventEnvelope } from './envelope';
+import type { EventType } from './schemas';
+
+/** Handles one delivery. Resolving acknowledges it; throwing makes the transport redeliver it later. */
+export type EventHandler = (envelope: AnyEventEnvelope) => Promise<void>;
+
+export interface EventConsumer {
+  /**
+   * The consuming context (e.g. `rewards`, `orders`). Deliveries are shared by a group: with several instances
+   * of one context, each event is handled by one of them (Redis consumer groups, one EventBridge target).
+   */
+  readonly group: string;
+  readonly types: readonly EventType[];
+  readonly handle: EventHandler;
+}
+
+export interface Subscription {
+  /** Stops taking new deliveries and waits for the ones in progress. */
+  close(): Promise<void>;
+}
+
+/**
+ * The one port behind which events travel (DESIGN.md 4): EventBridge, Redis Streams or in-process.
+ * Delivery is at least once; consumers deduplicate by envelope id.
+ */
+export interface EventBus {
+  /** Validates every envelope, then puts them on the bus; resolves once the bus has accepted all of them. */
+  publish(envelopes: readonly AnyEventEnvelope[]): Promise<void>;
+  subscribe(consumer: EventConsumer): Promise<Subscription>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,5 @@
+export * from './schemas';
+export * from './envelope';
+export * from './outbox-record';
+export * from './outbox-writer';
+export * from './event-bus';

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+/**
+ * Wire schemas of the domain events in DESIGN.md 4. They describe the fields every consumer may rely on
+ * ("data (at least)"): producers may add fields, so objects are not strict.
+ */
+const money = z.object({ amount: z.number().int().nonnegative(), currency: z.string().regex(/^[A-Z]{3}$/) });
+const id = z.string().min(1).max(200);
+const orderStatus = z.enum(['PENDING', 'CONFIRMED', 'COMPLETED', 'CANCELLED']);
+
+const orderCreated = z.object({
+  orderId: id,
+  customerId: id,
+  items: z.array(z.object({ productId: id, quantity: z.number().int().positive(), unitPrice: money })).min(1),
+  total: money,
+});
+
+const orderStatusChanged = z.object({
+  orderId: id,
+  customerId: id,
+  status: orderStatus,
+  previousStatus: orderStatus,
+  total: money,
+  reason: z.string().max(1000).optional(),
+});
+
+const productCreated = z.object({
+  productId: id,
+  sku: z.string(),
+  category: z.string(),
+  name: z.string(),
+  price: money,
+  stockQuantity: z.number().int().nonnegative(),
+});
+
+const productUpdated = z.object({
+  productId: id,
+  sku: z.string(),
+  category: z.string(),
+  changed: z.array(z.string()),
+  previousCategory: z.string().optional(),
+});
+
+const productPriceChanged = z.object({
+  productId: id,
+  sku: z.string(),
+  category: z.string(),
+  oldPrice: money,
+  newPrice: money,
+});
+
+const reward = z.object({
+  customerId: id,
+  points: z.number().int().positive(),
+  balance: z.number().int().nonnegative(),
+  orderId: id.optional(),
+});
+
+const paymentCompleted = z.object({ orderId: id });
+
+export const eventDataSchemas = {
+  'order.created': orderCreated,
+  'order.confirmed': orderStatusChanged,
+  'order.completed': orderStatusChanged,
+  'order.cancelled': orderStatusChanged,
+  'product.created': productCreated,
+  'product.updated': productUpdated,
+  'product.price.changed': productPriceChanged,
+  'reward.issued': reward,
+  'reward.redeemed': reward,
+  'reward.expired': reward,
+  'payment.completed': paymentCompleted,
+} as const;
+
+export type EventType = keyof typeof eventDataSchemas;
+export type EventData<T extends EventType> = z.infer<(typeof eventDataSchemas)[T]>;
+
+export const EVENT_TYPES = Object.keys(eventDataSchemas) as EventType[];
+
+/** Which context publishes each event type; on EventBridge the Source is `ecommerce.<context>`. */
+export const EVENT_SOURCES = {
+  'order.created': 'orders',
+  'order.confirmed': 'orders',
+  'order.completed': 'orders',
+  'order.cancelled': 'orders',
+  'product.created': 'catalog',
+  'product.updated': 'catalog',
+  'product.price.changed': 'catalog',
+  'reward.issued': 'rewards',
+  'reward.redeemed': 'rewards',
+  'reward.expired': 'rewards',
+  'payment.completed': 'payments',
+} as const satisfies Record<EventType, string>;
+
+export type EventSource = (typeof EVENT_SOURCES)[EventType];
+
+/** The order status events the gateway turns into subscription updates. */
+export const ORDER_STATUS_EVENT_TYPES = ['order.created', 'order.confirmed', 'order.completed', 'order.cancelled'] as const;

@@ -1,0 +1,60 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { AppError, ErrorCode, isErrorCode } from '../ddd';
+import { httpStatusOf } from '../http';
+import type { Logger } from '../logging';
+import { currentCorrelationId } from '../logging';
+
+/** Apollo's own request-level codes: the client's query was wrong, so they are the client's BAD_USER_INPUT. */
+const CLIENT_QUERY_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+/**
+ * The single mapping from thrown errors to GraphQL `extensions.code` (DESIGN.md 2):
+ * - an AppError keeps its code and human message (plus safe details),
+ * - GraphQL errors that already carry a contract code pass through (subgraph errors seen by the gateway),
+ * - Apollo's query-shape errors become BAD_USER_INPUT,
+ * - anything else is masked as INTERNAL_SERVER_ERROR and logged with the correlation id; the client sees
+ *   neither the message nor the stack (they may hold table names, hostnames or SDK text).
+ */
+export function createErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
+    if (original instanceof AppError) {
+      return { ...base, message: original.message, extensions: { code: original.code, ...(original.details ? { details: original.details } : {}) } };
+    }
+    const code = formatted.extensions?.['code'];
+    if (isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+      const { stacktrace: _omitted, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    if (typeof code === 'string' && CLIENT_QUERY_CODES.has(code)) {
+      return { ...base, message: formatted.message, extensions: { code: ErrorCode.BAD_USER_INPUT, reason: code } };
+    }
+    if (code === ErrorCode.INTERNAL_SERVER_ERROR && formatted.extensions?.['masked'] === true) {
+      // Already masked by the subgraph that produced it; keep its correlation id.
+      return formatted;
+    }
+    const correlationId = currentCorrelationId();
+    logger.error({ err: original, graphqlPath: formatted.path }, 'unexpected error while resolving a GraphQL request');
+    return {
+      ...base,
+      message: `Internal server error${correlationId ? ` (correlation id ${correlationId})` : ''}`,
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, masked: true, ...(correlationId ? { correlationId } : {}) },
+    };
+  };
+}
+
+/** A GraphQLError for errors raised outside resolvers (context creation, plugins) where Apollo wants one. */
+export function toGraphQLError(error: AppError): GraphQLError {
+  return new GraphQLError(error.message, {
+    extensions: { code: error.code, http: { status: httpStatusOf[error.code] }, ...(error.details ? { details: error.details } : {}) },
+  });
+}

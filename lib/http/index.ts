@@ -1,0 +1,4 @@
+export * from './status';
+export * from './service-app';
+export * from './listen';
+export * from './conditional';

@@ -1,0 +1,16 @@
+import { ErrorCode } from '../ddd';
+
+/** The one mapping from error codes to HTTP statuses, for the REST API and for GraphQL responses that need one. */
+export const httpStatusOf: Readonly<Record<ErrorCode, number>> = {
+  BAD_USER_INPUT: 400,
+  QUERY_TOO_COMPLEX: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  INVALID_ORDER_TRANSITION: 409,
+  PRODUCT_UNAVAILABLE: 409,
+  INSUFFICIENT_POINTS: 409,
+  CATALOG_UNAVAILABLE: 503,
+  INTERNAL_SERVER_ERROR: 500,
+};

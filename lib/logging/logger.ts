@@ -1,0 +1,25 @@
+import pino, { type Logger } from 'pino';
+import { currentCorrelationId } from './request-context';
+
+export type { Logger } from 'pino';
+
+/**
+ * Structured JSON logs. The mixin stamps the current correlation id on every line written while a request
+ * (or an event delivery) is being handled, whichever module writes it.
+ */
+export function createLogger(options: { service: string; level: string }): Logger {
+  return pino({
+    level: options.level,
+    base: { service: options.service },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    mixin() {
+      const correlationId = currentCorrelationId();
+      return correlationId ? { correlationId } : {};
+    },
+    redact: {
+      paths: ['req.headers.authorization', 'headers.authorization', 'authorization', '*.authorization'],
+      censor: '[redacted]',
+    },
+  });
+}

@@ -1,0 +1,28 @@
+import Redis, { type RedisOptions } from 'iovalkey';
+
+/**
+ * A Redis connection from a `redis://` or `rediss://` URL (iovalkey, the client undici-cache-redis uses, so the
+ * process has one Redis library). Commands issued while disconnected queue and replay on reconnect.
+ */
+export function createRedisClient(url: string, options: RedisOptions = {}): Redis {
+  return new Redis(url, {
+    maxRetriesPerRequest: null,
+    enableAutoPipelining: true,
+    retryStrategy: (attempt) => Math.min(2000, 50 * 2 ** Math.min(attempt, 6)),
+    ...options,
+  });
+}
+
+/** Host, port and TLS settings of a Redis URL, for libraries that take options rather than a URL. */
+export function redisOptionsFromUrl(url: string): RedisOptions {
+  const parsed = new URL(url);
+  const db = parsed.pathname.replace(/^\//, '');
+  return {
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : 6379,
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    ...(db ? { db: Number(db) } : {}),
+    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}

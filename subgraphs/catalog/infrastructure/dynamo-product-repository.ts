@@ -1,0 +1,172 @@
+import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConcurrentModificationError, ConflictError, type Page, type PageRequest } from '../../../lib/ddd';
+import { batchGetAll, cursor, transactionCancellationCodes } from '../../../lib/dynamodb';
+import type { OutboxWriter } from '../../../lib/events';
+import { Product } from '../domain/product';
+import type { ProductRepository } from '../domain/product-repository';
+import { CATALOG_INDEXES } from './catalog-table';
+
+interface ProductItem {
+  pk: string;
+  sk: string;
+  typeKey: 'PRODUCT';
+  categoryKey: string;
+  listKey: string;
+  id: string;
+  sku: string;
+  name: string;
+  description: string;
+  category: string;
+  priceAmount: number;
+  priceCurrency: string;
+  stockQuantity: number;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+const productKey = (id: string) => ({ pk: `PRODUCT#${id}`, sk: 'PRODUCT' });
+const skuKey = (sku: string) => ({ pk: `SKU#${sku}`, sk: 'SKU' });
+
+function toItem(product: Product, version: number): ProductItem {
+  const state = product.snapshot();
+  return {
+    ...productKey(state.id),
+    typeKey: 'PRODUCT',
+    categoryKey: `CATEGORY#${state.category}`,
+    listKey: `${state.createdAt.toISOString()}#${state.id}`,
+    id: state.id,
+    sku: state.sku,
+    name: state.name,
+    description: state.description,
+    category: state.category,
+    priceAmount: state.price.amount,
+    priceCurrency: state.price.currency,
+    stockQuantity: state.stockQuantity,
+    createdAt: state.createdAt.toISOString(),
+    updatedAt: state.updatedAt.toISOString(),
+    version,
+  };
+}
+
+function fromItem(item: ProductItem): Product {
+  return Product.restore({
+    id: item.id,
+    sku: item.sku,
+    name: item.name,
+    description: item.description,
+    category: item.category,
+    price: { amount: item.priceAmount, currency: item.priceCurrency },
+    stockQuantity: item.stockQuantity,
+    createdAt: new Date(item.createdAt),
+    updatedAt: new Date(item.updatedAt),
+    version: item.version,
+  });
+}
+
+/** Products in DynamoDB. Reads of single products are strongly consistent: they feed HTTP caches and ETags. */
+export class DynamoProductRepository implements ProductRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  async create(product: Product): Promise<void> {
+    const outbox = this.outbox.prepare(product.peekEvents());
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.tableName, Item: toItem(product, 1), ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...skuKey(product.sku), productId: product.id },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            ...outbox.writes,
+          ],
+        }),
+      );
+    } catch (error) {
+      const codes = transactionCancellationCodes(error);
+      if (codes?.[1] === 'ConditionalCheckFailed') {
+        throw new ConflictError(`a product with SKU ${product.sku} already exists`, { field: 'sku', value: product.sku });
+      }
+      if (codes?.[0] === 'ConditionalCheckFailed') throw new ConflictError(`product ${product.id} already exists`);
+      throw error;
+    }
+    product.pullEvents();
+    outbox.committed();
+  }
+
+  async save(product: Product): Promise<void> {
+    const events = product.peekEvents();
+    if (events.length === 0) return;
+    const outbox = this.outbox.prepare(events);
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: toItem(product, product.version + 1),
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeValues: { ':expected': product.version },
+              },
+            },
+            ...outbox.writes,
+          ],
+        }),
+      );
+    } catch (error) {
+      if (transactionCancellationCodes(error)?.[0] === 'ConditionalCheckFailed') {
+        throw new ConcurrentModificationError(`product ${product.id} was changed by someone else meanwhile; retry with its current state`);
+      }
+      throw error;
+    }
+    product.pullEvents();
+    outbox.committed();
+  }
+
+  async findById(id: string): Promise<Product | null> {
+    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: productKey(id), ConsistentRead: true }));
+    return result.Item ? fromItem(result.Item as ProductItem) : null;
+  }
+
+  async findByIds(ids: readonly string[]): Promise<Product[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return [];
+    const items = await batchGetAll<ProductItem>(this.doc, this.tableName, unique.map(productKey), { consistentRead: true });
+    return items.map(fromItem);
+  }
+
+  async list(query: { category?: string | undefined } & PageRequest): Promise<Page<Product>> {
+    const index = query.category !== undefined ? CATALOG_INDEXES.byCategory : CATALOG_INDEXES.allProducts;
+    const partition = query.category !== undefined ? `CATEGORY#${query.category}` : 'PRODUCT';
+    const start = cursor.decode(query.after, { attributes: ['pk', 'sk', index.partitionKey, index.sortKey], fixed: { [index.partitionKey]: partition } });
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#p = :p',
+        ExpressionAttributeNames: { '#p': index.partitionKey },
+        ExpressionAttributeValues: { ':p': partition },
+        ExclusiveStartKey: start,
+        // One more than asked tells whether another page exists without a second round trip.
+        Limit: query.first + 1,
+      }),
+    );
+    const items = (result.Items ?? []) as ProductItem[];
+    return {
+      edges: items.slice(0, query.first).map((item) => ({
+        node: fromItem(item),
+        cursor: cursor.encode({ pk: item.pk, sk: item.sk, [index.partitionKey]: item[index.partitionKey], [index.sortKey]: item[index.sortKey] }),
+      })),
+      hasNextPage: items.length > query.first,
+    };
+  }
+}
