@@ -29,6 +29,28 @@ const subgraphs: SubgraphCodegen[] = [
     contextType: '../catalog-context#CatalogContext',
     mappers: { Product: '../../domain/product#Product' },
   },
+  {
+    context: 'orders',
+    contextType: '../orders-context#OrdersContext',
+    mappers: {
+      Order: '../../domain/order#Order',
+      OrderItem: '../../domain/order-item#OrderItem',
+      Customer: '../orders-context#CustomerRef',
+      Product: '../orders-context#ProductRef',
+      Money: '../../../../lib/ddd#MoneyProps',
+      OrderStatusUpdate: '../orders-context#OrderStatusUpdateRef',
+    },
+  },
+  {
+    context: 'rewards',
+    contextType: '../rewards-context#RewardsContext',
+    mappers: {
+      RewardAccount: '../../domain/reward-account#RewardAccount',
+      RewardTransaction: '../../domain/reward-transaction#RewardTransaction',
+      Customer: '../rewards-context#CustomerRef',
+      Order: '../rewards-context#OrderRef',
+    },
+  },
 ];
 
 const generates: CodegenConfig['generates'] = {};

@@ -4,6 +4,7 @@ import {
   Kind,
   getNamedType,
   isCompositeType,
+  valueFromASTUntyped,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLSchema,
@@ -37,6 +38,12 @@ export function measureOperation(
 ): QueryMeasure {
   const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
   if (!root) return { depth: 0, cost: 0 };
+  // Variables the request leaves out take the operation's default values (GraphQL spec 6.4.1, CoerceVariableValues).
+  const effectiveVariables: Record<string, unknown> = { ...variables };
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (effectiveVariables[name] === undefined && definition.defaultValue) effectiveVariables[name] = valueFromASTUntyped(definition.defaultValue);
+  }
 
   const visit = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, depth: number, seen: Set<string>): QueryMeasure => {
     let maxDepth = depth;
@@ -50,7 +57,9 @@ export function measureOperation(
         const firstArgument = field?.args.find((arg) => arg.name === 'first');
         if (firstArgument) {
           const given = selection.arguments?.find((arg) => arg.name.value === 'first');
-          const value = given ? valueOf(given.value, variables) : firstArgument.defaultValue;
+          // A page size left out, null, or a variable the request omits means the default page, not a free one;
+          // otherwise `query($n: Int = 100) { products(first: $n) ... }` would be priced at one item per page.
+          const value = (given ? valueOf(given.value, effectiveVariables) : undefined) ?? firstArgument.defaultValue;
           multiplier = typeof value === 'number' && value > 0 ? value : 1;
         }
         if (selection.selectionSet && childType && isCompositeType(childType)) {

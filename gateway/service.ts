@@ -6,6 +6,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import cors from 'cors';
 import type { Express } from 'express';
+import { buildSchema, printSchema, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import type { Registry } from 'prom-client';
 import { createTokenVerifier, type TokenVerifier } from '../lib/auth';
 import { AppError } from '../lib/ddd';
@@ -17,12 +18,18 @@ import { authenticate } from './authenticate';
 import type { GatewayContext } from './gateway-context';
 import { queryLimitsPlugin } from './query-limits';
 import { SignedIdentityDataSource } from './signed-data-source';
+import { multipartSubscriptions } from './subscriptions/multipart-subscriptions';
+import { InProcessOrderStatusFeed, type OrderStatusFeed } from './subscriptions/order-status-feed';
+import { SubscriptionExecutor, type FederatedExecutor } from './subscriptions/subscription-executor';
+import { attachWebSocketServer, type GraphQLWebSocketServer } from './subscriptions/websocket-server';
 
 export const SUPERGRAPH_PATH = resolve(__dirname, '../schema/supergraph.graphql');
 
 export interface GatewayOptions {
   /** Supergraph SDL; defaults to the composed schema/supergraph.graphql. */
   readonly supergraphSdl?: string;
+  /** Where order status changes arrive for subscriptions; in-process unless the composition root passes Redis. */
+  readonly feed?: OrderStatusFeed;
 }
 
 export interface Gateway {
@@ -30,9 +37,18 @@ export interface Gateway {
   readonly app: Express;
   readonly registry: Registry;
   readonly verifyToken: TokenVerifier;
+  readonly feed: OrderStatusFeed;
+  readonly subscriptions: SubscriptionExecutor;
+  /** Runs an operation through the supergraph as a given caller (subscriptions use it for their payloads). */
+  readonly execute: FederatedExecutor;
+  /** The API schema clients see, Subscription type included. */
+  schema(): GraphQLSchema;
 }
 
-/** Composition root of the gateway: the supergraph executor (started), auth, limits and the HTTP app (not listening). */
+/**
+ * Composition root of the gateway: the supergraph executor (started), auth, query limits, the subscription
+ * executor and the HTTP app (not listening; WebSocket subscriptions attach when it listens).
+ */
 export async function createGateway(runtime: ServiceRuntime, options: GatewayOptions = {}): Promise<Gateway> {
   const { config, logger } = runtime;
   const registry = createMetricsRegistry('gateway');
@@ -52,12 +68,25 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
       return new SignedIdentityDataSource(target, config.gatewaySigningSecret);
     },
   });
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
+    // A copy without the gateway's own field resolvers (it installs alias-reading ones), so that subscription
+    // execution uses the subscription executor's resolvers; validation and introspection are identical.
+    apiSchema = buildSchema(printSchema(loaded));
+  });
+  const schema = (): GraphQLSchema => {
+    if (!apiSchema) throw new Error('the supergraph schema is not loaded yet');
+    return apiSchema;
+  };
 
+  const formatError = createErrorFormatter(logger);
   const server = new ApolloServer<GatewayContext>({
     gateway,
     logger: apolloLogger(logger),
-    formatError: createErrorFormatter(logger),
+    formatError,
     includeStacktraceInErrorResponses: false,
+    // The composition root owns shutdown order; Apollo must not stop itself and re-raise the signal.
+    stopOnTerminationSignals: false,
     introspection: !config.production,
     // CSRF prevention is on by default in Apollo Server 5 and stays on.
     plugins: [
@@ -67,37 +96,66 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
       queryLimitsPlugin(config.queryLimits),
     ],
   });
+  await server.start();
+
+  const execute: FederatedExecutor = async (request, contextValue) => {
+    const response = await server.executeOperation(request, { contextValue });
+    if (response.body.kind !== 'single') throw new Error('incremental delivery is not used by the gateway');
+    return response.body.singleResult as FormattedExecutionResult;
+  };
+  const feed = options.feed ?? new InProcessOrderStatusFeed();
+  const subscriptions = new SubscriptionExecutor({ schema, feed, execute, logger });
 
   const app = createServiceApp({ service: 'gateway', logger, registry });
   app.use('/graphql', cors());
-  await server.start();
-  mountGraphQL(app, server, async (req) => {
-    let caller;
-    try {
-      caller = await authenticate(verifyToken, req.headers.authorization);
-    } catch (error) {
-      if (error instanceof AppError) throw toGraphQLError(error);
-      throw error;
-    }
-    return { caller, correlationId: req.correlationId, logger };
-  });
-  return { server, app, registry, verifyToken };
+  mountGraphQL(
+    app,
+    server,
+    async (req) => {
+      let caller;
+      try {
+        caller = await authenticate(verifyToken, req.headers.authorization);
+      } catch (error) {
+        if (error instanceof AppError) throw toGraphQLError(error);
+        throw error;
+      }
+      return { caller, correlationId: req.correlationId, logger };
+    },
+    [multipartSubscriptions({ schema, verifyToken, executor: subscriptions, formatError, limits: config.queryLimits, logger })],
+  );
+  return { server, app, registry, verifyToken, feed, subscriptions, execute, schema };
 }
 
 export interface RunningGateway extends Gateway {
   readonly http: RunningServer;
+  readonly websocket: GraphQLWebSocketServer;
   stop(): Promise<void>;
 }
 
 export async function startGateway(runtime: ServiceRuntime, port: number, options: GatewayOptions = {}): Promise<RunningGateway> {
   const gateway = await createGateway(runtime, options);
   const http = await listen(gateway.app, port, runtime.config.host);
+  const websocket = attachWebSocketServer(http.server, {
+    path: '/graphql',
+    schema: gateway.schema,
+    verifyToken: gateway.verifyToken,
+    executor: gateway.subscriptions,
+    execute: gateway.execute,
+    formatError: createErrorFormatter(runtime.logger),
+    limits: runtime.config.queryLimits,
+    maxSubscriptionsPerConnection: runtime.config.subscriptions.maxPerConnection,
+    keepAliveMs: runtime.config.subscriptions.keepAliveMs,
+    logger: runtime.logger,
+  });
   return {
     ...gateway,
     http,
+    websocket,
     async stop() {
+      await websocket.close();
       await http.close();
       await gateway.server.stop();
+      await gateway.feed.close();
     },
   };
 }

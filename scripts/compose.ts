@@ -9,6 +9,8 @@ import { parse } from 'graphql';
 
 export const SUBGRAPHS = [
   { name: 'catalog', url: 'http://localhost:4001/graphql' },
+  { name: 'orders', url: 'http://localhost:4002/graphql' },
+  { name: 'rewards', url: 'http://localhost:4003/graphql' },
 ] as const;
 
 const root = resolve(__dirname, '..');

@@ -36,6 +36,11 @@ export interface AppConfig {
   };
   readonly gatewaySigningSecret: string;
   readonly dataDir: string;
+  /**
+   * Prefix of this deployment's shared names (tables by default, Redis keys, streams and channels), so several
+   * deployments, or test runs, can share one DynamoDB and one Redis without seeing each other.
+   */
+  readonly namespace: string;
   readonly catalogAcl: {
     readonly timeoutMs: number;
     readonly breakerHalfOpenAfterMs: number;
@@ -140,6 +145,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     gatewaySigningSecret: raw.GATEWAY_SIGNING_SECRET ?? DEV_SIGNING_SECRET,
     dataDir: raw.DATA_DIR ?? '.data',
+    namespace: prefix,
     catalogAcl: {
       timeoutMs: raw.CATALOG_TIMEOUT_MS,
       breakerHalfOpenAfterMs: raw.CATALOG_BREAKER_HALF_OPEN_MS,

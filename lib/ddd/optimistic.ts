@@ -1,16 +1,26 @@
 import { ConcurrentModificationError } from './errors';
 
 /**
- * Runs a read-modify-write and, when it loses an optimistic-concurrency race, runs it once more against the
- * fresh state: the second attempt re-applies the business rules, so a now-invalid change fails with its own
- * domain error (e.g. INVALID_ORDER_TRANSITION) and a still-contended one with CONFLICT.
+ * Runs a read-modify-write and, when it loses an optimistic-concurrency race, runs it again against the fresh
+ * state. Each attempt re-applies the business rules, so a change that the winner made invalid fails with its
+ * own domain error (INVALID_ORDER_TRANSITION, INSUFFICIENT_POINTS...), and only a change still contended after
+ * every retry fails with CONFLICT. The default is one retry (DESIGN: "a lost race is retried once"); hot
+ * aggregates such as a points balance pass more retries and a jittered backoff.
  */
-export async function withOptimisticRetry<T>(attempt: () => Promise<T>, retries = 1): Promise<T> {
-  for (let remaining = retries; ; remaining -= 1) {
+export async function withOptimisticRetry<T>(
+  attempt: () => Promise<T>,
+  options: { retries?: number; backoffMs?: number } = {},
+): Promise<T> {
+  const retries = options.retries ?? 1;
+  for (let failures = 0; ; failures += 1) {
     try {
       return await attempt();
     } catch (error) {
-      if (!(error instanceof ConcurrentModificationError) || remaining <= 0) throw error;
+      if (!(error instanceof ConcurrentModificationError) || failures >= retries) throw error;
+      if (options.backoffMs) {
+        const ms = Math.random() * options.backoffMs * Math.min(2 ** failures, 8);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+      }
     }
   }
 }

@@ -4,3 +4,4 @@ export * from './cursor';
 export * from './batch-get';
 export * from './errors';
 export * from './instrument';
+export * from './transact';

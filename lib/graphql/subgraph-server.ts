@@ -3,9 +3,10 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import express, { type Express, type Request } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import { parse } from 'graphql';
 import type { Caller } from '../auth';
+import { ErrorCode } from '../ddd';
 import { verifyIdentity } from '../auth';
 import type { Logger } from '../logging';
 import { apolloLogger } from './apollo-logger';
@@ -35,6 +36,8 @@ export function createSubgraphServer<TContext extends BaseSubgraphContext>(optio
     logger: apolloLogger(options.logger),
     formatError: createErrorFormatter(options.logger),
     includeStacktraceInErrorResponses: false,
+    // The composition root owns shutdown order; Apollo must not stop itself and re-raise the signal.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ...((options.plugins ?? []) as ApolloServerPlugin<TContext>[])],
   });
 }
@@ -43,8 +46,8 @@ export function createSubgraphServer<TContext extends BaseSubgraphContext>(optio
  * The caller a subgraph believes: only a valid gateway signature counts. Forged or stale identity headers
  * are logged and treated as anonymous (DESIGN.md 3).
  */
-export function callerFromRequest(req: Request, signingSecret: string, logger: Logger): Caller {
-  const verification = verifyIdentity(req.headers, signingSecret);
+export function callerFromHeaders(headers: Parameters<typeof verifyIdentity>[0], signingSecret: string, logger: Logger): Caller {
+  const verification = verifyIdentity(headers, signingSecret);
   if (verification.status === 'verified') return verification.identity;
   if (verification.status === 'rejected') {
     logger.warn({ reason: verification.reason }, 'ignoring identity headers that are not validly signed; treating the request as anonymous');
@@ -52,11 +55,45 @@ export function callerFromRequest(req: Request, signingSecret: string, logger: L
   return null;
 }
 
+export function callerFromRequest(req: Request, signingSecret: string, logger: Logger): Caller {
+  return callerFromHeaders(req.headers, signingSecret, logger);
+}
+
 /** Mounts a started ApolloServer on `/graphql` of a service app. */
 export function mountGraphQL<TContext extends BaseSubgraphContext>(
   app: Express,
   server: ApolloServer<TContext>,
   context: (req: Request) => Promise<TContext>,
+  /** Handlers that see parsed requests before Apollo Server (the gateway's multipart subscriptions). */
+  before: readonly RequestHandler[] = [],
 ): void {
-  app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(server, { context: ({ req }) => context(req) }));
+  app.use(
+    '/graphql',
+    express.json({ limit: BODY_LIMIT }),
+    bodyParserErrors,
+    ...before,
+    expressMiddleware(server, { context: ({ req }) => context(req) }),
+  );
 }
+
+const BODY_LIMIT = '1mb';
+
+/**
+ * A body that body-parser cannot read (malformed JSON, too large, unknown charset) is the client's mistake: answer
+ * it in GraphQL's error shape. Left to Express, it would reach the default handler, whose development page
+ * prints the stack trace and file paths (DESIGN.md 2: internals never reach a client).
+ */
+const bodyParserErrors: ErrorRequestHandler = (error: unknown, req, res, next) => {
+  const { status, type } = (error ?? {}) as { status?: unknown; type?: unknown };
+  if (typeof status !== 'number' || status < 400 || status > 499) {
+    next(error);
+    return;
+  }
+  const message =
+    type === 'entity.parse.failed'
+      ? 'the request body is not valid JSON'
+      : type === 'entity.too.large'
+        ? `the request body is larger than ${BODY_LIMIT}`
+        : `the request body could not be read (${typeof type === 'string' ? type : `HTTP ${status}`})`;
+  res.status(status).json({ errors: [{ message, extensions: { code: ErrorCode.BAD_USER_INPUT, correlationId: req.correlationId } }] });
+};

@@ -1,4 +1,4 @@
-import { ErrorCode } from '../ddd';
+import type { ErrorCode } from '../ddd';
 
 /** The one mapping from error codes to HTTP statuses, for the REST API and for GraphQL responses that need one. */
 export const httpStatusOf: Readonly<Record<ErrorCode, number>> = {

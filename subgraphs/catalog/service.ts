@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { ApolloServer } from '@apollo/server';
 import type { Express } from 'express';
 import type { Registry } from 'prom-client';
 import { systemClock, type Clock } from '../../lib/ddd';
 import { instrumentDynamo } from '../../lib/dynamodb';
 import { OutboxWriter } from '../../lib/events';
-import { callerFromRequest, createSubgraphServer, mountGraphQL } from '../../lib/graphql';
-import { createServiceApp, listen, type RunningServer } from '../../lib/http';
 import { createMetricsRegistry } from '../../lib/metrics';
-import type { ServiceRuntime } from '../../lib/runtime';
+import { createSubgraphService, listenService, type Listening, type ServiceRuntime, type SubgraphServiceSpec } from '../../lib/runtime';
 import type { CatalogDependencies } from './application/catalog-dependencies';
 import { typeDefs } from './graphql/__generated__/type-defs';
 import { createCatalogLoaders, type CatalogContext } from './graphql/catalog-context';
@@ -24,68 +21,64 @@ export interface CatalogOptions {
   readonly restCache?: RestApiOptions;
 }
 
-export interface Catalog {
+/** Catalog's objects without any server: what the HTTP service, the Lambda handlers and scripts share. */
+export interface CatalogModule {
   readonly deps: CatalogDependencies;
   readonly outbox: OutboxWriter;
-  readonly graphql: ApolloServer<CatalogContext>;
   readonly rest: ProductsRestApi;
-  readonly app: Express;
   readonly registry: Registry;
   readonly tableName: string;
+  readonly graphqlSpec: SubgraphServiceSpec<CatalogContext>;
 }
 
-/**
- * Composition root of the Catalog context: every object it needs, built from configuration. The GraphQL
- * executor is started (Apollo needs that before it is mounted); nothing listens yet.
- */
-export async function createCatalog(runtime: ServiceRuntime, options: CatalogOptions = {}): Promise<Catalog> {
+/** Composition root of the Catalog context: every object it needs, built from configuration. */
+export function catalogModule(runtime: ServiceRuntime, options: CatalogOptions = {}): CatalogModule {
   const { config, logger, dynamo } = runtime;
   const tableName = config.dynamodb.tables.catalog;
   const registry = createMetricsRegistry('catalog');
   instrumentDynamo(dynamo.client, registry);
-
   const outbox = new OutboxWriter(tableName);
   const deps: CatalogDependencies = {
     products: new DynamoProductRepository(dynamo.doc, tableName, outbox),
     clock: options.clock ?? systemClock,
     newId: randomUUID,
   };
-  const graphql = createSubgraphServer<CatalogContext>({ typeDefs, resolvers: catalogResolvers, logger });
   const rest = createProductsRestApi(deps, options.restCache ?? DEFAULT_REST_CACHE);
-
-  const app = createServiceApp({
-    service: 'catalog',
-    logger,
-    registry,
-    healthChecks: { dynamodb: async () => void (await dynamo.client.send(new DescribeTableCommand({ TableName: tableName }))) },
-  });
-  mountProductsRestApi(app, rest, logger);
-  await graphql.start();
-  mountGraphQL(app, graphql, async (req) => ({
-    caller: callerFromRequest(req, config.gatewaySigningSecret, logger),
-    correlationId: req.correlationId,
-    logger,
+  return {
     deps,
-    loaders: createCatalogLoaders(deps),
-  }));
-  return { deps, outbox, graphql, rest, app, registry, tableName };
+    outbox,
+    rest,
+    registry,
+    tableName,
+    graphqlSpec: {
+      name: 'catalog',
+      tableName,
+      registry,
+      typeDefs,
+      resolvers: catalogResolvers,
+      routes: (app) => mountProductsRestApi(app, rest, logger),
+      context: (base) => ({ ...base, deps, loaders: createCatalogLoaders(deps) }),
+    },
+  };
 }
 
-export interface RunningCatalog extends Catalog {
-  readonly http: RunningServer;
-  stop(): Promise<void>;
+export interface Catalog extends CatalogModule {
+  readonly graphql: ApolloServer<CatalogContext>;
+  readonly app: Express;
+  close(): Promise<void>;
 }
+
+/** The Catalog HTTP service: GraphQL executor started, app built, not listening yet. */
+export async function createCatalog(runtime: ServiceRuntime, options: CatalogOptions = {}): Promise<Catalog> {
+  const module = catalogModule(runtime, options);
+  const { graphql, app } = await createSubgraphService(runtime, module.graphqlSpec);
+  return { ...module, graphql, app, close: () => graphql.stop() };
+}
+
+export type RunningCatalog = Catalog & Listening;
 
 /** Starts Catalog's HTTP server (GraphQL on /graphql, REST on /products) on `port` (0: any free port). */
 export async function startCatalog(runtime: ServiceRuntime, port: number, options: CatalogOptions = {}): Promise<RunningCatalog> {
   const catalog = await createCatalog(runtime, options);
-  const http = await listen(catalog.app, port, runtime.config.host);
-  return {
-    ...catalog,
-    http,
-    async stop() {
-      await http.close();
-      await catalog.graphql.stop();
-    },
-  };
+  return { ...catalog, ...(await listenService(catalog, runtime, port)) };
 }

@@ -1,3 +1,4 @@
+import { ValidationError, describeValue } from '../../../lib/ddd';
 import { DateTimeScalar, toConnection } from '../../../lib/graphql';
 import { changeProductPrice } from '../application/change-product-price';
 import { createProduct } from '../application/create-product';
@@ -19,7 +20,15 @@ export const catalogResolvers: Resolvers = {
     changeProductPrice: (_, { id, price }, ctx) => changeProductPrice(ctx.deps, ctx.caller, id, price),
   },
   Product: {
-    __resolveReference: (reference, ctx) => ctx.loaders.product.load(reference.id),
+    // The gateway always sends `{ __typename, id }`; anything else reached the subgraph directly and is bad
+    // input (DataLoader would throw a TypeError on a missing key and mask it as an internal error).
+    __resolveReference: (reference, ctx) => {
+      const id: unknown = reference.id;
+      if (typeof id !== 'string') {
+        throw new ValidationError('representations', `a Product representation needs a string id, got ${describeValue(id)}`, { value: describeValue(id) });
+      }
+      return ctx.loaders.product.load(id);
+    },
     price: (product: Product) => product.price,
   },
 };

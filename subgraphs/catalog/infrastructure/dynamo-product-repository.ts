@@ -1,6 +1,6 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, ConflictError, type Page, type PageRequest } from '../../../lib/ddd';
-import { batchGetAll, cursor, transactionCancellationCodes } from '../../../lib/dynamodb';
+import { batchGetAll, cursor, transactWrite, transactionCancellationCodes } from '../../../lib/dynamodb';
 import type { OutboxWriter } from '../../../lib/events';
 import { Product } from '../domain/product';
 import type { ProductRepository } from '../domain/product-repository';
@@ -26,6 +26,14 @@ interface ProductItem {
 }
 
 const productKey = (id: string) => ({ pk: `PRODUCT#${id}`, sk: 'PRODUCT' });
+
+/**
+ * DynamoDB rejects a partition key over 2048 bytes with a ValidationException. Ids come from clients
+ * (`product(id:)`, `_entities`, mutations); one that long cannot name a product, so it is simply not found
+ * instead of failing the whole request.
+ */
+const MAX_PARTITION_KEY_BYTES = 2048;
+const canNameProduct = (id: string) => typeof id === 'string' && Buffer.byteLength(productKey(id).pk, 'utf8') <= MAX_PARTITION_KEY_BYTES;
 const skuKey = (sku: string) => ({ pk: `SKU#${sku}`, sk: 'SKU' });
 
 function toItem(product: Product, version: number): ProductItem {
@@ -75,21 +83,17 @@ export class DynamoProductRepository implements ProductRepository {
   async create(product: Product): Promise<void> {
     const outbox = this.outbox.prepare(product.peekEvents());
     try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Put: { TableName: this.tableName, Item: toItem(product, 1), ConditionExpression: 'attribute_not_exists(pk)' } },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...skuKey(product.sku), productId: product.id },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            ...outbox.writes,
-          ],
-        }),
-      );
+      await transactWrite(this.doc, [
+        { Put: { TableName: this.tableName, Item: toItem(product, 1), ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...skuKey(product.sku), productId: product.id },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        ...outbox.writes,
+      ]);
     } catch (error) {
       const codes = transactionCancellationCodes(error);
       if (codes?.[1] === 'ConditionalCheckFailed') {
@@ -107,23 +111,19 @@ export class DynamoProductRepository implements ProductRepository {
     if (events.length === 0) return;
     const outbox = this.outbox.prepare(events);
     try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: toItem(product, product.version + 1),
-                ConditionExpression: 'version = :expected',
-                ExpressionAttributeValues: { ':expected': product.version },
-              },
-            },
-            ...outbox.writes,
-          ],
-        }),
-      );
+      await transactWrite(this.doc, [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: toItem(product, product.version + 1),
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ':expected': product.version },
+          },
+        },
+        ...outbox.writes,
+      ]);
     } catch (error) {
-      if (transactionCancellationCodes(error)?.[0] === 'ConditionalCheckFailed') {
+      if (transactionCancellationCodes(error) !== undefined) {
         throw new ConcurrentModificationError(`product ${product.id} was changed by someone else meanwhile; retry with its current state`);
       }
       throw error;
@@ -133,12 +133,13 @@ export class DynamoProductRepository implements ProductRepository {
   }
 
   async findById(id: string): Promise<Product | null> {
+    if (!canNameProduct(id)) return null;
     const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: productKey(id), ConsistentRead: true }));
     return result.Item ? fromItem(result.Item as ProductItem) : null;
   }
 
   async findByIds(ids: readonly string[]): Promise<Product[]> {
-    const unique = [...new Set(ids)];
+    const unique = [...new Set(ids)].filter(canNameProduct);
     if (unique.length === 0) return [];
     const items = await batchGetAll<ProductItem>(this.doc, this.tableName, unique.map(productKey), { consistentRead: true });
     return items.map(fromItem);

@@ -4,7 +4,10 @@ import type { ProductsRestApi } from './products-rest-api';
 
 /** Serves the framework-neutral REST handler under /products on an Express app. */
 export function mountProductsRestApi(app: Express, api: ProductsRestApi, logger: Logger): void {
-  app.all(['/products', '/products/{*rest}'], async (req, res) => {
+  // A mount path rather than a `/products/{*rest}` route: Express decodes route parameters before any handler
+  // runs, and a malformed escape (`/products/%`) would end on its default error page, stack trace included.
+  // The handler reads the raw path and decodes it itself.
+  app.use('/products', async (req, res) => {
     try {
       const url = new URL(req.originalUrl, 'http://catalog.local');
       const response = await api({

@@ -1,0 +1,24 @@
+import type { AppConfig } from '../../lib/config';
+import type { Logger } from '../../lib/logging';
+import { createRedisClient } from '../../lib/redis';
+import { InProcessOrderStatusFeed, RedisOrderStatusFeed, type OrderStatusFeed } from './order-status-feed';
+
+/** The Redis pub/sub channel prefix for order status changes of a deployment. */
+export function orderStatusChannelPrefix(config: Pick<AppConfig, 'namespace'>): string {
+  return `${config.namespace}order-status:`;
+}
+
+/**
+ * With Redis, gateway instances share status changes through Redis pub/sub (each instance sees every change of
+ * the orders its clients watch); without it, one process shares them in memory.
+ */
+export function createOrderStatusFeed(config: Pick<AppConfig, 'redisUrl' | 'namespace'>, logger: Logger): OrderStatusFeed {
+  if (!config.redisUrl) return new InProcessOrderStatusFeed();
+  // A connection in subscriber mode cannot publish, hence two.
+  return new RedisOrderStatusFeed(
+    createRedisClient(config.redisUrl, { connectionName: 'gateway-order-status-subscriber' }),
+    createRedisClient(config.redisUrl, { connectionName: 'gateway-order-status-publisher' }),
+    orderStatusChannelPrefix(config),
+    logger,
+  );
+}

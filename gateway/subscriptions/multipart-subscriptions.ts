@@ -1,0 +1,116 @@
+import type { NextFunction, Request, Response } from 'express';
+import { OperationTypeNode, type GraphQLSchema } from 'graphql';
+import { type TokenVerifier } from '../../lib/auth';
+import { AppError, ErrorCode, UnauthenticatedError } from '../../lib/ddd';
+import { httpStatusOf } from '../../lib/http';
+import type { Logger } from '../../lib/logging';
+import { authenticate } from '../authenticate';
+import type { QueryLimits } from '../query-limits';
+import { formatResult, type ErrorFormatter } from './format-result';
+import { prepareOperation } from './prepare-operation';
+import type { SubscriptionExecutor } from './subscription-executor';
+
+export interface MultipartOptions {
+  readonly schema: () => GraphQLSchema;
+  readonly verifyToken: TokenVerifier;
+  readonly executor: SubscriptionExecutor;
+  readonly formatError: ErrorFormatter;
+  readonly limits: QueryLimits;
+  readonly logger: Logger;
+  /** Empty `{}` parts keep intermediaries from closing an idle stream (Apollo's protocol sends them every 5 s). */
+  readonly heartbeatMs?: number;
+}
+
+const BOUNDARY = 'graphql';
+const PART_HEADER = 'Content-Type: application/json; charset=utf-8\r\n\r\n';
+
+export function acceptsMultipartSubscriptions(accept: string | undefined): boolean {
+  return accept !== undefined && /multipart\/mixed/i.test(accept) && /subscriptionSpec\s*=\s*"?1\.0"?/i.test(accept);
+}
+
+/**
+ * Subscriptions over HTTP multipart (Apollo's "multipart HTTP protocol for GraphQL subscriptions", which Apollo
+ * Client's plain HttpLink speaks): `Accept: multipart/mixed;subscriptionSpec="1.0"` on a POST. Every update is
+ * a part `{"payload": <result>}`; transport failures end the stream with `{"payload": null, "errors": [...]}`.
+ * Other requests fall through to Apollo Server.
+ */
+export function multipartSubscriptions(options: MultipartOptions) {
+  const heartbeatMs = options.heartbeatMs ?? 5000;
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    if (req.method !== 'POST' || !req.body || typeof req.body !== 'object') return next();
+    const body = req.body as Record<string, unknown>;
+    const schema = options.schema();
+    const prepared = prepareOperation(schema, body, options.limits);
+    if (Array.isArray(prepared) || prepared.operation.operation !== OperationTypeNode.SUBSCRIPTION) {
+      // Not a valid subscription: Apollo Server answers (and reports errors) as for any request.
+      return next();
+    }
+    if (!acceptsMultipartSubscriptions(req.get('accept'))) {
+      res.status(400).json({
+        errors: [
+          {
+            message: 'subscriptions are served over WebSocket (graphql-transport-ws) or with Accept: multipart/mixed;subscriptionSpec="1.0"',
+            extensions: { code: ErrorCode.BAD_USER_INPUT },
+          },
+        ],
+      });
+      return;
+    }
+    let caller;
+    try {
+      caller = await authenticate(options.verifyToken, req.get('authorization'));
+      if (caller === null) throw new UnauthenticatedError('subscriptions need a signed-in caller: send Authorization: Bearer <token>');
+    } catch (error) {
+      if (!(error instanceof AppError)) return next(error);
+      res.status(httpStatusOf[error.code]).json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
+      return;
+    }
+
+    const result = await options.executor.subscribe({
+      document: prepared.document,
+      variableValues: prepared.variables,
+      operationName: prepared.operationName,
+      contextValue: { caller, correlationId: req.correlationId, logger: options.logger },
+    });
+
+    res.status(200);
+    res.setHeader('content-type', `multipart/mixed;boundary="${BOUNDARY}";subscriptionSpec="1.0"`);
+    res.setHeader('cache-control', 'no-cache, no-store');
+    res.flushHeaders();
+    // Each part ends with the next delimiter, so a client parses it as soon as it arrives (RFC 2046 5.1.1).
+    res.write(`\r\n--${BOUNDARY}`);
+    const writePart = (value: unknown) => res.write(`\r\n${PART_HEADER}${JSON.stringify(value)}\r\n--${BOUNDARY}`);
+    const end = () => {
+      if (!res.writableEnded) res.end('--\r\n');
+    };
+
+    if (!(Symbol.asyncIterator in result)) {
+      // Refused at subscribe time (FORBIDDEN, NOT_FOUND...): one part with the errors, then the end.
+      writePart({ payload: formatResult(result, options.formatError) });
+      end();
+      return;
+    }
+
+    const heartbeat = setInterval(() => writePart({}), heartbeatMs);
+    let clientGone = false;
+    res.on('close', () => {
+      clientGone = true;
+      clearInterval(heartbeat);
+      void result.return?.();
+    });
+    try {
+      for await (const update of result) {
+        if (clientGone) break;
+        writePart({ payload: formatResult(update, options.formatError) });
+      }
+    } catch (error) {
+      options.logger.error({ err: error }, 'multipart subscription failed');
+      if (!clientGone) {
+        writePart({ payload: null, errors: [{ message: `Internal server error (correlation id ${req.correlationId})`, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
+      }
+    } finally {
+      clearInterval(heartbeat);
+      end();
+    }
+  };
+}

@@ -1,0 +1,141 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
+import { ErrorCode, UnauthenticatedError } from '../ddd';
+import { bearerToken, createTokenVerifier, signDevToken } from './jwt';
+
+const SECRET = 'jwt-secret-for-unit-tests-0123456789abcdef';
+const hs256 = { secret: SECRET, jwksUrl: undefined, issuer: undefined, audience: undefined };
+const key = new TextEncoder().encode(SECRET);
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+async function rejection(promise: Promise<unknown>): Promise<UnauthenticatedError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof UnauthenticatedError) return error;
+    throw error;
+  }
+  throw new Error('the token was accepted');
+}
+
+describe('HS256 token verification', () => {
+  const verify = createTokenVerifier(hs256);
+
+  it('accepts a development token and returns its subject and roles', async () => {
+    expect(await verify(await signDevToken({ sub: 'customer-1' }, SECRET))).toEqual({ sub: 'customer-1', roles: [] });
+    expect(await verify(await signDevToken({ sub: 'admin-1', roles: ['admin'] }, SECRET))).toEqual({ sub: 'admin-1', roles: ['admin'] });
+  });
+
+  it('refuses an expired token with UNAUTHENTICATED', async () => {
+    const expired = await new SignJWT({ roles: ['admin'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('admin-1')
+      .setIssuedAt(nowSeconds() - 120)
+      .setExpirationTime(nowSeconds() - 60)
+      .sign(key);
+    const error = await rejection(verify(expired));
+    expect(error.code).toBe(ErrorCode.UNAUTHENTICATED);
+    expect(error.message).toBe('invalid token: it has expired');
+  });
+
+  it('refuses a token signed with another secret', async () => {
+    const error = await rejection(verify(await signDevToken({ sub: 'admin-1', roles: ['admin'] }, 'another-secret-0123456789abcdef012345')));
+    expect(error.message).toBe('invalid token: the signature does not verify');
+  });
+
+  it('refuses an algorithm other than HS256', async () => {
+    const hs512 = await new SignJWT({}).setProtectedHeader({ alg: 'HS512' }).setSubject('admin-1').setExpirationTime('1h').sign(key);
+    expect((await rejection(verify(hs512))).message).toBe('invalid token: its signing algorithm is not accepted');
+    const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ sub: 'admin-1', roles: ['admin'], exp: nowSeconds() + 600 })).toString('base64url');
+    expect((await rejection(verify(`${header}.${payload}.`))).code).toBe(ErrorCode.UNAUTHENTICATED);
+  });
+
+  it('refuses something that is not a JWT', async () => {
+    expect((await rejection(verify('abc.def.ghi'))).message).toBe('invalid token: it is not a well-formed JWT');
+    expect((await rejection(verify('nonsense'))).code).toBe(ErrorCode.UNAUTHENTICATED);
+  });
+
+  it('refuses a token without a subject or with malformed roles', async () => {
+    const noSub = await new SignJWT({ roles: [] }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(key);
+    expect((await rejection(verify(noSub))).message).toBe('invalid token: the "sub" claim must be a non-empty string');
+    const rolesString = await new SignJWT({ roles: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setExpirationTime('1h').sign(key);
+    expect((await rejection(verify(rolesString))).message).toBe('invalid token: the "roles" claim must be an array of strings');
+  });
+
+  it('checks issuer and audience when they are configured', async () => {
+    const strict = createTokenVerifier({ ...hs256, issuer: 'https://id.example', audience: 'commerce' });
+    const right = await signDevToken({ sub: 'c-1' }, SECRET, { issuer: 'https://id.example', audience: 'commerce' });
+    expect(await strict(right)).toEqual({ sub: 'c-1', roles: [] });
+    const wrongAudience = await signDevToken({ sub: 'c-1' }, SECRET, { issuer: 'https://id.example', audience: 'other' });
+    expect((await rejection(strict(wrongAudience))).message).toBe('invalid token: claim "aud" is not acceptable');
+    expect((await rejection(strict(await signDevToken({ sub: 'c-1' }, SECRET)))).code).toBe(ErrorCode.UNAUTHENTICATED);
+  });
+
+  it('needs a secret or a JWKS URL', () => {
+    expect(() => createTokenVerifier({ secret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined })).toThrow(
+      'JWT verification needs JWT_SECRET or JWT_JWKS_URL',
+    );
+  });
+});
+
+describe('JWKS token verification', () => {
+  let server: Server;
+  let jwksUrl: string;
+  let privateKey: CryptoKey;
+  let otherKey: CryptoKey;
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('RS256');
+    privateKey = pair.privateKey;
+    otherKey = (await generateKeyPair('RS256')).privateKey;
+    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'key-1', alg: 'RS256', use: 'sig' };
+    server = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const sign = (signingKey: CryptoKey, claims: { iss: string; aud: string }) =>
+    new SignJWT({ roles: ['admin'] })
+      .setProtectedHeader({ alg: 'RS256', kid: 'key-1' })
+      .setSubject('admin-9')
+      .setIssuer(claims.iss)
+      .setAudience(claims.aud)
+      .setExpirationTime('5m')
+      .sign(signingKey);
+
+  it('verifies against the keys the identity provider publishes, with issuer and audience', async () => {
+    const verify = createTokenVerifier({ secret: undefined, jwksUrl, issuer: 'https://id.example', audience: 'commerce' });
+    expect(await verify(await sign(privateKey, { iss: 'https://id.example', aud: 'commerce' }))).toEqual({ sub: 'admin-9', roles: ['admin'] });
+    expect((await rejection(verify(await sign(otherKey, { iss: 'https://id.example', aud: 'commerce' })))).message).toBe(
+      'invalid token: the signature does not verify',
+    );
+    expect((await rejection(verify(await sign(privateKey, { iss: 'https://evil.example', aud: 'commerce' })))).message).toBe(
+      'invalid token: claim "iss" is not acceptable',
+    );
+  });
+});
+
+describe('bearerToken', () => {
+  it('is undefined without an Authorization header', () => {
+    expect(bearerToken(undefined)).toBeUndefined();
+    expect(bearerToken(null)).toBeUndefined();
+    expect(bearerToken('  ')).toBeUndefined();
+  });
+
+  it('reads the token of a Bearer header, case-insensitively', () => {
+    expect(bearerToken('Bearer a.b.c')).toBe('a.b.c');
+    expect(bearerToken('bearer   a.b.c ')).toBe('a.b.c');
+  });
+
+  it.each(['Basic dXNlcjpwYXNz', 'Bearer', 'Bearer a b', 'a.b.c'])('refuses %p with UNAUTHENTICATED', (header) => {
+    expect(() => bearerToken(header)).toThrow(UnauthenticatedError);
+    expect(() => bearerToken(header)).toThrow('the Authorization header must be "Bearer <token>"');
+  });
+});

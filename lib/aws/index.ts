@@ -1,0 +1,2 @@
+export * from './sigv4';
+export * from './secrets';

@@ -1,0 +1,25 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+
+/** Variables whose value may instead come from Secrets Manager through `<NAME>_ARN` (DESIGN.md 3 secrets). */
+export const SECRET_VARIABLES = ['JWT_SECRET', 'GATEWAY_SIGNING_SECRET'] as const;
+
+/**
+ * Resolves `JWT_SECRET_ARN` / `GATEWAY_SIGNING_SECRET_ARN` into `JWT_SECRET` / `GATEWAY_SIGNING_SECRET`, once per
+ * process, so secrets never sit in Lambda or task environment variables. A plain variable already set wins.
+ */
+export async function resolveSecretVariables(
+  env: Record<string, string | undefined>,
+  client: Pick<SecretsManagerClient, 'send'> = new SecretsManagerClient({}),
+): Promise<Record<string, string | undefined>> {
+  const resolved = { ...env };
+  await Promise.all(
+    SECRET_VARIABLES.map(async (name) => {
+      const arn = env[`${name}_ARN`];
+      if (!arn || env[name]) return;
+      const result = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+      if (!result.SecretString) throw new Error(`${name}_ARN: secret ${arn} has no string value`);
+      resolved[name] = result.SecretString;
+    }),
+  );
+  return resolved;
+}

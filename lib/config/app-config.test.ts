@@ -1,0 +1,113 @@
+import { describe, expect, it } from '@jest/globals';
+import { DEV_JWT_SECRET, DEV_SIGNING_SECRET, loadConfig } from './app-config';
+import { ConfigError } from './env';
+
+const STRONG_JWT = 'a-production-jwt-secret-of-at-least-32-chars';
+const STRONG_SIGNING = 'a-production-signing-secret-at-least-32-chars';
+
+function configError(source: Record<string, string>): ConfigError {
+  try {
+    loadConfig(source);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('the configuration was accepted');
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults in development', () => {
+    const config = loadConfig({});
+    expect(config.nodeEnv).toBe('development');
+    expect(config.production).toBe(false);
+    expect(config.ports).toEqual({ gateway: 4000, catalog: 4001, orders: 4002, rewards: 4003 });
+    expect(config.urls.catalogGraphql).toBe('http://127.0.0.1:4001/graphql');
+    expect(config.urls.catalogRest).toBe('http://127.0.0.1:4001');
+    expect(config.dynamodb).toEqual({
+      endpoint: undefined,
+      region: 'us-east-1',
+      tables: { catalog: 'ecommerce-catalog', orders: 'ecommerce-orders', rewards: 'ecommerce-rewards' },
+    });
+    expect(config.eventBus).toEqual({ kind: 'memory', name: 'ecommerce' });
+    expect(config.jwt.secret).toBe(DEV_JWT_SECRET);
+    expect(config.gatewaySigningSecret).toBe(DEV_SIGNING_SECRET);
+    expect(config.dataDir).toBe('.data');
+    expect(config.queryLimits).toEqual({ maxDepth: 12, maxCost: 10_000 });
+  });
+
+  it('reads ports, URLs and table names from the environment', () => {
+    const config = loadConfig({ GATEWAY_PORT: '0', CATALOG_PORT: '5001', TABLE_PREFIX: 'it-', REDIS_URL: 'redis://127.0.0.1:6380', DYNAMODB_ENDPOINT: 'http://localhost:8000' });
+    expect(config.ports.gateway).toBe(0);
+    expect(config.ports.catalog).toBe(5001);
+    expect(config.urls.catalogGraphql).toBe('http://127.0.0.1:5001/graphql');
+    expect(config.dynamodb.tables.catalog).toBe('it-catalog');
+    expect(config.dynamodb.endpoint).toBe('http://localhost:8000');
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6380');
+    expect(config.eventBus.kind).toBe('redis');
+  });
+
+  it.each([
+    ['GATEWAY_PORT', 'abc', 'GATEWAY_PORT: must be a port number between 0 and 65535, got "abc"'],
+    ['CATALOG_PORT', '70000', 'CATALOG_PORT: must be a port number between 0 and 65535, got "70000"'],
+    ['ORDERS_PORT', '-1', 'ORDERS_PORT: must be a port number between 0 and 65535, got "-1"'],
+    ['REWARDS_PORT', '40.5', 'REWARDS_PORT: must be a port number between 0 and 65535, got "40.5"'],
+    ['REDIS_URL', 'not a url', 'REDIS_URL: must be a URL (redis or rediss), got "not a url"'],
+    ['REDIS_URL', 'http://localhost:6379', 'REDIS_URL: must be a redis or rediss URL with a host, got "http://localhost:6379"'],
+    ['DYNAMODB_ENDPOINT', 'localhost:8000', 'DYNAMODB_ENDPOINT: must be a http or https URL with a host, got "localhost:8000"'],
+    ['EVENT_BUS', 'kafka', 'EVENT_BUS: must be one of memory, redis, eventbridge, got "kafka"'],
+    ['LOG_LEVEL', 'loud', 'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
+    ['MAX_QUERY_DEPTH', '0', 'MAX_QUERY_DEPTH: must be a positive integer, got "0"'],
+  ])('stops on %s=%p with a message naming the variable', (name, value, problem) => {
+    const error = configError({ [name]: value });
+    expect(error.problems).toEqual([problem]);
+    expect(error.message).toBe(`Invalid configuration:\n  - ${problem}`);
+  });
+
+  it('reports every bad variable at once', () => {
+    const error = configError({ GATEWAY_PORT: 'abc', REDIS_URL: '::::' });
+    expect(error.problems).toHaveLength(2);
+    expect(error.message).toContain('GATEWAY_PORT');
+    expect(error.message).toContain('REDIS_URL');
+  });
+
+  it('needs REDIS_URL for the redis event bus', () => {
+    expect(configError({ EVENT_BUS: 'redis' }).problems).toEqual(['EVENT_BUS: "redis" needs REDIS_URL to be set']);
+  });
+
+  it('is silent under test unless asked otherwise', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('silent');
+    expect(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+  });
+});
+
+describe('loadConfig in production', () => {
+  it('refuses missing secrets', () => {
+    expect(configError({ NODE_ENV: 'production' }).problems).toEqual([
+      'JWT_SECRET: is required in production (or set JWT_JWKS_URL)',
+      'GATEWAY_SIGNING_SECRET: is required in production',
+    ]);
+  });
+
+  it('refuses the development defaults', () => {
+    expect(configError({ NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET, GATEWAY_SIGNING_SECRET: DEV_SIGNING_SECRET }).problems).toEqual([
+      'JWT_SECRET: must not be the development default and must be at least 32 characters in production',
+      'GATEWAY_SIGNING_SECRET: must not be the development default and must be at least 32 characters in production',
+    ]);
+  });
+
+  it('refuses secrets shorter than 32 characters', () => {
+    const error = configError({ NODE_ENV: 'production', JWT_SECRET: 'short', GATEWAY_SIGNING_SECRET: STRONG_SIGNING });
+    expect(error.problems).toEqual(['JWT_SECRET: must not be the development default and must be at least 32 characters in production']);
+  });
+
+  it('starts with strong secrets, or with a JWKS URL instead of a JWT secret', () => {
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: STRONG_JWT, GATEWAY_SIGNING_SECRET: STRONG_SIGNING });
+    expect(config.production).toBe(true);
+    expect(config.logLevel).toBe('info');
+    expect(config.jwt.secret).toBe(STRONG_JWT);
+    expect(config.gatewaySigningSecret).toBe(STRONG_SIGNING);
+    const jwks = loadConfig({ NODE_ENV: 'production', JWT_JWKS_URL: 'https://id.example/.well-known/jwks.json', GATEWAY_SIGNING_SECRET: STRONG_SIGNING });
+    expect(jwks.jwt.secret).toBeUndefined();
+    expect(jwks.jwt.jwksUrl).toBe('https://id.example/.well-known/jwks.json');
+  });
+});

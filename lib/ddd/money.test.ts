@@ -1,0 +1,64 @@
+import { describe, expect, it } from '@jest/globals';
+import { ErrorCode, ValidationError } from './errors';
+import { Money } from './money';
+
+function validationErrorOf(fn: () => unknown): ValidationError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ValidationError) return error;
+    throw error;
+  }
+  throw new Error('expected a ValidationError, nothing was thrown');
+}
+
+describe('Money', () => {
+  it('holds integer minor units and an ISO 4217 code', () => {
+    const money = Money.of(1999, 'USD');
+    expect(money.amount).toBe(1999);
+    expect(money.currency).toBe('USD');
+    expect(money.toJSON()).toEqual({ amount: 1999, currency: 'USD' });
+    expect(Money.from({ amount: 0, currency: 'EUR' }).toJSON()).toEqual({ amount: 0, currency: 'EUR' });
+  });
+
+  it('rejects a negative amount, naming the field and the value', () => {
+    const error = validationErrorOf(() => Money.of(-1, 'USD'));
+    expect(error.code).toBe(ErrorCode.BAD_USER_INPUT);
+    expect(error.field).toBe('price.amount');
+    expect(error.message).toBe('price.amount must not be negative, got -1');
+    expect(error.details).toEqual({ field: 'price.amount', value: -1 });
+  });
+
+  it.each([19.99, Number.NaN, Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER + 1])('rejects the non-integer amount %p', (amount) => {
+    const error = validationErrorOf(() => Money.of(amount, 'USD'));
+    expect(error.field).toBe('price.amount');
+    expect(error.message).toMatch(/^price\.amount must be an integer number of minor units \(cents\), got /);
+  });
+
+  it.each(['usd', 'US', 'USDX', 'U5D', '', ' USD', 'ÜSD'])('rejects the currency %p, naming the field and the value', (currency) => {
+    const error = validationErrorOf(() => Money.of(100, currency));
+    expect(error.code).toBe(ErrorCode.BAD_USER_INPUT);
+    expect(error.field).toBe('price.currency');
+    expect(error.message).toBe(`price.currency must be an ISO 4217 code of three upper-case letters, got ${JSON.stringify(currency)}`);
+  });
+
+  it('names the input path it was given', () => {
+    expect(validationErrorOf(() => Money.from({ amount: 5, currency: 'eur' }, 'input.price')).field).toBe('input.price.currency');
+    expect(validationErrorOf(() => Money.of(-5, 'EUR', 'unitPrice')).field).toBe('unitPrice.amount');
+  });
+
+  it('adds and multiplies within one currency and never mixes currencies', () => {
+    expect(Money.of(150, 'USD').add(Money.of(250, 'USD')).toJSON()).toEqual({ amount: 400, currency: 'USD' });
+    expect(Money.of(1999, 'USD').multiply(3).toJSON()).toEqual({ amount: 5997, currency: 'USD' });
+    const mixed = validationErrorOf(() => Money.of(1, 'USD').add(Money.of(1, 'EUR')));
+    expect(mixed.message).toBe('cannot combine USD with EUR: an amount never mixes currencies');
+    expect(validationErrorOf(() => Money.of(1, 'USD').multiply(-1)).field).toBe('quantity');
+    expect(validationErrorOf(() => Money.of(1, 'USD').multiply(1.5)).field).toBe('quantity');
+  });
+
+  it('compares by amount and currency', () => {
+    expect(Money.of(100, 'USD').equals({ amount: 100, currency: 'USD' })).toBe(true);
+    expect(Money.of(100, 'USD').equals({ amount: 101, currency: 'USD' })).toBe(false);
+    expect(Money.of(100, 'USD').equals({ amount: 100, currency: 'EUR' })).toBe(false);
+  });
+});

@@ -1,0 +1,18 @@
+export interface BackoffOptions {
+  /** Delay before the second attempt. */
+  readonly initialMs: number;
+  /** Ceiling of any single delay. */
+  readonly maxMs: number;
+}
+
+/**
+ * Exponential backoff with "equal jitter" (AWS Architecture Blog, "Exponential Backoff And Jitter"): half the
+ * delay is fixed, half random, so retries of many consumers do not arrive in lockstep yet never come early.
+ * `attempt` is the number of the attempt that just failed, starting at 1.
+ */
+export function backoffDelay(attempt: number, options: BackoffOptions): number {
+  const exponential = Math.min(options.maxMs, options.initialMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(exponential / 2 + (Math.random() * exponential) / 2);
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

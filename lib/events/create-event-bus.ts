@@ -1,0 +1,51 @@
+import type { Registry } from 'prom-client';
+import type { EventBusKind } from '../config';
+import type { Logger } from '../logging';
+import type { EventBus } from './event-bus';
+import { createEventMetrics } from './event-metrics';
+import { EventBridgeEventBus, type EventBridgeEventBusOptions } from './transports/eventbridge-event-bus';
+import { MemoryEventBus, type MemoryEventBusOptions } from './transports/memory-event-bus';
+import { RedisStreamsEventBus, type RedisStreamsEventBusOptions } from './transports/redis-streams-event-bus';
+
+export interface CreateEventBusOptions {
+  /** `EVENT_BUS` (DESIGN.md 5); AppConfig already defaults it to `redis` when REDIS_URL is set. */
+  readonly kind: EventBusKind;
+  /** `REDIS_URL`, required for `redis`. */
+  readonly redisUrl?: string | undefined;
+  /** `EVENT_BUS_NAME`, the EventBridge bus. */
+  readonly eventBusName: string;
+  /** Key prefix of the Redis streams. */
+  readonly streamPrefix?: string;
+  readonly logger: Logger;
+  /** The service's registry, for the events_* metrics. */
+  readonly registry?: Registry;
+  /** Timings and client settings per transport (tests shorten them; a local EventBridge endpoint). */
+  readonly memory?: Partial<Omit<MemoryEventBusOptions, 'logger' | 'metrics'>>;
+  readonly redis?: Partial<Omit<RedisStreamsEventBusOptions, 'url' | 'logger' | 'streamPrefix' | 'metrics'>>;
+  readonly eventBridge?: Partial<Omit<EventBridgeEventBusOptions, 'eventBusName' | 'logger' | 'metrics'>>;
+}
+
+/** Builds the transport chosen by configuration behind the one EventBus port (DESIGN.md 4). */
+export function createEventBus(options: CreateEventBusOptions): EventBus {
+  const metrics = createEventMetrics(options.registry);
+  const { logger } = options;
+  switch (options.kind) {
+    case 'memory':
+      return new MemoryEventBus({ ...options.memory, logger, metrics });
+    case 'redis':
+      if (!options.redisUrl) throw new TypeError('EVENT_BUS "redis" needs REDIS_URL (redis://host:port) to be set');
+      return new RedisStreamsEventBus({
+        ...options.redis,
+        url: options.redisUrl,
+        ...(options.streamPrefix !== undefined ? { streamPrefix: options.streamPrefix } : {}),
+        logger,
+        metrics,
+      });
+    case 'eventbridge':
+      return new EventBridgeEventBus({ ...options.eventBridge, eventBusName: options.eventBusName, logger, metrics });
+    default: {
+      const unknown: never = options.kind;
+      throw new TypeError(`EVENT_BUS must be one of memory, redis, eventbridge, got ${JSON.stringify(unknown)}`);
+    }
+  }
+}

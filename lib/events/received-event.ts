@@ -1,0 +1,36 @@
+import { InvalidEventError, parseEnvelope, type AnyEventEnvelope } from './envelope';
+
+export type ReceivedEvent =
+  | { readonly ok: true; readonly envelope: AnyEventEnvelope }
+  | { readonly ok: false; readonly eventId: string | undefined; readonly reason: string };
+
+/**
+ * Receipt-side validation shared by the transports that carry envelopes as JSON text (DESIGN.md 4: "validated
+ * on receipt"). An event is accepted only when it is JSON, matches its schema, and is of the type it was routed
+ * as; anything else is reported (never thrown) so the transport dead-letters it instead of retrying it forever.
+ */
+export function readReceivedEvent(body: string, deliveredAs: string): ReceivedEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (error) {
+    return { ok: false, eventId: undefined, reason: `invalid event: body is not JSON (${(error as Error).message})` };
+  }
+  const eventId = idOf(json);
+  try {
+    const envelope = parseEnvelope(json);
+    if (envelope.type !== deliveredAs) {
+      return { ok: false, eventId, reason: `invalid event: a ${envelope.type} envelope was delivered as ${deliveredAs}` };
+    }
+    return { ok: true, envelope };
+  } catch (error) {
+    if (error instanceof InvalidEventError) return { ok: false, eventId, reason: error.message };
+    throw error;
+  }
+}
+
+function idOf(json: unknown): string | undefined {
+  if (typeof json !== 'object' || json === null) return undefined;
+  const id = (json as Record<string, unknown>)['id'];
+  return typeof id === 'string' ? id.slice(0, 200) : undefined;
+}

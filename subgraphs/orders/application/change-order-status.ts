@@ -1,0 +1,53 @@
+import { requireAdmin, requireAuthenticated, type Caller } from '../../../lib/auth';
+import { withOptimisticRetry } from '../../../lib/ddd';
+import type { Order } from '../domain/order';
+import type { CausingEvent } from '../domain/order-repository';
+import { assertCanSee, loadOrder } from './order-access';
+import type { OrdersDependencies } from './orders-dependencies';
+
+type Deps = Pick<OrdersDependencies, 'orders' | 'clock'>;
+
+/**
+ * Load, apply, save, and on a lost optimistic race do it once more against the fresh state (so of six
+ * concurrent confirmations exactly one succeeds and the rest fail with INVALID_ORDER_TRANSITION).
+ */
+function change(deps: Deps, id: string, apply: (order: Order) => void, authorize: (order: Order) => void): Promise<Order> {
+  return withOptimisticRetry(async () => {
+    const order = await loadOrder(deps, id);
+    authorize(order);
+    apply(order);
+    await deps.orders.save(order);
+    return order;
+  });
+}
+
+/** Admin: PENDING -> CONFIRMED. */
+export function confirmOrder(deps: Deps, caller: Caller, id: string): Promise<Order> {
+  requireAdmin(caller, 'confirm orders');
+  return change(deps, id, (order) => order.confirm(deps.clock.now()), () => undefined);
+}
+
+/** Admin: CONFIRMED -> COMPLETED (this is what earns reward points). */
+export function completeOrder(deps: Deps, caller: Caller, id: string): Promise<Order> {
+  requireAdmin(caller, 'complete orders');
+  return change(deps, id, (order) => order.complete(deps.clock.now()), () => undefined);
+}
+
+/** Owner or admin: PENDING|CONFIRMED -> CANCELLED. */
+export function cancelOrder(deps: Deps, caller: Caller, id: string, reason: string | null | undefined): Promise<Order> {
+  requireAuthenticated(caller, 'cancel an order');
+  return change(deps, id, (order) => order.cancel(reason, deps.clock.now()), (order) => assertCanSee(caller, order, 'cancel'));
+}
+
+/**
+ * On `payment.completed`: confirm the order once. A redelivered event, or an order already past PENDING,
+ * changes nothing; the "processed" mark commits with the confirmation.
+ */
+export async function confirmOrderOnPayment(deps: Deps, orderId: string, event: CausingEvent): Promise<'confirmed' | 'ignored'> {
+  return withOptimisticRetry(async () => {
+    const order = await deps.orders.findById(orderId);
+    if (!order || order.status !== 'PENDING') return 'ignored';
+    order.confirm(deps.clock.now());
+    return (await deps.orders.save(order, event)) === 'saved' ? 'confirmed' : 'ignored';
+  });
+}

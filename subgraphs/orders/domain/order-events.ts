@@ -1,0 +1,23 @@
+import type { DomainEvent, MoneyProps } from '../../../lib/ddd';
+import type { OrderStatus } from './order-status';
+
+/** Payloads of the events Orders publishes (DESIGN.md 4); their wire schemas live in lib/events. */
+export interface OrderCreatedData {
+  readonly orderId: string;
+  readonly customerId: string;
+  readonly items: readonly { readonly productId: string; readonly quantity: number; readonly unitPrice: MoneyProps }[];
+  readonly total: MoneyProps;
+}
+
+export interface OrderStatusChangedData {
+  readonly orderId: string;
+  readonly customerId: string;
+  readonly status: OrderStatus;
+  readonly previousStatus: OrderStatus;
+  readonly total: MoneyProps;
+  readonly reason?: string;
+}
+
+export type OrderEvent =
+  | DomainEvent<'order.created', OrderCreatedData>
+  | DomainEvent<'order.confirmed' | 'order.completed' | 'order.cancelled', OrderStatusChangedData>;

@@ -1,0 +1,25 @@
+import { InvalidOrderTransitionError } from '../../../lib/ddd';
+
+export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'COMPLETED' | 'CANCELLED';
+
+/** DESIGN.md 2: PENDING -> CONFIRMED -> COMPLETED; PENDING|CONFIRMED -> CANCELLED. Nothing leaves COMPLETED or CANCELLED. */
+const ALLOWED: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  PENDING: ['CONFIRMED', 'CANCELLED'],
+  CONFIRMED: ['COMPLETED', 'CANCELLED'],
+  COMPLETED: [],
+  CANCELLED: [],
+};
+
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return ALLOWED[from].includes(to);
+}
+
+export function assertTransition(orderId: string, from: OrderStatus, to: OrderStatus): void {
+  if (!canTransition(from, to)) {
+    const allowed = ALLOWED[from];
+    throw new InvalidOrderTransitionError(
+      `order ${orderId} cannot go from ${from} to ${to}${allowed.length ? ` (from ${from} it can go to ${allowed.join(' or ')})` : ` (${from} is final)`}`,
+      { orderId, from, to },
+    );
+  }
+}

@@ -1,0 +1,175 @@
+import { AggregateRoot, ValidationError, guard, type Money, type MoneyProps } from '../../../lib/ddd';
+import type { OrderEvent } from './order-events';
+import { OrderItem } from './order-item';
+import { assertTransition, type OrderStatus } from './order-status';
+
+export const ORDER_LIMITS = {
+  lines: { min: 1, max: 50 },
+  quantity: { min: 1, max: 1000 },
+  reason: { max: 500 },
+} as const;
+
+/** A line as requested by the customer, already priced from the catalog. */
+export interface PricedLine {
+  readonly productId: string;
+  readonly productName: string;
+  readonly unitPrice: MoneyProps;
+  readonly quantity: number;
+}
+
+export interface OrderState {
+  readonly id: string;
+  readonly customerId: string;
+  readonly status: OrderStatus;
+  readonly items: readonly OrderItem[];
+  readonly placedAt: Date;
+  readonly updatedAt: Date;
+  readonly cancellationReason: string | undefined;
+  /** Optimistic-concurrency version as read from storage; the repository increments it on save. */
+  readonly version: number;
+}
+
+/**
+ * The requested lines, validated and with repeated products merged into one line (DESIGN.md 2 limits:
+ * 1-50 lines, 1-1000 units per line). Runs before any catalog lookup, so bad input costs nothing.
+ */
+export function normaliseLines<T extends { productId: string; quantity: number }>(lines: readonly T[]): { productId: string; quantity: number }[] {
+  if (lines.length < ORDER_LIMITS.lines.min || lines.length > ORDER_LIMITS.lines.max) {
+    throw new ValidationError('items', `an order has ${ORDER_LIMITS.lines.min}-${ORDER_LIMITS.lines.max} lines, got ${lines.length}`, { value: lines.length });
+  }
+  const merged = new Map<string, number>();
+  lines.forEach((line, index) => {
+    guard.integer(`items[${index}].quantity`, line.quantity, ORDER_LIMITS.quantity);
+    guard.text(`items[${index}].productId`, line.productId, { min: 1, max: 100 });
+    merged.set(line.productId, (merged.get(line.productId) ?? 0) + line.quantity);
+  });
+  for (const [productId, quantity] of merged) {
+    if (quantity > ORDER_LIMITS.quantity.max) {
+      throw new ValidationError('items', `product ${productId} is ordered ${quantity} times in total; at most ${ORDER_LIMITS.quantity.max} per line`, {
+        productId,
+        value: quantity,
+      });
+    }
+  }
+  return [...merged].map(([productId, quantity]) => ({ productId, quantity }));
+}
+
+/** An order: what a customer bought, at which prices, and where it stands. Orders is its only writer. */
+export class Order extends AggregateRoot<OrderEvent> {
+  private constructor(private state: OrderState) {
+    super();
+  }
+
+  static place(input: { id: string; customerId: string; lines: readonly PricedLine[]; now: Date }): Order {
+    const byProduct = new Map<string, PricedLine>();
+    for (const line of input.lines) {
+      const previous = byProduct.get(line.productId);
+      byProduct.set(line.productId, previous ? { ...previous, quantity: previous.quantity + line.quantity } : line);
+    }
+    normaliseLines([...byProduct.values()]);
+    const items = [...byProduct.values()].map((line) => OrderItem.of(line));
+    const currencies = new Set(items.map((item) => item.unitPrice.currency));
+    if (currencies.size > 1) {
+      throw new ValidationError('items', `an order never mixes currencies; these products are priced in ${[...currencies].sort().join(' and ')}`, {
+        currencies: [...currencies].sort(),
+      });
+    }
+    const order = new Order({
+      id: input.id,
+      customerId: input.customerId,
+      status: 'PENDING',
+      items,
+      placedAt: input.now,
+      updatedAt: input.now,
+      cancellationReason: undefined,
+      version: 1,
+    });
+    order.record({
+      type: 'order.created',
+      occurredAt: input.now.toISOString(),
+      data: {
+        orderId: order.id,
+        customerId: order.customerId,
+        items: items.map((item) => ({ productId: item.productId, quantity: item.quantity, unitPrice: item.unitPrice.toJSON() })),
+        total: order.total.toJSON(),
+      },
+    });
+    return order;
+  }
+
+  static restore(state: OrderState): Order {
+    return new Order(state);
+  }
+
+  get id(): string {
+    return this.state.id;
+  }
+  get customerId(): string {
+    return this.state.customerId;
+  }
+  get status(): OrderStatus {
+    return this.state.status;
+  }
+  get items(): readonly OrderItem[] {
+    return this.state.items;
+  }
+  get placedAt(): Date {
+    return this.state.placedAt;
+  }
+  get updatedAt(): Date {
+    return this.state.updatedAt;
+  }
+  get cancellationReason(): string | undefined {
+    return this.state.cancellationReason;
+  }
+  get version(): number {
+    return this.state.version;
+  }
+
+  /** Sum of the line totals, in minor units of the order's single currency. */
+  get total(): Money {
+    const [first, ...rest] = this.state.items;
+    if (!first) throw new Error(`order ${this.state.id} has no items`);
+    return rest.reduce((sum, item) => sum.add(item.lineTotal), first.lineTotal);
+  }
+
+  isOwnedBy(customerId: string): boolean {
+    return this.state.customerId === customerId;
+  }
+
+  snapshot(): OrderState {
+    return this.state;
+  }
+
+  confirm(now: Date): void {
+    this.transition('CONFIRMED', now);
+  }
+
+  complete(now: Date): void {
+    this.transition('COMPLETED', now);
+  }
+
+  cancel(reason: string | null | undefined, now: Date): void {
+    const trimmed = reason == null ? undefined : guard.text('reason', reason, { max: ORDER_LIMITS.reason.max }) || undefined;
+    this.transition('CANCELLED', now, trimmed);
+  }
+
+  private transition(to: 'CONFIRMED' | 'COMPLETED' | 'CANCELLED', now: Date, reason?: string): void {
+    const from = this.state.status;
+    assertTransition(this.state.id, from, to);
+    this.state = { ...this.state, status: to, updatedAt: now, ...(to === 'CANCELLED' ? { cancellationReason: reason } : {}) };
+    const type = to === 'CONFIRMED' ? 'order.confirmed' : to === 'COMPLETED' ? 'order.completed' : 'order.cancelled';
+    this.record({
+      type,
+      occurredAt: now.toISOString(),
+      data: {
+        orderId: this.state.id,
+        customerId: this.state.customerId,
+        status: to,
+        previousStatus: from,
+        total: this.total.toJSON(),
+        ...(reason !== undefined ? { reason } : {}),
+      },
+    });
+  }
+}

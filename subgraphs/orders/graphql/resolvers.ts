@@ -1,0 +1,35 @@
+import { DateTimeScalar, toConnection } from '../../../lib/graphql';
+import { requireAuthenticated } from '../../../lib/auth';
+import { cancelOrder, completeOrder, confirmOrder } from '../application/change-order-status';
+import { placeOrder } from '../application/place-order';
+import { getOrder, listCustomerOrders } from '../application/read-orders';
+import type { Resolvers } from './__generated__/resolvers-types';
+
+/** Orders' part of the graph: thin adapters from GraphQL arguments to use cases. */
+export const ordersResolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Query: {
+    me: (_, __, ctx) => ({ id: requireAuthenticated(ctx.caller, 'ask who you are').sub }),
+    order: (_, { id }, ctx) => getOrder(ctx.deps, ctx.caller, id),
+  },
+  Mutation: {
+    placeOrder: (_, { input }, ctx) => placeOrder(ctx.deps, ctx.caller, input),
+    confirmOrder: (_, { id }, ctx) => confirmOrder(ctx.deps, ctx.caller, id),
+    completeOrder: (_, { id }, ctx) => completeOrder(ctx.deps, ctx.caller, id),
+    cancelOrder: (_, { id, reason }, ctx) => cancelOrder(ctx.deps, ctx.caller, id, reason),
+  },
+  Order: {
+    __resolveReference: (reference, ctx) => ctx.loaders.order.load(reference.id),
+    customer: (order) => ({ id: order.customerId }),
+    total: (order) => order.total.toJSON(),
+  },
+  OrderItem: {
+    product: (item) => ({ id: item.productId }),
+    unitPrice: (item) => item.unitPrice.toJSON(),
+    lineTotal: (item) => item.lineTotal.toJSON(),
+  },
+  Customer: {
+    __resolveReference: (reference) => ({ id: reference.id }),
+    orders: async (customer, args, ctx) => toConnection(await listCustomerOrders(ctx.deps, ctx.caller, customer.id, args)),
+  },
+};

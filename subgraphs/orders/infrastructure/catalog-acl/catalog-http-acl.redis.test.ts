@@ -1,0 +1,75 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { freePort } from '../../../../lib/process';
+import { testRedisUrl, uniquePrefix } from '../../../../test/support/services';
+import { AclPool, productInfoOf } from './test-support/acl-harness';
+import { describeCatalogAclContract } from './test-support/catalog-acl-contract';
+import { startCatalogOrigin, type CatalogOrigin } from './test-support/catalog-origin';
+import { eventually } from './test-support/eventually';
+
+describeCatalogAclContract({ name: 'Redis (client-side tracking on)', aclStore: () => ({ redisUrl: testRedisUrl(), keyPrefix: uniquePrefix('acl') }) });
+describeCatalogAclContract({ name: 'Redis (tracking off)', aclStore: () => ({ redisUrl: testRedisUrl(), keyPrefix: uniquePrefix('acl'), tracking: false }) });
+
+describe('Catalog ACL instances sharing one Redis', () => {
+  let origin: CatalogOrigin;
+  const acls = new AclPool();
+  beforeAll(async () => {
+    origin = await startCatalogOrigin('acl-shared');
+  });
+  afterEach(() => acls.closeAll());
+  afterAll(() => origin?.stop());
+
+  const pair = (tracking: boolean) => {
+    const shared = { redisUrl: testRedisUrl(), keyPrefix: uniquePrefix('acl-shared'), tracking };
+    return [acls.open(origin.baseUrl, shared), acls.open(origin.baseUrl, shared)] as const;
+  };
+
+  it.each([true, false])('call the origin once for a product both look up (tracking %s)', async (tracking) => {
+    const [product] = await origin.createProducts(1);
+    const [first, second] = pair(tracking);
+
+    expect(await first.acl.getProducts([product!.id])).toEqual([productInfoOf(product!)]);
+    await first.storedEntries(1);
+    expect(await second.acl.getProducts([product!.id])).toEqual([productInfoOf(product!)]);
+    expect(await second.acl.getProducts([product!.id])).toEqual([productInfoOf(product!)]);
+
+    expect(origin.proxy.productRequests(product!.id)).toHaveLength(1);
+    expect(await second.metric('http_client_cache_lookups_total', { result: 'hit' })).toBe(2);
+    expect(await second.metric('http_client_cache_lookups_total', { result: 'miss' })).toBe(0);
+  });
+
+  it("see an invalidation made through the other instance, whose tracking cache Redis notifies", async () => {
+    const [product] = await origin.createProducts(1);
+    const [first, second] = pair(true);
+    await first.acl.getProducts([product!.id]);
+    await first.storedEntries(1);
+    // The second instance now holds the entry in its tracking cache (process memory).
+    await second.acl.getProducts([product!.id]);
+    await second.acl.getProducts([product!.id]);
+
+    await origin.changePrice(product!.id, 777);
+    await first.acl.invalidateProducts([product!.id]);
+
+    const price = await eventually(
+      async () => {
+        const [info] = await second.acl.getProducts([product!.id]);
+        return info?.unitPrice.amount === 777 ? info.unitPrice : undefined;
+      },
+      { what: "the second instance's view of the new price" },
+    );
+    expect(price).toEqual({ amount: 777, currency: 'USD' });
+    expect(origin.proxy.productRequests(product!.id).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('fall back to Catalog when Redis cannot be reached', async () => {
+    const [product] = await origin.createProducts(1);
+    const { acl, metric } = acls.open(origin.baseUrl, { redisUrl: `redis://127.0.0.1:${await freePort()}`, keyPrefix: uniquePrefix('acl-down') });
+
+    const started = performance.now();
+    expect(await acl.getProducts([product!.id])).toEqual([productInfoOf(product!)]);
+    expect(await acl.getProducts([product!.id])).toEqual([productInfoOf(product!)]);
+
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(await metric('http_client_cache_lookups_total', { result: 'miss' })).toBe(2);
+    await expect(acl.invalidateProducts([product!.id])).rejects.toThrow(/Redis cache store failed/);
+  });
+});

@@ -1,0 +1,203 @@
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConcurrentModificationError, ConflictError, type Page, type PageRequest } from '../../../lib/ddd';
+import { batchGetAll, cursor, transactWrite, transactionCancellationCodes } from '../../../lib/dynamodb';
+import { processedEventPut, wasAlreadyProcessed, type OutboxWriter } from '../../../lib/events';
+import { Order } from '../domain/order';
+import { OrderItem } from '../domain/order-item';
+import type { CausingEvent, CreateOrderResult, OrderRepository } from '../domain/order-repository';
+import type { OrderStatus } from '../domain/order-status';
+import { ORDERS_INDEXES } from './orders-table';
+
+interface OrderItemRow {
+  productId: string;
+  productName: string;
+  unitPriceAmount: number;
+  quantity: number;
+}
+
+interface OrderRow {
+  pk: string;
+  sk: string;
+  customerKey: string;
+  customerStatusKey: string;
+  placedKey: string;
+  id: string;
+  customerId: string;
+  status: OrderStatus;
+  currency: string;
+  items: OrderItemRow[];
+  placedAt: string;
+  updatedAt: string;
+  cancellationReason?: string;
+  version: number;
+}
+
+const orderKey = (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
+const idempotencyKey = (customerId: string, key: string) => ({ pk: `IDEMPOTENCY#${customerId}#${key}`, sk: 'IDEMPOTENCY' });
+
+function toRow(order: Order, version: number): OrderRow {
+  const state = order.snapshot();
+  return {
+    ...orderKey(state.id),
+    customerKey: `CUSTOMER#${state.customerId}`,
+    customerStatusKey: `CUSTOMER#${state.customerId}#${state.status}`,
+    placedKey: `${state.placedAt.toISOString()}#${state.id}`,
+    id: state.id,
+    customerId: state.customerId,
+    status: state.status,
+    currency: order.total.currency,
+    items: state.items.map((item) => ({
+      productId: item.productId,
+      productName: item.productName,
+      unitPriceAmount: item.unitPrice.amount,
+      quantity: item.quantity,
+    })),
+    placedAt: state.placedAt.toISOString(),
+    updatedAt: state.updatedAt.toISOString(),
+    ...(state.cancellationReason !== undefined ? { cancellationReason: state.cancellationReason } : {}),
+    version,
+  };
+}
+
+function fromRow(row: OrderRow): Order {
+  return Order.restore({
+    id: row.id,
+    customerId: row.customerId,
+    status: row.status,
+    items: row.items.map((item) =>
+      OrderItem.of({
+        productId: item.productId,
+        productName: item.productName,
+        unitPrice: { amount: item.unitPriceAmount, currency: row.currency },
+        quantity: item.quantity,
+      }),
+    ),
+    placedAt: new Date(row.placedAt),
+    updatedAt: new Date(row.updatedAt),
+    cancellationReason: row.cancellationReason,
+    version: row.version,
+  });
+}
+
+/** Orders in DynamoDB, with optimistic concurrency on `version` and idempotency keys claimed transactionally. */
+export class DynamoOrderRepository implements OrderRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  async create(order: Order, key?: string): Promise<CreateOrderResult> {
+    const outbox = this.outbox.prepare(order.peekEvents());
+    const items = [
+      { Put: { TableName: this.tableName, Item: toRow(order, 1), ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...(key
+        ? [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...idempotencyKey(order.customerId, key), orderId: order.id, createdAt: order.placedAt.toISOString() },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ]
+        : []),
+      ...outbox.writes,
+    ];
+    try {
+      await transactWrite(this.doc, items);
+    } catch (error) {
+      const codes = transactionCancellationCodes(error);
+      if (key && codes?.[1] === 'ConditionalCheckFailed') {
+        const existing = await this.findIdByIdempotencyKey(order.customerId, key);
+        if (existing) return { created: false, existingOrderId: existing };
+      }
+      if (codes?.[0] === 'ConditionalCheckFailed') throw new ConflictError(`order ${order.id} already exists`);
+      throw error;
+    }
+    order.pullEvents();
+    outbox.committed();
+    return { created: true };
+  }
+
+  async save(order: Order, causedBy?: CausingEvent): Promise<'saved' | 'duplicate'> {
+    const events = order.peekEvents();
+    if (events.length === 0) return 'saved';
+    const outbox = this.outbox.prepare(events);
+    const marker = causedBy ? [processedEventPut(this.tableName, causedBy.consumer, causedBy.eventId)] : [];
+    const items = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: toRow(order, order.version + 1),
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': order.version },
+        },
+      },
+      ...marker,
+      ...outbox.writes,
+    ];
+    try {
+      await transactWrite(this.doc, items);
+    } catch (error) {
+      if (causedBy && wasAlreadyProcessed(error, 1)) return 'duplicate';
+      if (transactionCancellationCodes(error) !== undefined) {
+        throw new ConcurrentModificationError(`order ${order.id} was changed by someone else meanwhile; retry with its current state`, {
+          orderId: order.id,
+        });
+      }
+      throw error;
+    }
+    order.pullEvents();
+    outbox.committed();
+    return 'saved';
+  }
+
+  async findById(id: string): Promise<Order | null> {
+    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: orderKey(id), ConsistentRead: true }));
+    return result.Item ? fromRow(result.Item as OrderRow) : null;
+  }
+
+  async findByIds(ids: readonly string[]): Promise<Order[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return [];
+    const rows = await batchGetAll<OrderRow>(this.doc, this.tableName, unique.map(orderKey), { consistentRead: true });
+    return rows.map(fromRow);
+  }
+
+  async findIdByIdempotencyKey(customerId: string, key: string): Promise<string | null> {
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: idempotencyKey(customerId, key), ConsistentRead: true }),
+    );
+    return (result.Item?.['orderId'] as string | undefined) ?? null;
+  }
+
+  async listByCustomer(customerId: string, query: { status?: OrderStatus | undefined } & PageRequest): Promise<Page<Order>> {
+    const index = query.status ? ORDERS_INDEXES.byCustomerStatus : ORDERS_INDEXES.byCustomer;
+    const partition = query.status ? `CUSTOMER#${customerId}#${query.status}` : `CUSTOMER#${customerId}`;
+    const start = cursor.decode(query.after, {
+      attributes: ['pk', 'sk', index.partitionKey, index.sortKey],
+      fixed: { [index.partitionKey]: partition },
+    });
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#p = :p',
+        ExpressionAttributeNames: { '#p': index.partitionKey },
+        ExpressionAttributeValues: { ':p': partition },
+        ExclusiveStartKey: start,
+        ScanIndexForward: false,
+        Limit: query.first + 1,
+      }),
+    );
+    const rows = (result.Items ?? []) as OrderRow[];
+    return {
+      edges: rows.slice(0, query.first).map((row) => ({
+        node: fromRow(row),
+        cursor: cursor.encode({ pk: row.pk, sk: row.sk, [index.partitionKey]: row[index.partitionKey], [index.sortKey]: row.placedKey }),
+      })),
+      hasNextPage: rows.length > query.first,
+    };
+  }
+}
