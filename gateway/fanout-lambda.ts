@@ -4,17 +4,31 @@
  * subscribes to for the orders its clients watch: the same step the local buses run in-process.
  */
 import type { EventBridgeEvent } from 'aws-lambda';
-import { lambdaContainer } from '../lib/runtime/lambda';
+import { lambdaContainer } from '../lib/runtime/lambda-container';
 import { handleEventBridgeDelivery } from '../lib/runtime/lambda-events';
 import { createOrderStatusFeed } from './subscriptions/create-feed';
+import type { OrderStatusFeed } from './subscriptions/order-status-feed';
 import { orderStatusFanout } from './subscriptions/order-status-fanout';
+
+/** The container's feed, kept to close its Redis connections (`close`). */
+let feed: OrderStatusFeed | undefined;
 
 const container = lambdaContainer('gateway-fanout', (runtime) => {
   if (!runtime.config.redisUrl) throw new Error('REDIS_URL: the fan-out publishes to Redis and needs it');
-  return { runtime, consumers: [orderStatusFanout(createOrderStatusFeed(runtime.config, runtime.logger))] };
+  feed = createOrderStatusFeed(runtime.config, runtime.logger);
+  return { runtime, consumers: [orderStatusFanout(feed)] };
 });
 
 export async function handler(event: EventBridgeEvent<string, unknown>) {
   const { consumers, runtime } = await container();
   return handleEventBridgeDelivery(event, consumers, runtime.logger);
+}
+
+/**
+ * Closes the container's Redis connections. Lambda freezes containers rather than stopping them, so nothing calls
+ * this in AWS; a process that hosts the handler and then ends (tests, a local runner) does.
+ */
+export async function close(): Promise<void> {
+  await feed?.close();
+  feed = undefined;
 }

@@ -9,15 +9,17 @@ import type { Express } from 'express';
 import { buildSchema, printSchema, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import type { Registry } from 'prom-client';
 import { createTokenVerifier, type TokenVerifier } from '../lib/auth';
+import { createSigV4Signer, signedFetch } from '../lib/aws';
 import { AppError } from '../lib/ddd';
-import { apolloLogger, createErrorFormatter, mountGraphQL, toGraphQLError } from '../lib/graphql';
+import { apolloLogger, createErrorFormatter, toGraphQLError } from '../lib/graphql';
+import { mountGraphQL } from '../lib/graphql/express-mount';
 import { createServiceApp, listen, type RunningServer } from '../lib/http';
 import { createMetricsRegistry } from '../lib/metrics';
 import type { ServiceRuntime } from '../lib/runtime';
 import { authenticate } from './authenticate';
 import type { GatewayContext } from './gateway-context';
 import { queryLimitsPlugin } from './query-limits';
-import { SignedIdentityDataSource } from './signed-data-source';
+import { SignedIdentityDataSource, type SubgraphFetcher } from './signed-data-source';
 import { multipartSubscriptions } from './subscriptions/multipart-subscriptions';
 import { InProcessOrderStatusFeed, type OrderStatusFeed } from './subscriptions/order-status-feed';
 import { SubscriptionExecutor, type FederatedExecutor } from './subscriptions/subscription-executor';
@@ -59,13 +61,15 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     rewards: config.urls.rewardsGraphql,
   };
 
+  const fetcher =
+    config.subgraphAuth === 'iam' ? signedFetch(createSigV4Signer({ region: config.dynamodb.region }), fetch as unknown as SubgraphFetcher) : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
     logger: apolloLogger(logger),
     buildService: ({ name, url }) => {
       const target = urls[name] ?? url;
       if (!target) throw new Error(`no URL configured for subgraph ${name}`);
-      return new SignedIdentityDataSource(target, config.gatewaySigningSecret);
+      return new SignedIdentityDataSource(target, config.gatewaySigningSecret, fetcher);
     },
   });
   let apiSchema: GraphQLSchema | undefined;

@@ -3,6 +3,9 @@ import { signIdentity } from '../lib/auth';
 import { CORRELATION_HEADER } from '../lib/logging';
 import type { GatewayContext } from './gateway-context';
 
+/** The fetch function type RemoteGraphQLDataSource accepts. */
+export type SubgraphFetcher = NonNullable<NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher']>;
+
 /**
  * Every subgraph request carries the caller's identity signed with the gateway's secret, and the correlation
  * id of the client request, so one id follows the request through every subgraph's logs.
@@ -11,8 +14,10 @@ export class SignedIdentityDataSource extends RemoteGraphQLDataSource<GatewayCon
   constructor(
     url: string,
     private readonly signingSecret: string,
+    /** Set when subgraphs are IAM-authenticated function URLs: requests then leave SigV4-signed. */
+    fetcher?: SubgraphFetcher,
   ) {
-    super({ url });
+    super({ url, ...(fetcher ? { fetcher } : {}) });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

@@ -1,11 +1,12 @@
 /**
- * The whole system in one process: tables, the event bus with each context's outbox relay and consumers, the
- * three subgraphs and the gateway, each on its own port. `npm start`, the end-to-end tests and the benchmarks
- * all start the system through here, so they run the same wiring.
+ * Starting the system, or one part of it, with the same wiring everywhere: `npm start` and the tests run every
+ * context in one process (`startSystem`); docker-compose and the Fargate gateway run one per process
+ * (`scripts/run-service.ts`). Each context node is its HTTP service, its outbox relay (after commit plus a
+ * periodic sweep) and its event consumers.
  */
 import type { AppConfig } from '../lib/config';
 import { ensureTable } from '../lib/dynamodb';
-import { createEventBus, OutboxRelay, type CreateEventBusOptions, type EventBus, type OutboxWriter, type Subscription } from '../lib/events';
+import { createEventBus, OutboxRelay, type CreateEventBusOptions, type EventBus, type EventConsumer, type OutboxWriter, type Subscription } from '../lib/events';
 import type { Logger } from '../lib/logging';
 import { createServiceRuntime, type ServiceRuntime } from '../lib/runtime';
 import { startGateway, type RunningGateway } from '../gateway/service';
@@ -20,7 +21,20 @@ import { rewardsEventConsumers } from '../subgraphs/rewards/infrastructure/event
 import { rewardsTable } from '../subgraphs/rewards/infrastructure/rewards-table';
 import { startRewards, type RewardsOptions, type RunningRewards } from '../subgraphs/rewards/service';
 
-export interface SystemOptions {
+export interface RelayOptions {
+  /** Publish right after commit (default true); off, only the sweep publishes (a "crashed" relay). */
+  readonly publishAfterCommit?: boolean;
+  readonly sweepIntervalMs?: number;
+  readonly minAgeMs?: number;
+}
+
+export interface NodeOptions {
+  readonly relay?: RelayOptions;
+  /** Run the context's event consumers (default true). */
+  readonly consumers?: boolean;
+}
+
+export interface SystemOptions extends NodeOptions {
   readonly catalog?: CatalogOptions;
   readonly orders?: OrdersOptions;
   readonly rewards?: RewardsOptions;
@@ -28,41 +42,20 @@ export interface SystemOptions {
   readonly supergraphSdl?: string;
   /** Transport timings (tests shorten reclaim and retry delays). */
   readonly eventBus?: Pick<CreateEventBusOptions, 'memory' | 'redis'>;
-  readonly relay?: {
-    /** Publish right after commit (default true); off, only the sweep publishes (a "crashed" relay). */
-    readonly publishAfterCommit?: boolean;
-    readonly sweepIntervalMs?: number;
-    readonly minAgeMs?: number;
-  };
-  /** Run the event consumers in this process (default true). */
-  readonly consumers?: boolean;
-}
-
-export interface RunningSystem {
-  readonly config: AppConfig;
-  readonly logger: Logger;
-  readonly bus: EventBus;
-  readonly relays: Readonly<Record<'catalog' | 'orders' | 'rewards', OutboxRelay>>;
-  readonly catalog: RunningCatalog;
-  readonly orders: RunningOrders;
-  readonly rewards: RunningRewards;
-  readonly gateway: RunningGateway;
-  readonly urls: { readonly gateway: string; readonly catalog: string; readonly orders: string; readonly rewards: string };
-  stop(): Promise<void>;
 }
 
 interface Stoppable {
   stop(): Promise<void>;
 }
 
-export async function ensureSystemTables(runtime: ServiceRuntime): Promise<void> {
+export type ContextNode<TService> = TService & { readonly relay: OutboxRelay; stopAll(): Promise<void> };
+
+export const CONTEXT_TABLES = { catalog: catalogTable, orders: ordersTable, rewards: rewardsTable } as const;
+
+export async function ensureTables(runtime: ServiceRuntime, contexts: readonly (keyof typeof CONTEXT_TABLES)[] = ['catalog', 'orders', 'rewards']): Promise<void> {
   const { client } = runtime.dynamo;
   const { tables } = runtime.config.dynamodb;
-  await Promise.all([
-    ensureTable(client, tables.catalog, catalogTable),
-    ensureTable(client, tables.orders, ordersTable),
-    ensureTable(client, tables.rewards, rewardsTable),
-  ]);
+  await Promise.all(contexts.map((context) => ensureTable(client, tables[context], CONTEXT_TABLES[context])));
 }
 
 /** The stream names of a deployment's events, under its namespace. */
@@ -81,91 +74,126 @@ export function createSystemEventBus(config: AppConfig, logger: Logger, options:
   });
 }
 
+/** The relay of one context's outbox: attached after commit (unless told not to) and sweeping periodically. */
+function startRelay(runtime: ServiceRuntime, bus: EventBus, tableName: string, writer: OutboxWriter, options: RelayOptions = {}): OutboxRelay {
+  const relay = new OutboxRelay({
+    bus,
+    doc: runtime.dynamo.doc,
+    tableName,
+    logger: runtime.logger,
+    ...(options.minAgeMs !== undefined ? { minAgeMs: options.minAgeMs } : {}),
+  });
+  if (options.publishAfterCommit !== false) relay.attach(writer);
+  relay.start(options.sweepIntervalMs);
+  return relay;
+}
+
+/** Starts a service, its relay and its consumers; stopping undoes it in reverse. */
+async function startNode<TService extends { readonly tableName: string; readonly outbox: OutboxWriter } & Stoppable>(
+  runtime: ServiceRuntime,
+  bus: EventBus,
+  service: TService,
+  consumers: readonly EventConsumer[],
+  options: NodeOptions,
+): Promise<ContextNode<TService>> {
+  const relay = startRelay(runtime, bus, service.tableName, service.outbox, options.relay);
+  const subscriptions: Subscription[] = [];
+  try {
+    for (const consumer of options.consumers === false ? [] : consumers) subscriptions.push(await bus.subscribe(consumer));
+  } catch (error) {
+    await Promise.all(subscriptions.map((subscription) => subscription.close()));
+    await relay.stop();
+    await service.stop();
+    throw error;
+  }
+  return Object.assign(service, {
+    relay,
+    async stopAll() {
+      await Promise.all(subscriptions.map((subscription) => subscription.close()));
+      await relay.stop();
+      await service.stop();
+    },
+  });
+}
+
+export async function startCatalogNode(config: AppConfig, bus: EventBus, options: NodeOptions & { catalog?: CatalogOptions } = {}): Promise<ContextNode<RunningCatalog>> {
+  const runtime = createServiceRuntime(config, 'catalog');
+  return startNode(runtime, bus, await startCatalog(runtime, config.ports.catalog, options.catalog), [], options);
+}
+
+export async function startOrdersNode(config: AppConfig, bus: EventBus, options: NodeOptions & { orders?: OrdersOptions } = {}): Promise<ContextNode<RunningOrders>> {
+  const runtime = createServiceRuntime(config, 'orders');
+  const orders = await startOrders(runtime, config.ports.orders, options.orders);
+  return startNode(runtime, bus, orders, ordersEventConsumers(orders.deps, orders.acl, runtime.logger), options);
+}
+
+export async function startRewardsNode(config: AppConfig, bus: EventBus, options: NodeOptions & { rewards?: RewardsOptions } = {}): Promise<ContextNode<RunningRewards>> {
+  const runtime = createServiceRuntime(config, 'rewards');
+  const rewards = await startRewards(runtime, config.ports.rewards, options.rewards);
+  return startNode(runtime, bus, rewards, rewardsEventConsumers(rewards.deps, runtime.logger), options);
+}
+
 /**
- * A gateway instance: the supergraph, the subscription feed (Redis pub/sub when configured) and the fan-out of
- * order status events from the bus into that feed. Tests start a second one to prove instances share updates.
+ * A gateway instance: the supergraph, the subscription feed (Redis pub/sub when configured) and, unless the bus
+ * is EventBridge (where a Lambda does it), the fan-out of order status events from the bus into the feed. Tests
+ * start a second one to prove instances share updates.
  */
 export async function startGatewayInstance(
   config: AppConfig,
-  bus: EventBus,
+  bus: EventBus | undefined,
   options: { supergraphSdl?: string | undefined } = {},
 ): Promise<RunningGateway & { stopAll(): Promise<void> }> {
   const runtime = createServiceRuntime(config, 'gateway');
   const feed = createOrderStatusFeed(config, runtime.logger);
   const gateway = await startGateway(runtime, config.ports.gateway, { feed, ...(options.supergraphSdl ? { supergraphSdl: options.supergraphSdl } : {}) });
-  const fanout = await bus.subscribe(orderStatusFanout(feed));
-  return {
-    ...gateway,
+  const fanout = bus && config.eventBus.kind !== 'eventbridge' ? await bus.subscribe(orderStatusFanout(feed)) : undefined;
+  return Object.assign(gateway, {
     async stopAll() {
-      await fanout.close();
+      await fanout?.close();
       await gateway.stop();
     },
-  };
+  });
 }
 
+export interface RunningSystem {
+  readonly config: AppConfig;
+  readonly logger: Logger;
+  readonly bus: EventBus;
+  readonly relays: Readonly<Record<'catalog' | 'orders' | 'rewards', OutboxRelay>>;
+  readonly catalog: ContextNode<RunningCatalog>;
+  readonly orders: ContextNode<RunningOrders>;
+  readonly rewards: ContextNode<RunningRewards>;
+  readonly gateway: RunningGateway;
+  readonly urls: { readonly gateway: string; readonly catalog: string; readonly orders: string; readonly rewards: string };
+  stop(): Promise<void>;
+}
+
+/** Every context and the gateway in this process, sharing one event bus. */
 export async function startSystem(config: AppConfig, options: SystemOptions = {}): Promise<RunningSystem> {
-  const runtimes = {
-    catalog: createServiceRuntime(config, 'catalog'),
-    rewards: createServiceRuntime(config, 'rewards'),
-  };
-  const logger = runtimes.catalog.logger;
-  await ensureSystemTables(runtimes.catalog);
-  const bus = createSystemEventBus(config, createServiceRuntime(config, 'events').logger, options.eventBus);
-
+  const events = createServiceRuntime(config, 'events');
+  await ensureTables(events);
+  const bus = createSystemEventBus(config, events.logger, options.eventBus);
   const started: Stoppable[] = [{ stop: () => bus.close() }];
-  const relayOf = (runtime: ServiceRuntime, tableName: string, writer: OutboxWriter): OutboxRelay => {
-    const relay = new OutboxRelay({
-      bus,
-      doc: runtime.dynamo.doc,
-      tableName,
-      logger: runtime.logger,
-      ...(options.relay?.minAgeMs !== undefined ? { minAgeMs: options.relay.minAgeMs } : {}),
-    });
-    if (options.relay?.publishAfterCommit !== false) relay.attach(writer);
-    relay.start(options.relay?.sweepIntervalMs);
-    started.push(relay);
-    return relay;
+  const node = <T extends { stopAll(): Promise<void> }>(value: T): T => {
+    started.push({ stop: () => value.stopAll() });
+    return value;
   };
-  const subscriptions: Subscription[] = [];
-  started.push({ stop: async () => void (await Promise.all(subscriptions.map((s) => s.close()))) });
-
   try {
-    const catalog = await startCatalog(runtimes.catalog, config.ports.catalog, options.catalog);
-    started.push(catalog);
+    const catalog = node(await startCatalogNode(config, bus, { ...options, ...(options.catalog ? { catalog: options.catalog } : {}) }));
     // Subgraphs may run on ephemeral ports: the others use their actual addresses.
     const wired: AppConfig = { ...config, urls: { ...config.urls, catalogGraphql: `${catalog.http.url}/graphql`, catalogRest: catalog.http.url } };
-    const ordersRuntime = createServiceRuntime(wired, 'orders');
-    const orders = await startOrders(ordersRuntime, config.ports.orders, options.orders);
-    started.push(orders);
-    const rewards = await startRewards(runtimes.rewards, config.ports.rewards, options.rewards);
-    started.push(rewards);
-
-    const relays = {
-      catalog: relayOf(runtimes.catalog, catalog.tableName, catalog.outbox),
-      orders: relayOf(ordersRuntime, orders.tableName, orders.outbox),
-      rewards: relayOf(runtimes.rewards, rewards.tableName, rewards.outbox),
-    };
-    if (options.consumers !== false) {
-      for (const consumer of [
-        ...ordersEventConsumers(orders.deps, orders.acl, ordersRuntime.logger),
-        ...rewardsEventConsumers(rewards.deps, runtimes.rewards.logger),
-      ]) {
-        subscriptions.push(await bus.subscribe(consumer));
-      }
-    }
-
+    const orders = node(await startOrdersNode(wired, bus, { ...options, ...(options.orders ? { orders: options.orders } : {}) }));
+    const rewards = node(await startRewardsNode(wired, bus, { ...options, ...(options.rewards ? { rewards: options.rewards } : {}) }));
     const gatewayConfig: AppConfig = {
       ...wired,
       urls: { ...wired.urls, ordersGraphql: `${orders.http.url}/graphql`, rewardsGraphql: `${rewards.http.url}/graphql` },
     };
-    const gateway = await startGatewayInstance(gatewayConfig, bus, { supergraphSdl: options.supergraphSdl });
-    started.push({ stop: () => gateway.stopAll() });
-
+    const gateway = node(await startGatewayInstance(gatewayConfig, bus, { supergraphSdl: options.supergraphSdl }));
     return {
       config: gatewayConfig,
-      logger,
+      logger: events.logger,
       bus,
-      relays,
+      relays: { catalog: catalog.relay, orders: orders.relay, rewards: rewards.relay },
       catalog,
       orders,
       rewards,
@@ -184,7 +212,7 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
   }
 }
 
-/** Stops in reverse start order: the gateway first, then consumers and relays, the subgraphs, the bus last. */
+/** Stops in reverse start order: the gateway first, then each context (consumers, relay, service), the bus last. */
 async function stopAll(started: readonly Stoppable[]): Promise<void> {
   for (const service of [...started].reverse()) {
     await service.stop();

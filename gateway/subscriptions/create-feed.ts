@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../../lib/config';
 import type { Logger } from '../../lib/logging';
 import { createRedisClient } from '../../lib/redis';
@@ -14,9 +15,15 @@ export function orderStatusChannelPrefix(config: Pick<AppConfig, 'namespace'>): 
  */
 export function createOrderStatusFeed(config: Pick<AppConfig, 'redisUrl' | 'namespace'>, logger: Logger): OrderStatusFeed {
   if (!config.redisUrl) return new InProcessOrderStatusFeed();
-  // A connection in subscriber mode cannot publish, hence two.
+  // A connection in subscriber mode cannot publish, hence two. The subscriber's name is unique to this instance,
+  // so its own subscriptions can be told apart from other instances' in CLIENT LIST. Auto-pipelining stays off on
+  // it: with it on, the first SUBSCRIBE can overtake CLIENT SETNAME, which Redis then refuses in subscriber mode
+  // (RESP2), leaving the connection unnamed.
   return new RedisOrderStatusFeed(
-    createRedisClient(config.redisUrl, { connectionName: 'gateway-order-status-subscriber' }),
+    createRedisClient(config.redisUrl, {
+      connectionName: `gateway-order-status-subscriber-${randomUUID().slice(0, 8)}`,
+      enableAutoPipelining: false,
+    }),
     createRedisClient(config.redisUrl, { connectionName: 'gateway-order-status-publisher' }),
     orderStatusChannelPrefix(config),
     logger,

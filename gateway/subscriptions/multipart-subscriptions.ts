@@ -39,6 +39,9 @@ export function multipartSubscriptions(options: MultipartOptions) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     if (req.method !== 'POST' || !req.body || typeof req.body !== 'object') return next();
     const body = req.body as Record<string, unknown>;
+    // Every query and mutation passes here on its way to Apollo Server: only a document that can hold a
+    // subscription is parsed and validated twice.
+    if (typeof body['query'] !== 'string' || !/\bsubscription\b/.test(body['query'])) return next();
     const schema = options.schema();
     const prepared = prepareOperation(schema, body, options.limits);
     if (Array.isArray(prepared) || prepared.operation.operation !== OperationTypeNode.SUBSCRIPTION) {
@@ -56,6 +59,17 @@ export function multipartSubscriptions(options: MultipartOptions) {
       });
       return;
     }
+    // The client may leave while the subscription is being set up (token verification, then the access check, a
+    // supergraph query): a close that happened before the listener below existed would never be seen, and the
+    // feed listener and the heartbeat would outlive the request, so the socket is checked too.
+    let clientGone = false;
+    let release: () => void = () => undefined;
+    res.on('close', () => {
+      clientGone = true;
+      release();
+    });
+    const gone = () => clientGone || req.socket.destroyed;
+
     let caller;
     try {
       caller = await authenticate(options.verifyToken, req.get('authorization'));
@@ -65,6 +79,8 @@ export function multipartSubscriptions(options: MultipartOptions) {
       res.status(httpStatusOf[error.code]).json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
       return;
     }
+    // Gone already: no access check, which would be a supergraph query for nobody.
+    if (gone()) return;
 
     const result = await options.executor.subscribe({
       document: prepared.document,
@@ -72,6 +88,10 @@ export function multipartSubscriptions(options: MultipartOptions) {
       operationName: prepared.operationName,
       contextValue: { caller, correlationId: req.correlationId, logger: options.logger },
     });
+    if (gone()) {
+      if (Symbol.asyncIterator in result) await result.return?.();
+      return;
+    }
 
     res.status(200);
     res.setHeader('content-type', `multipart/mixed;boundary="${BOUNDARY}";subscriptionSpec="1.0"`);
@@ -92,12 +112,10 @@ export function multipartSubscriptions(options: MultipartOptions) {
     }
 
     const heartbeat = setInterval(() => writePart({}), heartbeatMs);
-    let clientGone = false;
-    res.on('close', () => {
-      clientGone = true;
+    release = () => {
       clearInterval(heartbeat);
       void result.return?.();
-    });
+    };
     try {
       for await (const update of result) {
         if (clientGone) break;

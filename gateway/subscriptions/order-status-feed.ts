@@ -50,10 +50,19 @@ export class InProcessOrderStatusFeed implements OrderStatusFeed {
  * leaves, so Redis only sends each instance the orders its clients watch.
  */
 export class RedisOrderStatusFeed implements OrderStatusFeed {
-  private readonly listeners = new Map<string, Set<OrderStatusListener>>();
+  /** Per channel, one entry per watch() call (the same function watched twice is two listeners, as in-process). */
+  private readonly listeners = new Map<string, Set<{ readonly listener: OrderStatusListener }>>();
   /** Per-channel SUBSCRIBE/UNSUBSCRIBE in flight, so a quick watch/unwatch/watch applies in order. */
   private readonly pending = new Map<string, Promise<unknown>>();
+  /** Channels SUBSCRIBEd on the subscriber connection (iovalkey re-subscribes them after a reconnect). */
+  private readonly subscribed = new Set<string>();
+  private closed = false;
+  private closing: Promise<void> | undefined;
 
+  /**
+   * @param subscriber a connection used only for SUBSCRIBE; give it a `connectionName` unique to this instance
+   * (createOrderStatusFeed does), which is how `redisSubscriptionCount` finds it in CLIENT LIST.
+   */
   constructor(
     private readonly subscriber: Redis,
     private readonly publisher: Redis,
@@ -70,40 +79,51 @@ export class RedisOrderStatusFeed implements OrderStatusFeed {
   private serialised(channel: string, operation: () => Promise<unknown>): Promise<unknown> {
     const next = (this.pending.get(channel) ?? Promise.resolve()).then(operation, operation);
     this.pending.set(channel, next);
-    void next.finally(() => {
+    // The caller awaits `next` and sees its failure; this bookkeeping branch must not be a second, unhandled one.
+    const forget = () => {
       if (this.pending.get(channel) === next) this.pending.delete(channel);
-    });
+    };
+    next.then(forget, forget);
     return next;
   }
 
   async watch(orderId: string, listener: OrderStatusListener): Promise<() => Promise<void>> {
+    if (this.closed) throw new Error('the order status feed is closed');
     const channel = this.channel(orderId);
+    const entry = { listener };
     let set = this.listeners.get(channel);
     if (!set) {
       set = new Set();
       this.listeners.set(channel, set);
     }
-    set.add(listener);
-    if (set.size === 1) {
-      await this.serialised(channel, async () => {
-        if (this.listeners.get(channel)?.size) await this.subscriber.subscribe(channel);
-      });
-    } else {
-      await this.pending.get(channel);
-    }
+    set.add(entry);
     let stopped = false;
-    return async () => {
+    const stop = async () => {
       if (stopped) return;
       stopped = true;
       const current = this.listeners.get(channel);
-      current?.delete(listener);
-      if (current && current.size === 0) {
-        this.listeners.delete(channel);
-        await this.serialised(channel, async () => {
-          if (!this.listeners.has(channel)) await this.subscriber.unsubscribe(channel);
-        });
-      }
+      if (!current?.delete(entry) || current.size > 0) return;
+      this.listeners.delete(channel);
+      if (this.closed) return;
+      await this.serialised(channel, async () => {
+        if (this.listeners.has(channel) || !this.subscribed.has(channel)) return;
+        this.subscribed.delete(channel);
+        await this.subscriber.unsubscribe(channel);
+      });
     };
+    try {
+      // Every watcher waits for the SUBSCRIBE in flight (queued behind it, its own step finds the channel
+      // subscribed and does nothing): only then can no message of the channel be missed.
+      await this.serialised(channel, async () => {
+        if (!this.listeners.get(channel)?.size || this.subscribed.has(channel)) return;
+        await this.subscriber.subscribe(channel);
+        this.subscribed.add(channel);
+      });
+    } catch (error) {
+      await stop().catch(() => undefined);
+      throw error;
+    }
+    return stop;
   }
 
   async publish(message: OrderStatusMessage): Promise<void> {
@@ -116,17 +136,32 @@ export class RedisOrderStatusFeed implements OrderStatusFeed {
     return { orders: this.listeners.size, listeners };
   }
 
-  /** Channels this instance is subscribed to in Redis right now (PUBSUB's view of this connection). */
+  /**
+   * Channels this instance's subscriber connection holds in Redis right now, as Redis reports it (CLIENT LIST,
+   * `sub=`): what the clean-up assertions compare. PUBSUB CHANNELS would count every instance's channels.
+   */
   async redisSubscriptionCount(): Promise<number> {
-    const channels = (await this.publisher.pubsub('CHANNELS', `${this.channelPrefix}*`)) as string[];
-    return channels.length;
+    const name = this.subscriber.options.connectionName;
+    if (!name) throw new Error('the subscriber connection needs a unique connectionName to be found in CLIENT LIST');
+    const list = String(await this.publisher.client('LIST', 'TYPE', 'PUBSUB'));
+    const line = list.split('\n').find((entry) => entry.split(' ').includes(`name=${name}`));
+    // No pubsub-type client with that name: the connection holds no subscription (or is not connected).
+    return line ? Number(/(?:^| )sub=(\d+)/.exec(line)?.[1] ?? 0) : 0;
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.closed = true;
     this.listeners.clear();
     await Promise.allSettled([...this.pending.values()]);
-    this.subscriber.disconnect();
-    this.publisher.disconnect();
+    // iovalkey arms a timer on every disconnect() that only a closing socket clears: never call it on an ended one.
+    for (const connection of [this.subscriber, this.publisher]) {
+      if (connection.status !== 'end') connection.disconnect();
+    }
   }
 
   private dispatch(channel: string, raw: string): void {
@@ -139,6 +174,6 @@ export class RedisOrderStatusFeed implements OrderStatusFeed {
       this.logger.warn({ err: error, channel }, 'ignoring a malformed order status message');
       return;
     }
-    for (const listener of set) listener(message);
+    for (const { listener } of set) listener(message);
   }
 }

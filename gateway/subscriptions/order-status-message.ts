@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What the gateway needs from an order status event to serve `orderStatusChanged`. */
 export const orderStatusMessage = z.object({

@@ -2,6 +2,7 @@ import {
   GraphQLError,
   Kind,
   getOperationAST,
+  getVariableValues,
   parse,
   validate,
   type DocumentNode,
@@ -29,8 +30,8 @@ const badInput = (message: string) => new GraphQLError(message, { extensions: { 
 
 /**
  * Parses, validates and measures an operation that arrives outside Apollo Server's HTTP pipeline (WebSocket,
- * multipart subscriptions), applying the same rules: a malformed or invalid document is BAD_USER_INPUT, and one
- * over the depth or cost limit is QUERY_TOO_COMPLEX.
+ * multipart subscriptions), applying the same rules: a malformed or invalid document, or variables that do not
+ * fit it, are BAD_USER_INPUT, and one over the depth or cost limit is QUERY_TOO_COMPLEX.
  */
 export function prepareOperation(schema: GraphQLSchema, payload: OperationPayload, limits: QueryLimits): PreparedOperation | GraphQLError[] {
   if (typeof payload.query !== 'string' || payload.query.trim() === '') return [badInput('query must be a non-empty string')];
@@ -50,15 +51,29 @@ export function prepareOperation(schema: GraphQLSchema, payload: OperationPayloa
   const operation = getOperationAST(document, operationName);
   if (!operation) return [badInput(operationName ? `no operation named ${operationName}` : 'the document must name which operation to run')];
   const variables = (payload.variables as Record<string, unknown> | null | undefined) ?? undefined;
+  // Coerced here rather than left to execution: there a missing or mistyped variable is an execution error with
+  // no contract code, which the error mapping would mask as INTERNAL_SERVER_ERROR; it is the client's mistake.
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 20 });
+  if (coerced.errors) {
+    return coerced.errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: ErrorCode.BAD_USER_INPUT } }));
+  }
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
   }
   const { depth, cost } = measureOperation(schema, operation, fragments, variables ?? {});
-  if (depth > limits.maxDepth || cost > limits.maxCost) {
+  // The same answers as queryLimitsPlugin gives over HTTP, so a client sees one behaviour on every transport.
+  if (depth > limits.maxDepth) {
     return [
-      new GraphQLError(`query depth ${depth} / cost ${cost} exceeds the limits (depth ${limits.maxDepth}, cost ${limits.maxCost})`, {
-        extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, depth, cost },
+      new GraphQLError(`query depth ${depth} exceeds the limit of ${limits.maxDepth}`, {
+        extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, depth, maxDepth: limits.maxDepth },
+      }),
+    ];
+  }
+  if (cost > limits.maxCost) {
+    return [
+      new GraphQLError(`query cost ${cost} exceeds the limit of ${limits.maxCost}; ask for smaller pages (first)`, {
+        extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, cost, maxCost: limits.maxCost },
       }),
     ];
   }

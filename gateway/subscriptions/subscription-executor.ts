@@ -29,6 +29,9 @@ export interface SubscriptionRequest {
   readonly contextValue: GatewayContext;
 }
 
+/** Event ids a subscription remembers to drop redeliveries; far more than one order's status events. */
+const MAX_REMEMBERED_EVENTS = 32;
+
 const ACCESS_QUERY = 'query OrderStatusChangedAccess($id: ID!) { order(id: $id) { id } }';
 
 /** A GraphQL error from a federated result, keeping its contract code (FORBIDDEN, NOT_FOUND...). */
@@ -74,8 +77,17 @@ export class SubscriptionExecutor {
     const orderId = String((args as { orderId: unknown }).orderId);
     let unwatch: () => Promise<void> = async () => undefined;
     const stream = pushIterator<OrderStatusMessage>(() => unwatch());
+    // Event delivery is at least once (DESIGN.md 4): a redelivered event must not reach the client twice. An order
+    // has at most four status events, so remembering the ids this subscription has seen stays small.
+    const seen = new Set<string>();
+    const onMessage = (message: OrderStatusMessage) => {
+      if (seen.has(message.eventId)) return;
+      seen.add(message.eventId);
+      if (seen.size > MAX_REMEMBERED_EVENTS) seen.delete(seen.values().next().value as string);
+      stream.push(message);
+    };
     // Watch before checking access, so no change between the check and the first event can slip through.
-    unwatch = await this.deps.feed.watch(orderId, stream.push);
+    unwatch = await this.deps.feed.watch(orderId, onMessage);
     try {
       const access = await this.deps.execute({ query: ACCESS_QUERY, variables: { id: orderId } }, context);
       const [error] = access.errors ?? [];

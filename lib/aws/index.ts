@@ -1,2 +1,3 @@
 export * from './sigv4';
 export * from './secrets';
+export * from './signed-fetch';

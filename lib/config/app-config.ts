@@ -1,10 +1,16 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, env, parseEnv } from './env';
 
 export const DEV_JWT_SECRET = 'dev-only-jwt-secret-do-not-use-in-production';
 export const DEV_SIGNING_SECRET = 'dev-only-gateway-signing-secret-do-not-use-in-production';
 
 export type EventBusKind = 'memory' | 'redis' | 'eventbridge';
+/**
+ * How the gateway proves itself to subgraphs, on top of the signed identity headers: nothing more when they sit
+ * on a private network (local runs, compose), or SigV4 with its IAM role when subgraphs are Lambda function URLs
+ * with AWS_IAM auth (infra/).
+ */
+export type SubgraphAuth = 'signed-identity' | 'iam';
 export type ContextName = 'catalog' | 'orders' | 'rewards';
 
 export interface AppConfig {
@@ -35,6 +41,7 @@ export interface AppConfig {
     readonly audience: string | undefined;
   };
   readonly gatewaySigningSecret: string;
+  readonly subgraphAuth: SubgraphAuth;
   readonly dataDir: string;
   /**
    * Prefix of this deployment's shared names (tables by default, Redis keys, streams and channels), so several
@@ -42,6 +49,8 @@ export interface AppConfig {
    */
   readonly namespace: string;
   readonly catalogAcl: {
+    /** How long past staleness a cached product may stand in for a failing Catalog (RFC 5861 stale-if-error). */
+    readonly staleIfErrorSeconds: number;
     readonly timeoutMs: number;
     readonly breakerHalfOpenAfterMs: number;
     readonly breakerThreshold: number;
@@ -76,8 +85,10 @@ const schema = z.object({
   JWT_ISSUER: env.text(),
   JWT_AUDIENCE: env.text(),
   GATEWAY_SIGNING_SECRET: env.text(),
+  SUBGRAPH_AUTH: env.oneOf(['signed-identity', 'iam']),
   DATA_DIR: env.text(),
   CATALOG_TIMEOUT_MS: env.positiveInt(2000),
+  CATALOG_STALE_IF_ERROR_SECONDS: env.positiveInt(600),
   CATALOG_BREAKER_HALF_OPEN_MS: env.positiveInt(30_000),
   CATALOG_BREAKER_THRESHOLD: env.positiveInt(5),
   SUBSCRIPTIONS_PER_CONNECTION: env.positiveInt(20),
@@ -86,11 +97,20 @@ const schema = z.object({
   MAX_QUERY_COST: env.positiveInt(10_000),
 });
 
+export interface LoadConfigOptions {
+  /**
+   * Whether this process verifies client tokens. Subgraphs only verify the gateway's signature, so a
+   * subgraph-only process (a Lambda function) needs no JWT secret and is not given one (least privilege).
+   */
+  readonly verifiesTokens?: boolean;
+}
+
 /**
  * Reads and validates the whole configuration once, at start-up, from the variables of DESIGN.md 5.
  * Composition roots receive the result; nothing below them reads `process.env`.
  */
-export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
+export function loadConfig(source: Record<string, string | undefined> = process.env, options: LoadConfigOptions = {}): AppConfig {
+  const verifiesTokens = options.verifiesTokens ?? true;
   const raw = parseEnv(schema, source);
   const nodeEnv = raw.NODE_ENV ?? 'development';
   const production = nodeEnv === 'production';
@@ -99,7 +119,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const problems: string[] = [];
   if (eventBusKind === 'redis' && !raw.REDIS_URL) problems.push('EVENT_BUS: "redis" needs REDIS_URL to be set');
   if (production) {
-    if (!raw.JWT_JWKS_URL && !raw.JWT_SECRET) {
+    if (verifiesTokens && !raw.JWT_JWKS_URL && !raw.JWT_SECRET) {
       problems.push('JWT_SECRET: is required in production (or set JWT_JWKS_URL)');
     } else if (raw.JWT_SECRET && (raw.JWT_SECRET === DEV_JWT_SECRET || raw.JWT_SECRET.length < 32)) {
       problems.push('JWT_SECRET: must not be the development default and must be at least 32 characters in production');
@@ -144,9 +164,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       audience: raw.JWT_AUDIENCE,
     },
     gatewaySigningSecret: raw.GATEWAY_SIGNING_SECRET ?? DEV_SIGNING_SECRET,
+    subgraphAuth: raw.SUBGRAPH_AUTH ?? 'signed-identity',
     dataDir: raw.DATA_DIR ?? '.data',
     namespace: prefix,
     catalogAcl: {
+      staleIfErrorSeconds: raw.CATALOG_STALE_IF_ERROR_SECONDS,
       timeoutMs: raw.CATALOG_TIMEOUT_MS,
       breakerHalfOpenAfterMs: raw.CATALOG_BREAKER_HALF_OPEN_MS,
       breakerThreshold: raw.CATALOG_BREAKER_THRESHOLD,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Reusable zod readers for environment variables. Every reader produces a message that names what was

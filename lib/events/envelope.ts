@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DomainEvent } from '../ddd';
 import { EVENT_SOURCES, eventDataSchemas, type EventData, type EventSource, type EventType } from './schemas';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Wire schemas of the domain events in DESIGN.md 4. They describe the fields every consumer may rely on

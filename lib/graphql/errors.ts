@@ -1,7 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AppError, ErrorCode, isErrorCode } from '../ddd';
-import { httpStatusOf } from '../http';
+import { httpStatusOf } from '../http/status';
 import type { Logger } from '../logging';
 import { currentCorrelationId } from '../logging';
 

@@ -1,12 +1,9 @@
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import { parse } from 'graphql';
 import type { Caller } from '../auth';
-import { ErrorCode } from '../ddd';
 import { verifyIdentity } from '../auth';
 import type { Logger } from '../logging';
 import { apolloLogger } from './apollo-logger';
@@ -54,46 +51,3 @@ export function callerFromHeaders(headers: Parameters<typeof verifyIdentity>[0],
   }
   return null;
 }
-
-export function callerFromRequest(req: Request, signingSecret: string, logger: Logger): Caller {
-  return callerFromHeaders(req.headers, signingSecret, logger);
-}
-
-/** Mounts a started ApolloServer on `/graphql` of a service app. */
-export function mountGraphQL<TContext extends BaseSubgraphContext>(
-  app: Express,
-  server: ApolloServer<TContext>,
-  context: (req: Request) => Promise<TContext>,
-  /** Handlers that see parsed requests before Apollo Server (the gateway's multipart subscriptions). */
-  before: readonly RequestHandler[] = [],
-): void {
-  app.use(
-    '/graphql',
-    express.json({ limit: BODY_LIMIT }),
-    bodyParserErrors,
-    ...before,
-    expressMiddleware(server, { context: ({ req }) => context(req) }),
-  );
-}
-
-const BODY_LIMIT = '1mb';
-
-/**
- * A body that body-parser cannot read (malformed JSON, too large, unknown charset) is the client's mistake: answer
- * it in GraphQL's error shape. Left to Express, it would reach the default handler, whose development page
- * prints the stack trace and file paths (DESIGN.md 2: internals never reach a client).
- */
-const bodyParserErrors: ErrorRequestHandler = (error: unknown, req, res, next) => {
-  const { status, type } = (error ?? {}) as { status?: unknown; type?: unknown };
-  if (typeof status !== 'number' || status < 400 || status > 499) {
-    next(error);
-    return;
-  }
-  const message =
-    type === 'entity.parse.failed'
-      ? 'the request body is not valid JSON'
-      : type === 'entity.too.large'
-        ? `the request body is larger than ${BODY_LIMIT}`
-        : `the request body could not be read (${typeof type === 'string' ? type : `HTTP ${status}`})`;
-  res.status(status).json({ errors: [{ message, extensions: { code: ErrorCode.BAD_USER_INPUT, correlationId: req.correlationId } }] });
-};

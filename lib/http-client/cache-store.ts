@@ -1,7 +1,8 @@
-import { cacheStores } from 'undici';
+import { MemoryCacheStore } from './undici-parts';
 import type CacheInterceptor from 'undici/types/cache-interceptor';
 import { RedisCacheStore } from 'undici-cache-redis';
-import { redisOptionsFromUrl } from '../redis';
+import { createRedisClient, redisOptionsFromUrl } from '../redis';
+import { TrackedRedisCacheStore } from './tracked-redis-store';
 
 export type CacheKey = CacheInterceptor.CacheKey;
 
@@ -28,6 +29,10 @@ export interface CacheStoreOptions {
   readonly commandTimeoutMs?: number;
   /** Store failures (the stores swallow them to keep serving from the origin); log them here. */
   readonly onError?: (error: Error) => void;
+  /** How often the Redis store verifies that client-side caching still receives invalidations. Default 1 s. */
+  readonly trackingCheckIntervalMs?: number;
+  /** Told when the Redis store was replaced to restore invalidations (see TrackedRedisCacheStore). */
+  readonly onTrackingRestored?: (reason: string) => void;
 }
 
 /** A cache store plus the ways to drop entries from it, which differ per store. */
@@ -51,7 +56,7 @@ export function createCacheStore(options: CacheStoreOptions = {}): HttpCacheStor
 }
 
 function memoryStore(options: CacheStoreOptions): HttpCacheStore {
-  const store = new cacheStores.MemoryCacheStore({
+  const store = new MemoryCacheStore({
     maxCount: options.maxEntries ?? 10_000,
     maxEntrySize: options.maxEntryBytes ?? 1024 * 1024,
   });
@@ -68,23 +73,43 @@ function memoryStore(options: CacheStoreOptions): HttpCacheStore {
 
 function redisStore(url: string, options: CacheStoreOptions): HttpCacheStore {
   let failures = 0;
-  const store = new RedisCacheStore({
-    clientOpts: {
-      ...redisOptionsFromUrl(url),
-      keyPrefix: options.keyPrefix ?? 'http-cache:',
-      commandTimeout: options.commandTimeoutMs ?? 500,
-      // Lookups must not wait for a connection that is down: fail the command, serve from the origin.
-      maxRetriesPerRequest: 1,
-    },
-    tracking: options.tracking ?? true,
-    maxCount: options.maxEntries ?? 10_000,
-    maxEntrySize: options.maxEntryBytes ?? 1024 * 1024,
-    cacheTagsHeader: options.cacheTagsHeader ?? 'cache-tags',
-    errorCallback: (error) => {
-      failures += 1;
-      options.onError?.(error);
-    },
-  });
+  let closed = false;
+  const tracking = options.tracking ?? true;
+  const build = (connectionName: string) =>
+    new RedisCacheStore({
+      clientOpts: {
+        ...redisOptionsFromUrl(url),
+        connectionName,
+        keyPrefix: options.keyPrefix ?? 'http-cache:',
+        commandTimeout: options.commandTimeoutMs ?? 500,
+        // Lookups must not wait for a connection that is down: fail the command, serve from the origin.
+        maxRetriesPerRequest: 1,
+        // RedisCacheStore.close() only sends QUIT; to a Redis that is down it would keep reconnecting for ever.
+        retryStrategy: (attempt) => (closed ? null : Math.min(1_000, 50 * 2 ** Math.min(attempt, 5))),
+      },
+      tracking,
+      maxCount: options.maxEntries ?? 10_000,
+      maxEntrySize: options.maxEntryBytes ?? 1024 * 1024,
+      cacheTagsHeader: options.cacheTagsHeader ?? 'cache-tags',
+      errorCallback: (error) => {
+        failures += 1;
+        options.onError?.(error);
+      },
+    });
+  const monitor = tracking ? createRedisClient(url, { connectionName: 'http-cache-watchdog', lazyConnect: false }) : undefined;
+  monitor?.on('error', () => undefined);
+  const tracked = monitor
+    ? new TrackedRedisCacheStore({
+        build,
+        monitor,
+        namePrefix: 'http-cache',
+        ...(options.trackingCheckIntervalMs !== undefined ? { checkIntervalMs: options.trackingCheckIntervalMs } : {}),
+        ...(options.onTrackingRestored ? { onRebuild: options.onTrackingRestored } : {}),
+        ...(options.onError ? { onError: options.onError } : {}),
+      })
+    : undefined;
+  const untracked = tracked ? undefined : build('http-cache');
+  const current = (): RedisCacheStore => tracked?.current ?? (untracked as RedisCacheStore);
   const failingSince = async (run: () => Promise<void>, what: string) => {
     const before = failures;
     await run();
@@ -93,9 +118,14 @@ function redisStore(url: string, options: CacheStoreOptions): HttpCacheStore {
   };
   return {
     kind: 'redis',
-    store,
-    deleteTags: (tags) => failingSince(() => store.deleteTags([...tags]), `deleted tags ${tags.join(', ')}`),
-    deleteKeys: (keys) => failingSince(() => store.deleteKeys([...keys]), 'deleted keys'),
-    close: () => store.close(),
+    store: tracked ?? current(),
+    deleteTags: (tags) => failingSince(() => current().deleteTags([...tags]), `deleted tags ${tags.join(', ')}`),
+    deleteKeys: (keys) => failingSince(() => current().deleteKeys([...keys]), 'deleted keys'),
+    async close() {
+      closed = true;
+      if (tracked) await tracked.close();
+      else await current().close();
+      monitor?.disconnect();
+    },
   };
 }

@@ -1,4 +1,5 @@
-import { interceptors, type Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
+import type { RequestSigner } from '../aws/sigv4';
 import type { Logger } from '../logging';
 import { createCacheObserver } from './cache-metrics';
 import type { HttpCacheStore } from './cache-store';
@@ -9,6 +10,8 @@ import { createKeepAliveAgent, type KeepAliveOptions } from './keep-alive-agent'
 import type { ClientMetricsTarget } from './metrics';
 import { timeOriginRequests } from './origin-timing';
 import { getOnlyRetry, type RetryPolicyOptions } from './retry-policy';
+import { signRequests } from './sign-requests';
+import { cacheInterceptor } from './undici-parts';
 import { acceptStaleIfError, retainForStaleIfError } from './stale-if-error';
 
 export interface HttpClientOptions extends ClientMetricsTarget {
@@ -22,6 +25,8 @@ export interface HttpClientOptions extends ClientMetricsTarget {
   readonly staleIfErrorSeconds?: number;
   readonly agent?: KeepAliveOptions;
   readonly logger?: Logger;
+  /** Signs each request on the wire (SigV4 when the origin is an IAM-authenticated Lambda function URL). */
+  readonly sign?: RequestSigner;
 }
 
 export interface HttpClient {
@@ -44,6 +49,7 @@ export interface HttpClient {
  *   circuit breaker      below the cache: cached entries are still served while it is open; fails fast otherwise
  *   deadline             one budget for the exchange, above the retries so they cannot stretch it
  *   retry                GET only, 3 attempts, jittered exponential backoff, network errors / 5xx / 429
+ *   sign                 optional: SigV4 per attempt (cache hits need no signature)
  *   originTiming         innermost: one latency observation per attempt on the wire
  *   keep-alive Agent
  */
@@ -58,12 +64,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   const chain: Dispatcher.DispatcherComposeInterceptor[] = [
     timeOriginRequests(target),
+    ...(options.sign ? [signRequests(options.sign)] : []),
     getOnlyRetry(options.retry),
     deadline(options.timeoutMs),
     breaker.interceptor,
     failuresAsServiceUnavailable(),
     observer.originExchanges,
-    interceptors.cache({ store, methods: ['GET'], type: 'shared' }),
+    cacheInterceptor({ store, methods: ['GET'], type: 'shared' }),
     observer.lookups,
   ];
   if (staleIfError > 0) chain.push(acceptStaleIfError(staleIfError));

@@ -1,4 +1,5 @@
-import { Agent } from 'undici';
+import type { Agent as UndiciAgent } from 'undici';
+import { Agent } from './undici-parts';
 
 export interface KeepAliveOptions {
   /** Sockets per origin. Default 32. */
@@ -18,7 +19,7 @@ export interface KeepAliveOptions {
  * request is not written to a socket the server is closing. No pipelining (RFC 9112 9.3.2): one slow response must
  * not hold up the lookups queued behind it.
  */
-export function createKeepAliveAgent(options: KeepAliveOptions = {}): Agent {
+export function createKeepAliveAgent(options: KeepAliveOptions = {}): UndiciAgent {
   return new Agent({
     connections: options.connections ?? 32,
     pipelining: 1,

@@ -1,4 +1,5 @@
-import { interceptors, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { retryInterceptor } from './undici-parts';
 
 export interface RetryPolicyOptions {
   /** Total attempts, the first included. Default 3. */
@@ -55,7 +56,7 @@ export function getOnlyRetry(options: RetryPolicyOptions = {}): Dispatcher.Dispa
   const attempts = options.attempts ?? 3;
   if (!Number.isInteger(attempts) || attempts < 1) throw new RangeError(`attempts must be a positive integer, got ${attempts}`);
   const maxRetries = attempts - 1;
-  return interceptors.retry({
+  return retryInterceptor({
     // The final 5xx is handed on as a response, so the cache above can apply stale-if-error to it.
     throwOnError: false,
     maxRetries,

@@ -20,6 +20,11 @@ import { requestHeader } from './forwarding-handler';
  * 3. failuresAsServiceUnavailable() (failure-response.ts) turns transport failures below the cache into 503s,
  *    the only kind of error undici's revalidation path treats as stale-if-error.
  * An origin's own must-revalidate / proxy-revalidate / s-maxage still forbids serving stale (undici checks).
+ *
+ * Cost while the origin is healthy: an entry looked up after its stale-while-revalidate window is revalidated
+ * inline; a 304 that repeats Cache-Control (as RFC 9110 15.4.5 asks) makes undici 7 delete the entry
+ * (cache.js: revalidationResponseUpdatesCacheControl -> deleteCachedValue) rather than refresh it, so the lookup
+ * after that is a full fetch. Within stale-while-revalidate the background 304 does refresh the entry.
  */
 export function acceptStaleIfError(seconds: number): Dispatcher.DispatcherComposeInterceptor {
   assertSeconds(seconds);

@@ -1,2 +1,3 @@
 export * from './service-runtime';
+export * from './subgraph-spec';
 export * from './subgraph-service';

@@ -1,6 +1,14 @@
 import type { DynamoDBStreamEvent, EventBridgeEvent } from 'aws-lambda';
 import type { AppConfig } from '../config';
-import { createEventBus, envelopeFromEventBridge, relayStreamRecords, type EventBus, type EventConsumer, type OutboxStreamRecord } from '../events';
+import {
+  createEventBus,
+  envelopeFromEventBridge,
+  OutboxRelay,
+  relayStreamRecords,
+  type EventBus,
+  type EventConsumer,
+  type OutboxStreamRecord,
+} from '../events';
 import { correlationIdFrom, runWithContext, type Logger } from '../logging';
 import type { ServiceRuntime } from './service-runtime';
 
@@ -27,19 +35,24 @@ export async function handleEventBridgeDelivery(
   });
 }
 
+/** What the relay function is invoked with: its table's stream, or the schedule that sweeps leftovers. */
+export type OutboxRelayInvocation = DynamoDBStreamEvent | { readonly sweep: true };
+
 /**
- * The outbox relay on a table's DynamoDB Stream: the same publish-then-delete step as the local relay. A failed
- * publish fails the batch; the event source mapping retries it, bisecting to isolate a bad record, and sends
- * what still fails to its on-failure queue.
+ * The outbox relay in AWS, both halves of DESIGN.md 4 in one function:
+ * - on the table's DynamoDB Stream: the same publish-then-delete step as the local relay right after commit. A
+ *   failed publish fails the batch; the event source mapping retries it, bisecting to isolate a bad record, and
+ *   dead-letters what still fails (the row itself stays in the table);
+ * - on a schedule: the sweep, which publishes rows still pending after that (a dead-lettered batch, an outage of
+ *   EventBridge longer than the stream retries), exactly as the local periodic sweep does.
  */
-export async function relayOutboxStream(
-  event: DynamoDBStreamEvent,
+export async function relayOutbox(
+  event: OutboxRelayInvocation,
   runtime: ServiceRuntime,
   bus: EventBus,
   tableName: string,
-): Promise<{ published: number; ignored: number }> {
-  return relayStreamRecords(
-    { bus, doc: runtime.dynamo.doc, tableName, logger: runtime.logger },
-    event.Records as unknown as readonly OutboxStreamRecord[],
-  );
+): Promise<{ published: number; ignored?: number }> {
+  const target = { bus, doc: runtime.dynamo.doc, tableName, logger: runtime.logger };
+  if ('sweep' in event) return { published: await new OutboxRelay(target).sweep() };
+  return relayStreamRecords(target, event.Records as unknown as readonly OutboxStreamRecord[]);
 }

@@ -2,31 +2,12 @@ import type { ApolloServer } from '@apollo/server';
 import { handlers, startServerAndCreateLambdaHandler } from '@as-integrations/aws-lambda';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { resolveSecretVariables } from '../aws/secrets';
-import { loadConfig } from '../config';
-import { createSubgraphServer, callerFromHeaders, type BaseSubgraphContext } from '../graphql';
+import { callerFromHeaders, createSubgraphServer, type BaseSubgraphContext } from '../graphql/subgraph-server';
 import { CORRELATION_HEADER, correlationIdFrom, runWithContext } from '../logging';
-import { createServiceRuntime, type ServiceRuntime } from './service-runtime';
-import type { SubgraphServiceSpec } from './subgraph-service';
+import type { ServiceRuntime } from './service-runtime';
+import type { SubgraphServiceSpec } from './subgraph-spec';
 
-/**
- * Builds a Lambda container's objects once, outside the handler (the "init phase" reuse the Lambda docs
- * recommend): secrets resolved from Secrets Manager, configuration validated, then the same composition root
- * the local server uses. A failed build is retried by the next invocation instead of poisoning the container.
- */
-export function lambdaContainer<T>(service: string, build: (runtime: ServiceRuntime) => T | Promise<T>): () => Promise<T> {
-  let built: Promise<T> | undefined;
-  return () => {
-    built ??= (async () => {
-      const env = await resolveSecretVariables(process.env);
-      return build(createServiceRuntime(loadConfig(env), service));
-    })().catch((error: unknown) => {
-      built = undefined;
-      throw error;
-    });
-    return built;
-  };
-}
+export { lambdaContainer } from './lambda-container';
 
 export type HttpLambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 

@@ -2,31 +2,11 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Express } from 'express';
-import type { Registry } from 'prom-client';
-import type { Caller } from '../auth';
-import { callerFromRequest, createSubgraphServer, mountGraphQL, type BaseSubgraphContext } from '../graphql';
+import { createSubgraphServer, type BaseSubgraphContext } from '../graphql';
+import { callerFromRequest, mountGraphQL } from '../graphql/express-mount';
 import { createServiceApp, listen, type RunningServer } from '../http';
-import type { Logger } from '../logging';
 import type { ServiceRuntime } from './service-runtime';
-
-export interface BaseRequestContext {
-  readonly caller: Caller;
-  readonly correlationId: string;
-  readonly logger: Logger;
-}
-
-/** A subgraph as both its HTTP server and its Lambda handler serve it. */
-export interface SubgraphServiceSpec<TContext extends BaseSubgraphContext> {
-  readonly name: string;
-  readonly tableName: string;
-  readonly registry: Registry;
-  readonly typeDefs: string;
-  readonly resolvers: object;
-  /** Builds the per-request context from the verified caller (new loaders every request). */
-  readonly context: (base: BaseRequestContext) => TContext;
-  /** Routes besides /graphql, /health and /metrics (Catalog's REST API). */
-  readonly routes?: (app: Express) => void;
-}
+import type { SubgraphServiceSpec } from './subgraph-spec';
 
 export interface SubgraphService<TContext extends BaseSubgraphContext> {
   readonly graphql: ApolloServer<TContext>;

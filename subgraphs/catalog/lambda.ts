@@ -1,13 +1,13 @@
 /**
  * Catalog on AWS Lambda, built once per container from the same composition root as the HTTP service:
  * - `handler`: the function URL (payload v2): GraphQL on /graphql, the cacheable REST API on /products;
- * - `outboxRelayHandler`: the table's DynamoDB Stream -> EventBridge (the outbox relay).
+ * - `outboxRelayHandler`: the outbox relay: the table's DynamoDB Stream -> EventBridge, and the scheduled sweep.
  */
-import type { APIGatewayProxyEventV2, Context, DynamoDBStreamEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { lambdaContainer, subgraphLambdaHandler } from '../../lib/runtime/lambda';
-import { lambdaEventBus, relayOutboxStream } from '../../lib/runtime/lambda-events';
+import { lambdaEventBus, relayOutbox, type OutboxRelayInvocation } from '../../lib/runtime/lambda-events';
 import { serveRestFromLambda } from './rest/lambda-adapter';
-import { catalogModule } from './service';
+import { catalogModule } from './composition';
 
 const container = lambdaContainer('catalog', (runtime) => {
   const catalog = catalogModule(runtime);
@@ -25,7 +25,7 @@ export async function handler(event: APIGatewayProxyEventV2, context: Context) {
   return graphql(event, context);
 }
 
-export async function outboxRelayHandler(event: DynamoDBStreamEvent) {
+export async function outboxRelayHandler(event: OutboxRelayInvocation) {
   const { runtime, catalog, bus } = await container();
-  return relayOutboxStream(event, runtime, bus, catalog.tableName);
+  return relayOutbox(event, runtime, bus, catalog.tableName);
 }

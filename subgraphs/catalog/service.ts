@@ -1,66 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { ApolloServer } from '@apollo/server';
 import type { Express } from 'express';
-import type { Registry } from 'prom-client';
-import { systemClock, type Clock } from '../../lib/ddd';
-import { instrumentDynamo } from '../../lib/dynamodb';
-import { OutboxWriter } from '../../lib/events';
-import { createMetricsRegistry } from '../../lib/metrics';
-import { createSubgraphService, listenService, type Listening, type ServiceRuntime, type SubgraphServiceSpec } from '../../lib/runtime';
-import type { CatalogDependencies } from './application/catalog-dependencies';
-import { typeDefs } from './graphql/__generated__/type-defs';
-import { createCatalogLoaders, type CatalogContext } from './graphql/catalog-context';
-import { catalogResolvers } from './graphql/resolvers';
-import { DynamoProductRepository } from './infrastructure/dynamo-product-repository';
-import { mountProductsRestApi } from './rest/express-adapter';
-import { createProductsRestApi, DEFAULT_REST_CACHE, type ProductsRestApi, type RestApiOptions } from './rest/products-rest-api';
+import { createSubgraphService, listenService, type Listening, type ServiceRuntime } from '../../lib/runtime';
+import type { CatalogContext } from './graphql/catalog-context';
+import { catalogModule, type CatalogModule, type CatalogOptions } from './composition';
 
-export interface CatalogOptions {
-  readonly clock?: Clock;
-  /** Freshness of the REST API's responses (tests shorten it to observe revalidation). */
-  readonly restCache?: RestApiOptions;
-}
-
-/** Catalog's objects without any server: what the HTTP service, the Lambda handlers and scripts share. */
-export interface CatalogModule {
-  readonly deps: CatalogDependencies;
-  readonly outbox: OutboxWriter;
-  readonly rest: ProductsRestApi;
-  readonly registry: Registry;
-  readonly tableName: string;
-  readonly graphqlSpec: SubgraphServiceSpec<CatalogContext>;
-}
-
-/** Composition root of the Catalog context: every object it needs, built from configuration. */
-export function catalogModule(runtime: ServiceRuntime, options: CatalogOptions = {}): CatalogModule {
-  const { config, logger, dynamo } = runtime;
-  const tableName = config.dynamodb.tables.catalog;
-  const registry = createMetricsRegistry('catalog');
-  instrumentDynamo(dynamo.client, registry);
-  const outbox = new OutboxWriter(tableName);
-  const deps: CatalogDependencies = {
-    products: new DynamoProductRepository(dynamo.doc, tableName, outbox),
-    clock: options.clock ?? systemClock,
-    newId: randomUUID,
-  };
-  const rest = createProductsRestApi(deps, options.restCache ?? DEFAULT_REST_CACHE);
-  return {
-    deps,
-    outbox,
-    rest,
-    registry,
-    tableName,
-    graphqlSpec: {
-      name: 'catalog',
-      tableName,
-      registry,
-      typeDefs,
-      resolvers: catalogResolvers,
-      routes: (app) => mountProductsRestApi(app, rest, logger),
-      context: (base) => ({ ...base, deps, loaders: createCatalogLoaders(deps) }),
-    },
-  };
-}
+export { catalogModule, type CatalogModule, type CatalogOptions } from './composition';
 
 export interface Catalog extends CatalogModule {
   readonly graphql: ApolloServer<CatalogContext>;

@@ -3,13 +3,13 @@
  * - `handler`: the function URL (payload v2), GraphQL;
  * - `eventHandler`: EventBridge rule targets (product.updated / product.price.changed invalidate the Catalog
  *   cache; payment.completed confirms the order);
- * - `outboxRelayHandler`: the table's DynamoDB Stream -> EventBridge (the outbox relay).
+ * - `outboxRelayHandler`: the outbox relay: the table's DynamoDB Stream -> EventBridge, and the scheduled sweep.
  */
-import type { APIGatewayProxyEventV2, Context, DynamoDBStreamEvent, EventBridgeEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context, EventBridgeEvent } from 'aws-lambda';
 import { lambdaContainer, subgraphLambdaHandler } from '../../lib/runtime/lambda';
-import { handleEventBridgeDelivery, lambdaEventBus, relayOutboxStream } from '../../lib/runtime/lambda-events';
+import { handleEventBridgeDelivery, lambdaEventBus, relayOutbox, type OutboxRelayInvocation } from '../../lib/runtime/lambda-events';
 import { ordersEventConsumers } from './infrastructure/event-consumers';
-import { ordersModule } from './service';
+import { ordersModule } from './composition';
 
 const container = lambdaContainer('orders', (runtime) => {
   const orders = ordersModule(runtime);
@@ -32,7 +32,7 @@ export async function eventHandler(event: EventBridgeEvent<string, unknown>) {
   return handleEventBridgeDelivery(event, consumers, runtime.logger);
 }
 
-export async function outboxRelayHandler(event: DynamoDBStreamEvent) {
+export async function outboxRelayHandler(event: OutboxRelayInvocation) {
   const { runtime, orders, bus } = await container();
-  return relayOutboxStream(event, runtime, bus, orders.tableName);
+  return relayOutbox(event, runtime, bus, orders.tableName);
 }

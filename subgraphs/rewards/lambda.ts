@@ -3,14 +3,14 @@
  * - `handler`: the function URL (payload v2), GraphQL;
  * - `eventHandler`: the EventBridge rule target for order.completed (issues points once per order);
  * - `expiryHandler`: the scheduled expiry of points older than 12 months;
- * - `outboxRelayHandler`: the table's DynamoDB Stream -> EventBridge (the outbox relay).
+ * - `outboxRelayHandler`: the outbox relay: the table's DynamoDB Stream -> EventBridge, and the scheduled sweep.
  */
-import type { APIGatewayProxyEventV2, Context, DynamoDBStreamEvent, EventBridgeEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context, EventBridgeEvent } from 'aws-lambda';
 import { lambdaContainer, subgraphLambdaHandler } from '../../lib/runtime/lambda';
-import { handleEventBridgeDelivery, lambdaEventBus, relayOutboxStream } from '../../lib/runtime/lambda-events';
+import { handleEventBridgeDelivery, lambdaEventBus, relayOutbox, type OutboxRelayInvocation } from '../../lib/runtime/lambda-events';
 import { expirePoints } from './application/expire-points';
 import { rewardsEventConsumers } from './infrastructure/event-consumers';
-import { rewardsModule } from './service';
+import { rewardsModule } from './composition';
 
 const container = lambdaContainer('rewards', (runtime) => {
   const rewards = rewardsModule(runtime);
@@ -40,7 +40,7 @@ export async function expiryHandler() {
   return report;
 }
 
-export async function outboxRelayHandler(event: DynamoDBStreamEvent) {
+export async function outboxRelayHandler(event: OutboxRelayInvocation) {
   const { runtime, rewards, bus } = await container();
-  return relayOutboxStream(event, runtime, bus, rewards.tableName);
+  return relayOutbox(event, runtime, bus, rewards.tableName);
 }

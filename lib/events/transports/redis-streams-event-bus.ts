@@ -208,22 +208,34 @@ export class RedisStreamsEventBus implements EventBus, DeadLetterReader {
     return connection;
   }
 
+  /** One wait for the command connection shared by every caller: an outage with many publishes adds one listener. */
+  private connecting: Promise<void> | undefined;
+
   /** Waits (at most publishTimeoutMs) for the command connection, so a first publish does not race the connect. */
   private async ready(consequence: string): Promise<void> {
     const connection = this.commands;
     if (connection.status === 'ready') return;
     if (connection.status === 'end') throw new EventBusClosedError(TRANSPORT, 'publish');
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        connection.off('ready', onReady);
-        reject(new EventBusUnavailableError(`Redis at ${this.where} is unavailable (connection ${connection.status}): ${consequence}`));
-      }, this.publishTimeoutMs);
-      function onReady() {
-        clearTimeout(timer);
+    this.connecting ??= new Promise<void>((resolve) => {
+      connection.once('ready', () => {
+        this.connecting = undefined;
         resolve();
-      }
-      connection.once('ready', onReady);
+      });
     });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.connecting,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new EventBusUnavailableError(`Redis at ${this.where} is unavailable (connection ${connection.status}): ${consequence}`)),
+            this.publishTimeoutMs,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 

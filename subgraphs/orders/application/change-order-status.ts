@@ -22,19 +22,19 @@ function change(deps: Deps, id: string, apply: (order: Order) => void, authorize
 }
 
 /** Admin: PENDING -> CONFIRMED. */
-export function confirmOrder(deps: Deps, caller: Caller, id: string): Promise<Order> {
+export async function confirmOrder(deps: Deps, caller: Caller, id: string): Promise<Order> {
   requireAdmin(caller, 'confirm orders');
   return change(deps, id, (order) => order.confirm(deps.clock.now()), () => undefined);
 }
 
 /** Admin: CONFIRMED -> COMPLETED (this is what earns reward points). */
-export function completeOrder(deps: Deps, caller: Caller, id: string): Promise<Order> {
+export async function completeOrder(deps: Deps, caller: Caller, id: string): Promise<Order> {
   requireAdmin(caller, 'complete orders');
   return change(deps, id, (order) => order.complete(deps.clock.now()), () => undefined);
 }
 
 /** Owner or admin: PENDING|CONFIRMED -> CANCELLED. */
-export function cancelOrder(deps: Deps, caller: Caller, id: string, reason: string | null | undefined): Promise<Order> {
+export async function cancelOrder(deps: Deps, caller: Caller, id: string, reason: string | null | undefined): Promise<Order> {
   requireAuthenticated(caller, 'cancel an order');
   return change(deps, id, (order) => order.cancel(reason, deps.clock.now()), (order) => assertCanSee(caller, order, 'cancel'));
 }

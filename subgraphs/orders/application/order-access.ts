@@ -1,5 +1,5 @@
 import { isAdmin, requireAuthenticated, type Caller } from '../../../lib/auth';
-import { ForbiddenError, NotFoundError } from '../../../lib/ddd';
+import { ForbiddenError, NotFoundError, describeValue } from '../../../lib/ddd';
 import type { Order } from '../domain/order';
 import type { OrdersDependencies } from './orders-dependencies';
 
@@ -14,6 +14,6 @@ export function assertCanSee(caller: Caller, order: Order, action = 'see'): void
 /** The order a command targets; an unknown id is NOT_FOUND. */
 export async function loadOrder(deps: Pick<OrdersDependencies, 'orders'>, id: string): Promise<Order> {
   const order = await deps.orders.findById(id);
-  if (!order) throw new NotFoundError(`no order with id ${JSON.stringify(id)}`, { field: 'id', value: id });
+  if (!order) throw new NotFoundError(`no order with id ${describeValue(id)}`, { field: 'id', value: id });
   return order;
 }

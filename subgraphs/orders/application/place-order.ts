@@ -1,5 +1,5 @@
 import { requireAuthenticated, type Caller } from '../../../lib/auth';
-import { NotFoundError, ProductUnavailableError, guard } from '../../../lib/ddd';
+import { NotFoundError, ProductUnavailableError, describeValue, guard } from '../../../lib/ddd';
 import { Order, normaliseLines, type PricedLine } from '../domain/order';
 import type { OrdersDependencies } from './orders-dependencies';
 
@@ -27,7 +27,9 @@ export async function placeOrder(deps: OrdersDependencies, caller: Caller, input
   const priced: PricedLine[] = lines.map((line, index) => {
     const product = products[index];
     if (!product) {
-      throw new NotFoundError(`no product with id ${JSON.stringify(line.productId)}`, { field: `items[${index}].productId`, value: line.productId });
+      // Lines are merged by product: name the position the client sent, not the merged line's.
+      const position = input.items.findIndex((item) => item.productId === line.productId);
+      throw new NotFoundError(`no product with id ${describeValue(line.productId)}`, { field: `items[${position}].productId`, value: line.productId });
     }
     if (line.quantity > product.availableQuantity) {
       throw new ProductUnavailableError(

@@ -32,7 +32,7 @@ export async function getOrders(deps: Deps, caller: Caller, ids: readonly string
 }
 
 /** The customer themself or an admin: that customer's orders, newest first, optionally of one status. */
-export function listCustomerOrders(
+export async function listCustomerOrders(
   deps: Deps,
   caller: Caller,
   customerId: string,

@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, ConflictError, type Page, type PageRequest } from '../../../lib/ddd';
-import { batchGetAll, cursor, transactWrite, transactionCancellationCodes } from '../../../lib/dynamodb';
+import { batchGetAll, cursor, isTransactionConflict, transactWrite, transactionCancellationCodes } from '../../../lib/dynamodb';
 import { processedEventPut, wasAlreadyProcessed, type OutboxWriter } from '../../../lib/events';
 import { Order } from '../domain/order';
 import { OrderItem } from '../domain/order-item';
@@ -33,7 +33,22 @@ interface OrderRow {
 }
 
 const orderKey = (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
-const idempotencyKey = (customerId: string, key: string) => ({ pk: `IDEMPOTENCY#${customerId}#${key}`, sk: 'IDEMPOTENCY' });
+
+/**
+ * DynamoDB rejects a partition key over 2048 bytes with a ValidationException. Order ids come from clients
+ * (`order(id:)`, mutations, `_entities`); one that long cannot name an order, so it is simply not found instead
+ * of failing the whole request.
+ */
+const MAX_PARTITION_KEY_BYTES = 2048;
+const canNameOrder = (id: string) => Buffer.byteLength(orderKey(id).pk, 'utf8') <= MAX_PARTITION_KEY_BYTES;
+
+/**
+ * Customer ids (JWT `sub`) and idempotency keys may both contain `#`: the customer id is escaped so the first
+ * `#` after it always ends it. Unescaped, customer `a` with key `b#c` and customer `a#b` with key `c` would share
+ * one key item, and one of them would be handed the other's order.
+ */
+const escapeKeyPart = (value: string) => value.replaceAll('%', '%25').replaceAll('#', '%23');
+const idempotencyKey = (customerId: string, key: string) => ({ pk: `IDEMPOTENCY#${escapeKeyPart(customerId)}#${key}`, sk: 'IDEMPOTENCY' });
 
 function toRow(order: Order, version: number): OrderRow {
   const state = order.snapshot();
@@ -108,11 +123,16 @@ export class DynamoOrderRepository implements OrderRepository {
       await transactWrite(this.doc, items);
     } catch (error) {
       const codes = transactionCancellationCodes(error);
-      if (key && codes?.[1] === 'ConditionalCheckFailed') {
+      // Lost to a concurrent call with the same key: its condition failed, or (rarely) the transaction was
+      // still contended after transactWrite's retries. Either way the key's order, once committed, is the answer.
+      if (key && (codes?.[1] === 'ConditionalCheckFailed' || isTransactionConflict(error))) {
         const existing = await this.findIdByIdempotencyKey(order.customerId, key);
         if (existing) return { created: false, existingOrderId: existing };
       }
       if (codes?.[0] === 'ConditionalCheckFailed') throw new ConflictError(`order ${order.id} already exists`);
+      if (isTransactionConflict(error)) {
+        throw new ConflictError('the order could not be stored because of concurrent requests; try again', { orderId: order.id });
+      }
       throw error;
     }
     order.pullEvents();
@@ -154,12 +174,13 @@ export class DynamoOrderRepository implements OrderRepository {
   }
 
   async findById(id: string): Promise<Order | null> {
+    if (!canNameOrder(id)) return null;
     const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: orderKey(id), ConsistentRead: true }));
     return result.Item ? fromRow(result.Item as OrderRow) : null;
   }
 
   async findByIds(ids: readonly string[]): Promise<Order[]> {
-    const unique = [...new Set(ids)];
+    const unique = [...new Set(ids)].filter(canNameOrder);
     if (unique.length === 0) return [];
     const rows = await batchGetAll<OrderRow>(this.doc, this.tableName, unique.map(orderKey), { consistentRead: true });
     return rows.map(fromRow);

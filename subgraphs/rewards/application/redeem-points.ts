@@ -9,7 +9,8 @@ import { ACCOUNT_RETRY, type RewardsDependencies } from './rewards-dependencies'
  * so concurrent redemptions never take the balance below zero: the ones that no longer fit get
  * INSUFFICIENT_POINTS.
  */
-export function redeemPoints(deps: RewardsDependencies, caller: Caller, points: number): Promise<RewardAccount> {
+export async function redeemPoints(deps: RewardsDependencies, caller: Caller, points: number): Promise<RewardAccount> {
+  // async: a refused caller or amount rejects the returned promise rather than throwing before it exists.
   const customer = requireAuthenticated(caller, 'redeem points');
   guard.integer('points', points, { min: 1, max: MAX_REDEMPTION });
   return withOptimisticRetry(async () => {

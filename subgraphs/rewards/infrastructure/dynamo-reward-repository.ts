@@ -105,7 +105,8 @@ export class DynamoRewardRepository implements RewardRepository {
   async findIssuances(orderIds: readonly string[]): Promise<OrderIssuance[]> {
     const unique = [...new Set(orderIds)];
     if (unique.length === 0) return [];
-    const rows = await batchGetAll<IssuanceRow>(this.doc, this.tableName, unique.map(issuanceKey));
+    // Strongly consistent: a client reading rewardPoints right after its reward.issued event must see it.
+    const rows = await batchGetAll<IssuanceRow>(this.doc, this.tableName, unique.map(issuanceKey), { consistentRead: true });
     return rows.map((row) => ({ orderId: row.orderId, customerId: row.customerId, points: row.points }));
   }
 

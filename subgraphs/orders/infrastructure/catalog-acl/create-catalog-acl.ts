@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import { createSigV4Signer, type RequestSigner } from '../../../../lib/aws/sigv4';
 import type { AppConfig } from '../../../../lib/config';
 import { createCacheStore, createHttpClient, type RetryPolicyOptions } from '../../../../lib/http-client';
 import type { Logger } from '../../../../lib/logging';
@@ -26,17 +27,23 @@ export interface CatalogAclOptions {
   readonly breakerHalfOpenAfterMs: number;
   readonly staleIfErrorSeconds?: number;
   readonly retry?: RetryPolicyOptions;
+  /** Signs requests to Catalog (SigV4 when Catalog is an IAM-authenticated Lambda function URL). */
+  readonly sign?: RequestSigner;
   /** Orders' registry: the ACL's metrics appear on Orders' /metrics with client="catalog". */
   readonly registry: Registry;
   readonly logger: Logger;
 }
 
 /** The ACL's settings in the application configuration (lib/config). */
-export function catalogAclSettings(config: AppConfig): Pick<CatalogAclOptions, 'baseUrl' | 'redisUrl' | 'timeoutMs' | 'breakerThreshold' | 'breakerHalfOpenAfterMs'> {
+export function catalogAclSettings(
+  config: AppConfig,
+): Pick<CatalogAclOptions, 'baseUrl' | 'redisUrl' | 'timeoutMs' | 'breakerThreshold' | 'breakerHalfOpenAfterMs' | 'staleIfErrorSeconds' | 'sign'> {
   return {
+    ...(config.subgraphAuth === 'iam' ? { sign: createSigV4Signer({ region: config.dynamodb.region }) } : {}),
     baseUrl: config.urls.catalogRest,
     redisUrl: config.redisUrl,
     timeoutMs: config.catalogAcl.timeoutMs,
+    staleIfErrorSeconds: config.catalogAcl.staleIfErrorSeconds,
     breakerThreshold: config.catalogAcl.breakerThreshold,
     breakerHalfOpenAfterMs: config.catalogAcl.breakerHalfOpenAfterMs,
   };
@@ -50,6 +57,7 @@ export function createCatalogAcl(options: CatalogAclOptions): CatalogHttpAcl {
     keyPrefix: options.keyPrefix ?? 'orders:catalog-http-cache:',
     ...(options.tracking !== undefined ? { tracking: options.tracking } : {}),
     onError: (error) => logger.warn({ err: error }, 'Catalog HTTP cache store failed; lookups fall back to Catalog'),
+    onTrackingRestored: (reason) => logger.warn({ reason }, 'Catalog HTTP cache store replaced to restore invalidations'),
   });
   const client = createHttpClient({
     client: 'catalog',
@@ -60,6 +68,7 @@ export function createCatalogAcl(options: CatalogAclOptions): CatalogHttpAcl {
     staleIfErrorSeconds: options.staleIfErrorSeconds ?? DEFAULT_STALE_IF_ERROR_SECONDS,
     ...(options.retry ? { retry: options.retry } : {}),
     agent: { connectTimeoutMs: Math.min(1_000, options.timeoutMs) },
+    ...(options.sign ? { sign: options.sign } : {}),
     logger,
   });
   return new CatalogHttpAcl({ baseUrl: options.baseUrl, client, cache, logger });

@@ -1,0 +1,35 @@
+/**
+ * Benchmark runner: `npm run bench -- <name>` runs bench/<name>.ts, `npm run bench` runs every registered one.
+ * Each prints its figures and writes them to bench/results/<name>.json with the machine and the date.
+ */
+import type { Bench } from './support/bench';
+import { writeResult } from './support/results';
+
+const BENCHES: Readonly<Record<string, () => Promise<{ run: Bench }>>> = {
+  'catalog-acl': () => import('./catalog-acl'),
+  events: () => import('./events'),
+  lambda: () => import('./lambda'),
+  subscriptions: () => import('./subscriptions'),
+};
+
+async function main(): Promise<void> {
+  const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+  const unknown = requested.filter((name) => !(name in BENCHES));
+  if (unknown.length > 0) {
+    console.error(`unknown bench ${unknown.join(', ')}; available: ${Object.keys(BENCHES).join(', ')}`);
+    process.exitCode = 2;
+    return;
+  }
+  for (const name of requested.length > 0 ? requested : Object.keys(BENCHES)) {
+    console.log(`\n== ${name} ==`);
+    const { run } = await BENCHES[name]!();
+    const report = await run();
+    console.log(report.summary);
+    console.log(`\nwritten to ${writeResult(name, report.data)}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

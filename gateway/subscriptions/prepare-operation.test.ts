@@ -1,0 +1,114 @@
+import { describe, expect, it } from '@jest/globals';
+import { buildSchema, OperationTypeNode, type GraphQLError } from 'graphql';
+import { prepareOperation, type PreparedOperation } from './prepare-operation';
+
+const schema = buildSchema(`
+  type Money { amount: Int! currency: String! }
+  type OrderEdge { node: Order! }
+  type OrderConnection { edges: [OrderEdge!]! }
+  type Customer { id: ID! orders(first: Int = 20): OrderConnection! }
+  type Order { id: ID! status: String! total: Money! customer: Customer! }
+  type OrderStatusUpdate { order: Order! status: String! }
+  type Query { order(id: ID!): Order }
+  type Subscription { orderStatusChanged(orderId: ID!): OrderStatusUpdate! }
+`);
+const limits = { maxDepth: 6, maxCost: 100 };
+
+function errorsOf(result: PreparedOperation | GraphQLError[]): { message: string; code: unknown }[] {
+  if (!Array.isArray(result)) throw new Error('expected errors, got a prepared operation');
+  return result.map((error) => ({ message: error.message, code: error.extensions['code'] }));
+}
+
+function prepared(result: PreparedOperation | GraphQLError[]): PreparedOperation {
+  if (Array.isArray(result)) throw new Error(`expected a prepared operation, got ${result.map((e) => e.message).join('; ')}`);
+  return result;
+}
+
+/** Operations arriving over WebSocket or multipart pass the same checks as Apollo Server's HTTP pipeline. */
+describe('prepareOperation', () => {
+  it('prepares a valid subscription with its variables and operation name', () => {
+    const result = prepared(
+      prepareOperation(
+        schema,
+        {
+          query: 'query Other { order(id: "1") { id } } subscription Watch($id: ID!) { orderStatusChanged(orderId: $id) { status } }',
+          variables: { id: 'order-1' },
+          operationName: 'Watch',
+        },
+        limits,
+      ),
+    );
+    expect(result.operation.operation).toBe(OperationTypeNode.SUBSCRIPTION);
+    expect(result.operation.name?.value).toBe('Watch');
+    expect(result.variables).toEqual({ id: 'order-1' });
+    expect(result.operationName).toBe('Watch');
+    expect(result.document.definitions).toHaveLength(2);
+  });
+
+  it('treats null variables and operation name as absent', () => {
+    const result = prepared(prepareOperation(schema, { query: 'subscription { orderStatusChanged(orderId: "1") { status } }', variables: null, operationName: null }, limits));
+    expect(result.variables).toBeUndefined();
+    expect(result.operationName).toBeUndefined();
+  });
+
+  it.each([
+    [{}, 'query must be a non-empty string'],
+    [{ query: 42 }, 'query must be a non-empty string'],
+    [{ query: '   ' }, 'query must be a non-empty string'],
+    [{ query: '{ order(id: "1") { id } }', variables: [1] }, 'variables must be an object'],
+    [{ query: '{ order(id: "1") { id } }', variables: 'id=1' }, 'variables must be an object'],
+    [{ query: '{ order(id: "1") { id } }', operationName: 7 }, 'operationName must be a string'],
+    [{ query: 'subscription {' }, 'Syntax Error: Expected Name, found <EOF>.'],
+    [{ query: 'query A { order(id: "1") { id } } query B { order(id: "2") { id } }' }, 'the document must name which operation to run'],
+    [{ query: 'query A { order(id: "1") { id } }', operationName: 'B' }, 'no operation named B'],
+  ])('answers %j with BAD_USER_INPUT: %s', (payload, message) => {
+    expect(errorsOf(prepareOperation(schema, payload, limits))).toEqual([{ message, code: 'BAD_USER_INPUT' }]);
+  });
+
+  it('reports every validation error as BAD_USER_INPUT, with its location', () => {
+    const result = prepareOperation(schema, { query: 'subscription { orderStatusChanged { nope } }' }, limits);
+    expect(errorsOf(result)).toEqual([
+      { message: 'Cannot query field "nope" on type "OrderStatusUpdate".', code: 'BAD_USER_INPUT' },
+      { message: 'Field "orderStatusChanged" argument "orderId" of type "ID!" is required, but it was not provided.', code: 'BAD_USER_INPUT' },
+    ]);
+    expect((result as GraphQLError[])[0]!.locations).toEqual([{ line: 1, column: 37 }]);
+  });
+
+  it('reports variables that are missing or do not fit their type as BAD_USER_INPUT, before anything runs', () => {
+    const query = 'subscription ($id: ID!, $first: Int) { orderStatusChanged(orderId: $id) { order { customer { orders(first: $first) { edges { node { id } } } } } } }';
+    expect(errorsOf(prepareOperation(schema, { query }, limits))).toEqual([
+      { message: 'Variable "$id" of required type "ID!" was not provided.', code: 'BAD_USER_INPUT' },
+    ]);
+    expect(errorsOf(prepareOperation(schema, { query, variables: { id: ['a'], first: 'ten' } }, limits))).toEqual([
+      { message: 'Variable "$id" got invalid value ["a"]; ID cannot represent value: ["a"]', code: 'BAD_USER_INPUT' },
+      { message: 'Variable "$first" got invalid value "ten"; Int cannot represent non-integer value: "ten"', code: 'BAD_USER_INPUT' },
+    ]);
+    expect(Array.isArray(prepareOperation(schema, { query, variables: { id: 7, first: 3 } }, { maxDepth: 10, maxCost: 100 }))).toBe(false);
+  });
+
+  it('refuses a document with more tokens than the parser allows, before validating it', () => {
+    const fields = Array.from({ length: 12_000 }, () => 'status').join(' ');
+    const [error] = errorsOf(prepareOperation(schema, { query: `subscription { orderStatusChanged(orderId: "1") { ${fields} } }` }, limits));
+    expect(error).toEqual({ message: 'Syntax Error: Document contains more that 10000 tokens. Parsing aborted.', code: 'BAD_USER_INPUT' });
+  });
+
+  it('refuses an operation deeper than the limit with QUERY_TOO_COMPLEX and its measures', () => {
+    // Depth 7: orderStatusChanged > order > customer > orders > edges > node > id.
+    const result = prepareOperation(
+      schema,
+      { query: 'subscription { orderStatusChanged(orderId: "1") { order { customer { orders(first: 1) { edges { node { id } } } } } } }' },
+      limits,
+    );
+    expect(errorsOf(result)).toEqual([{ message: 'query depth 7 exceeds the limit of 6', code: 'QUERY_TOO_COMPLEX' }]);
+    expect((result as GraphQLError[])[0]!.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', depth: 7, maxDepth: 6 });
+  });
+
+  it('refuses an operation costlier than the limit, page sizes from variables included', () => {
+    const query = 'subscription ($n: Int) { orderStatusChanged(orderId: "1") { order { customer { orders(first: $n) { edges { node { id status } } } } } } }';
+    // orders(first: 50): 1 + 50 x (edges 1 + node 1 + 2 fields) = 201, plus orderStatusChanged, order, customer.
+    const result = prepareOperation(schema, { query, variables: { n: 50 } }, { maxDepth: 10, maxCost: 100 });
+    expect(errorsOf(result)).toEqual([{ message: 'query cost 204 exceeds the limit of 100; ask for smaller pages (first)', code: 'QUERY_TOO_COMPLEX' }]);
+    expect((result as GraphQLError[])[0]!.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', cost: 204, maxCost: 100 });
+    expect(Array.isArray(prepareOperation(schema, { query, variables: { n: 2 } }, { maxDepth: 10, maxCost: 100 }))).toBe(false);
+  });
+});

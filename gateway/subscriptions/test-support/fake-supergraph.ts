@@ -1,0 +1,87 @@
+import { GraphQLError, buildSchema, graphql, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
+import { isAdmin, type Caller } from '../../../lib/auth';
+import type { GatewayContext } from '../../gateway-context';
+import type { FederatedExecutor } from '../subscription-executor';
+
+/** The API schema's part that subscriptions touch, as clients see it (Subscription included). */
+export const API_SDL = `
+  enum OrderStatus { PENDING CONFIRMED COMPLETED CANCELLED }
+  type Money { amount: Int! currency: String! }
+  type Product { id: ID! name: String! }
+  type OrderItem { product: Product! quantity: Int! }
+  type Order { id: ID! status: OrderStatus! total: Money! items: [OrderItem!]! rewardPoints: Int }
+  type OrderStatusUpdate { order: Order! previousStatus: OrderStatus status: OrderStatus! at: String! }
+  type Query { order(id: ID!): Order }
+  type Subscription { orderStatusChanged(orderId: ID!): OrderStatusUpdate! }
+`;
+
+export interface FakeOrder {
+  readonly id: string;
+  readonly customerId: string;
+  status: string;
+  readonly total: { amount: number; currency: string };
+  readonly items: { product: { id: string; name: string }; quantity: number }[];
+  rewardPoints: number | null;
+}
+
+export interface ExecutedRequest {
+  readonly operationName: string;
+  readonly variables: Record<string, unknown>;
+  readonly caller: Caller;
+}
+
+/**
+ * Stands in for the gateway's federated executor in unit tests: runs the same operations against an in-memory
+ * Orders view with the contract's access rule (owner or admin, others FORBIDDEN, unknown null), records every
+ * request, and can hold the access check or the order fetch until released.
+ */
+export class FakeSupergraph {
+  readonly schema: GraphQLSchema = buildSchema(API_SDL);
+  readonly orders = new Map<string, FakeOrder>();
+  readonly executed: ExecutedRequest[] = [];
+  private readonly gates = new Map<string, Promise<void>>();
+
+  addOrder(order: Omit<FakeOrder, 'rewardPoints' | 'status'> & Partial<Pick<FakeOrder, 'rewardPoints' | 'status'>>): FakeOrder {
+    const stored: FakeOrder = { status: 'PENDING', rewardPoints: null, ...order };
+    this.orders.set(order.id, stored);
+    return stored;
+  }
+
+  /** Holds every request of `operationName` until the returned function is called. */
+  hold(operationName: string): () => void {
+    let release: () => void = () => undefined;
+    this.gates.set(operationName, new Promise<void>((resolve) => (release = resolve)));
+    return () => {
+      this.gates.delete(operationName);
+      release();
+    };
+  }
+
+  count(operationName: string): number {
+    return this.executed.filter((request) => request.operationName === operationName).length;
+  }
+
+  readonly execute: FederatedExecutor = async (request, context: GatewayContext) => {
+    const operationName = /^query\s+(\w+)/.exec(request.query)?.[1] ?? 'anonymous';
+    this.executed.push({ operationName, variables: request.variables, caller: context.caller });
+    await this.gates.get(operationName);
+    const result = await graphql({
+      schema: this.schema,
+      source: request.query,
+      variableValues: request.variables,
+      contextValue: context,
+      rootValue: {
+        order: ({ id }: { id: string }, ctx: GatewayContext) => {
+          const order = this.orders.get(id);
+          if (!order) return null;
+          if (ctx.caller === null || (ctx.caller.sub !== order.customerId && !isAdmin(ctx.caller))) {
+            throw new GraphQLError(`order ${id} belongs to another customer`, { extensions: { code: 'FORBIDDEN' } });
+          }
+          return order;
+        },
+      },
+    });
+    // What Apollo Server hands back: errors already formatted.
+    return JSON.parse(JSON.stringify(result)) as FormattedExecutionResult;
+  };
+}

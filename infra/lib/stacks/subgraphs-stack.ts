@@ -1,0 +1,213 @@
+import { CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { FunctionUrlAuthType, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { ContextName } from '../../../lib/config';
+import { AppFunction } from '../constructs/app-function';
+import type { DeadLetterQueues } from '../constructs/dead-letter-queue';
+import { deadLetterQueue } from '../constructs/dead-letter-queue';
+import { EventConsumerRules } from '../constructs/event-consumer-rules';
+import { OutboxRelay } from '../constructs/outbox-relay';
+import type { EnvironmentSettings } from '../environments';
+import { APPLICATION_TABLE_ACTIONS, grantSecretValue, grantTableActions } from '../permissions';
+import type { DataStack } from './data-stack';
+
+export interface SubgraphsStackProps extends StackProps {
+  readonly settings: EnvironmentSettings;
+  readonly vpc: IVpc;
+  readonly lambdaSecurityGroup: ISecurityGroup;
+  readonly tables: DataStack['tables'];
+  readonly signingSecret: ISecret;
+  readonly bus: IEventBus;
+  readonly redisUrl: string;
+}
+
+const TABLE_VARIABLES: Readonly<Record<ContextName, string>> = { catalog: 'CATALOG_TABLE', orders: 'ORDERS_TABLE', rewards: 'REWARDS_TABLE' };
+
+/**
+ * A subgraph request's ceiling: far above its normal latency (the Orders ACL gives a Catalog lookup 2 s,
+ * CATALOG_TIMEOUT_MS), so only a stuck invocation hits it.
+ */
+const API_TIMEOUT = Duration.seconds(15);
+
+/**
+ * The three subgraphs on Lambda, each from the same composition root as its HTTP service
+ * (`subgraphs/<context>/lambda.ts`):
+ * - a GraphQL function per subgraph behind a function URL with AWS_IAM auth: only SigV4-signed calls from
+ *   principals granted `lambda:InvokeFunctionUrl` get through (the gateway's task role; the Orders function for
+ *   Catalog's REST API), and the subgraph still checks the signed identity on top;
+ * - an outbox relay per context on its table's stream;
+ * - the event consumers (Orders: product changes and payments; Rewards: completed orders) behind EventBridge
+ *   rules, and the rewards expiry job on an EventBridge Scheduler schedule.
+ * Each function gets its own role with only the actions it performs, on its own context's table only.
+ */
+export class SubgraphsStack extends Stack implements DeadLetterQueues {
+  readonly api: Readonly<Record<ContextName, AppFunction>>;
+  readonly functionUrls: Readonly<Record<ContextName, FunctionUrl>>;
+  readonly functions: readonly AppFunction[];
+  readonly deadLetterQueues: readonly Queue[];
+
+  constructor(scope: Construct, id: string, props: SubgraphsStackProps) {
+    super(scope, id, props);
+    const { settings, tables, bus, signingSecret } = props;
+    const inVpc = { vpc: props.vpc, securityGroup: props.lambdaSecurityGroup };
+    const common = (context: ContextName): Record<string, string> => ({
+      [TABLE_VARIABLES[context]]: tables[context].tableName,
+      EVENT_BUS: 'eventbridge',
+      EVENT_BUS_NAME: bus.eventBusName,
+      GATEWAY_SIGNING_SECRET_ARN: signingSecret.secretArn,
+    });
+    /** Reads and writes its context's table and reads the signing secret: what every application function does. */
+    const application = (fn: AppFunction, context: ContextName): AppFunction => {
+      grantTableActions(fn.fn, tables[context], APPLICATION_TABLE_ACTIONS, { indexes: true });
+      grantSecretValue(fn.fn, signingSecret);
+      return fn;
+    };
+
+    const catalogApi = application(
+      new AppFunction(this, 'CatalogApi', {
+        settings,
+        name: 'catalog-api',
+        entry: 'catalog',
+        handler: 'handler',
+        description: 'Catalog subgraph: GraphQL on /graphql, REST on /products (function URL)',
+        timeout: API_TIMEOUT,
+        environment: common('catalog'),
+      }),
+      'catalog',
+    );
+    const catalogUrl = catalogApi.fn.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
+    // Function URLs end with "/"; the ACL appends "/products/..." to the origin.
+    const catalogRestUrl = Fn.join('', ['https://', Fn.select(2, Fn.split('/', catalogUrl.url))]);
+
+    const ordersEnvironment = {
+      ...common('orders'),
+      REDIS_URL: props.redisUrl,
+      CATALOG_REST_URL: catalogRestUrl,
+      SUBGRAPH_AUTH: 'iam',
+    };
+    const ordersApi = application(
+      new AppFunction(this, 'OrdersApi', {
+        settings,
+        name: 'orders-api',
+        entry: 'orders',
+        handler: 'handler',
+        description: 'Orders subgraph: GraphQL (function URL); reads Catalog through the ACL and the Redis HTTP cache',
+        timeout: API_TIMEOUT,
+        environment: ordersEnvironment,
+        vpc: inVpc,
+      }),
+      'orders',
+    );
+    const ordersUrl = ordersApi.fn.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
+    // The ACL signs its Catalog reads with this function's role (SUBGRAPH_AUTH=iam).
+    catalogApi.fn.grantInvokeUrl(ordersApi.fn);
+
+    const ordersEvents = application(
+      new AppFunction(this, 'OrdersEvents', {
+        settings,
+        name: 'orders-events',
+        entry: 'orders',
+        handler: 'eventHandler',
+        description: 'Orders consumers: product changes invalidate the Catalog cache, payments confirm orders',
+        timeout: Duration.seconds(30),
+        environment: ordersEnvironment,
+        vpc: inVpc,
+        asyncInvoked: true,
+      }),
+      'orders',
+    );
+    const ordersRules = new EventConsumerRules(this, 'OrdersEventRules', {
+      settings,
+      bus,
+      target: ordersEvents.fn,
+      types: ['product.updated', 'product.price.changed', 'payment.completed'],
+      description: 'Orders consumers',
+    });
+
+    const rewardsApi = application(
+      new AppFunction(this, 'RewardsApi', {
+        settings,
+        name: 'rewards-api',
+        entry: 'rewards',
+        handler: 'handler',
+        description: 'Rewards subgraph: GraphQL (function URL)',
+        timeout: API_TIMEOUT,
+        environment: common('rewards'),
+      }),
+      'rewards',
+    );
+    const rewardsUrl = rewardsApi.fn.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
+    const rewardsEvents = application(
+      new AppFunction(this, 'RewardsEvents', {
+        settings,
+        name: 'rewards-events',
+        entry: 'rewards',
+        handler: 'eventHandler',
+        description: 'Rewards consumer: issues points once per completed order',
+        timeout: Duration.seconds(30),
+        environment: common('rewards'),
+        asyncInvoked: true,
+      }),
+      'rewards',
+    );
+    const rewardsRules = new EventConsumerRules(this, 'RewardsEventRules', {
+      settings,
+      bus,
+      target: rewardsEvents.fn,
+      types: ['order.completed'],
+      description: 'Rewards consumer',
+    });
+    const rewardsExpiry = application(
+      new AppFunction(this, 'RewardsExpiry', {
+        settings,
+        name: 'rewards-expiry',
+        entry: 'rewards',
+        handler: 'expiryHandler',
+        description: 'Rewards expiry job: expires points older than 12 months (daily schedule)',
+        timeout: Duration.minutes(5),
+        environment: common('rewards'),
+        asyncInvoked: true,
+      }),
+      'rewards',
+    );
+    const expiryDlq = deadLetterQueue(this, 'ExpiryScheduleDlq', settings);
+    new Schedule(this, 'RewardsExpirySchedule', {
+      scheduleName: `${settings.prefix}rewards-expiry`,
+      description: 'Daily expiry of reward points (the job is idempotent: a repeated run expires nothing new)',
+      schedule: ScheduleExpression.cron({ minute: '15', hour: '3' }),
+      target: new LambdaInvoke(rewardsExpiry.fn, { deadLetterQueue: expiryDlq, retryAttempts: 3, maxEventAge: Duration.hours(6) }),
+    });
+
+    const relays = (['catalog', 'orders', 'rewards'] as const).map(
+      (context) =>
+        new OutboxRelay(this, `${context[0]!.toUpperCase()}${context.slice(1)}OutboxRelay`, {
+          settings,
+          context,
+          table: tables[context],
+          bus,
+          signingSecret,
+          tableVariable: TABLE_VARIABLES[context],
+        }),
+    );
+
+    this.api = { catalog: catalogApi, orders: ordersApi, rewards: rewardsApi };
+    this.functionUrls = { catalog: catalogUrl, orders: ordersUrl, rewards: rewardsUrl };
+    this.functions = [catalogApi, ordersApi, ordersEvents, rewardsApi, rewardsEvents, rewardsExpiry, ...relays.map((relay) => relay.function)];
+    this.deadLetterQueues = [
+      ordersRules.deadLetterQueue,
+      rewardsRules.deadLetterQueue,
+      expiryDlq,
+      ...relays.map((relay) => relay.deadLetterQueue),
+      ...this.functions.flatMap((fn) => (fn.onFailureQueue ? [fn.onFailureQueue] : [])),
+    ];
+    for (const [context, url] of Object.entries(this.functionUrls)) {
+      new CfnOutput(this, `${context}FunctionUrl`, { value: url.url, description: `The ${context} subgraph (AWS_IAM: callable by the gateway only)` });
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { Match } from 'aws-cdk-lib/assertions';
+import { CIRCUIT_OPENED_MESSAGE } from '../lib/stacks/observability-stack';
+import { resourcesOfType, synthesize, type SynthesizedApp } from './support/synth';
+
+type Alarm = { Properties: Record<string, unknown> };
+
+describe('observability stack', () => {
+  let dev: SynthesizedApp;
+  beforeAll(() => {
+    dev = synthesize('dev', { context: { alarmEmail: 'ops@example.com' } });
+  });
+  afterAll(() => dev.cleanup());
+
+  const alarms = () => resourcesOfType(dev.templates.observability, 'AWS::CloudWatch::Alarm') as [string, Alarm][];
+  const alarmNamed = (suffix: string): Alarm => {
+    const found = alarms().find(([, alarm]) => alarm.Properties['AlarmName'] === `ecommerce-dev-${suffix}`);
+    if (!found) throw new Error(`no alarm ecommerce-dev-${suffix}`);
+    return found[1];
+  };
+  const allFunctions = () => [...dev.stacks.subgraphs.functions, dev.stacks.gateway.fanout];
+  const allQueues = () => [...dev.stacks.subgraphs.deadLetterQueues, ...dev.stacks.gateway.deadLetterQueues];
+
+  it('alarms on every function’s errors and throttles', () => {
+    expect(allFunctions()).toHaveLength(10);
+    for (const fn of allFunctions()) {
+      for (const [kind, metric] of [
+        ['errors', 'Errors'],
+        ['throttles', 'Throttles'],
+      ] as const) {
+        expect(alarmNamed(`${fn.name}-${kind}`).Properties).toMatchObject({
+          Namespace: 'AWS/Lambda',
+          MetricName: metric,
+          Statistic: 'Sum',
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+          TreatMissingData: 'notBreaching',
+        });
+      }
+    }
+  });
+
+  it('alarms on API p99 latency: each subgraph function and the gateway at the load balancer', () => {
+    for (const name of ['catalog-api', 'orders-api', 'rewards-api']) {
+      expect(alarmNamed(`${name}-p99`).Properties).toMatchObject({ MetricName: 'Duration', ExtendedStatistic: 'p99', Threshold: 1000 });
+    }
+    expect(alarmNamed('gateway-p99').Properties).toMatchObject({
+      Namespace: 'AWS/ApplicationELB',
+      MetricName: 'TargetResponseTime',
+      ExtendedStatistic: 'p99',
+      Threshold: 2,
+    });
+  });
+
+  it('alarms as soon as any dead-letter queue holds a message, for every DLQ of the system', () => {
+    const queues = allQueues();
+    // Rules (3: Orders, Rewards, fan-out), async on-failure (4), stream relays (3), the schedule (1).
+    expect(queues).toHaveLength(11);
+    const depthAlarms = alarms().filter(([, alarm]) => alarm.Properties['MetricName'] === 'ApproximateNumberOfMessagesVisible');
+    expect(depthAlarms).toHaveLength(queues.length);
+    const watched = new Set(depthAlarms.map(([, alarm]) => JSON.stringify((alarm.Properties['Dimensions'] as { Value: unknown }[])[0]!.Value)));
+    expect(watched.size).toBe(queues.length);
+    for (const [, alarm] of depthAlarms) expect(alarm.Properties).toMatchObject({ Namespace: 'AWS/SQS', Statistic: 'Maximum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
+  it('alarms when the Orders ACL opens its circuit breaker, from its structured log line', () => {
+    dev.templates.observability.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: `{ $.msg = "${CIRCUIT_OPENED_MESSAGE}" }`,
+      LogGroupName: Match.objectLike({ 'Fn::GetStackOutput': Match.objectLike({ StackName: 'ecommerce-dev-subgraphs', OutputName: Match.stringLikeRegexp('OrdersApiLogs') }) }),
+      MetricTransformations: [Match.objectLike({ MetricNamespace: 'Ecommerce/dev', MetricName: 'CatalogCircuitBreakerOpened', MetricValue: '1' })],
+    });
+    expect(alarmNamed('catalog-breaker-open').Properties).toMatchObject({ Namespace: 'Ecommerce/dev', MetricName: 'CatalogCircuitBreakerOpened', Threshold: 0 });
+  });
+
+  it('notifies one SNS topic (with the e-mail subscription when given) and has a dashboard', () => {
+    const template = dev.templates.observability;
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    for (const [, alarm] of alarms()) expect(alarm.Properties['AlarmActions']).toEqual([{ Ref: expect.stringMatching(/^Alarms/) }]);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'ecommerce-dev-overview' });
+  });
+
+  it('keeps logs for the environment’s retention: a week in dev, three months in prod', () => {
+    const prod = synthesize('prod');
+    try {
+      for (const [stack, days] of [
+        [dev, 7],
+        [prod, 90],
+      ] as const) {
+        for (const template of [stack.templates.subgraphs, stack.templates.gateway]) {
+          for (const [, group] of resourcesOfType(template, 'AWS::Logs::LogGroup')) expect(group.Properties['RetentionInDays']).toBe(days);
+        }
+      }
+    } finally {
+      prod.cleanup();
+    }
+  });
+});

@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CfnRole, IRole } from 'aws-cdk-lib/aws-iam';
+import cdkJson from '../../cdk.json';
+import type { DeploymentEnvironment } from '../../lib/environments';
+import { buildEcommerceApp, type EcommerceStacks } from '../../lib/ecommerce-app';
+
+export type StackName = Exclude<keyof EcommerceStacks, 'settings'>;
+
+export interface SynthesizedApp {
+  readonly stacks: EcommerceStacks;
+  readonly templates: Readonly<Record<StackName, Template>>;
+  /** Removes the cloud assembly directory. */
+  cleanup(): void;
+}
+
+const STACK_NAMES: readonly StackName[] = ['network', 'data', 'events', 'cache', 'subgraphs', 'gateway', 'observability'];
+
+/**
+ * Synthesizes the whole app once, with the same feature flags as `cdk synth` (infra/cdk.json), into a temporary
+ * directory. Without `bundle`, NodejsFunctions are not bundled (the CDK's `aws:cdk:bundling-stacks` context):
+ * templates are the same, only the code asset is a placeholder. The subgraphs test bundles for real.
+ */
+export function synthesize(env: DeploymentEnvironment, options: { bundle?: boolean; context?: Record<string, string> } = {}): SynthesizedApp {
+  const outdir = mkdtempSync(join(tmpdir(), 'ecommerce-cdk-'));
+  const app = new App({
+    outdir,
+    context: { ...cdkJson.context, env, ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }), ...options.context },
+  });
+  const stacks = buildEcommerceApp(app);
+  const templates = Object.fromEntries(STACK_NAMES.map((name) => [name, Template.fromStack(stacks[name])])) as Record<StackName, Template>;
+  return { stacks, templates, cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
+}
+
+export interface PolicyStatement {
+  readonly Effect: string;
+  readonly Action: string | readonly string[];
+  readonly Resource: unknown;
+  readonly Condition?: unknown;
+}
+
+export function actionsOf(statement: PolicyStatement): readonly string[] {
+  return typeof statement.Action === 'string' ? [statement.Action] : statement.Action;
+}
+
+export function resourcesOf(statement: PolicyStatement): readonly unknown[] {
+  return Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+}
+
+/** Every inline policy statement attached to `role` in its stack's template. */
+export function statementsOf(template: Template, role: IRole): PolicyStatement[] {
+  const roleId = Stack.of(role).getLogicalId(role.node.defaultChild as CfnRole);
+  const policies = template.findResources('AWS::IAM::Policy') as Record<string, { Properties: { Roles: unknown[]; PolicyDocument: { Statement: PolicyStatement[] } } }>;
+  return Object.values(policies)
+    .filter((policy) => policy.Properties.Roles.some((ref) => JSON.stringify(ref) === JSON.stringify({ Ref: roleId })))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+}
+
+/** The actions a role is granted (inline policies). */
+export function actionsGranted(template: Template, role: IRole): Set<string> {
+  return new Set(statementsOf(template, role).flatMap(actionsOf));
+}
+
+/** Resources of `template` of one type, as [logicalId, resource] pairs. */
+export function resourcesOfType(template: Template, type: string): [string, { Properties: Record<string, unknown>; DeletionPolicy?: string }][] {
+  return Object.entries(template.findResources(type)) as [string, { Properties: Record<string, unknown>; DeletionPolicy?: string }][];
+}

@@ -1,0 +1,78 @@
+/**
+ * Runs one part of the system in this process, the way containers do (docker-compose, the gateway on ECS):
+ *   node --import tsx scripts/run-service.ts <catalog|orders|rewards|gateway>
+ *   node --import tsx scripts/run-service.ts seed      (adds the demo products that are missing, then exits)
+ * Configuration comes from the environment (DESIGN.md 5), secrets optionally from Secrets Manager through
+ * JWT_SECRET_ARN / GATEWAY_SIGNING_SECRET_ARN. With a local DYNAMODB_ENDPOINT the context's table is created
+ * when missing. SIGINT / SIGTERM stop it gracefully.
+ */
+import { resolveSecretVariables } from '../lib/aws/secrets';
+import { ConfigError, loadConfig, type AppConfig } from '../lib/config';
+import { createLogger } from '../lib/logging';
+import { createServiceRuntime } from '../lib/runtime';
+import { catalogModule } from '../subgraphs/catalog/service';
+import { seedDemoProducts } from './seed';
+import { createSystemEventBus, ensureTables, startCatalogNode, startGatewayInstance, startOrdersNode, startRewardsNode } from './system';
+
+const PARTS = ['catalog', 'orders', 'rewards', 'gateway', 'seed'] as const;
+type Part = (typeof PARTS)[number];
+
+async function main(): Promise<void> {
+  const part = process.argv[2] as Part | undefined;
+  if (!part || !PARTS.includes(part)) {
+    console.error(`usage: run-service.ts <${PARTS.join('|')}>`);
+    process.exit(2);
+  }
+  let config: AppConfig;
+  try {
+    config = loadConfig(await resolveSecretVariables(process.env), { verifiesTokens: part === 'gateway' });
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : String(error));
+    process.exit(1);
+  }
+  const logger = createLogger({ service: part, level: config.logLevel });
+  if (part === 'seed') {
+    // Products are written with their events in the outbox; the catalog's relay sweep publishes them.
+    const runtime = createServiceRuntime(config, 'catalog');
+    if (config.dynamodb.endpoint) await ensureTables(runtime, ['catalog']);
+    const created = await seedDemoProducts(catalogModule(runtime).deps);
+    logger.info({ created }, 'demo products seeded');
+    return;
+  }
+  if (config.dynamodb.endpoint && part !== 'gateway') await ensureTables(createServiceRuntime(config, part), [part]);
+
+  const bus = createSystemEventBus(config, logger);
+  const running =
+    part === 'catalog'
+      ? await startCatalogNode(config, bus)
+      : part === 'orders'
+        ? await startOrdersNode(config, bus)
+        : part === 'rewards'
+          ? await startRewardsNode(config, bus)
+          : await startGatewayInstance(config, bus);
+  logger.info({ url: running.http.url }, `${part} is listening`);
+
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) process.exit(130);
+      stopping = true;
+      logger.info({ signal }, 'stopping');
+      void running
+        .stopAll()
+        .then(() => bus.close())
+        .then(
+          () => process.exit(0),
+          (error: unknown) => {
+            logger.error({ err: error }, 'error while stopping');
+            process.exit(1);
+          },
+        );
+    });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import type { Registry } from 'prom-client';
+import { systemClock, type Clock } from '../../lib/ddd';
+import { instrumentDynamo } from '../../lib/dynamodb';
+import { OutboxWriter } from '../../lib/events';
+import { createMetricsRegistry } from '../../lib/metrics';
+import type { ServiceRuntime } from '../../lib/runtime/service-runtime';
+import type { SubgraphServiceSpec } from '../../lib/runtime/subgraph-spec';
+import type { OrdersDependencies } from './application/orders-dependencies';
+import type { ProductCacheInvalidator, ProductCatalog } from './application/product-catalog';
+import { typeDefs } from './graphql/__generated__/type-defs';
+import { createOrderLoader, requestScopedCatalog, type OrdersContext } from './graphql/orders-context';
+import { ordersResolvers } from './graphql/resolvers';
+import { catalogAclSettings, createCatalogAcl } from './infrastructure/catalog-acl';
+import { DynamoOrderRepository } from './infrastructure/dynamo-order-repository';
+
+export type CatalogAcl = ProductCatalog & ProductCacheInvalidator & { close(): Promise<void> };
+
+export interface OrdersOptions {
+  readonly clock?: Clock;
+}
+
+/** Orders' objects without any server: what the HTTP service, the Lambda handlers and the consumers share. */
+export interface OrdersModule {
+  /** Dependencies with the shared ACL as catalog (event handlers use it directly; requests get a batching view). */
+  readonly deps: OrdersDependencies;
+  readonly acl: CatalogAcl;
+  readonly outbox: OutboxWriter;
+  readonly registry: Registry;
+  readonly tableName: string;
+  readonly graphqlSpec: SubgraphServiceSpec<OrdersContext>;
+}
+
+/**
+ * Composition root of the Orders context: repository, the Catalog anti-corruption layer (HTTP cache shared
+ * through Redis when configured) and the use cases' dependencies, built from configuration.
+ */
+export function ordersModule(runtime: ServiceRuntime, options: OrdersOptions = {}): OrdersModule {
+  const { config, logger, dynamo } = runtime;
+  const tableName = config.dynamodb.tables.orders;
+  const registry = createMetricsRegistry('orders');
+  instrumentDynamo(dynamo.client, registry);
+  const acl: CatalogAcl = createCatalogAcl({ ...catalogAclSettings(config), keyPrefix: `${config.namespace}catalog-cache:`, registry, logger });
+  const outbox = new OutboxWriter(tableName);
+  const deps: OrdersDependencies = {
+    orders: new DynamoOrderRepository(dynamo.doc, tableName, outbox),
+    catalog: acl,
+    clock: options.clock ?? systemClock,
+    newId: randomUUID,
+  };
+  return {
+    deps,
+    acl,
+    outbox,
+    registry,
+    tableName,
+    graphqlSpec: {
+      name: 'orders',
+      tableName,
+      registry,
+      typeDefs,
+      resolvers: ordersResolvers,
+      context: (base) => {
+        // The catalog is request-scoped: one DataLoader per request batches its product lookups.
+        const requestDeps: OrdersDependencies = { ...deps, catalog: requestScopedCatalog(acl) };
+        return { ...base, deps: requestDeps, loaders: { order: createOrderLoader(requestDeps, base.caller) } };
+      },
+    },
+  };
+}

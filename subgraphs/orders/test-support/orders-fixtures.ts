@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Caller } from '../../../lib/auth';
+import type { Clock } from '../../../lib/ddd';
+import { ensureTable, type DynamoClients } from '../../../lib/dynamodb';
+import { OUTBOX_INDEX, OUTBOX_PENDING_PARTITION, OutboxWriter } from '../../../lib/events';
+import { testDynamoClients, uniquePrefix } from '../../../test/support/services';
+import type { OrdersDependencies } from '../application/orders-dependencies';
+import type { ProductCatalog, ProductInfo } from '../application/product-catalog';
+import type { OrderRepository } from '../domain/order-repository';
+import { DynamoOrderRepository } from '../infrastructure/dynamo-order-repository';
+import { ordersTable } from '../infrastructure/orders-table';
+
+/**
+ * Orders' own tests run the real repository on the run's DynamoDB Local, each file in its own table. The
+ * catalog is a port (a plain interface), so these tests give it an in-memory implementation; the HTTP ACL has
+ * its own contract suite and the end-to-end tests use the real Catalog.
+ */
+
+export const ADMIN: Caller = { sub: 'admin-1', roles: ['admin'] };
+export const customer = (sub: string): Caller => ({ sub, roles: [] });
+
+/**
+ * A clock that never stands still: every reading is one millisecond after the previous one, so list order is
+ * placing order and each change's event sorts after the one before it. `advance` jumps further.
+ */
+export class SteppingClock implements Clock {
+  constructor(private ms: number = Date.UTC(2026, 0, 1)) {}
+  now(): Date {
+    this.ms += 1;
+    return new Date(this.ms);
+  }
+  advance(ms = 1000): Date {
+    this.ms += ms;
+    return this.now();
+  }
+}
+
+/** Products by id; counts lookups; `hold` makes each lookup wait (to line up concurrent callers). */
+export class InMemoryCatalog implements ProductCatalog {
+  readonly products = new Map<string, ProductInfo>();
+  readonly lookups: (readonly string[])[] = [];
+  hold: (() => Promise<void>) | undefined;
+
+  add(product: Omit<ProductInfo, 'id'> & { id?: string }): ProductInfo {
+    const info: ProductInfo = { id: product.id ?? randomUUID(), name: product.name, unitPrice: product.unitPrice, availableQuantity: product.availableQuantity };
+    this.products.set(info.id, info);
+    return info;
+  }
+
+  async getProducts(ids: readonly string[]): Promise<(ProductInfo | null)[]> {
+    this.lookups.push([...ids]);
+    await this.hold?.();
+    return ids.map((id) => this.products.get(id) ?? null);
+  }
+}
+
+/**
+ * Lets callers through only once `parties` of them have arrived, so they all act on the same state at once
+ * (a real race rather than calls that happen to run one after another). Later arrivals pass straight through.
+ * Rejects after `timeoutMs` so a broken race fails the test instead of hanging it.
+ */
+export function barrier(parties: number, timeoutMs = 15_000): () => Promise<void> {
+  let arrived = 0;
+  let release!: () => void;
+  let fail!: (error: Error) => void;
+  const open = new Promise<void>((resolve, reject) => {
+    release = resolve;
+    fail = reject;
+  });
+  const timer = setTimeout(() => fail(new Error(`only ${arrived} of ${parties} parties reached the barrier within ${timeoutMs} ms`)), timeoutMs);
+  return () => {
+    arrived += 1;
+    if (arrived === parties) {
+      clearTimeout(timer);
+      release();
+    }
+    return arrived > parties ? Promise.resolve() : open;
+  };
+}
+
+/** The repository with each order read held by `hold` (e.g. a barrier), so concurrent use cases read the same state. */
+export function holdingReads(repository: OrderRepository, hold: () => Promise<void>): OrderRepository {
+  return {
+    create: (order, key) => repository.create(order, key),
+    save: (order, causedBy) => repository.save(order, causedBy),
+    async findById(id) {
+      const found = await repository.findById(id);
+      await hold();
+      return found;
+    },
+    findByIds: (ids) => repository.findByIds(ids),
+    findIdByIdempotencyKey: (customerId, key) => repository.findIdByIdempotencyKey(customerId, key),
+    listByCustomer: (customerId, query) => repository.listByCustomer(customerId, query),
+  };
+}
+
+export interface OrdersTable {
+  readonly dynamo: DynamoClients;
+  readonly tableName: string;
+  readonly repository: DynamoOrderRepository;
+  readonly clock: SteppingClock;
+  readonly catalog: InMemoryCatalog;
+  readonly deps: OrdersDependencies;
+  /** The pending outbox events (not yet relayed: no relay runs here) of one order, oldest first. */
+  outboxEventsOf(orderId: string): Promise<{ type: string; data: Record<string, unknown> }[]>;
+  drop(): Promise<void>;
+}
+
+/** A fresh Orders table with the real repository and outbox writer, and use-case dependencies around it. */
+export async function openOrdersTable(label: string): Promise<OrdersTable> {
+  const dynamo = testDynamoClients();
+  const tableName = `${uniquePrefix(label)}orders`;
+  await ensureTable(dynamo.client, tableName, ordersTable);
+  const repository = new DynamoOrderRepository(dynamo.doc, tableName, new OutboxWriter(tableName));
+  const clock = new SteppingClock();
+  const catalog = new InMemoryCatalog();
+  return {
+    dynamo,
+    tableName,
+    repository,
+    clock,
+    catalog,
+    deps: { orders: repository, catalog, clock, newId: randomUUID },
+    async outboxEventsOf(orderId) {
+      const events: { type: string; occurredAt: string; data: Record<string, unknown> }[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await dynamo.doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: OUTBOX_INDEX.name,
+            KeyConditionExpression: '#p = :p',
+            ExpressionAttributeNames: { '#p': OUTBOX_INDEX.partitionKey },
+            ExpressionAttributeValues: { ':p': OUTBOX_PENDING_PARTITION },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        events.push(...(page.Items ?? []).map((item) => JSON.parse(String(item['event'])) as (typeof events)[number]));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return events.filter((event) => event.data['orderId'] === orderId).map(({ type, data }) => ({ type, data }));
+    },
+    async drop() {
+      await dynamo.client.send(new DeleteTableCommand({ TableName: tableName }));
+      dynamo.client.destroy();
+    },
+  };
+}
+
+/** The error a rejected promise carries, for matching on its stable code. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<Error & { code?: string; details?: Readonly<Record<string, unknown>> }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & { code?: string };
+  }
+  throw new Error('expected the promise to reject');
+}

@@ -1,0 +1,152 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type Redis from 'iovalkey';
+import { waitFor } from '../../lib/events/testing/wait-for';
+import { createRedisClient, startRedisServer, type LocalRedis } from '../../lib/redis';
+import type { AppConfig } from '../../lib/config';
+import { freePort } from '../../lib/process';
+import { startGatewayInstance, startOrdersNode, type RunningSystem } from '../../scripts/system';
+import {
+  changePrice,
+  completeInProcess,
+  confirmedOrders,
+  createProduct,
+  issuancesPerOrder,
+  ledgerOf,
+  mapLimit,
+  pendingOutbox,
+  placeOrderVia,
+  streamEnvelopes,
+} from '../support/commerce';
+import { startTestSystem, tokenFor } from '../support/system';
+
+/**
+ * Fault: Redis (the event bus) stopped for 5 s while 200 orders complete. The orders commit with their events in
+ * the outbox; the publishes fail; once Redis is back (with its append-only file, so the streams and consumer
+ * groups survive) the relay's sweep publishes the leftovers and every order gets exactly one issuance.
+ */
+
+const ORDERS = 200;
+const OUTAGE_MS = 5000;
+const customerIds = Array.from({ length: 20 }, (_, i) => `outage-customer-${i}`);
+
+let dataDir: string;
+let redis: LocalRedis;
+let admin: Redis;
+let system: RunningSystem;
+/** A second Orders instance (with its consumers, sharing the group) behind a second gateway. */
+let secondOrders: Awaited<ReturnType<typeof startOrdersNode>>;
+let secondGateway: Awaited<ReturnType<typeof startGatewayInstance>>;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'redis-outage-'));
+  redis = await startRedisServer({ dataDir });
+  admin = createRedisClient(redis.url);
+  admin.on('error', () => undefined);
+  system = await startTestSystem('fault-redis-outage', {
+    env: { EVENT_BUS: 'redis', REDIS_URL: redis.url },
+    relay: { sweepIntervalMs: 300, minAgeMs: 300 },
+    eventBus: {
+      redis: {
+        publishTimeoutMs: 1000,
+        reclaimIdleMs: 3000,
+        retryBackoff: { initialMs: 50, maxMs: 500 },
+        loopErrorBackoff: { initialMs: 50, maxMs: 500 },
+      },
+    },
+  });
+  // The gateway first (its supergraph composition blocks the event loop), then the Orders instance behind it.
+  const port = await freePort();
+  secondGateway = await startGatewayInstance({ ...system.config, urls: { ...system.config.urls, ordersGraphql: `http://127.0.0.1:${port}/graphql` } }, system.bus);
+  const secondConfig: AppConfig = { ...system.config, ports: { ...system.config.ports, orders: port } };
+  secondOrders = await startOrdersNode(secondConfig, system.bus, { relay: { sweepIntervalMs: 300, minAgeMs: 300 } });
+}, 60_000);
+afterAll(async () => {
+  await secondGateway?.stopAll();
+  await secondOrders?.stopAll();
+  await system?.stop();
+  await admin?.quit().catch(() => undefined);
+  await redis?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('Redis stopped and restarted', () => {
+  it('after it is back, an order placed 1 s after a price change uses the new price on every Orders instance', async () => {
+    const customer = await tokenFor('outage-shopper');
+    const secondUrl = `${secondGateway.http.url}/graphql`;
+    const priceVia = async (url: string, productId: string) => (await placeOrderVia(url, customer, productId)).items[0]!.unitPrice.amount;
+    const priceChangeReachesBoth = async (sku: string) => {
+      const productId = await createProduct(system.urls.gateway, sku, 1_000);
+      // Twice on each instance: the second lookup is answered from the instance's own memory (Redis client-side
+      // caching), which only an invalidation pushed by Redis can clear. Either instance may take the event.
+      const before = [];
+      for (const url of [system.urls.gateway, system.urls.gateway, secondUrl, secondUrl]) before.push(await priceVia(url, productId));
+      expect(before).toEqual([1_000, 1_000, 1_000, 1_000]);
+      await changePrice(system.urls.gateway, productId, 1_990);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      return [await priceVia(system.urls.gateway, productId), await priceVia(secondUrl, productId)];
+    };
+    // Control: before this restart, both instances see a change within 1 s.
+    expect(await priceChangeReachesBoth('OUTAGE-PRICE-BEFORE')).toEqual([1_990, 1_990]);
+
+    await redis.stop();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    redis = await startRedisServer({ dataDir, port: redis.port });
+    await waitFor('the bus to publish again', async () => {
+      try {
+        await system.bus.publish([]);
+        return (await admin.ping()) === 'PONG' && (await pendingOutbox(system, 'catalog')).length === 0;
+      } catch {
+        return false;
+      }
+    }, 30_000, 200);
+    // Both instances' cache connections back in use (a lookup each), then the same check as before the restart.
+    const warmUp = await createProduct(system.urls.gateway, 'OUTAGE-PRICE-WARM-UP', 1_000);
+    await waitFor('both instances to read through the cache again', async () => (await priceVia(system.urls.gateway, warmUp)) === 1_000 && (await priceVia(secondUrl, warmUp)) === 1_000);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    expect(await priceChangeReachesBoth('OUTAGE-PRICE-AFTER')).toEqual([1_990, 1_990]);
+  }, 90_000);
+
+  it('for 5 s while 200 orders complete: after it is back, every order has exactly one issuance', async () => {
+    const productId = await createProduct(system.urls.gateway, 'OUTAGE-1', 1_000);
+    const orders = await confirmedOrders(system, ORDERS, { customerIds, productId });
+    // Everything before the outage has gone through: the streams and groups exist and are persisted.
+    await waitFor('the confirmations to be published', async () => (await pendingOutbox(system, 'orders')).length === 0, 30_000, 100);
+
+    await redis.stop();
+    const stoppedAt = Date.now();
+    await mapLimit(orders, 8, (order) => completeInProcess(system, order.id));
+    // Let the publishes right after commit give up (publishTimeoutMs), and the outage last its 5 s.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(1500, stoppedAt + OUTAGE_MS - Date.now())));
+    const stranded = (await pendingOutbox(system, 'orders')).filter((e) => e.type === 'order.completed');
+    expect(stranded).toHaveLength(ORDERS);
+    expect(await issuancesPerOrder(system, customerIds)).toEqual(new Map());
+
+    redis = await startRedisServer({ dataDir, port: redis.port });
+
+    await waitFor(
+      'an issuance for every order',
+      async () => (await system.rewards.deps.rewards.findIssuances(orders.map((o) => o.id))).length === ORDERS,
+      90_000,
+      250,
+    );
+    await waitFor('both outboxes to drain', async () => (await pendingOutbox(system, 'orders')).length === 0 && (await pendingOutbox(system, 'rewards')).length === 0, 30_000, 250);
+
+    const perOrder = await issuancesPerOrder(system, customerIds);
+    expect([...perOrder.keys()].sort()).toEqual(orders.map((o) => o.id).sort());
+    expect([...perOrder.values()].every((count) => count === 1)).toBe(true);
+    for (const customerId of customerIds) {
+      const expected = orders.filter((o) => o.customerId === customerId).reduce((sum, o) => sum + Math.floor(o.total / 100), 0);
+      const account = await system.rewards.deps.rewards.findAccount(customerId);
+      expect({ customerId, balance: account?.balance, lifetime: account?.lifetimePoints }).toEqual({ customerId, balance: expected, lifetime: expected });
+      expect((await ledgerOf(system, customerId)).length).toBe(orders.filter((o) => o.customerId === customerId).length);
+    }
+    const issued = (await streamEnvelopes(admin, system, 'reward.issued')).filter((e) => customerIds.includes(e.data.customerId));
+    expect(issued).toHaveLength(ORDERS);
+    expect(new Set(issued.map((e) => e.data.orderId)).size).toBe(ORDERS);
+    expect(await admin.xlen(`${system.config.namespace}events:dead-letter:rewards`)).toBe(0);
+  }, 180_000);
+});
