@@ -16,7 +16,7 @@ import { catalogTable } from '../subgraphs/catalog/infrastructure/catalog-table'
 import { startCatalog, type RunningCatalog } from '../subgraphs/catalog/service';
 import type { CatalogHttpAcl } from '../subgraphs/orders/infrastructure/catalog-acl';
 import { createCatalogAcl, type CatalogAclOptions } from '../subgraphs/orders/infrastructure/catalog-acl';
-import { table, type BenchReport, type Target } from './support/bench';
+import { table, targetsSection, type BenchReport, type Target } from './support/bench';
 import { summarize, type LatencySummary } from './support/percentiles';
 import { seededRandom, zipfSampler } from './support/zipf';
 
@@ -146,8 +146,7 @@ async function measureAll(catalog: RunningCatalog, ids: readonly string[], redis
       `Hit ratio: ${ZIPF_LOOKUPS.toLocaleString('en')} lookups, Zipf(s=${ZIPF_S}) over ${PRODUCTS.toLocaleString('en')} products, cold Redis store with tracking:`,
       `  hits ${zipf.hits}, misses ${zipf.misses}, distinct products drawn ${zipf.distinct}, origin requests ${zipf.originRequests}: hit ratio ${(zipf.hitRatio * 100).toFixed(2)}%`,
       '',
-      'Targets:',
-      table(['what', 'target', 'measured', 'met'], targets.map((t) => [t.what, t.target, t.measured, t.met ? 'yes' : 'NO'])),
+      targetsSection(targets),
     ].join('\n');
     return {
       summary,

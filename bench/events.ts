@@ -20,7 +20,8 @@ import { createProduct } from '../subgraphs/catalog/application/create-product';
 import { confirmOrder } from '../subgraphs/orders/application/change-order-status';
 import { placeOrder } from '../subgraphs/orders/application/place-order';
 import { ordersTable } from '../subgraphs/orders/infrastructure/orders-table';
-import { table, type BenchReport, type Target } from './support/bench';
+import { ephemeralSystemEnv } from '../scripts/ephemeral-env';
+import { table, targetsSection, type BenchReport, type Target } from './support/bench';
 import { summarize, type LatencySummary } from './support/percentiles';
 
 const ORDERS = 500;
@@ -42,21 +43,16 @@ export async function run(): Promise<BenchReport> {
     const redis = await startRedisServer();
     started.push(redis);
     const env = (dynamoEndpoint: string, transport: Transport, label: string): AppConfig =>
-      loadConfig({
-        NODE_ENV: 'production',
-        LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent',
-        HOST: '127.0.0.1',
-        GATEWAY_PORT: '0',
-        CATALOG_PORT: '0',
-        ORDERS_PORT: '0',
-        REWARDS_PORT: '0',
-        DYNAMODB_ENDPOINT: dynamoEndpoint,
-        TABLE_PREFIX: `bench-${label}-${transport}-`,
-        EVENT_BUS: transport,
-        ...(transport === 'redis' ? { REDIS_URL: redis.url } : {}),
-        JWT_SECRET,
-        GATEWAY_SIGNING_SECRET: SIGNING_SECRET,
-      });
+      loadConfig(
+        ephemeralSystemEnv({
+          dynamoEndpoint,
+          tablePrefix: `bench-${label}-${transport}-`,
+          jwtSecret: JWT_SECRET,
+          signingSecret: SIGNING_SECRET,
+          nodeEnv: 'production',
+          overrides: { EVENT_BUS: transport, ...(transport === 'redis' ? { REDIS_URL: redis.url } : {}) },
+        }),
+      );
     // Each measurement gets a fresh in-memory DynamoDB Local: it slows down as it fills, which would favour
     // whichever transport runs first.
     const withFreshDynamo = async <T>(measure: (endpoint: string) => Promise<T>): Promise<T> => {
@@ -106,8 +102,7 @@ export async function run(): Promise<BenchReport> {
         }),
       ),
       '',
-      'Targets:',
-      table(['what', 'target', 'measured', 'met'], targets.map((t) => [t.what, t.target, t.measured, t.met ? 'yes' : 'NO'])),
+      targetsSection(targets),
     ].join('\n');
     return {
       summary,

@@ -24,7 +24,8 @@ import { startSystem, type RunningSystem } from '../scripts/system';
 import { createProduct } from '../subgraphs/catalog/application/create-product';
 import { placeOrder } from '../subgraphs/orders/application/place-order';
 import type { ClientCommand, ClientReply, Subscriber } from './subscription-clients';
-import { table, type BenchReport, type Target } from './support/bench';
+import { ephemeralSystemEnv } from '../scripts/ephemeral-env';
+import { table, targetsSection, type BenchReport, type Target } from './support/bench';
 import { summarize, type LatencySummary } from './support/percentiles';
 
 const ORDERS = 100;
@@ -67,21 +68,16 @@ export async function run(): Promise<BenchReport> {
     const [dynamo, redis] = await Promise.all([startDynamoDbLocal(), startRedisServer()]);
     started.push(dynamo, redis);
     const config = (setup: Setup): AppConfig =>
-      loadConfig({
-        NODE_ENV: 'production',
-        LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent',
-        HOST: '127.0.0.1',
-        GATEWAY_PORT: '0',
-        CATALOG_PORT: '0',
-        ORDERS_PORT: '0',
-        REWARDS_PORT: '0',
-        DYNAMODB_ENDPOINT: dynamo.endpoint,
-        TABLE_PREFIX: `bench-subscriptions-${setup}-`,
-        EVENT_BUS: setup,
-        ...(setup === 'redis' ? { REDIS_URL: redis.url } : {}),
-        JWT_SECRET,
-        GATEWAY_SIGNING_SECRET: SIGNING_SECRET,
-      });
+      loadConfig(
+        ephemeralSystemEnv({
+          dynamoEndpoint: dynamo.endpoint,
+          tablePrefix: `bench-subscriptions-${setup}-`,
+          jwtSecret: JWT_SECRET,
+          signingSecret: SIGNING_SECRET,
+          nodeEnv: 'production',
+          overrides: { EVENT_BUS: setup, ...(setup === 'redis' ? { REDIS_URL: redis.url } : {}) },
+        }),
+      );
 
     const figures: Partial<Record<Setup, SetupFigures>> = {};
     for (const setup of ['redis', 'memory'] as const) figures[setup] = await measure(config(setup), gc);
@@ -134,8 +130,7 @@ export async function run(): Promise<BenchReport> {
         }),
       ),
       '',
-      'Targets:',
-      table(['what', 'target', 'measured', 'met'], targets.map((t) => [t.what, t.target, t.measured, t.met ? 'yes' : 'NO'])),
+      targetsSection(targets),
     ].join('\n');
     return {
       summary,

@@ -21,3 +21,8 @@ export function table(header: readonly string[], rows: readonly (readonly string
   const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }
+
+/** The "Targets" block every report ends with: each target, what was measured, and whether it was met. */
+export function targetsSection(targets: readonly Target[]): string {
+  return ['Targets:', table(['what', 'target', 'measured', 'met'], targets.map((t) => [t.what, t.target, t.measured, t.met ? 'yes' : 'NO']))].join('\n');
+}

@@ -72,7 +72,12 @@ export function attachWebSocketServer(httpServer: Server, options: WebSocketServ
         try {
           caller = await authenticate(options.verifyToken, authorizationOf(ctx.connectionParams, ctx.extra));
         } catch (error) {
-          if (!(error instanceof AppError)) throw error;
+          if (!(error instanceof AppError)) {
+            // E.g. the JWKS endpoint unreachable: logged here; the client learns only that the server failed.
+            options.logger.error({ err: error }, 'could not authenticate a WebSocket connection');
+            ctx.extra.socket.close(CloseCode.InternalServerError, 'Internal server error');
+            return false;
+          }
           caller = null;
         }
         if (caller === null) {

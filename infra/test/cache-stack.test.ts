@@ -1,17 +1,10 @@
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { resourcesOfType, synthesize, type SynthesizedApp } from './support/synth';
+import { describe, it, expect } from '@jest/globals';
+import { resourcesOfType, synthesizeForSuite, type SynthesizedApp } from './support/synth';
 
 describe('cache stack', () => {
   let dev: SynthesizedApp;
   let prod: SynthesizedApp;
-  beforeAll(() => {
-    dev = synthesize('dev');
-    prod = synthesize('prod');
-  });
-  afterAll(() => {
-    dev.cleanup();
-    prod.cleanup();
-  });
+  synthesizeForSuite((apps) => ({ dev, prod } = apps));
 
   it('one Redis 7 replication group in non-cluster mode, TLS in transit and encrypted at rest, in private subnets', () => {
     const template = dev.templates.cache;

@@ -1,19 +1,12 @@
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { describe, it, expect } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
 import { TABLE_DEFINITIONS } from '../lib/stacks/data-stack';
-import { resourcesOfType, synthesize, type SynthesizedApp } from './support/synth';
+import { resourcesOfType, synthesizeForSuite, type SynthesizedApp } from './support/synth';
 
 describe('data stack', () => {
   let dev: SynthesizedApp;
   let prod: SynthesizedApp;
-  beforeAll(() => {
-    dev = synthesize('dev');
-    prod = synthesize('prod');
-  });
-  afterAll(() => {
-    dev.cleanup();
-    prod.cleanup();
-  });
+  synthesizeForSuite((apps) => ({ dev, prod } = apps));
 
   it('holds one table per context and the two secrets, nothing else stateful', () => {
     const template = dev.templates.data;

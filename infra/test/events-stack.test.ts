@@ -1,17 +1,10 @@
-import { describe, it, beforeAll, afterAll } from '@jest/globals';
-import { synthesize, type SynthesizedApp } from './support/synth';
+import { describe, it } from '@jest/globals';
+import { synthesizeForSuite, type SynthesizedApp } from './support/synth';
 
 describe('events stack', () => {
   let dev: SynthesizedApp;
   let prod: SynthesizedApp;
-  beforeAll(() => {
-    dev = synthesize('dev');
-    prod = synthesize('prod');
-  });
-  afterAll(() => {
-    dev.cleanup();
-    prod.cleanup();
-  });
+  synthesizeForSuite((apps) => ({ dev, prod } = apps));
 
   it('holds the custom bus and an archive of every domain event for replay', () => {
     const template = dev.templates.events;

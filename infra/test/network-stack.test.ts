@@ -1,18 +1,11 @@
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { describe, it, expect } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
-import { resourcesOfType, synthesize, type SynthesizedApp } from './support/synth';
+import { resourcesOfType, synthesizeForSuite, type SynthesizedApp } from './support/synth';
 
 describe('network stack', () => {
   let dev: SynthesizedApp;
   let prod: SynthesizedApp;
-  beforeAll(() => {
-    dev = synthesize('dev');
-    prod = synthesize('prod');
-  });
-  afterAll(() => {
-    dev.cleanup();
-    prod.cleanup();
-  });
+  synthesizeForSuite((apps) => ({ dev, prod } = apps));
 
   it('a VPC over two AZs with public and private subnets; one NAT in dev, one per AZ in prod', () => {
     const template = dev.templates.network;

@@ -5,3 +5,4 @@ export * from './batch-get';
 export * from './errors';
 export * from './instrument';
 export * from './transact';
+export * from './query-page';

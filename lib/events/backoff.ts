@@ -16,3 +16,15 @@ export function backoffDelay(attempt: number, options: BackoffOptions): number {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface RetryPolicy {
+  readonly maxAttempts: number;
+  readonly retryBackoff: BackoffOptions;
+}
+
+/** A transport's attempts and backoff: its options over its defaults, with attempts checked once, here. */
+export function retryPolicy(options: Partial<RetryPolicy>, defaults: RetryPolicy): RetryPolicy {
+  const maxAttempts = options.maxAttempts ?? defaults.maxAttempts;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
+  return { maxAttempts, retryBackoff: options.retryBackoff ?? defaults.retryBackoff };
+}

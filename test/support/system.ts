@@ -1,5 +1,6 @@
 import { loadConfig } from '../../lib/config';
 import { signDevToken } from '../../lib/auth';
+import { ephemeralSystemEnv } from '../../scripts/ephemeral-env';
 import { startSystem, type RunningSystem, type SystemOptions } from '../../scripts/system';
 import { testDynamoEndpoint, uniquePrefix } from './services';
 
@@ -8,21 +9,13 @@ export const TEST_SIGNING_SECRET = 'test-signing-secret-0123456789abcdef01234';
 
 /** Configuration for a system under test: every port 0, its own tables, the run's DynamoDB Local. */
 export function testEnv(label: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent',
-    HOST: '127.0.0.1',
-    GATEWAY_PORT: '0',
-    CATALOG_PORT: '0',
-    ORDERS_PORT: '0',
-    REWARDS_PORT: '0',
-    DYNAMODB_ENDPOINT: testDynamoEndpoint(),
-    TABLE_PREFIX: uniquePrefix(label),
-    JWT_SECRET: TEST_JWT_SECRET,
-    GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
-    EVENT_BUS: 'memory',
-    ...extra,
-  };
+  return ephemeralSystemEnv({
+    dynamoEndpoint: testDynamoEndpoint(),
+    tablePrefix: uniquePrefix(label),
+    jwtSecret: TEST_JWT_SECRET,
+    signingSecret: TEST_SIGNING_SECRET,
+    overrides: extra,
+  });
 }
 
 export function startTestSystem(label: string, options: SystemOptions & { env?: Record<string, string> } = {}): Promise<RunningSystem> {

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ const STACK_NAMES: readonly StackName[] = ['network', 'data', 'events', 'cache',
 /**
  * Synthesizes the whole app once, with the same feature flags as `cdk synth` (infra/cdk.json), into a temporary
  * directory. Without `bundle`, NodejsFunctions are not bundled (the CDK's `aws:cdk:bundling-stacks` context):
- * templates are the same, only the code asset is a placeholder. The subgraphs test bundles for real.
+ * templates are the same, only the code asset is a stand-in. The subgraphs test bundles for real.
  */
 export function synthesize(env: DeploymentEnvironment, options: { bundle?: boolean; context?: Record<string, string> } = {}): SynthesizedApp {
   const outdir = mkdtempSync(join(tmpdir(), 'ecommerce-cdk-'));
@@ -67,4 +68,20 @@ export function actionsGranted(template: Template, role: IRole): Set<string> {
 /** Resources of `template` of one type, as [logicalId, resource] pairs. */
 export function resourcesOfType(template: Template, type: string): [string, { Properties: Record<string, unknown>; DeletionPolicy?: string }][] {
   return Object.entries(template.findResources(type)) as [string, { Properties: Record<string, unknown>; DeletionPolicy?: string }][];
+}
+
+/**
+ * Synthesizes the dev and prod apps once for a test file (synthesis bundles every function), hands them over
+ * before the first test, and removes their output after the last.
+ */
+export function synthesizeForSuite(ready: (apps: { dev: SynthesizedApp; prod: SynthesizedApp }) => void): void {
+  let apps: { dev: SynthesizedApp; prod: SynthesizedApp } | undefined;
+  beforeAll(() => {
+    apps = { dev: synthesize('dev'), prod: synthesize('prod') };
+    ready(apps);
+  });
+  afterAll(() => {
+    apps?.dev.cleanup();
+    apps?.prod.cleanup();
+  });
 }

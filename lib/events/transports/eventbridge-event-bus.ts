@@ -1,6 +1,6 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { Logger } from '../../logging';
-import { backoffDelay, sleep, type BackoffOptions } from '../backoff';
+import { backoffDelay, retryPolicy, sleep, type BackoffOptions } from '../backoff';
 import { parseEnvelope, type AnyEventEnvelope } from '../envelope';
 import { EventBusClosedError, EventBusUnavailableError, EventTooLargeError, SubscribeNotSupportedError } from '../errors';
 import type { EventBus, EventConsumer, Subscription } from '../event-bus';
@@ -72,13 +72,9 @@ export class EventBridgeEventBus implements EventBus {
   private closed = false;
 
   constructor(private readonly options: EventBridgeEventBusOptions) {
-    this.maxAttempts = options.maxAttempts ?? EVENTBRIDGE_BUS_DEFAULTS.maxAttempts;
-    this.retryBackoff = options.retryBackoff ?? EVENTBRIDGE_BUS_DEFAULTS.retryBackoff;
+    ({ maxAttempts: this.maxAttempts, retryBackoff: this.retryBackoff } = retryPolicy(options, EVENTBRIDGE_BUS_DEFAULTS));
     this.metrics = options.metrics ?? noEventMetrics;
     if (!options.eventBusName) throw new TypeError('eventBusName is required for the EventBridge event bus');
-    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) {
-      throw new RangeError(`maxAttempts must be a positive integer, got ${this.maxAttempts}`);
-    }
     this.ownsClient = options.client === undefined;
     this.client =
       options.client ??

@@ -1,5 +1,5 @@
 import { runWithContext, type Logger } from '../../logging';
-import { backoffDelay, type BackoffOptions } from '../backoff';
+import { backoffDelay, retryPolicy, type BackoffOptions } from '../backoff';
 import { assertValidConsumer } from '../consumer';
 import type { DeadLetter, DeadLetterReader } from '../dead-letter';
 import { parseEnvelope, type AnyEventEnvelope } from '../envelope';
@@ -48,12 +48,8 @@ export class MemoryEventBus implements EventBus, DeadLetterReader {
   private closed = false;
 
   constructor(private readonly options: MemoryEventBusOptions) {
-    this.maxAttempts = options.maxAttempts ?? MEMORY_BUS_DEFAULTS.maxAttempts;
-    this.retryBackoff = options.retryBackoff ?? MEMORY_BUS_DEFAULTS.retryBackoff;
+    ({ maxAttempts: this.maxAttempts, retryBackoff: this.retryBackoff } = retryPolicy(options, MEMORY_BUS_DEFAULTS));
     this.metrics = options.metrics ?? noEventMetrics;
-    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) {
-      throw new RangeError(`maxAttempts must be a positive integer, got ${this.maxAttempts}`);
-    }
   }
 
   async publish(envelopes: readonly AnyEventEnvelope[]): Promise<void> {

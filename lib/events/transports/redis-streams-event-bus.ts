@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type Redis from 'iovalkey';
 import type { Logger } from '../../logging';
 import { createRedisClient } from '../../redis';
-import type { BackoffOptions } from '../backoff';
+import { retryPolicy, type BackoffOptions } from '../backoff';
 import { assertValidConsumer } from '../consumer';
 import type { DeadLetter, DeadLetterReader } from '../dead-letter';
 import { parseEnvelope, type AnyEventEnvelope } from '../envelope';
@@ -76,10 +76,10 @@ export class RedisStreamsEventBus implements EventBus, DeadLetterReader {
 
   constructor(private readonly options: RedisStreamsEventBusOptions) {
     const reclaimIdleMs = options.reclaimIdleMs ?? REDIS_BUS_DEFAULTS.reclaimIdleMs;
-    const retryBackoff = options.retryBackoff ?? REDIS_BUS_DEFAULTS.retryBackoff;
+    const { maxAttempts, retryBackoff } = retryPolicy(options, REDIS_BUS_DEFAULTS);
     this.settings = {
       prefix: options.streamPrefix ?? REDIS_BUS_DEFAULTS.streamPrefix,
-      maxAttempts: options.maxAttempts ?? REDIS_BUS_DEFAULTS.maxAttempts,
+      maxAttempts,
       reclaimIdleMs,
       reclaimIntervalMs: options.reclaimIntervalMs ?? Math.max(50, Math.min(10_000, Math.round(reclaimIdleMs / 3))),
       retryBackoff,
@@ -92,9 +92,6 @@ export class RedisStreamsEventBus implements EventBus, DeadLetterReader {
     };
     this.maxLen = options.maxLen ?? REDIS_BUS_DEFAULTS.maxLen;
     this.publishTimeoutMs = options.publishTimeoutMs ?? REDIS_BUS_DEFAULTS.publishTimeoutMs;
-    if (!Number.isInteger(this.settings.maxAttempts) || this.settings.maxAttempts < 1) {
-      throw new RangeError(`maxAttempts must be a positive integer, got ${this.settings.maxAttempts}`);
-    }
     if (retryBackoff.maxMs >= reclaimIdleMs) {
       // A retry waiting longer than the idle time would be taken over by another member mid-backoff.
       throw new RangeError(`retryBackoff.maxMs (${retryBackoff.maxMs}) must be below reclaimIdleMs (${reclaimIdleMs})`);

@@ -1,6 +1,6 @@
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, ConflictError, type Page, type PageRequest } from '../../../lib/ddd';
-import { batchGetAll, cursor, transactWrite, transactionCancellationCodes } from '../../../lib/dynamodb';
+import { batchGetAll, queryIndexPage, transactWrite, transactionCancellationCodes } from '../../../lib/dynamodb';
 import type { OutboxWriter } from '../../../lib/events';
 import { Product } from '../domain/product';
 import type { ProductRepository } from '../domain/product-repository';
@@ -145,29 +145,13 @@ export class DynamoProductRepository implements ProductRepository {
     return items.map(fromItem);
   }
 
-  async list(query: { category?: string | undefined } & PageRequest): Promise<Page<Product>> {
-    const index = query.category !== undefined ? CATALOG_INDEXES.byCategory : CATALOG_INDEXES.allProducts;
-    const partition = query.category !== undefined ? `CATEGORY#${query.category}` : 'PRODUCT';
-    const start = cursor.decode(query.after, { attributes: ['pk', 'sk', index.partitionKey, index.sortKey], fixed: { [index.partitionKey]: partition } });
-    const result = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: index.name,
-        KeyConditionExpression: '#p = :p',
-        ExpressionAttributeNames: { '#p': index.partitionKey },
-        ExpressionAttributeValues: { ':p': partition },
-        ExclusiveStartKey: start,
-        // One more than asked tells whether another page exists without a second round trip.
-        Limit: query.first + 1,
-      }),
-    );
-    const items = (result.Items ?? []) as ProductItem[];
-    return {
-      edges: items.slice(0, query.first).map((item) => ({
-        node: fromItem(item),
-        cursor: cursor.encode({ pk: item.pk, sk: item.sk, [index.partitionKey]: item[index.partitionKey], [index.sortKey]: item[index.sortKey] }),
-      })),
-      hasNextPage: items.length > query.first,
-    };
+  list(query: { category?: string | undefined } & PageRequest): Promise<Page<Product>> {
+    return queryIndexPage(this.doc, {
+      tableName: this.tableName,
+      index: query.category !== undefined ? CATALOG_INDEXES.byCategory : CATALOG_INDEXES.allProducts,
+      partition: query.category !== undefined ? `CATEGORY#${query.category}` : 'PRODUCT',
+      page: query,
+      toNode: (item: ProductItem) => fromItem(item),
+    });
   }
 }

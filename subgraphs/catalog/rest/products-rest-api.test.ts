@@ -197,10 +197,10 @@ describe('GET /products?ids=a,b', () => {
 
   it.each([
     ['no ids parameter', '/products', 'the ids query parameter is required, e.g. /products?ids=<id>,<id>'],
-    ['a malformed id among good ones', `/products?ids=PLACEHOLDER,nope`, 'every id must be a UUID; not UUIDs: "nope"'],
+    ['a malformed id among good ones', `/products?ids=KNOWN_ID,nope`, 'every id must be a UUID; not UUIDs: "nope"'],
     ['an empty ids parameter', '/products?ids=', 'every id must be a UUID; not UUIDs: ""'],
   ])('answers %s with 400', async (_label, path, message) => {
-    const response = await get(path.replace('PLACEHOLDER', headphones.id));
+    const response = await get(path.replace('KNOWN_ID', headphones.id));
     expect(response.status).toBe(400);
     expect(await json(response)).toEqual({ error: { code: 'BAD_USER_INPUT', message } });
   });

@@ -1,6 +1,6 @@
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, ConflictError, type Page, type PageRequest } from '../../../lib/ddd';
-import { batchGetAll, cursor, isTransactionConflict, transactWrite, transactionCancellationCodes } from '../../../lib/dynamodb';
+import { batchGetAll, queryIndexPage, isTransactionConflict, transactWrite, transactionCancellationCodes } from '../../../lib/dynamodb';
 import { processedEventPut, wasAlreadyProcessed, type OutboxWriter } from '../../../lib/events';
 import { Order } from '../domain/order';
 import { OrderItem } from '../domain/order-item';
@@ -193,32 +193,14 @@ export class DynamoOrderRepository implements OrderRepository {
     return (result.Item?.['orderId'] as string | undefined) ?? null;
   }
 
-  async listByCustomer(customerId: string, query: { status?: OrderStatus | undefined } & PageRequest): Promise<Page<Order>> {
-    const index = query.status ? ORDERS_INDEXES.byCustomerStatus : ORDERS_INDEXES.byCustomer;
-    const partition = query.status ? `CUSTOMER#${customerId}#${query.status}` : `CUSTOMER#${customerId}`;
-    const start = cursor.decode(query.after, {
-      attributes: ['pk', 'sk', index.partitionKey, index.sortKey],
-      fixed: { [index.partitionKey]: partition },
+  listByCustomer(customerId: string, query: { status?: OrderStatus | undefined } & PageRequest): Promise<Page<Order>> {
+    return queryIndexPage(this.doc, {
+      tableName: this.tableName,
+      index: query.status ? ORDERS_INDEXES.byCustomerStatus : ORDERS_INDEXES.byCustomer,
+      partition: query.status ? `CUSTOMER#${customerId}#${query.status}` : `CUSTOMER#${customerId}`,
+      page: query,
+      newestFirst: true,
+      toNode: (row: OrderRow) => fromRow(row),
     });
-    const result = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: index.name,
-        KeyConditionExpression: '#p = :p',
-        ExpressionAttributeNames: { '#p': index.partitionKey },
-        ExpressionAttributeValues: { ':p': partition },
-        ExclusiveStartKey: start,
-        ScanIndexForward: false,
-        Limit: query.first + 1,
-      }),
-    );
-    const rows = (result.Items ?? []) as OrderRow[];
-    return {
-      edges: rows.slice(0, query.first).map((row) => ({
-        node: fromRow(row),
-        cursor: cursor.encode({ pk: row.pk, sk: row.sk, [index.partitionKey]: row[index.partitionKey], [index.sortKey]: row.placedKey }),
-      })),
-      hasNextPage: rows.length > query.first,
-    };
   }
 }

@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, type Page, type PageRequest } from '../../../lib/ddd';
-import { batchGetAll, cursor, transactWrite, transactionCancellationCodes } from '../../../lib/dynamodb';
+import { batchGetAll, cursor, queryIndexPage, transactWrite, transactionCancellationCodes } from '../../../lib/dynamodb';
 import { processedEventPut, wasAlreadyProcessed, type OutboxWriter } from '../../../lib/events';
 import { RewardAccount } from '../domain/reward-account';
 import type { CausingEvent, IssuanceResult, OrderIssuance, RewardRepository } from '../domain/reward-repository';
@@ -152,28 +152,14 @@ export class DynamoRewardRepository implements RewardRepository {
     return total;
   }
 
-  async listAccountIds(page: PageRequest): Promise<Page<string>> {
-    const index = REWARDS_INDEXES.accounts;
-    const start = cursor.decode(page.after, { attributes: ['pk', 'sk', index.partitionKey, index.sortKey], fixed: { [index.partitionKey]: 'ACCOUNT' } });
-    const result = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: index.name,
-        KeyConditionExpression: '#p = :account',
-        ExpressionAttributeNames: { '#p': index.partitionKey },
-        ExpressionAttributeValues: { ':account': 'ACCOUNT' },
-        ExclusiveStartKey: start,
-        Limit: page.first + 1,
-      }),
-    );
-    const rows = (result.Items ?? []) as AccountRow[];
-    return {
-      edges: rows.slice(0, page.first).map((row) => ({
-        node: row.customerId,
-        cursor: cursor.encode({ pk: row.pk, sk: row.sk, accountListKey: row.accountListKey, customerId: row.customerId }),
-      })),
-      hasNextPage: rows.length > page.first,
-    };
+  listAccountIds(page: PageRequest): Promise<Page<string>> {
+    return queryIndexPage(this.doc, {
+      tableName: this.tableName,
+      index: REWARDS_INDEXES.accounts,
+      partition: 'ACCOUNT',
+      page,
+      toNode: (row: AccountRow) => row.customerId,
+    });
   }
 
   /** The account row (conditional on the version read), its new ledger rows and its outbox rows. */
