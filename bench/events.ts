@@ -8,7 +8,7 @@
 import { loadavg } from 'node:os';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { signDevToken } from '../lib/auth';
-import { loadConfig, type AppConfig, type EventBusKind } from '../lib/config';
+import type { AppConfig, EventBusKind } from '../lib/config';
 import { createDynamoClients, ensureTable } from '../lib/dynamodb';
 import { startDynamoDbLocal } from '../lib/dynamodb/local';
 import { OutboxRelay, createEventBus, outboxItem, type AnyEventEnvelope } from '../lib/events';
@@ -20,7 +20,7 @@ import { createProduct } from '../subgraphs/catalog/application/create-product';
 import { confirmOrder } from '../subgraphs/orders/application/change-order-status';
 import { placeOrder } from '../subgraphs/orders/application/place-order';
 import { ordersTable } from '../subgraphs/orders/infrastructure/orders-table';
-import { ephemeralSystemEnv } from '../scripts/ephemeral-env';
+import { BENCH_ADMIN, BENCH_JWT_SECRET, benchConfig } from './support/system-env';
 import { table, targetsSection, type BenchReport, type Target } from './support/bench';
 import { summarize, type LatencySummary } from './support/percentiles';
 
@@ -29,9 +29,6 @@ const WARMUP_ORDERS = 25;
 /** How often the reward is looked for: the resolution of the measurement. */
 const POLL_MS = 1;
 const RELAY_EVENTS = 5_000;
-const JWT_SECRET = 'bench-jwt-secret-0123456789abcdef0123456789';
-const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef0123';
-const ADMIN = { sub: 'bench-admin', roles: ['admin'] };
 
 type Transport = Extract<EventBusKind, 'memory' | 'redis'>;
 
@@ -43,16 +40,7 @@ export async function run(): Promise<BenchReport> {
     const redis = await startRedisServer();
     started.push(redis);
     const env = (dynamoEndpoint: string, transport: Transport, label: string): AppConfig =>
-      loadConfig(
-        ephemeralSystemEnv({
-          dynamoEndpoint,
-          tablePrefix: `bench-${label}-${transport}-`,
-          jwtSecret: JWT_SECRET,
-          signingSecret: SIGNING_SECRET,
-          nodeEnv: 'production',
-          overrides: { EVENT_BUS: transport, ...(transport === 'redis' ? { REDIS_URL: redis.url } : {}) },
-        }),
-      );
+      benchConfig({ dynamoEndpoint, tablePrefix: `bench-${label}-${transport}-`, eventBus: transport, redisUrl: redis.url });
     // Each measurement gets a fresh in-memory DynamoDB Local: it slows down as it fills, which would favour
     // whichever transport runs first.
     const withFreshDynamo = async <T>(measure: (endpoint: string) => Promise<T>): Promise<T> => {
@@ -129,7 +117,7 @@ interface EndToEnd extends LatencySummary {
 async function endToEnd(config: AppConfig): Promise<EndToEnd> {
   const system = await startSystem(config);
   try {
-    const product = await createProduct(system.catalog.deps, ADMIN, {
+    const product = await createProduct(system.catalog.deps, BENCH_ADMIN, {
       sku: 'BENCH-EVENTS-1',
       name: 'Bench product',
       description: 'A product of the events benchmark',
@@ -138,7 +126,7 @@ async function endToEnd(config: AppConfig): Promise<EndToEnd> {
       stockQuantity: 100_000,
     });
     const orderIds = await confirmedOrders(system, product.id, WARMUP_ORDERS + ORDERS);
-    const token = await signDevToken({ sub: ADMIN.sub, roles: ADMIN.roles, ttlSeconds: 3600 }, JWT_SECRET);
+    const token = await signDevToken({ sub: BENCH_ADMIN.sub, roles: [...BENCH_ADMIN.roles], ttlSeconds: 3600 }, BENCH_JWT_SECRET);
     const samples = new Float64Array(ORDERS);
     let firstReadHits = 0;
     for (let i = 0; i < orderIds.length; i += 1) {
@@ -162,7 +150,7 @@ async function confirmedOrders(system: RunningSystem, productId: string, count: 
       for (let n = next++; n < count; n = next++) {
         // Many customers, so the tier (and the points) stay those of a first order.
         const order = await placeOrder(system.orders.deps, { sub: `bench-customer-${n}`, roles: [] }, { items: [{ productId, quantity: 1 }] });
-        await confirmOrder(system.orders.deps, ADMIN, order.id);
+        await confirmOrder(system.orders.deps, BENCH_ADMIN, order.id);
         ids[n] = order.id;
       }
     }),

@@ -16,7 +16,7 @@ import { resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { signDevToken } from '../lib/auth';
-import { loadConfig, type AppConfig } from '../lib/config';
+import type { AppConfig } from '../lib/config';
 import { startDynamoDbLocal } from '../lib/dynamodb/local';
 import { startRedisServer } from '../lib/redis';
 import { RedisOrderStatusFeed } from '../gateway/subscriptions/order-status-feed';
@@ -24,7 +24,7 @@ import { startSystem, type RunningSystem } from '../scripts/system';
 import { createProduct } from '../subgraphs/catalog/application/create-product';
 import { placeOrder } from '../subgraphs/orders/application/place-order';
 import type { ClientCommand, ClientReply, Subscriber } from './subscription-clients';
-import { ephemeralSystemEnv } from '../scripts/ephemeral-env';
+import { BENCH_ADMIN, BENCH_JWT_SECRET, benchConfig } from './support/system-env';
 import { table, targetsSection, type BenchReport, type Target } from './support/bench';
 import { summarize, type LatencySummary } from './support/percentiles';
 
@@ -36,9 +36,6 @@ const CYCLES = 1000;
 const WARMUP_CYCLES = 200;
 /** Mutations in flight at once in the burst round. */
 const BURST_CONCURRENCY = 20;
-const JWT_SECRET = 'bench-jwt-secret-0123456789abcdef0123456789';
-const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef0123';
-const ADMIN = { sub: 'bench-admin', roles: ['admin'] };
 const MiB = 1024 * 1024;
 
 /** The issue's example selection (DESIGN.md 2). */
@@ -68,16 +65,7 @@ export async function run(): Promise<BenchReport> {
     const [dynamo, redis] = await Promise.all([startDynamoDbLocal(), startRedisServer()]);
     started.push(dynamo, redis);
     const config = (setup: Setup): AppConfig =>
-      loadConfig(
-        ephemeralSystemEnv({
-          dynamoEndpoint: dynamo.endpoint,
-          tablePrefix: `bench-subscriptions-${setup}-`,
-          jwtSecret: JWT_SECRET,
-          signingSecret: SIGNING_SECRET,
-          nodeEnv: 'production',
-          overrides: { EVENT_BUS: setup, ...(setup === 'redis' ? { REDIS_URL: redis.url } : {}) },
-        }),
-      );
+      benchConfig({ dynamoEndpoint: dynamo.endpoint, tablePrefix: `bench-subscriptions-${setup}-`, eventBus: setup, redisUrl: redis.url });
 
     const figures: Partial<Record<Setup, SetupFigures>> = {};
     for (const setup of ['redis', 'memory'] as const) figures[setup] = await measure(config(setup), gc);
@@ -167,7 +155,7 @@ async function measure(config: AppConfig, gc: () => Promise<void>): Promise<Setu
   const system = await startSystem(config);
   const clients = new Clients();
   try {
-    const product = await createProduct(system.catalog.deps, ADMIN, {
+    const product = await createProduct(system.catalog.deps, BENCH_ADMIN, {
       sku: 'BENCH-SUBSCRIPTIONS-1',
       name: 'Bench Lamp',
       description: 'A product of the subscriptions benchmark',
@@ -180,9 +168,9 @@ async function measure(config: AppConfig, gc: () => Promise<void>): Promise<Setu
     for (let n = 0; n < ORDERS + WARMUP_ORDERS; n += 1) {
       const caller = { sub: `bench-subscriber-${n}`, roles: [] };
       const order = await placeOrder(system.orders.deps, caller, { items: [{ productId: product.id, quantity: 1 }] });
-      orders.push({ orderId: order.id, token: await signDevToken({ ...caller, ttlSeconds: 3600 }, JWT_SECRET) });
+      orders.push({ orderId: order.id, token: await signDevToken({ ...caller, ttlSeconds: 3600 }, BENCH_JWT_SECRET) });
     }
-    const adminToken = await signDevToken({ ...ADMIN, ttlSeconds: 3600 }, JWT_SECRET);
+    const adminToken = await signDevToken({ ...BENCH_ADMIN, ttlSeconds: 3600 }, BENCH_JWT_SECRET);
     const wsUrl = system.urls.gateway.replace(/^http/, 'ws');
     const warmup = orders.slice(ORDERS);
     const measured = orders.slice(0, ORDERS);

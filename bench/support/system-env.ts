@@ -1,0 +1,25 @@
+import { loadConfig, type AppConfig } from '../../lib/config';
+import { ephemeralSystemEnv } from '../../scripts/ephemeral-env';
+
+export const BENCH_JWT_SECRET = 'bench-jwt-secret-0123456789abcdef0123456789';
+export const BENCH_SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef0123';
+export const BENCH_ADMIN = { sub: 'bench-admin', roles: ['admin'] } as const;
+
+/** A production-mode configuration for a benchmarked system: free ports, its own tables and Redis namespace. */
+export function benchConfig(options: {
+  readonly dynamoEndpoint: string;
+  readonly tablePrefix: string;
+  readonly eventBus: 'memory' | 'redis';
+  readonly redisUrl: string;
+}): AppConfig {
+  return loadConfig(
+    ephemeralSystemEnv({
+      dynamoEndpoint: options.dynamoEndpoint,
+      tablePrefix: options.tablePrefix,
+      jwtSecret: BENCH_JWT_SECRET,
+      signingSecret: BENCH_SIGNING_SECRET,
+      nodeEnv: 'production',
+      overrides: { EVENT_BUS: options.eventBus, ...(options.eventBus === 'redis' ? { REDIS_URL: options.redisUrl } : {}) },
+    }),
+  );
+}
