@@ -6,17 +6,17 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { lambdaContainer } from '../lib/runtime/lambda-container';
 import { handleEventBridgeDelivery } from '../lib/runtime/lambda-events';
-import { createOrderStatusFeed } from './subscriptions/create-feed';
+import { createOrderStatusPublisher } from './subscriptions/create-feed';
 import type { OrderStatusFeed } from './subscriptions/order-status-feed';
 import { orderStatusFanout } from './subscriptions/order-status-fanout';
 
-/** The container's feed, kept to close its Redis connections (`close`). */
-let feed: OrderStatusFeed | undefined;
+/** The container's publisher, kept to close its Redis connection (`close`). */
+let publisher: Pick<OrderStatusFeed, 'publish' | 'close'> | undefined;
 
 const container = lambdaContainer('gateway-fanout', (runtime) => {
   if (!runtime.config.redisUrl) throw new Error('REDIS_URL: the fan-out publishes to Redis and needs it');
-  feed = createOrderStatusFeed(runtime.config, runtime.logger);
-  return { runtime, consumers: [orderStatusFanout(feed)] };
+  publisher = createOrderStatusPublisher(runtime.config.redisUrl, runtime.config);
+  return { runtime, consumers: [orderStatusFanout(publisher)] };
 });
 
 export async function handler(event: EventBridgeEvent<string, unknown>) {
@@ -25,10 +25,10 @@ export async function handler(event: EventBridgeEvent<string, unknown>) {
 }
 
 /**
- * Closes the container's Redis connections. Lambda freezes containers rather than stopping them, so nothing calls
+ * Closes the container's Redis connection. Lambda freezes containers rather than stopping them, so nothing calls
  * this in AWS; a process that hosts the handler and then ends (tests, a local runner) does.
  */
 export async function close(): Promise<void> {
-  await feed?.close();
-  feed = undefined;
+  await publisher?.close();
+  publisher = undefined;
 }

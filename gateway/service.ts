@@ -45,6 +45,8 @@ export interface Gateway {
   readonly execute: FederatedExecutor;
   /** The API schema clients see, Subscription type included. */
   schema(): GraphQLSchema;
+  /** The one mapping of errors to `extensions.code`, for every protocol the gateway speaks. */
+  readonly formatError: ReturnType<typeof createErrorFormatter>;
 }
 
 /**
@@ -127,7 +129,7 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     },
     [multipartSubscriptions({ schema, verifyToken, executor: subscriptions, formatError, limits: config.queryLimits, logger })],
   );
-  return { server, app, registry, verifyToken, feed, subscriptions, execute, schema };
+  return { server, app, registry, verifyToken, feed, subscriptions, execute, schema, formatError };
 }
 
 export interface RunningGateway extends Gateway {
@@ -145,7 +147,7 @@ export async function startGateway(runtime: ServiceRuntime, port: number, option
     verifyToken: gateway.verifyToken,
     executor: gateway.subscriptions,
     execute: gateway.execute,
-    formatError: createErrorFormatter(runtime.logger),
+    formatError: gateway.formatError,
     limits: runtime.config.queryLimits,
     maxSubscriptionsPerConnection: runtime.config.subscriptions.maxPerConnection,
     keepAliveMs: runtime.config.subscriptions.keepAliveMs,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../../lib/config';
 import type { Logger } from '../../lib/logging';
 import { createRedisClient } from '../../lib/redis';
-import { InProcessOrderStatusFeed, RedisOrderStatusFeed, type OrderStatusFeed } from './order-status-feed';
+import { InProcessOrderStatusFeed, RedisOrderStatusFeed, publishOrderStatus, type OrderStatusFeed } from './order-status-feed';
 
 /** The Redis pub/sub channel prefix for order status changes of a deployment. */
 export function orderStatusChannelPrefix(config: Pick<AppConfig, 'namespace'>): string {
@@ -28,4 +28,21 @@ export function createOrderStatusFeed(config: Pick<AppConfig, 'redisUrl' | 'name
     orderStatusChannelPrefix(config),
     logger,
   );
+}
+
+/**
+ * Publishing only (the fan-out Lambda): one connection, no subscriber. Messages reach the gateway instances that
+ * watch the order through their feeds.
+ */
+export function createOrderStatusPublisher(redisUrl: string, config: Pick<AppConfig, 'namespace'>): Pick<OrderStatusFeed, 'publish' | 'close'> {
+  const redis = createRedisClient(redisUrl, { connectionName: 'order-status-fanout' });
+  const prefix = orderStatusChannelPrefix(config);
+  return {
+    async publish(message) {
+      await publishOrderStatus(redis, prefix, message);
+    },
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
 }

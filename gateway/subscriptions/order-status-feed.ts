@@ -19,6 +19,14 @@ export interface OrderStatusFeed {
   close(): Promise<void>;
 }
 
+/**
+ * The one way a status change goes onto Redis: the channel of its order, the message as JSON. Gateway instances
+ * publish through their feed; the fan-out Lambda, which never subscribes, publishes through this alone.
+ */
+export function publishOrderStatus(redis: Pick<Redis, 'publish'>, channelPrefix: string, message: OrderStatusMessage): Promise<number> {
+  return redis.publish(`${channelPrefix}${message.orderId}`, JSON.stringify(message));
+}
+
 /** Single-process runs without Redis: an in-memory emitter. */
 export class InProcessOrderStatusFeed implements OrderStatusFeed {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
@@ -127,7 +135,7 @@ export class RedisOrderStatusFeed implements OrderStatusFeed {
   }
 
   async publish(message: OrderStatusMessage): Promise<void> {
-    await this.publisher.publish(this.channel(message.orderId), JSON.stringify(message));
+    await publishOrderStatus(this.publisher, this.channelPrefix, message);
   }
 
   stats(): { orders: number; listeners: number } {

@@ -40,7 +40,12 @@ interface IssuanceRow {
 
 const accountKey = (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'ACCOUNT' as const });
 const issuanceKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ISSUANCE' as const });
-const transactionSortKey = (occurredAt: Date, id: string) => `TX#${occurredAt.toISOString()}#${id}`;
+/**
+ * Ledger rows sort newest first by time, then by the account version that wrote them: two changes in the same
+ * millisecond still list in the order they happened (each save of an account bumps its version).
+ */
+const transactionSortKey = (occurredAt: Date, accountVersion: number, index: number, id: string) =>
+  `TX#${occurredAt.toISOString()}#${String(accountVersion).padStart(12, '0')}.${String(index).padStart(3, '0')}#${id}`;
 
 type TransactItems = Parameters<typeof transactWrite>[1];
 
@@ -189,12 +194,12 @@ export class DynamoRewardRepository implements RewardRepository {
             : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': state.version } }),
         },
       },
-      ...transactions.map((transaction) => ({
+      ...transactions.map((transaction, index) => ({
         Put: {
           TableName: this.tableName,
           Item: {
             pk: `CUSTOMER#${transaction.customerId}`,
-            sk: transactionSortKey(transaction.occurredAt, transaction.id),
+            sk: transactionSortKey(transaction.occurredAt, state.version + 1, index, transaction.id),
             id: transaction.id,
             customerId: transaction.customerId,
             type: transaction.type,
