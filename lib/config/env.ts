@@ -19,6 +19,21 @@ export const env = {
         return port;
       }),
 
+  /** A port, or undefined when the variable is unset (the caller then picks, and knows nobody chose). */
+  optionalPort: () =>
+    z
+      .string()
+      .optional()
+      .transform((raw, ctx) => {
+        if (raw === undefined || raw === '') return undefined;
+        const port = Number(raw);
+        if (!/^\d+$/.test(raw.trim()) || !Number.isInteger(port) || port < 0 || port > 65535) {
+          ctx.addIssue({ code: 'custom', message: `must be a port number between 0 and 65535, got ${JSON.stringify(raw)}` });
+          return z.NEVER;
+        }
+        return port;
+      }),
+
   positiveInt: (fallback: number) =>
     z
       .string()
