@@ -1,9 +1,10 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { freePort } from '../lib/process';
+import { DEV_READY as READY, startDev as startDevRunner, waitForDevReady as waitForReady, type DevRun } from '../test/support/dev-runner';
 import { graphql } from '../test/support/graphql';
 
 /**
@@ -12,45 +13,14 @@ import { graphql } from '../test/support/graphql';
  * everything it started on Ctrl-C.
  */
 
-const root = resolve(__dirname, '..');
-const READY = 'Federated commerce is running';
 const dataDir = mkdtempSync(join(tmpdir(), 'dev-runner-'));
 const started: ChildProcess[] = [];
 const grandchildren = new Set<number>();
 
-interface Run {
-  readonly child: ChildProcess;
-  output(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startDev(env: Record<string, string>): Run {
-  const base: Record<string, string | undefined> = { ...process.env };
-  for (const name of ['DYNAMODB_ENDPOINT', 'REDIS_URL', 'EVENT_BUS', 'JWT_JWKS_URL', 'TABLE_PREFIX', 'JWT_SECRET', 'GATEWAY_SIGNING_SECRET']) delete base[name];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev.ts'], {
-    cwd: root,
-    env: { ...base, NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  started.push(child);
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) =>
-    child.once('exit', (code, signal) => resolveExit({ code, signal })),
-  );
-  return { child, output: () => output, exited };
-}
-
-async function waitForReady(run: Run, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exited = false;
-  void run.exited.then(() => (exited = true));
-  while (!run.output().includes(READY)) {
-    if (exited) throw new Error(`the dev runner exited before it was ready:\n${run.output()}`);
-    if (Date.now() > deadline) throw new Error(`the dev runner was not ready within ${timeoutMs} ms:\n${run.output()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+function startDev(env: Record<string, string>): DevRun {
+  const run = startDevRunner({ DATA_DIR: dataDir, ...env });
+  started.push(run.child);
+  return run;
 }
 
 /** The direct children of `pid` with their command names (`ps -o pid=,comm= --ppid`). */

@@ -10,7 +10,7 @@ export interface TelemetrySettings {
 }
 
 export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
-const TRACES_EXPORTERS = ['otlp', 'console', 'zipkin', 'none'] as const;
+const TRACES_EXPORTERS = ['otlp', 'console', 'none'] as const;
 
 export class TelemetryConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
