@@ -1,4 +1,5 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { freePort } from '../lib/process';
 import { DEV_READY as READY, startDev as startDevRunner, waitForDevReady as waitForReady, type DevRun } from '../test/support/dev-runner';
 import { graphql } from '../test/support/graphql';
+import { testDynamoEndpoint } from '../test/support/services';
 
 /**
  * `npm start` (`node --import tsx scripts/dev.ts`) as a user runs it: a child process with its own ports and
@@ -125,6 +127,24 @@ describe('the dev runner', () => {
     expect(run.output()).toContain('GATEWAY_PORT');
     expect(run.output()).toContain('"abc"');
     expect(run.output()).not.toContain(READY);
+  }, 60_000);
+
+  it('fails clearly when DYNAMODB_PORT or REDIS_PORT names a port in use, before starting anything', async () => {
+    const busy = createServer(() => undefined);
+    await new Promise<void>((resolveListen) => busy.listen(0, resolveListen));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const dynamo = startDev({ DYNAMODB_PORT: String(port) });
+      expect((await dynamo.exited).code).toBe(1);
+      expect(dynamo.output()).toContain(`DYNAMODB_PORT=${port}: the port is in use; free it or choose another`);
+      expect(dynamo.output()).not.toContain(READY);
+
+      const redis = startDev({ DYNAMODB_ENDPOINT: testDynamoEndpoint(), REDIS_PORT: String(port) });
+      expect((await redis.exited).code).toBe(1);
+      expect(redis.output()).toContain(`REDIS_PORT=${port}: the port is in use; free it or choose another`);
+    } finally {
+      busy.close();
+    }
   }, 60_000);
 
   it('refuses to start in production without secrets, naming them', async () => {
