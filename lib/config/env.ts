@@ -5,20 +5,6 @@ import * as z from 'zod';
  * expected and the value it got; `loadConfig` prefixes it with the variable's name.
  */
 export const env = {
-  port: (fallback: number) =>
-    z
-      .string()
-      .optional()
-      .transform((raw, ctx) => {
-        if (raw === undefined || raw === '') return fallback;
-        const port = Number(raw);
-        if (!/^\d+$/.test(raw.trim()) || !Number.isInteger(port) || port < 0 || port > 65535) {
-          ctx.addIssue({ code: 'custom', message: `must be a port number between 0 and 65535, got ${JSON.stringify(raw)}` });
-          return z.NEVER;
-        }
-        return port;
-      }),
-
   /** A port, or undefined when the variable is unset (the caller then picks, and knows nobody chose). */
   optionalPort: () =>
     z
@@ -33,6 +19,8 @@ export const env = {
         }
         return port;
       }),
+
+  port: (fallback: number) => env.optionalPort().transform((port) => port ?? fallback),
 
   positiveInt: (fallback: number) =>
     z
