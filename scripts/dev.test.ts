@@ -81,6 +81,9 @@ async function runOnce(): Promise<{ count: number; categories: Set<string> }> {
     CATALOG_PORT: String(catalogPort),
     ORDERS_PORT: String(ordersPort),
     REWARDS_PORT: String(rewardsPort),
+    // Any free ports: on a shared machine another run may hold or take 8000 and 6379 at any moment.
+    DYNAMODB_PORT: '0',
+    REDIS_PORT: '0',
   });
   await waitForReady(run, 150_000);
   expect(run.output()).toContain(`http://localhost:${gatewayPort}/graphql`);
