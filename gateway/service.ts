@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -17,6 +17,12 @@ import { createServiceApp, listen, type RunningServer } from '../lib/http';
 import { createMetricsRegistry } from '../lib/metrics';
 import type { ServiceRuntime } from '../lib/runtime';
 import { authenticate } from './authenticate';
+import { corsOptions } from './cors';
+import { operationMetricsPlugin } from './metrics/operation-metrics';
+import { rateLimitRejections, type RateLimitRejections } from './metrics/rate-limit-metrics';
+import { subgraphFetchTimer } from './metrics/subgraph-fetch-metrics';
+import { registerSubscriptionGauges } from './metrics/subscription-metrics';
+import { gatewayReadinessChecks } from './readiness';
 import type { GatewayContext } from './gateway-context';
 import { queryLimitsPlugin } from './query-limits';
 import { SignedIdentityDataSource, type SubgraphFetcher } from './signed-data-source';
@@ -32,6 +38,8 @@ export interface GatewayOptions {
   readonly supergraphSdl?: string;
   /** Where order status changes arrive for subscriptions; in-process unless the composition root passes Redis. */
   readonly feed?: OrderStatusFeed;
+  /** How long a readiness result (subgraphs, Redis) is reused; see gateway/readiness.ts. */
+  readonly readinessCacheMs?: number;
 }
 
 export interface Gateway {
@@ -47,6 +55,8 @@ export interface Gateway {
   schema(): GraphQLSchema;
   /** The one mapping of errors to `extensions.code`, for every protocol the gateway speaks. */
   readonly formatError: ReturnType<typeof createErrorFormatter>;
+  /** Metrics other parts of the gateway report to (the rate limiter counts its rejections here). */
+  readonly metrics: { readonly rateLimitRejections: RateLimitRejections };
 }
 
 /**
@@ -63,6 +73,8 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     rewards: config.urls.rewardsGraphql,
   };
 
+  const timeFetches = subgraphFetchTimer(registry);
+  const dataSources = new Map<string, GraphQLDataSource>();
   const fetcher =
     config.subgraphAuth === 'iam' ? signedFetch(createSigV4Signer({ region: config.dynamodb.region }), fetch as unknown as SubgraphFetcher) : undefined;
   const gateway = new ApolloGateway({
@@ -71,7 +83,9 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     buildService: ({ name, url }) => {
       const target = urls[name] ?? url;
       if (!target) throw new Error(`no URL configured for subgraph ${name}`);
-      return new SignedIdentityDataSource(target, config.gatewaySigningSecret, fetcher);
+      const dataSource = timeFetches(name, new SignedIdentityDataSource(target, config.gatewaySigningSecret, fetcher));
+      dataSources.set(name, dataSource);
+      return dataSource;
     },
   });
   let apiSchema: GraphQLSchema | undefined;
@@ -100,6 +114,7 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       queryLimitsPlugin(config.queryLimits),
+      operationMetricsPlugin(registry),
     ],
   });
   await server.start();
@@ -112,8 +127,14 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
   const feed = options.feed ?? new InProcessOrderStatusFeed();
   const subscriptions = new SubscriptionExecutor({ schema, feed, execute, logger });
 
-  const app = createServiceApp({ service: 'gateway', logger, registry });
-  app.use('/graphql', cors());
+  const healthChecks = gatewayReadinessChecks({
+    supergraphLoaded: () => apiSchema !== undefined,
+    subgraphs: dataSources,
+    redisUrl: config.redisUrl,
+    ...(options.readinessCacheMs !== undefined ? { cacheMs: options.readinessCacheMs } : {}),
+  });
+  const app = createServiceApp({ service: 'gateway', logger, registry, healthChecks });
+  app.use('/graphql', cors(corsOptions(config.corsOrigins)));
   mountGraphQL(
     app,
     server,
@@ -129,7 +150,8 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     },
     [multipartSubscriptions({ schema, verifyToken, executor: subscriptions, formatError, limits: config.queryLimits, logger })],
   );
-  return { server, app, registry, verifyToken, feed, subscriptions, execute, schema, formatError };
+  const metrics = { rateLimitRejections: rateLimitRejections(registry) };
+  return { server, app, registry, verifyToken, feed, subscriptions, execute, schema, formatError, metrics };
 }
 
 export interface RunningGateway extends Gateway {
@@ -152,6 +174,10 @@ export async function startGateway(runtime: ServiceRuntime, port: number, option
     maxSubscriptionsPerConnection: runtime.config.subscriptions.maxPerConnection,
     keepAliveMs: runtime.config.subscriptions.keepAliveMs,
     logger: runtime.logger,
+  });
+  registerSubscriptionGauges(gateway.registry, {
+    subscriptions: () => gateway.feed.stats().listeners,
+    websocketConnections: () => websocket.connections(),
   });
   return {
     ...gateway,
