@@ -11,7 +11,9 @@ RUN npx esbuild scripts/run-service.ts --bundle --platform=node --target=node20 
       --outfile=dist/run-service.js
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production NODE_OPTIONS=--enable-source-maps
+# A container listens on its network interface (services bind 127.0.0.1 unless HOST says otherwise); NODE_ENV is
+# production, so the image refuses to start without real secrets (JWT_SECRET, GATEWAY_SIGNING_SECRET, EVENT_SIGNING_SECRET).
+ENV NODE_ENV=production HOST=0.0.0.0 NODE_OPTIONS=--enable-source-maps
 WORKDIR /app
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/schema ./schema

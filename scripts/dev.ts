@@ -26,6 +26,9 @@ async function preferredPort(port: number): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  // `npm start` is the development run: its development defaults are asked for here, not implied by an unset
+  // NODE_ENV (which means production, lib/config/secrets-policy.ts).
+  process.env['NODE_ENV'] ??= 'development';
   let config: AppConfig;
   try {
     config = loadConfig();

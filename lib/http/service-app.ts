@@ -2,8 +2,9 @@ import express, { type Express, type Request } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logging';
-import { CORRELATION_HEADER, correlationIdFrom, runWithContext } from '../logging';
+import { CORRELATION_HEADER, correlationIdFrom, RequestDeadline, runWithContext } from '../logging';
 import { httpRequestDuration } from '../metrics';
+import { metricsHandler, type MetricsExposure } from './metrics-endpoint';
 
 export type HealthCheck = () => Promise<void>;
 
@@ -13,7 +14,21 @@ export interface ServiceAppOptions {
   readonly registry: Registry;
   /** Named dependency probes for `/health`; each must settle within the health timeout. */
   readonly healthChecks?: Readonly<Record<string, HealthCheck>>;
+  /** Where `/metrics` is served (AppConfig.metrics): here only when `onServicePort`. */
+  readonly metrics: MetricsExposure;
+  /** The deadline of every request/response exchange (REQUEST_TIMEOUT_MS); streams have none. */
+  readonly requestTimeoutMs: number;
 }
+
+const registries = new WeakMap<Express, Registry>();
+
+/** The registry a service app reports to, for a separate metrics listener (METRICS_PORT). */
+export function registryOf(app: Express): Registry | undefined {
+  return registries.get(app);
+}
+
+/** Long-lived responses (multipart subscriptions, event streams) run as long as their client listens. */
+const STREAMING_ACCEPT = /multipart\/mixed|text\/event-stream/i;
 
 const HEALTH_TIMEOUT_MS = 2000;
 
@@ -30,6 +45,7 @@ declare module 'express-serve-static-core' {
  */
 export function createServiceApp(options: ServiceAppOptions): Express {
   const app = express();
+  registries.set(app, options.registry);
   app.disable('x-powered-by');
   app.set('trust proxy', true);
   const duration = httpRequestDuration(options.registry);
@@ -40,7 +56,13 @@ export function createServiceApp(options: ServiceAppOptions): Express {
     res.setHeader(CORRELATION_HEADER, correlationId);
     const end = duration.startTimer({ method: req.method });
     res.on('finish', () => end({ route: routeLabel(req), status: String(res.statusCode) }));
-    runWithContext({ correlationId }, next);
+    const deadline = STREAMING_ACCEPT.test(req.headers.accept ?? '') ? undefined : new RequestDeadline(options.requestTimeoutMs);
+    res.on('close', () => {
+      // Closed before the response was complete: the client (a gateway that timed out, a browser) gave up.
+      if (!res.writableFinished) deadline?.abandon('the client closed the connection before the response was sent');
+      deadline?.dispose();
+    });
+    runWithContext({ correlationId, deadline }, next);
   });
   app.use(
     pinoHttp({
@@ -72,10 +94,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
     res.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'degraded', service: options.service, checks });
   });
 
-  app.get('/metrics', async (_req, res) => {
-    res.setHeader('content-type', options.registry.contentType);
-    res.send(await options.registry.metrics());
-  });
+  if (options.metrics.onServicePort) app.get('/metrics', metricsHandler(options.registry, options.metrics.token));
 
   return app;
 }
