@@ -12,7 +12,7 @@ import { ConfigError, loadConfig, type AppConfig } from '../lib/config';
 import { startDynamoDbLocal } from '../lib/dynamodb/local';
 import { createLogger } from '../lib/logging';
 import { freePort, isPortFree } from '../lib/process';
-import { redisServerAvailable, startRedisServer } from '../lib/redis/local';
+import { redactRedisUrl, redisServerAvailable, startRedisServer } from '../lib/redis/local';
 import { removeLocalEndpoints, writeLocalEndpoints } from './local-endpoints';
 import { seedDemoProducts } from './seed';
 import { startSystem } from './system';
@@ -84,10 +84,11 @@ async function main(): Promise<void> {
     }
     if (!config.redisUrl) {
       if (redisServerAvailable()) {
+        // Password generated once and kept in DATA_DIR/redis/password; never logged or printed in full.
         const redis = await startRedisServer({ dataDir: join(config.dataDir, 'redis'), port: await preferredPort(6379) });
         children.push(redis);
         env['REDIS_URL'] = redis.url;
-        logger.info({ url: redis.url }, 'redis-server started');
+        logger.info({ url: redactRedisUrl(redis.url), passwordFile: join(config.dataDir, 'redis', 'password') }, 'redis-server started (ACL user with a password)');
       } else {
         logger.warn(
           'no REDIS_URL and no redis-server on PATH: using an in-memory HTTP cache and in-process events (one process only). Install Redis for the shared cache and Redis Streams.',
@@ -118,7 +119,7 @@ async function main(): Promise<void> {
         `  Rewards subgraph                   http://localhost:${port(running.urls.rewards)}/graphql`,
         `  Health and metrics                 http://localhost:<port>/health, /metrics (every service)`,
         `  DynamoDB                           ${config.dynamodb.endpoint ?? 'AWS'}`,
-        `  Redis                              ${config.redisUrl ?? 'none (in-memory cache, in-process events)'}`,
+        `  Redis                              ${config.redisUrl ? redactRedisUrl(config.redisUrl) : 'none (in-memory cache, in-process events)'}`,
         `  Events                             ${config.eventBus.kind}`,
         '',
         'Get a token:  npm run token -- --sub customer-1          (customer)',

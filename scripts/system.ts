@@ -70,6 +70,7 @@ export function createSystemEventBus(config: AppConfig, logger: Logger, options:
     eventBusName: config.eventBus.name,
     streamPrefix: eventStreamPrefix(config),
     logger,
+    signingSecret: config.eventSigningSecret,
     ...options,
   });
 }

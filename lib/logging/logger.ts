@@ -7,8 +7,9 @@ export type { Logger } from 'pino';
  * Structured JSON logs. The mixin stamps the current correlation id on every line written while a request
  * (or an event delivery) is being handled, whichever module writes it.
  */
-export function createLogger(options: { service: string; level: string }): Logger {
-  return pino({
+export function createLogger(options: { service: string; level: string; destination?: pino.DestinationStream }): Logger {
+  return pino(
+    {
     level: options.level,
     base: { service: options.service },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -21,5 +22,7 @@ export function createLogger(options: { service: string; level: string }): Logge
       paths: ['req.headers.authorization', 'headers.authorization', 'authorization', '*.authorization'],
       censor: '[redacted]',
     },
-  });
+    },
+    options.destination,
+  );
 }

@@ -14,7 +14,7 @@ import type { ServiceRuntime } from './service-runtime';
 
 /** The bus a Lambda publishes to: EventBridge in AWS (EVENT_BUS=eventbridge), whatever is configured otherwise. */
 export function lambdaEventBus(config: AppConfig, logger: Logger): EventBus {
-  return createEventBus({ kind: config.eventBus.kind, redisUrl: config.redisUrl, eventBusName: config.eventBus.name, logger });
+  return createEventBus({ kind: config.eventBus.kind, redisUrl: config.redisUrl, eventBusName: config.eventBus.name, logger, signingSecret: config.eventSigningSecret });
 }
 
 /**
@@ -25,8 +25,16 @@ export async function handleEventBridgeDelivery(
   event: EventBridgeEvent<string, unknown>,
   consumers: readonly EventConsumer[],
   logger: Logger,
+  signingSecret: string,
 ): Promise<{ handled: number }> {
-  const envelope = envelopeFromEventBridge(event);
+  let envelope;
+  try {
+    envelope = envelopeFromEventBridge(event, signingSecret);
+  } catch (error) {
+    const detail = (event as { detail?: { id?: unknown } }).detail;
+    logger.warn({ eventId: typeof detail?.id === 'string' ? detail.id : undefined, type: event['detail-type'], err: error }, 'refused an EventBridge delivery');
+    throw error;
+  }
   return runWithContext({ correlationId: correlationIdFrom(envelope.correlationId) }, async () => {
     const matching = consumers.filter((consumer) => consumer.types.includes(envelope.type));
     if (matching.length === 0) logger.warn({ type: envelope.type, eventId: envelope.id }, 'no consumer for this event type; check the rule pattern');

@@ -10,6 +10,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Identity } from '../../lib/auth';
 import { loadConfig } from '../../lib/config';
 import { envelopeFor, outboxItem } from '../../lib/events';
+import { signedEventBody } from '../../lib/events/event-signature';
 import { CORRELATION_HEADER } from '../../lib/logging';
 import { createServiceRuntime } from '../../lib/runtime';
 import { ensureTables } from '../../scripts/system';
@@ -159,8 +160,8 @@ describe('Catalog outbox relay (table stream)', () => {
     const [entry] = aws.putEvents;
     expect(entry).toMatchObject({ Source: 'ecommerce.catalog', DetailType: 'product.created', EventBusName: `${prefix}events` });
     expect(JSON.parse(entry!.Detail)).toMatchObject({ type: 'product.created', data: { productId: created.id, sku: 'E2E-0001' } });
-    // What is published is what was committed (outbox-record.ts).
-    expect(entry!.Detail).toBe(row['event']);
+    // What is published is what was committed (outbox-record.ts), signed (lib/events/event-signature.ts).
+    expect(entry!.Detail).toBe(signedEventBody(JSON.parse(String(row['event'])) as object, TEST_EVENT_SIGNING_SECRET));
 
     const left = await dynamo.doc.send(
       new QueryCommand({ TableName: `${prefix}catalog`, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': row['pk'] } }),
