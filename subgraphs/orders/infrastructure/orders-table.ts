@@ -5,7 +5,8 @@ import { OUTBOX_INDEX } from '../../../lib/events';
  * Orders' single table:
  * - order rows            pk ORDER#<id>                       sk ORDER
  *     listed newest first through `byCustomer` (customerKey, placedKey) and `byCustomerStatus`
- * - idempotency key rows  pk IDEMPOTENCY#<customerId>#<key>   sk IDEMPOTENCY (claimed in the order's transaction)
+ * - idempotency key rows  pk IDEMPOTENCY#<customerId>#<key>   sk IDEMPOTENCY (claimed in the order's transaction;
+ *                                                                            expire through TTL, IDEMPOTENCY_KEY_TTL_SECONDS)
  * - processed-event rows  pk PROCESSED#<consumer>#<eventId>   sk PROCESSED (expire through TTL)
  * - outbox rows           pk OUTBOX#<id>                      sk OUTBOX
  */
