@@ -66,14 +66,21 @@ export async function startRedisServer(options: { port?: number; dataDir?: strin
   else args.push('--appendonly', 'no');
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
-  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  // Ready means this child says so: an open port alone may be another Redis already there (another run's).
+  let signalReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (signalReady = resolve));
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+    if (/Ready to accept connections/.test(output)) signalReady();
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
   const exited = new Promise<never>((_, reject) => {
     child.once('error', (error) => reject(new Error(`could not start redis-server: ${error.message}`)));
     child.once('exit', (code) => reject(new Error(`redis-server exited with code ${code} before it was ready:\n${output}`)));
   });
   exited.catch(() => undefined);
-  await Promise.race([waitForPort(port, 15_000), exited]);
+  await Promise.race([Promise.all([ready, waitForPort(port, 15_000)]), exited]);
   let stopping: Promise<void> | undefined;
   return {
     url: `redis://${LOCAL_REDIS_USER}:${password}@127.0.0.1:${port}`,
