@@ -18,7 +18,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 
 FROM node:22-bookworm-slim
-ENV NODE_ENV=production NODE_OPTIONS=--enable-source-maps
+# A container listens on its network interface (services bind 127.0.0.1 unless HOST says otherwise); NODE_ENV is
+# production, so the image refuses to start without real secrets (JWT_SECRET, GATEWAY_SIGNING_SECRET, EVENT_SIGNING_SECRET).
+ENV NODE_ENV=production HOST=0.0.0.0 NODE_OPTIONS=--enable-source-maps
 WORKDIR /app
 COPY --from=dependencies /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -47,7 +47,7 @@ export async function run(): Promise<BenchReport> {
 }
 
 async function startCatalogWithProducts(dynamo: LocalDynamo, count: number): Promise<{ service: RunningCatalog; ids: string[] }> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', HOST: '127.0.0.1', DYNAMODB_ENDPOINT: dynamo.endpoint, TABLE_PREFIX: 'bench-', EVENT_BUS: 'memory' });
+  const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent', HOST: '127.0.0.1', DYNAMODB_ENDPOINT: dynamo.endpoint, TABLE_PREFIX: 'bench-', EVENT_BUS: 'memory' });
   const runtime = createServiceRuntime(config, 'catalog');
   await ensureTable(runtime.dynamo.client, config.dynamodb.tables.catalog, catalogTable);
   const service = await startCatalog(runtime, 0);

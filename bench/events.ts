@@ -194,7 +194,7 @@ async function relayThroughput(config: AppConfig): Promise<RelayFigures> {
   const dynamo = createDynamoClients(config.dynamodb);
   const tableName = config.dynamodb.tables.orders;
   await ensureTable(dynamo.client, tableName, ordersTable);
-  const bus = createEventBus({ kind: config.eventBus.kind, redisUrl: config.redisUrl, eventBusName: 'bench', streamPrefix: `${config.namespace}events`, logger });
+  const bus = createEventBus({ kind: config.eventBus.kind, redisUrl: config.redisUrl, eventBusName: 'bench', streamPrefix: `${config.namespace}events`, logger, signingSecret: config.eventSigningSecret });
   try {
     const past = new Date(Date.now() - 60_000);
     const envelopes: AnyEventEnvelope[] = Array.from({ length: RELAY_EVENTS }, (_, n) =>

@@ -24,7 +24,7 @@ import { startSystem, type RunningSystem } from '../scripts/system';
 import { createProduct } from '../subgraphs/catalog/application/create-product';
 import { placeOrder } from '../subgraphs/orders/application/place-order';
 import type { ClientCommand, ClientReply, Subscriber } from './subscription-clients';
-import { BENCH_ADMIN, BENCH_JWT_SECRET, benchConfig } from './support/system-env';
+import { BENCH_ADMIN, BENCH_JWT_SECRET, BENCH_METRICS_TOKEN, benchConfig } from './support/system-env';
 import { table, targetsSection, type BenchReport, type Target } from './support/bench';
 import { summarize, type LatencySummary } from './support/percentiles';
 
@@ -248,7 +248,7 @@ async function released(system: RunningSystem): Promise<SetupFigures['afterCycle
 }
 
 async function ordersGraphqlRequests(system: RunningSystem): Promise<number> {
-  const exposition = await (await fetch(`${system.urls.orders}/metrics`)).text();
+  const exposition = await (await fetch(`${system.urls.orders}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })).text();
   let sum = 0;
   for (const line of exposition.split('\n')) {
     if (line.startsWith('http_request_duration_seconds_count{') && line.includes('route="/graphql"')) sum += Number(line.split(' ').pop());

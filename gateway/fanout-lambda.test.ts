@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type Redis from 'iovalkey';
 import type { AnyEventEnvelope } from '../lib/events';
-import { sampleEnvelope } from '../lib/events/testing/fixtures';
+import { signEnvelope } from '../lib/events/event-signature';
+import { sampleEnvelope, TEST_EVENT_SIGNING_SECRET } from '../lib/events/testing/fixtures';
 import { createRedisClient } from '../lib/redis';
 import { eventBridgeEvent, setLambdaEnvironment } from '../test/support/lambda';
 import { testRedisUrl, uniquePrefix } from '../test/support/services';
@@ -30,6 +31,7 @@ beforeAll(async () => {
     EVENT_BUS_NAME: `${prefix}events`,
     GATEWAY_SIGNING_SECRET: 'fanout-lambda-signing-secret-0123456789abcdef',
     GATEWAY_SIGNING_SECRET_ARN: undefined,
+    EVENT_SIGNING_SECRET: TEST_EVENT_SIGNING_SECRET,
     JWT_SECRET: undefined,
   });
   subscriber = createRedisClient(testRedisUrl(), { connectionName: 'fanout-lambda-test' });
@@ -83,6 +85,13 @@ describe('order status fan-out (EventBridge rule target)', () => {
       await expect(lambda.handler(eventBridgeEvent(event))).resolves.toEqual({ handled: 1 });
       await expect(received.message).resolves.toMatchObject({ eventId: event.id, status });
     }
+  });
+
+  it('refuses a signed envelope altered on the way (IAM lets it onto the bus; the signature still has to match)', async () => {
+    const signed = signEnvelope(sampleEnvelope('order.confirmed', { orderId: 'order-fanout-forged' }), TEST_EVENT_SIGNING_SECRET);
+    const altered = { ...signed, data: { ...(signed['data'] as object), customerId: 'someone-else' } } as unknown as AnyEventEnvelope;
+    await expect(lambda.handler(eventBridgeEvent(altered))).rejects.toThrow(/forged or altered event/);
+    await expect(lambda.handler(eventBridgeEvent(signed as unknown as AnyEventEnvelope))).resolves.toEqual({ handled: 1 });
   });
 
   it('handles nothing for an event type its rule does not route (and says so in its logs)', async () => {

@@ -21,7 +21,7 @@ const container = lambdaContainer('gateway-fanout', (runtime) => {
 
 export async function handler(event: EventBridgeEvent<string, unknown>) {
   const { consumers, runtime } = await container();
-  return handleEventBridgeDelivery(event, consumers, runtime.logger);
+  return handleEventBridgeDelivery(event, consumers, runtime.logger, runtime.config.eventSigningSecret);
 }
 
 /**

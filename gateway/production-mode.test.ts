@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ConfigError, DEV_JWT_SECRET, DEV_SIGNING_SECRET, loadConfig } from '../lib/config';
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { ConfigError, DEV_EVENT_SIGNING_SECRET, DEV_JWT_SECRET, DEV_SIGNING_SECRET, loadConfig } from '../lib/config';
 import type { RunningSystem } from '../scripts/system';
 import { errorCodes, graphql } from '../test/support/graphql';
 import { startTestSystem, testEnv } from '../test/support/system';
@@ -74,8 +76,72 @@ describe('production start-up', () => {
     ['the development signing secret', { GATEWAY_SIGNING_SECRET: DEV_SIGNING_SECRET }, 'GATEWAY_SIGNING_SECRET'],
     ['no JWT secret', { JWT_SECRET: '' }, 'JWT_SECRET'],
     ['no signing secret', { GATEWAY_SIGNING_SECRET: '' }, 'GATEWAY_SIGNING_SECRET'],
+    ['no event signing secret', { EVENT_SIGNING_SECRET: '' }, 'EVENT_SIGNING_SECRET'],
+    ['the development event signing secret', { EVENT_SIGNING_SECRET: DEV_EVENT_SIGNING_SECRET }, 'EVENT_SIGNING_SECRET'],
+    ['a staging run with the development secrets', { NODE_ENV: 'staging', JWT_SECRET: DEV_JWT_SECRET }, 'JWT_SECRET'],
   ])('refuses %s', (_label, overrides, variable) => {
     expect(productionConfig(overrides)).toThrow(ConfigError);
     expect(productionConfig(overrides)).toThrow(new RegExp(`- ${variable}: `));
+  });
+});
+
+describe('a bare process with nothing set', () => {
+  it('refuses to start, naming every missing secret, instead of running with public development values', async () => {
+    const root = resolve(__dirname, '..');
+    const env = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/run-service.ts', 'catalog'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((done) => child.once('exit', done));
+    expect(code).toBe(1);
+    expect(stderr).toContain('Invalid configuration:');
+    expect(stderr).toContain('GATEWAY_SIGNING_SECRET: is required because NODE_ENV is not set');
+    expect(stderr).toContain('EVENT_SIGNING_SECRET: is required because NODE_ENV is not set');
+  });
+});
+
+describe('/metrics outside development', () => {
+  const TOKEN = 'a-metrics-scrape-token-0123456789abcdef';
+
+  it('is not served on the service port without METRICS_TOKEN or METRICS_PORT', async () => {
+    const system = await startTestSystem('metrics-closed', { env: { NODE_ENV: 'production' } });
+    try {
+      for (const url of [system.urls.catalog, system.urls.orders, system.urls.rewards, system.gateway.http.url]) {
+        expect((await fetch(`${url}/metrics`)).status).toBe(404);
+      }
+      expect((await fetch(`${system.urls.catalog}/health`)).status).toBe(200);
+    } finally {
+      await system.stop();
+    }
+  });
+
+  it('answers only the bearer of METRICS_TOKEN', async () => {
+    const system = await startTestSystem('metrics-token', { env: { NODE_ENV: 'production', METRICS_TOKEN: TOKEN } });
+    try {
+      const url = `${system.gateway.http.url}/metrics`;
+      expect((await fetch(url)).status).toBe(401);
+      expect((await fetch(url, { headers: { authorization: 'Bearer not-the-token' } })).status).toBe(401);
+      const scraped = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(scraped.status).toBe(200);
+      expect(await scraped.text()).toContain('http_request_duration_seconds');
+    } finally {
+      await system.stop();
+    }
+  });
+
+  it('moves to its own listener with METRICS_PORT, leaving the service port without it', async () => {
+    const system = await startTestSystem('metrics-port', { env: { NODE_ENV: 'production', METRICS_PORT: '0' } });
+    try {
+      expect((await fetch(`${system.urls.orders}/metrics`)).status).toBe(404);
+      const separate = system.orders.metricsHttp;
+      expect(separate).toBeDefined();
+      expect(separate!.port).not.toBe(system.orders.http.port);
+      const scraped = await fetch(`${separate!.url}/metrics`);
+      expect(scraped.status).toBe(200);
+      expect(await scraped.text()).toContain('service="orders"');
+      expect((await fetch(`${system.gateway.metricsHttp!.url}/metrics`)).status).toBe(200);
+    } finally {
+      await system.stop();
+    }
   });
 });

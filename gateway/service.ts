@@ -11,9 +11,9 @@ import type { Registry } from 'prom-client';
 import { createTokenVerifier, type TokenVerifier } from '../lib/auth';
 import { createSigV4Signer, signedFetch } from '../lib/aws';
 import { AppError } from '../lib/ddd';
-import { apolloLogger, createErrorFormatter, toGraphQLError } from '../lib/graphql';
+import { apolloLogger, createErrorFormatter, toGraphQLError, unavailableStatusPlugin } from '../lib/graphql';
 import { mountGraphQL } from '../lib/graphql/express-mount';
-import { createServiceApp, listen, type RunningServer } from '../lib/http';
+import { createServiceApp, listen, listenMetrics, type RunningServer } from '../lib/http';
 import { createMetricsRegistry } from '../lib/metrics';
 import type { ServiceRuntime } from '../lib/runtime';
 import { authenticate } from './authenticate';
@@ -115,6 +115,7 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       queryLimitsPlugin(config.queryLimits),
       operationMetricsPlugin(registry),
+      unavailableStatusPlugin<GatewayContext>(),
     ],
   });
   await server.start();
@@ -133,7 +134,14 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     redisUrl: config.redisUrl,
     ...(options.readinessCacheMs !== undefined ? { cacheMs: options.readinessCacheMs } : {}),
   });
-  const app = createServiceApp({ service: 'gateway', logger, registry, healthChecks });
+  const app = createServiceApp({
+    service: 'gateway',
+    logger,
+    registry,
+    healthChecks,
+    metrics: config.metrics,
+    requestTimeoutMs: config.timeouts.requestMs,
+  });
   app.use('/graphql', cors(corsOptions(config.corsOrigins)));
   mountGraphQL(
     app,
@@ -156,6 +164,8 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
 
 export interface RunningGateway extends Gateway {
   readonly http: RunningServer;
+  /** The separate `/metrics` listener, when METRICS_PORT asks for one. */
+  readonly metricsHttp: RunningServer | undefined;
   readonly websocket: GraphQLWebSocketServer;
   stop(): Promise<void>;
 }
@@ -163,6 +173,7 @@ export interface RunningGateway extends Gateway {
 export async function startGateway(runtime: ServiceRuntime, port: number, options: GatewayOptions = {}): Promise<RunningGateway> {
   const gateway = await createGateway(runtime, options);
   const http = await listen(gateway.app, port, runtime.config.host);
+  const metricsHttp = await listenMetrics(gateway.registry, runtime.config.metrics, runtime.config.host);
   const websocket = attachWebSocketServer(http.server, {
     path: '/graphql',
     schema: gateway.schema,
@@ -182,10 +193,12 @@ export async function startGateway(runtime: ServiceRuntime, port: number, option
   return {
     ...gateway,
     http,
+    metricsHttp,
     websocket,
     async stop() {
       await websocket.close();
       await http.close();
+      await metricsHttp?.close();
       await gateway.server.stop();
       await gateway.feed.close();
     },

@@ -12,7 +12,7 @@ import { ConfigError, loadConfig, type AppConfig } from '../lib/config';
 import { startDynamoDbLocal } from '../lib/dynamodb/local';
 import { createLogger } from '../lib/logging';
 import { freePort, isPortFree } from '../lib/process';
-import { redisServerAvailable, startRedisServer } from '../lib/redis/local';
+import { redactRedisUrl, redisServerAvailable, startRedisServer } from '../lib/redis/local';
 import { shutdownTelemetry } from '../lib/telemetry';
 import { removeLocalEndpoints, writeLocalEndpoints } from './local-endpoints';
 import { seedDemoProducts } from './seed';
@@ -41,6 +41,9 @@ async function localPort(variable: string, chosen: number | undefined, usual: nu
 class LocalPortBusyError extends Error {}
 
 async function main(): Promise<void> {
+  // `npm start` is the development run: its development defaults are asked for here, not implied by an unset
+  // NODE_ENV (which means production, lib/config/secrets-policy.ts).
+  process.env['NODE_ENV'] ??= 'development';
   let config: AppConfig;
   try {
     config = loadConfig();
@@ -100,10 +103,11 @@ async function main(): Promise<void> {
     if (!config.redisUrl) {
       if (redisServerAvailable()) {
         const port = await localPort('REDIS_PORT', config.localPorts.redis, 6379, notes);
+        // Password generated once and kept in DATA_DIR/redis/password; never logged or printed in full.
         const redis = await startRedisServer({ dataDir: join(config.dataDir, 'redis'), port });
         children.push(redis);
         env['REDIS_URL'] = redis.url;
-        logger.info({ url: redis.url }, 'redis-server started');
+        logger.info({ url: redactRedisUrl(redis.url), passwordFile: join(config.dataDir, 'redis', 'password') }, 'redis-server started (ACL user with a password)');
       } else {
         logger.warn(
           'no REDIS_URL and no redis-server on PATH: using an in-memory HTTP cache and in-process events (one process only). Install Redis for the shared cache and Redis Streams.',
@@ -135,7 +139,7 @@ async function main(): Promise<void> {
         `  Rewards subgraph                   http://localhost:${port(running.urls.rewards)}/graphql`,
         `  Health and metrics                 http://localhost:<port>/health/live, /health/ready, /metrics (every service)`,
         `  DynamoDB                           ${config.dynamodb.endpoint ?? 'AWS'}`,
-        `  Redis                              ${config.redisUrl ?? 'none (in-memory cache, in-process events)'}`,
+        `  Redis                              ${config.redisUrl ? redactRedisUrl(config.redisUrl) : 'none (in-memory cache, in-process events)'}`,
         `  Events                             ${config.eventBus.kind}`,
         `  Traces                             ${process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? (process.env['OTEL_TRACES_EXPORTER'] ? `OTEL_TRACES_EXPORTER=${process.env['OTEL_TRACES_EXPORTER']}` : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT)')}`,
         ...notes.map((note) => `  Note: ${note}`),

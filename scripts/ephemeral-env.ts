@@ -7,6 +7,7 @@ export function ephemeralSystemEnv(options: {
   readonly tablePrefix: string;
   readonly jwtSecret: string;
   readonly signingSecret: string;
+  readonly eventSigningSecret: string;
   readonly nodeEnv?: string;
   readonly overrides?: Readonly<Record<string, string>>;
 }): Record<string, string> {
@@ -22,6 +23,7 @@ export function ephemeralSystemEnv(options: {
     TABLE_PREFIX: options.tablePrefix,
     JWT_SECRET: options.jwtSecret,
     GATEWAY_SIGNING_SECRET: options.signingSecret,
+    EVENT_SIGNING_SECRET: options.eventSigningSecret,
     EVENT_BUS: 'memory',
     ...options.overrides,
   };

@@ -9,7 +9,8 @@ const fileOf = (dataDir: string) => join(dataDir, 'endpoints.json');
 
 export function writeLocalEndpoints(dataDir: string, endpoints: { DYNAMODB_ENDPOINT?: string; REDIS_URL?: string }): void {
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(fileOf(dataDir), `${JSON.stringify(endpoints, null, 2)}\n`);
+  // REDIS_URL carries the local Redis password: owner-only, like DATA_DIR/redis/password.
+  writeFileSync(fileOf(dataDir), `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
 }
 
 export function removeLocalEndpoints(dataDir: string): void {

@@ -12,7 +12,8 @@ import { localEndpointsEnv } from './local-endpoints';
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig({ ...localEndpointsEnv(), ...process.env });
+    // Against `npm start`'s data by default; against AWS, set NODE_ENV=production and the secrets as the services have them.
+    config = loadConfig({ NODE_ENV: 'development', ...localEndpointsEnv(), ...process.env });
   } catch (error) {
     console.error(error instanceof ConfigError ? error.message : String(error));
     process.exit(1);

@@ -85,6 +85,7 @@ export function createSystemEventBus(config: AppConfig, logger: Logger, options:
     streamPrefix: eventStreamPrefix(config),
     logger,
     metrics,
+    signingSecret: config.eventSigningSecret,
     ...options,
   });
   busMetrics.set(bus, metrics);

@@ -32,6 +32,8 @@ async function main(): Promise<void> {
   const ttl = values.ttl === undefined ? 3600 : Number(values.ttl);
   if (!Number.isSafeInteger(ttl) || ttl <= 0) fail(`--ttl must be a positive number of seconds, got ${JSON.stringify(values.ttl)}`);
 
+  // Development tokens for `npm start`; with NODE_ENV set otherwise, JWT_SECRET must be a real one.
+  process.env['NODE_ENV'] ??= 'development';
   let config;
   try {
     config = loadConfig();

@@ -3,6 +3,9 @@ import { ephemeralSystemEnv } from '../../scripts/ephemeral-env';
 
 export const BENCH_JWT_SECRET = 'bench-jwt-secret-0123456789abcdef0123456789';
 export const BENCH_SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef0123';
+export const BENCH_EVENT_SIGNING_SECRET = 'bench-event-signing-secret-0123456789abcd';
+/** Production mode keeps /metrics behind a token; the benchmarks read it with this one. */
+export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789abcdef012345';
 export const BENCH_ADMIN = { sub: 'bench-admin', roles: ['admin'] } as const;
 
 /** A production-mode configuration for a benchmarked system: free ports, its own tables and Redis namespace. */
@@ -18,8 +21,9 @@ export function benchConfig(options: {
       tablePrefix: options.tablePrefix,
       jwtSecret: BENCH_JWT_SECRET,
       signingSecret: BENCH_SIGNING_SECRET,
+      eventSigningSecret: BENCH_EVENT_SIGNING_SECRET,
       nodeEnv: 'production',
-      overrides: { EVENT_BUS: options.eventBus, ...(options.eventBus === 'redis' ? { REDIS_URL: options.redisUrl } : {}) },
+      overrides: { METRICS_TOKEN: BENCH_METRICS_TOKEN, EVENT_BUS: options.eventBus, ...(options.eventBus === 'redis' ? { REDIS_URL: options.redisUrl } : {}) },
     }),
   );
 }

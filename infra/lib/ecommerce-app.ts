@@ -53,6 +53,7 @@ export function buildEcommerceApp(app: App): EcommerceStacks {
     lambdaSecurityGroup: network.lambdaSecurityGroup,
     tables: data.tables,
     signingSecret: data.signingSecret,
+    eventSigningSecret: data.eventSigningSecret,
     bus: events.bus,
     redisUrl: cache.redisUrl,
   });
@@ -68,6 +69,7 @@ export function buildEcommerceApp(app: App): EcommerceStacks {
     redisUrl: cache.redisUrl,
     jwtSecret: data.jwtSecret,
     signingSecret: data.signingSecret,
+    eventSigningSecret: data.eventSigningSecret,
     certificateArn: optionalContext(app, 'certificateArn'),
   });
   const observability = new ObservabilityStack(app, name('observability'), {

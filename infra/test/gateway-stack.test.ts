@@ -80,11 +80,12 @@ describe('gateway stack', () => {
     expect(JSON.stringify(variables['REDIS_URL'])).toContain('rediss://');
     expect(variables['JWT_SECRET']).toBeUndefined();
     expect(variables['GATEWAY_SIGNING_SECRET']).toBeUndefined();
+    expect(variables['EVENT_SIGNING_SECRET']).toBeUndefined();
   });
 
-  it('injects both secrets from Secrets Manager through ECS secrets, readable by the execution role only', () => {
+  it('injects the three secrets from Secrets Manager through ECS secrets, readable by the execution role only', () => {
     const gateway = container(dev);
-    expect(gateway.Secrets.map((secret) => secret.Name).sort()).toEqual(['GATEWAY_SIGNING_SECRET', 'JWT_SECRET']);
+    expect(gateway.Secrets.map((secret) => secret.Name).sort()).toEqual(['EVENT_SIGNING_SECRET', 'GATEWAY_SIGNING_SECRET', 'JWT_SECRET']);
     const { taskDefinition } = dev.stacks.gateway.service;
     expect([...actionsGranted(dev.templates.gateway, taskDefinition.obtainExecutionRole())]).toEqual(
       expect.arrayContaining(['secretsmanager:GetSecretValue']),

@@ -99,9 +99,12 @@ describe('least privilege (every stack)', () => {
     expect(elsewhere).toEqual([]);
   });
 
-  it('lets functions read the signing secret only, and only the gateway read the JWT secret', () => {
+  it('lets functions read the two signing secrets only (each of them), and only the gateway read the JWT secret', () => {
     for (const fn of Object.values(functionsByName())) {
-      for (const statement of statementsFor(fn, 'secretsmanager:GetSecretValue')) expect(JSON.stringify(statement.Resource)).toMatch(/GatewaySigningSecret/);
+      const resources = statementsFor(fn, 'secretsmanager:GetSecretValue').map((statement) => JSON.stringify(statement.Resource));
+      for (const resource of resources) expect(resource).toMatch(/GatewaySigningSecret|EventSigningSecret/);
+      expect(resources.some((resource) => resource.includes('GatewaySigningSecret'))).toBe(true);
+      expect(resources.some((resource) => resource.includes('EventSigningSecret'))).toBe(true);
     }
     const jwtReaders = everyStatement().filter(([, statement]) => JSON.stringify(statement.Resource).includes('JwtSecret'));
     expect(jwtReaders.map(([stack]) => stack)).toEqual(['gateway']);

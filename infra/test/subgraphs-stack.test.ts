@@ -102,8 +102,15 @@ describe('subgraphs stack', () => {
       const variables = (fn.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
       const own = `${name.split('-')[2]!.toUpperCase()}_TABLE`;
       expect(Object.keys(variables).filter((key) => tableVariables.includes(key))).toEqual([own]);
-      expect(variables).toMatchObject({ EVENT_BUS: 'eventbridge', GATEWAY_SIGNING_SECRET_ARN: expect.anything(), EVENT_BUS_NAME: expect.anything() });
+      expect(variables).toMatchObject({
+        EVENT_BUS: 'eventbridge',
+        GATEWAY_SIGNING_SECRET_ARN: expect.anything(),
+        EVENT_SIGNING_SECRET_ARN: expect.anything(),
+        EVENT_BUS_NAME: expect.anything(),
+      });
+      expect(JSON.stringify(variables['EVENT_SIGNING_SECRET_ARN'])).toContain('EventSigningSecret');
       expect(variables['GATEWAY_SIGNING_SECRET']).toBeUndefined();
+      expect(variables['EVENT_SIGNING_SECRET']).toBeUndefined();
       expect(variables['JWT_SECRET']).toBeUndefined();
       expect(variables['JWT_SECRET_ARN']).toBeUndefined();
       if (name.includes('-orders-api') || name.includes('-orders-events')) {

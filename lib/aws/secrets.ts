@@ -1,10 +1,10 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
-/** Variables whose value may instead come from Secrets Manager through `<NAME>_ARN` (DESIGN.md 3 secrets). */
-export const SECRET_VARIABLES = ['JWT_SECRET', 'GATEWAY_SIGNING_SECRET'] as const;
+/** Variables whose value may instead come from Secrets Manager through `<NAME>_ARN` (DESIGN.md 3 and 4 secrets). */
+export const SECRET_VARIABLES = ['JWT_SECRET', 'GATEWAY_SIGNING_SECRET', 'EVENT_SIGNING_SECRET'] as const;
 
 /**
- * Resolves `JWT_SECRET_ARN` / `GATEWAY_SIGNING_SECRET_ARN` into `JWT_SECRET` / `GATEWAY_SIGNING_SECRET`, once per
+ * Resolves `<NAME>_ARN` (JWT_SECRET, GATEWAY_SIGNING_SECRET, EVENT_SIGNING_SECRET) into `<NAME>`, once per
  * process, so secrets never sit in Lambda or task environment variables. A plain variable already set wins.
  */
 export async function resolveSecretVariables(

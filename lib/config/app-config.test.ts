@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEV_JWT_SECRET, DEV_SIGNING_SECRET, loadConfig } from './app-config';
+import { loadConfig } from './app-config';
+import { DEV_EVENT_SIGNING_SECRET, DEV_JWT_SECRET, DEV_SIGNING_SECRET } from './secrets-policy';
 import { ConfigError } from './env';
 
 const STRONG_JWT = 'a-production-jwt-secret-of-at-least-32-chars';
@@ -17,9 +18,15 @@ function configError(source: Record<string, string>): ConfigError {
 
 describe('loadConfig', () => {
   it('applies the documented defaults in development', () => {
-    const config = loadConfig({});
+    const config = loadConfig({ NODE_ENV: 'development' });
     expect(config.nodeEnv).toBe('development');
     expect(config.production).toBe(false);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.eventSigningSecret).toBe(DEV_EVENT_SIGNING_SECRET);
+    expect(config.signedRequestWindowSeconds).toBe(5);
+    expect(config.metrics).toEqual({ port: undefined, token: undefined, onServicePort: true });
+    expect(config.timeouts).toEqual({ requestMs: 10_000, dynamodbConnectionMs: 1000, dynamodbRequestMs: 3000 });
+    expect(config.idempotencyKeyTtlSeconds).toBe(86_400);
     expect(config.ports).toEqual({ gateway: 4000, catalog: 4001, orders: 4002, rewards: 4003 });
     expect(config.urls.catalogGraphql).toBe('http://127.0.0.1:4001/graphql');
     expect(config.urls.catalogRest).toBe('http://127.0.0.1:4001');
@@ -36,7 +43,7 @@ describe('loadConfig', () => {
   });
 
   it('reads ports, URLs and table names from the environment', () => {
-    const config = loadConfig({ GATEWAY_PORT: '0', CATALOG_PORT: '5001', TABLE_PREFIX: 'it-', REDIS_URL: 'redis://127.0.0.1:6380', DYNAMODB_ENDPOINT: 'http://localhost:8000' });
+    const config = loadConfig({ NODE_ENV: 'test', GATEWAY_PORT: '0', CATALOG_PORT: '5001', TABLE_PREFIX: 'it-', REDIS_URL: 'redis://127.0.0.1:6380', DYNAMODB_ENDPOINT: 'http://localhost:8000' });
     expect(config.ports.gateway).toBe(0);
     expect(config.ports.catalog).toBe(5001);
     expect(config.urls.catalogGraphql).toBe('http://127.0.0.1:5001/graphql');
@@ -57,21 +64,26 @@ describe('loadConfig', () => {
     ['EVENT_BUS', 'kafka', 'EVENT_BUS: must be one of memory, redis, eventbridge, got "kafka"'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
     ['MAX_QUERY_DEPTH', '0', 'MAX_QUERY_DEPTH: must be a positive integer, got "0"'],
+    ['METRICS_PORT', 'nine', 'METRICS_PORT: must be a port number between 0 and 65535, got "nine"'],
+    ['REQUEST_TIMEOUT_MS', '-5', 'REQUEST_TIMEOUT_MS: must be a positive integer, got "-5"'],
+    ['DYNAMODB_REQUEST_TIMEOUT_MS', '1.5', 'DYNAMODB_REQUEST_TIMEOUT_MS: must be a positive integer, got "1.5"'],
+    ['IDEMPOTENCY_KEY_TTL_SECONDS', '0', 'IDEMPOTENCY_KEY_TTL_SECONDS: must be a positive integer, got "0"'],
+    ['SIGNED_REQUEST_WINDOW_SECONDS', 'soon', 'SIGNED_REQUEST_WINDOW_SECONDS: must be a positive integer, got "soon"'],
   ])('stops on %s=%p with a message naming the variable', (name, value, problem) => {
-    const error = configError({ [name]: value });
+    const error = configError({ NODE_ENV: 'test', [name]: value });
     expect(error.problems).toEqual([problem]);
     expect(error.message).toBe(`Invalid configuration:\n  - ${problem}`);
   });
 
   it('reports every bad variable at once', () => {
-    const error = configError({ GATEWAY_PORT: 'abc', REDIS_URL: '::::' });
+    const error = configError({ NODE_ENV: 'test', GATEWAY_PORT: 'abc', REDIS_URL: '::::' });
     expect(error.problems).toHaveLength(2);
     expect(error.message).toContain('GATEWAY_PORT');
     expect(error.message).toContain('REDIS_URL');
   });
 
   it('needs REDIS_URL for the redis event bus', () => {
-    expect(configError({ EVENT_BUS: 'redis' }).problems).toEqual(['EVENT_BUS: "redis" needs REDIS_URL to be set']);
+    expect(configError({ NODE_ENV: 'test', EVENT_BUS: 'redis' }).problems).toEqual(['EVENT_BUS: "redis" needs REDIS_URL to be set']);
   });
 
   it('is silent under test unless asked otherwise', () => {
@@ -80,35 +92,92 @@ describe('loadConfig', () => {
   });
 });
 
-describe('loadConfig in production', () => {
-  it('refuses missing secrets', () => {
-    expect(configError({ NODE_ENV: 'production' }).problems).toEqual([
-      'JWT_SECRET: is required in production (or set JWT_JWKS_URL)',
-      'GATEWAY_SIGNING_SECRET: is required in production',
-    ]);
+const STRONG_EVENTS = 'a-production-event-signing-secret-32-chars';
+const STRONG = { JWT_SECRET: STRONG_JWT, GATEWAY_SIGNING_SECRET: STRONG_SIGNING, EVENT_SIGNING_SECRET: STRONG_EVENTS };
+const why = (nodeEnv: string | undefined) =>
+  `because ${nodeEnv === undefined ? 'NODE_ENV is not set' : `NODE_ENV is ${JSON.stringify(nodeEnv)}`} (development defaults apply only with NODE_ENV=development or test)`;
+
+describe('loadConfig outside development (fail closed)', () => {
+  it.each([['production'], ['staging'], ['prod'], ['Production'], ['DEVELOPMENT'], ['dev'], [undefined]])(
+    'with NODE_ENV=%p refuses to start without real secrets, naming each',
+    (nodeEnv) => {
+      const source: Record<string, string> = nodeEnv === undefined ? {} : { NODE_ENV: nodeEnv };
+      expect(configError(source).problems).toEqual([
+        `JWT_SECRET: is required ${why(nodeEnv)}; or set JWT_JWKS_URL`,
+        `GATEWAY_SIGNING_SECRET: is required ${why(nodeEnv)}`,
+        `EVENT_SIGNING_SECRET: is required ${why(nodeEnv)}`,
+      ]);
+    },
+  );
+
+  it('treats an unset NODE_ENV as production', () => {
+    const config = loadConfig(STRONG);
+    expect(config.nodeEnv).toBe('production');
+    expect(config.production).toBe(true);
+  });
+
+  it.each([['development'], ['test']])('uses the development defaults only with NODE_ENV=%s', (nodeEnv) => {
+    const config = loadConfig({ NODE_ENV: nodeEnv });
+    expect(config.production).toBe(false);
+    expect(config.jwt.secret).toBe(DEV_JWT_SECRET);
+    expect(config.gatewaySigningSecret).toBe(DEV_SIGNING_SECRET);
   });
 
   it('refuses the development defaults', () => {
-    expect(configError({ NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET, GATEWAY_SIGNING_SECRET: DEV_SIGNING_SECRET }).problems).toEqual([
-      'JWT_SECRET: must not be the development default and must be at least 32 characters in production',
-      'GATEWAY_SIGNING_SECRET: must not be the development default and must be at least 32 characters in production',
+    expect(configError({ NODE_ENV: 'staging', JWT_SECRET: DEV_JWT_SECRET, GATEWAY_SIGNING_SECRET: DEV_SIGNING_SECRET, EVENT_SIGNING_SECRET: DEV_EVENT_SIGNING_SECRET }).problems).toEqual([
+      `JWT_SECRET: must not be a development default ${why('staging')}`,
+      `GATEWAY_SIGNING_SECRET: must not be a development default ${why('staging')}`,
+      `EVENT_SIGNING_SECRET: must not be a development default ${why('staging')}`,
     ]);
   });
 
-  it('refuses secrets shorter than 32 characters', () => {
-    const error = configError({ NODE_ENV: 'production', JWT_SECRET: 'short', GATEWAY_SIGNING_SECRET: STRONG_SIGNING });
-    expect(error.problems).toEqual(['JWT_SECRET: must not be the development default and must be at least 32 characters in production']);
+  it('refuses secrets shorter than 32 characters, giving the length and never the value', () => {
+    const error = configError({ NODE_ENV: 'production', ...STRONG, JWT_SECRET: 'short', EVENT_SIGNING_SECRET: 'x'.repeat(31) });
+    expect(error.problems).toEqual([
+      `JWT_SECRET: must be at least 32 characters ${why('production')}, got 5`,
+      `EVENT_SIGNING_SECRET: must be at least 32 characters ${why('production')}, got 31`,
+    ]);
+    expect(error.message).not.toContain('short');
   });
 
   it('starts with strong secrets, or with a JWKS URL instead of a JWT secret', () => {
-    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: STRONG_JWT, GATEWAY_SIGNING_SECRET: STRONG_SIGNING });
+    const config = loadConfig({ NODE_ENV: 'production', ...STRONG });
     expect(config.production).toBe(true);
     expect(config.logLevel).toBe('info');
     expect(config.jwt.secret).toBe(STRONG_JWT);
     expect(config.gatewaySigningSecret).toBe(STRONG_SIGNING);
-    const jwks = loadConfig({ NODE_ENV: 'production', JWT_JWKS_URL: 'https://id.example/.well-known/jwks.json', GATEWAY_SIGNING_SECRET: STRONG_SIGNING });
+    expect(config.eventSigningSecret).toBe(STRONG_EVENTS);
+    const jwks = loadConfig({ NODE_ENV: 'production', ...STRONG, JWT_SECRET: '', JWT_JWKS_URL: 'https://id.example/.well-known/jwks.json' });
     expect(jwks.jwt.secret).toBeUndefined();
     expect(jwks.jwt.jwksUrl).toBe('https://id.example/.well-known/jwks.json');
+  });
+
+  it('needs no JWT secret in a process that verifies no tokens, but checks one it is given', () => {
+    const subgraph = { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: STRONG_SIGNING, EVENT_SIGNING_SECRET: STRONG_EVENTS };
+    expect(loadConfig(subgraph, { verifiesTokens: false }).jwt.secret).toBeUndefined();
+    expect(() => loadConfig({ ...subgraph, JWT_SECRET: DEV_JWT_SECRET }, { verifiesTokens: false })).toThrow(/JWT_SECRET: must not be a development default/);
+  });
+
+  it('binds loopback unless HOST says otherwise', () => {
+    expect(loadConfig(STRONG).host).toBe('127.0.0.1');
+    expect(loadConfig({ ...STRONG, HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+  });
+});
+
+describe('where /metrics is served', () => {
+  it('on each service port, open, in development', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).metrics).toEqual({ port: undefined, token: undefined, onServicePort: true });
+  });
+
+  it('nowhere in production unless asked: a token keeps it on the service port, METRICS_PORT moves it', () => {
+    expect(loadConfig(STRONG).metrics).toEqual({ port: undefined, token: undefined, onServicePort: false });
+    const token = 'a-metrics-scrape-token-of-32-characters';
+    expect(loadConfig({ ...STRONG, METRICS_TOKEN: token }).metrics).toEqual({ port: undefined, token, onServicePort: true });
+    expect(loadConfig({ ...STRONG, METRICS_PORT: '9464' }).metrics).toEqual({ port: 9464, token: undefined, onServicePort: false });
+  });
+
+  it('refuses a weak metrics token in production', () => {
+    expect(configError({ ...STRONG, METRICS_TOKEN: 'letmein' }).problems).toEqual([`METRICS_TOKEN: must be at least 32 characters ${why(undefined)}, got 7`]);
   });
 });
 

@@ -1,8 +1,6 @@
 import * as z from 'zod';
 import { ConfigError, env, parseEnv } from './env';
-
-export const DEV_JWT_SECRET = 'dev-only-jwt-secret-do-not-use-in-production';
-export const DEV_SIGNING_SECRET = 'dev-only-gateway-signing-secret-do-not-use-in-production';
+import { DEV_EVENT_SIGNING_SECRET, DEV_JWT_SECRET, DEV_SIGNING_SECRET, secretProblem, usesDevelopmentDefaults } from './secrets-policy';
 
 export type EventBusKind = 'memory' | 'redis' | 'eventbridge';
 /**
@@ -14,7 +12,9 @@ export type SubgraphAuth = 'signed-identity' | 'iam';
 export type ContextName = 'catalog' | 'orders' | 'rewards';
 
 export interface AppConfig {
+  /** NODE_ENV as set; `production` when unset (fail closed: see secrets-policy.ts). */
   readonly nodeEnv: string;
+  /** Anything but NODE_ENV=development or test: real secrets, no Sandbox, no introspection, metrics not public. */
   readonly production: boolean;
   readonly logLevel: string;
   readonly host: string;
@@ -41,6 +41,23 @@ export interface AppConfig {
     readonly audience: string | undefined;
   };
   readonly gatewaySigningSecret: string;
+  /** How far a signed request's timestamp may be from the receiver's clock, either way (lib/auth/signed-request.ts). */
+  readonly signedRequestWindowSeconds: number;
+  /** HMAC key of event envelopes (lib/events/event-signature.ts). */
+  readonly eventSigningSecret: string;
+  /**
+   * Where `/metrics` is served: on the service's own port (open in development, behind `token` when set), on a
+   * separate `port` (not published by containers), or nowhere (production without either).
+   */
+  readonly metrics: { readonly port: number | undefined; readonly token: string | undefined; readonly onServicePort: boolean };
+  readonly timeouts: {
+    /** The deadline of every request a service serves (SERVICE_UNAVAILABLE beyond it). */
+    readonly requestMs: number;
+    readonly dynamodbConnectionMs: number;
+    readonly dynamodbRequestMs: number;
+  };
+  /** How long an idempotency key of `placeOrder` names its order (DynamoDB TTL, then free again). */
+  readonly idempotencyKeyTtlSeconds: number;
   readonly subgraphAuth: SubgraphAuth;
   readonly dataDir: string;
   /**
@@ -89,6 +106,14 @@ const schema = z.object({
   JWT_ISSUER: env.text(),
   JWT_AUDIENCE: env.text(),
   GATEWAY_SIGNING_SECRET: env.text(),
+  SIGNED_REQUEST_WINDOW_SECONDS: env.positiveInt(5),
+  EVENT_SIGNING_SECRET: env.text(),
+  METRICS_PORT: env.optionalPort(),
+  METRICS_TOKEN: env.text(),
+  REQUEST_TIMEOUT_MS: env.positiveInt(10_000),
+  DYNAMODB_CONNECTION_TIMEOUT_MS: env.positiveInt(1000),
+  DYNAMODB_REQUEST_TIMEOUT_MS: env.positiveInt(3000),
+  IDEMPOTENCY_KEY_TTL_SECONDS: env.positiveInt(86_400),
   SUBGRAPH_AUTH: env.oneOf(['signed-identity', 'iam']),
   DATA_DIR: env.text(),
   CATALOG_TIMEOUT_MS: env.positiveInt(2000),
@@ -119,22 +144,25 @@ export interface LoadConfigOptions {
 export function loadConfig(source: Record<string, string | undefined> = process.env, options: LoadConfigOptions = {}): AppConfig {
   const verifiesTokens = options.verifiesTokens ?? true;
   const raw = parseEnv(schema, source);
-  const nodeEnv = raw.NODE_ENV ?? 'development';
-  const production = nodeEnv === 'production';
+  const production = !usesDevelopmentDefaults(raw.NODE_ENV);
+  const nodeEnv = raw.NODE_ENV ?? 'production';
   const eventBusKind: EventBusKind = raw.EVENT_BUS ?? (raw.REDIS_URL ? 'redis' : 'memory');
 
   const problems: string[] = [];
   if (eventBusKind === 'redis' && !raw.REDIS_URL) problems.push('EVENT_BUS: "redis" needs REDIS_URL to be set');
   if (production) {
-    if (verifiesTokens && !raw.JWT_JWKS_URL && !raw.JWT_SECRET) {
-      problems.push('JWT_SECRET: is required in production (or set JWT_JWKS_URL)');
-    } else if (raw.JWT_SECRET && (raw.JWT_SECRET === DEV_JWT_SECRET || raw.JWT_SECRET.length < 32)) {
-      problems.push('JWT_SECRET: must not be the development default and must be at least 32 characters in production');
+    const checks: { name: string; value: string | undefined; alternative?: string }[] = [
+      { name: 'GATEWAY_SIGNING_SECRET', value: raw.GATEWAY_SIGNING_SECRET },
+      { name: 'EVENT_SIGNING_SECRET', value: raw.EVENT_SIGNING_SECRET },
+    ];
+    // A process that verifies no tokens (a subgraph Lambda) is not given the JWT secret; one given it anyway must be strong.
+    if ((verifiesTokens && !raw.JWT_JWKS_URL) || raw.JWT_SECRET !== undefined) {
+      checks.unshift({ name: 'JWT_SECRET', value: raw.JWT_SECRET, alternative: 'JWT_JWKS_URL' });
     }
-    if (!raw.GATEWAY_SIGNING_SECRET) {
-      problems.push('GATEWAY_SIGNING_SECRET: is required in production');
-    } else if (raw.GATEWAY_SIGNING_SECRET === DEV_SIGNING_SECRET || raw.GATEWAY_SIGNING_SECRET.length < 32) {
-      problems.push('GATEWAY_SIGNING_SECRET: must not be the development default and must be at least 32 characters in production');
+    if (raw.METRICS_TOKEN !== undefined) checks.push({ name: 'METRICS_TOKEN', value: raw.METRICS_TOKEN });
+    for (const { name, value, alternative } of checks) {
+      const problem = secretProblem(name, value, raw.NODE_ENV, alternative);
+      if (problem) problems.push(problem);
     }
   }
   const corsOrigins = parseCorsOrigins(raw.CORS_ORIGINS, nodeEnv === 'development' || nodeEnv === 'test', problems);
@@ -146,7 +174,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     nodeEnv,
     production,
     logLevel: raw.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
-    host: raw.HOST ?? '0.0.0.0',
+    // Loopback unless told otherwise: containers set HOST=0.0.0.0 themselves (Dockerfile, docker-compose.yml).
+    host: raw.HOST ?? '127.0.0.1',
     ports: { gateway: raw.GATEWAY_PORT, catalog: raw.CATALOG_PORT, orders: raw.ORDERS_PORT, rewards: raw.REWARDS_PORT },
     urls: {
       catalogGraphql: raw.CATALOG_URL ?? localUrl(raw.CATALOG_PORT, '/graphql'),
@@ -172,6 +201,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       audience: raw.JWT_AUDIENCE,
     },
     gatewaySigningSecret: raw.GATEWAY_SIGNING_SECRET ?? DEV_SIGNING_SECRET,
+    signedRequestWindowSeconds: raw.SIGNED_REQUEST_WINDOW_SECONDS,
+    eventSigningSecret: raw.EVENT_SIGNING_SECRET ?? DEV_EVENT_SIGNING_SECRET,
+    metrics: {
+      port: raw.METRICS_PORT,
+      token: raw.METRICS_TOKEN,
+      // Development keeps the convenient default (open on each service's port); elsewhere only with a token.
+      onServicePort: raw.METRICS_PORT === undefined && (!production || raw.METRICS_TOKEN !== undefined),
+    },
+    timeouts: {
+      requestMs: raw.REQUEST_TIMEOUT_MS,
+      dynamodbConnectionMs: raw.DYNAMODB_CONNECTION_TIMEOUT_MS,
+      dynamodbRequestMs: raw.DYNAMODB_REQUEST_TIMEOUT_MS,
+    },
+    idempotencyKeyTtlSeconds: raw.IDEMPOTENCY_KEY_TTL_SECONDS,
     subgraphAuth: raw.SUBGRAPH_AUTH ?? 'signed-identity',
     dataDir: raw.DATA_DIR ?? '.data',
     namespace: prefix,

@@ -1,26 +1,31 @@
 import * as z from 'zod';
 
+function portOf(raw: string, ctx: z.RefinementCtx): number {
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isInteger(port) || port < 0 || port > 65535) {
+    ctx.addIssue({ code: 'custom', message: `must be a port number between 0 and 65535, got ${JSON.stringify(raw)}` });
+    return z.NEVER;
+  }
+  return port;
+}
+
 /**
  * Reusable zod readers for environment variables. Every reader produces a message that names what was
  * expected and the value it got; `loadConfig` prefixes it with the variable's name.
  */
 export const env = {
-  /** A port, or undefined when the variable is unset (the caller then picks, and knows nobody chose). */
+  port: (fallback: number) =>
+    z
+      .string()
+      .optional()
+      .transform((raw, ctx) => (raw === undefined || raw === '' ? fallback : portOf(raw, ctx))),
+
+  /** A port that may be left unset (a listener that exists only when asked for). */
   optionalPort: () =>
     z
       .string()
       .optional()
-      .transform((raw, ctx) => {
-        if (raw === undefined || raw === '') return undefined;
-        const port = Number(raw);
-        if (!/^\d+$/.test(raw.trim()) || !Number.isInteger(port) || port < 0 || port > 65535) {
-          ctx.addIssue({ code: 'custom', message: `must be a port number between 0 and 65535, got ${JSON.stringify(raw)}` });
-          return z.NEVER;
-        }
-        return port;
-      }),
-
-  port: (fallback: number) => env.optionalPort().transform((port) => port ?? fallback),
+      .transform((raw, ctx) => (raw === undefined || raw.trim() === '' ? undefined : portOf(raw, ctx))),
 
   positiveInt: (fallback: number) =>
     z

@@ -14,6 +14,8 @@ export const ErrorCode = {
   INSUFFICIENT_POINTS: 'INSUFFICIENT_POINTS',
   CATALOG_UNAVAILABLE: 'CATALOG_UNAVAILABLE',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** A dependency did not answer within the request's deadline (HTTP 503); the work was abandoned, not committed later. */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 
@@ -88,6 +90,11 @@ export class CatalogUnavailableError extends AppError {
 
 export class QueryTooComplexError extends AppError {
   readonly code = ErrorCode.QUERY_TOO_COMPLEX;
+}
+
+/** The request ran out of time (its deadline passed, or its client went away) before a dependency answered. */
+export class ServiceUnavailableError extends AppError {
+  readonly code = ErrorCode.SERVICE_UNAVAILABLE;
 }
 
 /** Describes a value for an error message without letting a huge or multi-line input flood it. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ErrorCode, ValidationError } from './errors';
-import { Money } from './money';
+import { MAX_MONEY_AMOUNT, Money } from './money';
 
 function validationErrorOf(fn: () => unknown): ValidationError {
   try {
@@ -40,6 +40,23 @@ describe('Money', () => {
     expect(error.code).toBe(ErrorCode.BAD_USER_INPUT);
     expect(error.field).toBe('price.currency');
     expect(error.message).toBe(`price.currency must be an ISO 4217 code of three upper-case letters, got ${JSON.stringify(currency)}`);
+  });
+
+  it('accepts up to the largest GraphQL Int and refuses more, naming the limit and the value', () => {
+    expect(MAX_MONEY_AMOUNT).toBe(2 ** 31 - 1);
+    expect(Money.of(MAX_MONEY_AMOUNT, 'USD').amount).toBe(2_147_483_647);
+    const error = validationErrorOf(() => Money.of(MAX_MONEY_AMOUNT + 1, 'USD'));
+    expect(error.code).toBe(ErrorCode.BAD_USER_INPUT);
+    expect(error.message).toBe('price.amount must be at most 2147483647 minor units (the largest GraphQL Int), got 2147483648');
+    expect(error.details).toEqual({ field: 'price.amount', value: 2_147_483_648, limit: 2_147_483_647 });
+  });
+
+  it('refuses a sum or product beyond the limit, naming the field it was told', () => {
+    const big = Money.of(2_000_000_000, 'USD');
+    expect(validationErrorOf(() => big.add(Money.of(200_000_000, 'USD'), 'total')).message).toBe(
+      'total.amount must be at most 2147483647 minor units (the largest GraphQL Int), got 2200000000',
+    );
+    expect(validationErrorOf(() => Money.of(100_000_000, 'USD').multiply(22, 'items[0].lineTotal')).field).toBe('items[0].lineTotal.amount');
   });
 
   it('names the input path it was given', () => {

@@ -3,6 +3,13 @@ import { guard } from './guard';
 
 const CURRENCY = /^[A-Z]{3}$/;
 
+/**
+ * The largest amount, in minor units: GraphQL `Int` is a signed 32-bit integer (GraphQL spec 3.5.1), and
+ * `Money.amount` is an `Int`, so anything larger could be stored but never read back (the order list of its
+ * customer would fail for good). 21,474,836.47 in a two-decimal currency.
+ */
+export const MAX_MONEY_AMOUNT = 2_147_483_647;
+
 export interface MoneyProps {
   readonly amount: number;
   readonly currency: string;
@@ -26,6 +33,13 @@ export class Money implements MoneyProps {
     if (amount < 0) {
       throw new ValidationError(`${field}.amount`, `${field}.amount must not be negative, got ${amount}`, { value: amount });
     }
+    if (amount > MAX_MONEY_AMOUNT) {
+      throw new ValidationError(
+        `${field}.amount`,
+        `${field}.amount must be at most ${MAX_MONEY_AMOUNT} minor units (the largest GraphQL Int), got ${amount}`,
+        { value: amount, limit: MAX_MONEY_AMOUNT },
+      );
+    }
     guard.pattern(`${field}.currency`, currency, CURRENCY, 'an ISO 4217 code of three upper-case letters');
     return new Money(amount, currency);
   }
@@ -38,14 +52,16 @@ export class Money implements MoneyProps {
     return Money.of(props.amount, props.currency, field);
   }
 
-  add(other: Money): Money {
+  /** @param field names the sum in the error when it would exceed MAX_MONEY_AMOUNT, e.g. `total`. */
+  add(other: Money, field = 'amount'): Money {
     this.assertSameCurrency(other);
-    return Money.of(this.amount + other.amount, this.currency);
+    return Money.of(this.amount + other.amount, this.currency, field);
   }
 
-  multiply(factor: number): Money {
+  /** @param field names the product in the error when it would exceed MAX_MONEY_AMOUNT, e.g. `items[0].lineTotal`. */
+  multiply(factor: number, field = 'amount'): Money {
     guard.integer('quantity', factor, { min: 0 });
-    return Money.of(this.amount * factor, this.currency);
+    return Money.of(this.amount * factor, this.currency, field);
   }
 
   equals(other: MoneyProps): boolean {

@@ -17,23 +17,25 @@ export interface CreateEventBusOptions {
   /** Key prefix of the Redis streams. */
   readonly streamPrefix?: string;
   readonly logger: Logger;
+  /** EVENT_SIGNING_SECRET: every envelope published is signed with it, every one received verified. */
+  readonly signingSecret: string;
   /** The service's registry, for the events_* metrics. */
   readonly registry?: Registry;
   /** Or where the events_* metrics go when several services share the bus (EventMetricsByService); wins over registry. */
   readonly metrics?: EventMetrics;
   /** Timings and client settings per transport (tests shorten them; a local EventBridge endpoint). */
-  readonly memory?: Partial<Omit<MemoryEventBusOptions, 'logger' | 'metrics'>>;
-  readonly redis?: Partial<Omit<RedisStreamsEventBusOptions, 'url' | 'logger' | 'streamPrefix' | 'metrics'>>;
-  readonly eventBridge?: Partial<Omit<EventBridgeEventBusOptions, 'eventBusName' | 'logger' | 'metrics'>>;
+  readonly memory?: Partial<Omit<MemoryEventBusOptions, 'logger' | 'metrics' | 'signingSecret'>>;
+  readonly redis?: Partial<Omit<RedisStreamsEventBusOptions, 'url' | 'logger' | 'streamPrefix' | 'metrics' | 'signingSecret'>>;
+  readonly eventBridge?: Partial<Omit<EventBridgeEventBusOptions, 'eventBusName' | 'logger' | 'metrics' | 'signingSecret'>>;
 }
 
 /** Builds the transport chosen by configuration behind the one EventBus port (DESIGN.md 4). */
 export function createEventBus(options: CreateEventBusOptions): EventBus {
   const metrics = options.metrics ?? createEventMetrics(options.registry);
-  const { logger } = options;
+  const { logger, signingSecret } = options;
   switch (options.kind) {
     case 'memory':
-      return new MemoryEventBus({ ...options.memory, logger, metrics });
+      return new MemoryEventBus({ ...options.memory, logger, metrics, signingSecret });
     case 'redis':
       if (!options.redisUrl) throw new TypeError('EVENT_BUS "redis" needs REDIS_URL (redis://host:port) to be set');
       return new RedisStreamsEventBus({
@@ -42,9 +44,10 @@ export function createEventBus(options: CreateEventBusOptions): EventBus {
         ...(options.streamPrefix !== undefined ? { streamPrefix: options.streamPrefix } : {}),
         logger,
         metrics,
+        signingSecret,
       });
     case 'eventbridge':
-      return new EventBridgeEventBus({ ...options.eventBridge, eventBusName: options.eventBusName, logger, metrics });
+      return new EventBridgeEventBus({ ...options.eventBridge, eventBusName: options.eventBusName, logger, metrics, signingSecret });
     default: {
       const unknown: never = options.kind;
       throw new TypeError(`EVENT_BUS must be one of memory, redis, eventbridge, got ${JSON.stringify(unknown)}`);

@@ -1,4 +1,5 @@
 import { InvalidEventError, parseEnvelope, type AnyEventEnvelope } from './envelope';
+import { isSigned, verifyEnvelopeSignature } from './event-signature';
 import { eventBridgeSource } from './eventbridge-entry';
 
 /**
@@ -22,12 +23,20 @@ export interface EventBridgeDelivery {
  * `source` and `detail-type` must agree with the envelope, so a rule matching on them cannot be fooled by a
  * mislabelled event. Throws InvalidEventError: the Lambda then fails the delivery and EventBridge sends it to
  * the target's dead-letter queue after its retries.
+ *
+ * Who may put events on the bus is decided by IAM and the bus policy (infra/), so an unsigned envelope is
+ * accepted here (an external producer such as payments); one that carries a signature must verify with
+ * `signingSecret`, so an envelope of ours altered on the way is refused.
  */
-export function envelopeFromEventBridge(delivery: EventBridgeDelivery): AnyEventEnvelope {
+export function envelopeFromEventBridge(delivery: EventBridgeDelivery, signingSecret: string): AnyEventEnvelope {
   if (typeof delivery !== 'object' || delivery === null) {
     throw new InvalidEventError(['EventBridge delivery: expected an object with source, detail-type and detail']);
   }
   const detail = typeof delivery.detail === 'string' ? parseDetail(delivery.detail) : delivery.detail;
+  if (isSigned(detail)) {
+    const signature = verifyEnvelopeSignature(detail, signingSecret);
+    if (!signature.ok) throw new InvalidEventError([signature.reason]);
+  }
   const envelope = parseEnvelope(detail);
   const problems: string[] = [];
   if (delivery['detail-type'] !== envelope.type) {

@@ -12,12 +12,15 @@ export function eventBridgeSource(source: string): string {
   return `${EVENTBRIDGE_SOURCE_PREFIX}${source}`;
 }
 
-/** `Source` = ecommerce.<context>, `DetailType` = the event type, `Detail` = the whole envelope (DESIGN.md 4). */
-export function putEventsEntry(envelope: AnyEventEnvelope, eventBusName: string): PutEventsRequestEntry {
+/**
+ * `Source` = ecommerce.<context>, `DetailType` = the event type, `Detail` = the whole envelope (DESIGN.md 4), as
+ * the JSON text given (the signed envelope: lib/events/event-signature.ts).
+ */
+export function putEventsEntry(envelope: AnyEventEnvelope, eventBusName: string, detail: string = JSON.stringify(envelope)): PutEventsRequestEntry {
   return {
     Source: eventBridgeSource(envelope.source),
     DetailType: envelope.type,
-    Detail: JSON.stringify(envelope),
+    Detail: detail,
     EventBusName: eventBusName,
     // The event's own time, so rules, archives and replays see when it happened rather than when it was relayed.
     Time: new Date(envelope.occurredAt),

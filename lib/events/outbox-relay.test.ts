@@ -16,6 +16,7 @@ import { sampleEnvelope } from './testing/fixtures';
 import { waitFor } from './testing/wait-for';
 import { recorder } from './transports/event-bus.contract';
 import { MemoryEventBus } from './transports/memory-event-bus';
+import { TEST_EVENT_SIGNING_SECRET } from './testing/fixtures';
 
 const logger = createLogger({ service: 'outbox-relay-test', level: process.env['LOG_LEVEL'] ?? 'silent' });
 const { client, doc } = testDynamoClients();
@@ -73,7 +74,7 @@ describe('OutboxRelay', () => {
   });
 
   async function harness(options: { minAgeMs?: number; bus?: EventBus } = {}) {
-    const memory = new MemoryEventBus({ logger, maxAttempts: 5, retryBackoff: { initialMs: 10, maxMs: 40 } });
+    const memory = new MemoryEventBus({ logger, signingSecret: TEST_EVENT_SIGNING_SECRET, maxAttempts: 5, retryBackoff: { initialMs: 10, maxMs: 40 } });
     const received = recorder();
     await memory.subscribe({ group: 'observer', types: ['product.created', 'product.updated', 'order.completed'], handle: received.handle });
     const target: OutboxTarget = { bus: options.bus ?? memory, doc, tableName, logger };
@@ -167,7 +168,7 @@ describe('relayStreamRecords', () => {
     Object.fromEntries(Object.entries(item).map(([name, value]) => [name, typeof value === 'number' ? { N: String(value) } : { S: String(value) }]));
 
   it('publishes the outbox rows of INSERT records through publish-then-delete, ignoring every other record', async () => {
-    const bus = new MemoryEventBus({ logger });
+    const bus = new MemoryEventBus({ logger, signingSecret: TEST_EVENT_SIGNING_SECRET });
     const received = recorder();
     await bus.subscribe({ group: 'observer', types: ['order.completed', 'product.created'], handle: received.handle });
     const writer = new OutboxWriter(tableName);

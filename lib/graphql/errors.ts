@@ -3,7 +3,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AppError, ErrorCode, isErrorCode } from '../ddd';
 import { httpStatusOf } from '../http/status';
 import type { Logger } from '../logging';
-import { currentCorrelationId } from '../logging';
+import { currentCorrelationId, currentDeadline } from '../logging';
 
 /** Apollo's own request-level codes: the client's query was wrong, so they are the client's BAD_USER_INPUT. */
 const CLIENT_QUERY_CODES = new Set([
@@ -27,8 +27,9 @@ export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const base = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
-    if (original instanceof AppError) {
-      return { ...base, message: original.message, extensions: { code: original.code, ...(original.details ? { details: original.details } : {}) } };
+    const expected = appErrorIn(original);
+    if (expected) {
+      return { ...base, message: expected.message, extensions: { code: expected.code, ...(expected.details ? { details: expected.details } : {}) } };
     }
     const code = formatted.extensions?.['code'];
     if (isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
@@ -42,6 +43,9 @@ export function createErrorFormatter(logger: Logger) {
       // Already masked by the subgraph that produced it; keep its correlation id.
       return formatted;
     }
+    // Past the request's deadline, a failure is its consequence (an aborted fetch, a cut socket), not a bug.
+    const late = currentDeadline()?.reason;
+    if (late) return { ...base, message: late.message, extensions: { code: late.code } };
     const correlationId = currentCorrelationId();
     logger.error({ err: original, graphqlPath: formatted.path }, 'unexpected error while resolving a GraphQL request');
     return {
@@ -50,6 +54,14 @@ export function createErrorFormatter(logger: Logger) {
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, masked: true, ...(correlationId ? { correlationId } : {}) },
     };
   };
+}
+
+/** The AppError behind an error: itself, or a cause (the SDK's AbortError carries the deadline's reason as its cause). */
+function appErrorIn(error: unknown): AppError | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 4; current = current.cause, depth += 1) {
+    if (current instanceof AppError) return current;
+  }
+  return undefined;
 }
 
 /** A GraphQLError for errors raised outside resolvers (context creation, plugins) where Apollo wants one. */

@@ -4,11 +4,18 @@ import express, { type ErrorRequestHandler, type Express, type Request, type Req
 import type { Caller } from '../auth';
 import { ErrorCode } from '../ddd';
 import type { Logger } from '../logging';
-import { callerFromHeaders, type BaseSubgraphContext } from './subgraph-server';
+import { callerFromSignedRequest, type BaseSubgraphContext, type RequestSigning } from './subgraph-server';
 
-/** The verified caller of an Express request (see callerFromHeaders). */
-export function callerFromRequest(req: Request, signingSecret: string, logger: Logger): Caller {
-  return callerFromHeaders(req.headers, signingSecret, logger);
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The body exactly as received, kept by the JSON parser: identity signatures cover these bytes. */
+    rawBody?: Buffer;
+  }
+}
+
+/** The verified caller of an Express request (see callerFromSignedRequest). */
+export function callerFromRequest(req: Request, signing: RequestSigning, logger: Logger): Caller {
+  return callerFromSignedRequest(req.headers, { method: req.method, path: req.originalUrl, body: req.rawBody }, signing, logger);
 }
 
 /** Mounts a started ApolloServer on `/graphql` of a service app. */
@@ -21,7 +28,13 @@ export function mountGraphQL<TContext extends BaseSubgraphContext>(
 ): void {
   app.use(
     '/graphql',
-    express.json({ limit: BODY_LIMIT }),
+    express.json({
+      limit: BODY_LIMIT,
+      // The signature is over the bytes sent; re-serialising the parsed body would not reproduce them.
+      verify: (req, _res, buffer) => {
+        (req as Request).rawBody = buffer;
+      },
+    }),
     bodyParserErrors,
     ...before,
     expressMiddleware(server, { context: ({ req }) => context(req) }),

@@ -4,7 +4,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import type { Caller } from '../auth';
-import { verifyIdentity } from '../auth';
+import { verifyRequest, type SignedRequestTarget } from '../auth';
 import type { Logger } from '../logging';
 import { apolloLogger } from './apollo-logger';
 import { createErrorFormatter } from './errors';
@@ -39,15 +39,30 @@ export function createSubgraphServer<TContext extends BaseSubgraphContext>(optio
   });
 }
 
+/** The key and the clock window subgraphs verify identity with (GATEWAY_SIGNING_SECRET, SIGNED_REQUEST_WINDOW_SECONDS). */
+export interface RequestSigning {
+  readonly secret: string;
+  readonly windowSeconds: number;
+}
+
 /**
- * The caller a subgraph believes: only a valid gateway signature counts. Forged or stale identity headers
- * are logged and treated as anonymous (DESIGN.md 3).
+ * The caller a subgraph believes: only a valid gateway signature over this very request (method, target, body
+ * bytes as received) counts. Forged, stale or replayed-elsewhere identity headers are logged and treated as
+ * anonymous (DESIGN.md 3).
  */
-export function callerFromHeaders(headers: Parameters<typeof verifyIdentity>[0], signingSecret: string, logger: Logger): Caller {
-  const verification = verifyIdentity(headers, signingSecret);
+export function callerFromSignedRequest(
+  headers: Parameters<typeof verifyRequest>[0],
+  target: SignedRequestTarget,
+  signing: RequestSigning,
+  logger: Logger,
+): Caller {
+  const verification = verifyRequest(headers, target, signing.secret, { windowSeconds: signing.windowSeconds });
   if (verification.status === 'verified') return verification.identity;
   if (verification.status === 'rejected') {
-    logger.warn({ reason: verification.reason }, 'ignoring identity headers that are not validly signed; treating the request as anonymous');
+    logger.warn(
+      { reason: verification.reason, method: target.method, path: target.path },
+      'ignoring identity headers that are not validly signed for this request; treating it as anonymous',
+    );
   }
   return null;
 }

@@ -3,3 +3,4 @@ export * from './service-app';
 export * from './listen';
 export * from './conditional';
 export * from './health';
+export * from './metrics-endpoint';

@@ -13,7 +13,7 @@ export interface RunningServer {
  * Starts an HTTP server (port 0 picks a free port, as tests do). `close` stops accepting, lets in-flight
  * requests finish for a moment, then drops idle and remaining keep-alive sockets so shutdown never hangs.
  */
-export function listen(handler: RequestListener, port: number, host = '0.0.0.0'): Promise<RunningServer> {
+export function listen(handler: RequestListener, port: number, host = '127.0.0.1'): Promise<RunningServer> {
   const server = createServer(handler);
   // Longer than typical load-balancer idle timeouts, so the balancer closes first (no reset races).
   server.keepAliveTimeout = 65_000;

@@ -12,5 +12,6 @@ export const httpStatusOf: Readonly<Record<ErrorCode, number>> = {
   PRODUCT_UNAVAILABLE: 409,
   INSUFFICIENT_POINTS: 409,
   CATALOG_UNAVAILABLE: 503,
+  SERVICE_UNAVAILABLE: 503,
   INTERNAL_SERVER_ERROR: 500,
 };

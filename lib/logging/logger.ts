@@ -9,8 +9,9 @@ export type { Logger } from 'pino';
  * (or an event delivery) is being handled, whichever module writes it, and, when tracing is on and a span is
  * active, its trace_id and span_id (OpenTelemetry's log correlation fields), so a log line leads to its trace.
  */
-export function createLogger(options: { service: string; level: string }): Logger {
-  return pino({
+export function createLogger(options: { service: string; level: string; destination?: pino.DestinationStream }): Logger {
+  return pino(
+    {
     level: options.level,
     base: { service: options.service },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -24,5 +25,7 @@ export function createLogger(options: { service: string; level: string }): Logge
       paths: ['req.headers.authorization', 'headers.authorization', 'authorization', '*.authorization'],
       censor: '[redacted]',
     },
-  });
+    },
+    options.destination,
+  );
 }

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import type { RequestDeadline } from './request-deadline';
 
 /**
  * Per-request context carried implicitly through async calls, so that every log line and every outgoing
@@ -8,6 +9,8 @@ import { randomUUID } from 'node:crypto';
  */
 export interface RequestContext {
   readonly correlationId: string;
+  /** The request's time budget, when it has one (requests a service serves; not background work). */
+  readonly deadline?: RequestDeadline | undefined;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -32,4 +35,8 @@ export function currentContext(): RequestContext | undefined {
 
 export function currentCorrelationId(): string | undefined {
   return storage.getStore()?.correlationId;
+}
+
+export function currentDeadline(): RequestDeadline | undefined {
+  return storage.getStore()?.deadline;
 }

@@ -15,7 +15,7 @@ import type { ServiceRuntime } from './service-runtime';
 
 /** The bus a Lambda publishes to: EventBridge in AWS (EVENT_BUS=eventbridge), whatever is configured otherwise. */
 export function lambdaEventBus(config: AppConfig, logger: Logger): EventBus {
-  return createEventBus({ kind: config.eventBus.kind, redisUrl: config.redisUrl, eventBusName: config.eventBus.name, logger });
+  return createEventBus({ kind: config.eventBus.kind, redisUrl: config.redisUrl, eventBusName: config.eventBus.name, logger, signingSecret: config.eventSigningSecret });
 }
 
 /**
@@ -26,8 +26,16 @@ export async function handleEventBridgeDelivery(
   event: EventBridgeEvent<string, unknown>,
   consumers: readonly EventConsumer[],
   logger: Logger,
+  signingSecret: string,
 ): Promise<{ handled: number }> {
-  const envelope = envelopeFromEventBridge(event);
+  let envelope;
+  try {
+    envelope = envelopeFromEventBridge(event, signingSecret);
+  } catch (error) {
+    const detail = (event as { detail?: { id?: unknown } }).detail;
+    logger.warn({ eventId: typeof detail?.id === 'string' ? detail.id : undefined, type: event['detail-type'], err: error }, 'refused an EventBridge delivery');
+    throw error;
+  }
   const matching = consumers.filter((consumer) => consumer.types.includes(envelope.type));
   if (matching.length === 0) {
     runWithContext({ correlationId: correlationIdFrom(envelope.correlationId) }, () =>

@@ -1,4 +1,5 @@
 import type { AppConfig } from '../config';
+import type { RequestSigning } from '../graphql/subgraph-server';
 import { createDynamoClients, type DynamoClients } from '../dynamodb';
 import { createLogger, type Logger } from '../logging';
 
@@ -19,6 +20,15 @@ export function createServiceRuntime(config: AppConfig, service: string): Servic
     service,
     config,
     logger: createLogger({ service, level: config.logLevel }),
-    dynamo: createDynamoClients(config.dynamodb),
+    dynamo: createDynamoClients({
+      ...config.dynamodb,
+      connectionTimeoutMs: config.timeouts.dynamodbConnectionMs,
+      requestTimeoutMs: config.timeouts.dynamodbRequestMs,
+    }),
   };
+}
+
+/** How this deployment's services verify signed requests (GATEWAY_SIGNING_SECRET, SIGNED_REQUEST_WINDOW_SECONDS). */
+export function requestSigning(config: Pick<AppConfig, 'gatewaySigningSecret' | 'signedRequestWindowSeconds'>): RequestSigning {
+  return { secret: config.gatewaySigningSecret, windowSeconds: config.signedRequestWindowSeconds };
 }

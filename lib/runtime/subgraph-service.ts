@@ -5,9 +5,9 @@ import type { Express } from 'express';
 import { createSubgraphServer, type BaseSubgraphContext } from '../graphql';
 import { callerFromRequest, mountGraphQL } from '../graphql/express-mount';
 import { readOutboxBacklog, registerOutboxGauges } from '../events';
-import { cachedHealthCheck, createServiceApp, listen, type RunningServer } from '../http';
+import { cachedHealthCheck, createServiceApp, listen, listenMetrics, registryOf, type RunningServer } from '../http';
 import { redisHealthCheck } from '../redis/health';
-import type { ServiceRuntime } from './service-runtime';
+import { requestSigning, type ServiceRuntime } from './service-runtime';
 import type { SubgraphServiceSpec } from './subgraph-spec';
 
 export interface SubgraphService<TContext extends BaseSubgraphContext> {
@@ -34,6 +34,8 @@ export async function createSubgraphService<TContext extends BaseSubgraphContext
     service: spec.name,
     logger,
     registry: spec.registry,
+    metrics: config.metrics,
+    requestTimeoutMs: config.timeouts.requestMs,
     healthChecks: {
       dynamodb: async () => void (await dynamo.client.send(new DescribeTableCommand({ TableName: spec.tableName }))),
       ...(config.redisUrl ? { redis: cachedHealthCheck(redisHealthCheck(config.redisUrl), READINESS_CACHE_MS) } : {}),
@@ -43,13 +45,15 @@ export async function createSubgraphService<TContext extends BaseSubgraphContext
   spec.routes?.(app);
   await graphql.start();
   mountGraphQL(app, graphql, async (req) =>
-    spec.context({ caller: callerFromRequest(req, config.gatewaySigningSecret, logger), correlationId: req.correlationId, logger }),
+    spec.context({ caller: callerFromRequest(req, requestSigning(config), logger), correlationId: req.correlationId, logger }),
   );
   return { graphql, app };
 }
 
 export interface Listening {
   readonly http: RunningServer;
+  /** The separate `/metrics` listener, when METRICS_PORT asks for one. */
+  readonly metricsHttp: RunningServer | undefined;
   stop(): Promise<void>;
 }
 
@@ -60,10 +64,16 @@ export async function listenService(
   port: number,
 ): Promise<Listening> {
   const http = await listen(service.app, port, runtime.config.host);
+  const metricsHttp = await listenMetrics(registryOf(service.app), runtime.config.metrics, runtime.config.host).catch(async (error: unknown) => {
+    await http.close();
+    throw error;
+  });
   return {
     http,
+    metricsHttp,
     async stop() {
       await http.close();
+      await metricsHttp?.close();
       await service.close();
     },
   };

@@ -7,9 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { signIdentity } from '../../lib/auth';
+import type { Identity } from '../../lib/auth';
 import { loadConfig } from '../../lib/config';
 import { envelopeFor, outboxItem } from '../../lib/events';
+import { signedEventBody } from '../../lib/events/event-signature';
 import { CORRELATION_HEADER } from '../../lib/logging';
 import { createServiceRuntime } from '../../lib/runtime';
 import { ensureTables } from '../../scripts/system';
@@ -28,10 +29,11 @@ import {
 } from '../../test/support/lambda';
 import type * as CatalogLambda from './lambda';
 import { testDynamoClients, testDynamoEndpoint, uniquePrefix } from '../../test/support/services';
+import { TEST_EVENT_SIGNING_SECRET } from '../../test/support/system';
 
 const SIGNING_SECRET = 'catalog-lambda-signing-secret-0123456789abcdef';
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ecommerce-test-gateway-signing-secret-AbCdEf';
-const ADMIN = signIdentity({ sub: 'admin-1', roles: ['admin'] }, SIGNING_SECRET);
+const ADMIN = { caller: { sub: 'admin-1', roles: ['admin'] }, secret: SIGNING_SECRET };
 
 let lambda: typeof CatalogLambda;
 let aws: FakeAws;
@@ -57,9 +59,10 @@ beforeAll(async () => {
     EVENT_BUS_NAME: `${prefix}events`,
     GATEWAY_SIGNING_SECRET: undefined,
     GATEWAY_SIGNING_SECRET_ARN: SECRET_ARN,
+    EVENT_SIGNING_SECRET: TEST_EVENT_SIGNING_SECRET,
     JWT_SECRET: undefined,
   });
-  await ensureTables(createServiceRuntime(loadConfig({ DYNAMODB_ENDPOINT: testDynamoEndpoint(), TABLE_PREFIX: prefix }), 'test'), ['catalog']);
+  await ensureTables(createServiceRuntime(loadConfig({ NODE_ENV: 'test', DYNAMODB_ENDPOINT: testDynamoEndpoint(), TABLE_PREFIX: prefix }), 'test'), ['catalog']);
   lambda = await import('./lambda');
 });
 
@@ -68,8 +71,8 @@ afterAll(async () => {
   await aws.stop();
 });
 
-async function graphql<T>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-  const result = (await lambda.handler(graphqlEvent(query, variables, headers), lambdaContext())) as APIGatewayProxyStructuredResultV2;
+async function graphql<T>(query: string, variables: Record<string, unknown> = {}, signedAs?: { caller: Identity; secret: string }, headers: Record<string, string> = {}) {
+  const result = (await lambda.handler(graphqlEvent(query, variables, headers, signedAs), lambdaContext())) as APIGatewayProxyStructuredResultV2;
   return { result, body: jsonBody<GraphQLBody<T>>(result) };
 }
 
@@ -88,7 +91,7 @@ describe('Catalog GraphQL handler (function URL)', () => {
   });
 
   it('treats a forged identity as anonymous: admin mutations are refused', async () => {
-    const forged = signIdentity({ sub: 'admin-1', roles: ['admin'] }, 'not-the-gateway-secret-0123456789abcdef');
+    const forged = { caller: { sub: 'admin-1', roles: ['admin'] }, secret: 'not-the-gateway-secret-0123456789abcdef' };
     const { result, body } = await graphql(CREATE_PRODUCT, { input: productInput(2) }, forged);
     expect(result.statusCode).toBe(200);
     expect(body.data).toBeNull();
@@ -96,7 +99,7 @@ describe('Catalog GraphQL handler (function URL)', () => {
   });
 
   it('echoes the correlation id it was given', async () => {
-    const { result } = await graphql('{ products(first: 1) { edges { node { id } } } }', {}, { [CORRELATION_HEADER]: 'corr-catalog-lambda-1' });
+    const { result } = await graphql('{ products(first: 1) { edges { node { id } } } }', {}, undefined, { [CORRELATION_HEADER]: 'corr-catalog-lambda-1' });
     expect(result.headers?.[CORRELATION_HEADER]).toBe('corr-catalog-lambda-1');
   });
 });
@@ -157,8 +160,8 @@ describe('Catalog outbox relay (table stream)', () => {
     const [entry] = aws.putEvents;
     expect(entry).toMatchObject({ Source: 'ecommerce.catalog', DetailType: 'product.created', EventBusName: `${prefix}events` });
     expect(JSON.parse(entry!.Detail)).toMatchObject({ type: 'product.created', data: { productId: created.id, sku: 'E2E-0001' } });
-    // What is published is what was committed (outbox-record.ts).
-    expect(entry!.Detail).toBe(row['event']);
+    // What is published is what was committed (outbox-record.ts), signed (lib/events/event-signature.ts).
+    expect(entry!.Detail).toBe(signedEventBody(JSON.parse(String(row['event'])) as object, TEST_EVENT_SIGNING_SECRET));
 
     const left = await dynamo.doc.send(
       new QueryCommand({ TableName: `${prefix}catalog`, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': row['pk'] } }),

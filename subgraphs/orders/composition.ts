@@ -47,6 +47,7 @@ export function ordersModule(runtime: ServiceRuntime, options: OrdersOptions = {
     catalog: acl,
     clock: options.clock ?? systemClock,
     newId: randomUUID,
+    idempotencyKeyTtlSeconds: config.idempotencyKeyTtlSeconds,
   };
   return {
     deps,

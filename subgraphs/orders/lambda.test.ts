@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { signIdentity } from '../../lib/auth';
+import type { Identity } from '../../lib/auth';
 import { loadConfig } from '../../lib/config';
 import { InvalidEventError } from '../../lib/events';
 import { sampleEnvelope } from '../../lib/events/testing/fixtures';
@@ -14,7 +14,7 @@ import { createServiceRuntime } from '../../lib/runtime';
 import { ensureTables } from '../../scripts/system';
 import { CREATE_PRODUCT, startTestCatalog, type ProductView, type TestCatalog } from '../../test/support/catalog';
 import { graphql as httpGraphql } from '../../test/support/graphql';
-import { TEST_SIGNING_SECRET } from '../../test/support/system';
+import { TEST_EVENT_SIGNING_SECRET, TEST_SIGNING_SECRET } from '../../test/support/system';
 import { eventBridgeEvent, graphqlEvent, jsonBody, type GraphQLBody, lambdaContext, setLambdaEnvironment, streamEvent, streamRecord } from '../../test/support/lambda';
 import { ORDER_FIELDS, PLACE_ORDER, READ_ORDER, type OrderView } from '../../test/support/orders';
 import type * as OrdersLambda from './lambda';
@@ -37,7 +37,7 @@ beforeAll(async () => {
     `${catalog.url}/graphql`,
     CREATE_PRODUCT,
     { input: { sku: 'LAMBDA-0001', name: 'Lambda mug', description: 'A mug', category: 'kitchen', price: { amount: 1250, currency: 'USD' }, stockQuantity: 10 } },
-    { headers: signIdentity({ sub: 'admin', roles: ['admin'] }, TEST_SIGNING_SECRET) },
+    { signedAs: { caller: { sub: 'admin', roles: ['admin'] }, secret: TEST_SIGNING_SECRET } },
   );
   if (!created.data) throw new Error(`Catalog refused the product: ${JSON.stringify(created.errors)}`);
   productId = created.data.createProduct.id;
@@ -53,11 +53,12 @@ beforeAll(async () => {
     EVENT_BUS: 'memory',
     GATEWAY_SIGNING_SECRET: SIGNING_SECRET,
     GATEWAY_SIGNING_SECRET_ARN: undefined,
+    EVENT_SIGNING_SECRET: TEST_EVENT_SIGNING_SECRET,
     JWT_SECRET: undefined,
     REDIS_URL: undefined,
     CATALOG_REST_URL: catalog.url,
   });
-  await ensureTables(createServiceRuntime(loadConfig({ DYNAMODB_ENDPOINT: testDynamoEndpoint(), TABLE_PREFIX: prefix }), 'test'), ['orders']);
+  await ensureTables(createServiceRuntime(loadConfig({ NODE_ENV: 'test', DYNAMODB_ENDPOINT: testDynamoEndpoint(), TABLE_PREFIX: prefix }), 'test'), ['orders']);
   lambda = await import('./lambda');
 });
 
@@ -66,13 +67,13 @@ afterAll(async () => {
   await catalog.stop();
 });
 
-async function graphql<T>(query: string, variables: Record<string, unknown>, headers: Record<string, string>) {
-  const result = (await lambda.handler(graphqlEvent(query, variables, headers), lambdaContext())) as APIGatewayProxyStructuredResultV2;
+async function graphql<T>(query: string, variables: Record<string, unknown>, signedAs: { caller: Identity; secret: string }) {
+  const result = (await lambda.handler(graphqlEvent(query, variables, {}, signedAs), lambdaContext())) as APIGatewayProxyStructuredResultV2;
   expect(result.statusCode).toBe(200);
   return jsonBody<GraphQLBody<T>>(result);
 }
 
-const asCustomer = () => signIdentity(CUSTOMER, SIGNING_SECRET);
+const asCustomer = () => ({ caller: CUSTOMER, secret: SIGNING_SECRET });
 
 async function outboxEvents(): Promise<Record<string, unknown>[]> {
   const pending = await dynamo.doc.send(
@@ -97,7 +98,7 @@ describe('Orders GraphQL handler (function URL)', () => {
   });
 
   it('treats a forged identity as anonymous', async () => {
-    const forged = signIdentity(CUSTOMER, 'not-the-gateway-secret-0123456789abcdef');
+    const forged = { caller: CUSTOMER, secret: 'not-the-gateway-secret-0123456789abcdef' };
     const body = await graphql<{ me: unknown }>('{ me { id } }', {}, forged);
     expect(body.errors?.map((error) => error.extensions?.['code'])).toEqual(['UNAUTHENTICATED']);
     const owner = await graphql<{ me: { id: string; orders: { edges: { node: { id: string } }[] } } }>(

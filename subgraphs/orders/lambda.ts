@@ -29,7 +29,7 @@ export async function handler(event: APIGatewayProxyEventV2, context: Context) {
 
 export async function eventHandler(event: EventBridgeEvent<string, unknown>) {
   const { consumers, runtime } = await container();
-  return handleEventBridgeDelivery(event, consumers, runtime.logger);
+  return handleEventBridgeDelivery(event, consumers, runtime.logger, runtime.config.eventSigningSecret);
 }
 
 export async function outboxRelayHandler(event: OutboxRelayInvocation) {

@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { signIdentity } from '../../lib/auth';
 import { loadConfig } from '../../lib/config';
 import { sampleEnvelope } from '../../lib/events/testing/fixtures';
 import { createServiceRuntime } from '../../lib/runtime';
@@ -18,6 +17,7 @@ import type * as RewardsLambda from './lambda';
 import { testDynamoClients, testDynamoEndpoint, uniquePrefix } from '../../test/support/services';
 import { issueRewardForCompletedOrder } from './application/issue-order-reward';
 import { rewardsModule } from './service';
+import { TEST_EVENT_SIGNING_SECRET } from '../../test/support/system';
 
 const SIGNING_SECRET = 'rewards-lambda-signing-secret-0123456789abcdef';
 const CUSTOMER = 'customer-rewards-lambda';
@@ -40,10 +40,11 @@ beforeAll(async () => {
     EVENT_BUS: 'memory',
     GATEWAY_SIGNING_SECRET: SIGNING_SECRET,
     GATEWAY_SIGNING_SECRET_ARN: undefined,
+    EVENT_SIGNING_SECRET: TEST_EVENT_SIGNING_SECRET,
     JWT_SECRET: undefined,
     REDIS_URL: undefined,
   });
-  await ensureTables(createServiceRuntime(loadConfig({ DYNAMODB_ENDPOINT: testDynamoEndpoint(), TABLE_PREFIX: prefix }), 'test'), ['rewards']);
+  await ensureTables(createServiceRuntime(loadConfig({ NODE_ENV: 'test', DYNAMODB_ENDPOINT: testDynamoEndpoint(), TABLE_PREFIX: prefix }), 'test'), ['rewards']);
   lambda = await import('./lambda');
 });
 
@@ -60,8 +61,8 @@ const REWARDS_OF = `query ($reps: [_Any!]!) { _entities(representations: $reps) 
   ... on Customer { id rewards { balance lifetimePoints tier transactions(first: 10) { edges { node { type points order { id } } } } } } } }`;
 
 async function graphql<T>(query: string, variables: Record<string, unknown>, customer: string) {
-  const headers = signIdentity({ sub: customer, roles: [] }, SIGNING_SECRET);
-  const result = (await lambda.handler(graphqlEvent(query, variables, headers), lambdaContext())) as APIGatewayProxyStructuredResultV2;
+  const signedAs = { caller: { sub: customer, roles: [] }, secret: SIGNING_SECRET };
+  const result = (await lambda.handler(graphqlEvent(query, variables, {}, signedAs), lambdaContext())) as APIGatewayProxyStructuredResultV2;
   expect(result.statusCode).toBe(200);
   return jsonBody<GraphQLBody<T>>(result);
 }
@@ -114,7 +115,7 @@ describe('Rewards GraphQL handler (function URL)', () => {
 describe('Rewards expiry job (schedule)', () => {
   it('expires points issued more than 12 months ago and reports what it did; a second run expires nothing', async () => {
     // Points issued 13 months ago, written through the same repository with a clock set back.
-    const runtime = createServiceRuntime(loadConfig({ DYNAMODB_ENDPOINT: testDynamoEndpoint(), TABLE_PREFIX: prefix, LOG_LEVEL: 'silent' }), 'test');
+    const runtime = createServiceRuntime(loadConfig({ NODE_ENV: 'test', DYNAMODB_ENDPOINT: testDynamoEndpoint(), TABLE_PREFIX: prefix, LOG_LEVEL: 'silent' }), 'test');
     const past = rewardsModule(runtime, { clock: new ManualClock(Date.now() - 396 * 24 * 3600 * 1000) });
     await issueRewardForCompletedOrder(
       past.deps,

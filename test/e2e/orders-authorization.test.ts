@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { signDevToken, signIdentity } from '../../lib/auth';
+import { signDevToken } from '../../lib/auth';
 import type { RunningSystem } from '../../scripts/system';
 import type { ProductView } from '../support/catalog';
 import { errorCodes, graphql } from '../support/graphql';
@@ -202,7 +202,7 @@ describe('admins', () => {
 describe('the Orders subgraph itself', () => {
   const CUSTOMER_ORDERS = `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Customer { id orders { edges { node { id } } } } } }`;
   const ORDER_ENTITY = `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Order { id status } } }`;
-  const asCaller = (sub: string, roles: string[] = []) => ({ headers: signIdentity({ sub, roles }, TEST_SIGNING_SECRET) });
+  const asCaller = (sub: string, roles: string[] = []) => ({ signedAs: { caller: { sub, roles }, secret: TEST_SIGNING_SECRET } });
 
   it("answers a Customer reference with that customer's orders only for the customer or an admin", async () => {
     const order = await place();

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { signIdentity } from '../../lib/auth';
 import type { RunningSystem } from '../../scripts/system';
 import type { ProductView } from '../support/catalog';
 import { graphql } from '../support/graphql';
@@ -168,7 +167,7 @@ describe('Order references', () => {
     const representations = [...orders.slice(0, 6), { id: unknown }, ...orders.slice(6)].map((order) => ({ __typename: 'Order', id: order.id }));
     const before = { batch: await ordersMetric('BatchGetItem'), get: await ordersMetric('GetItem') };
     const response = await graphql<{ _entities: ({ id: string; status: string; total: { amount: number } } | null)[] }>(`${system.urls.orders}/graphql`, ENTITIES, { representations }, {
-      headers: signIdentity({ sub: 'customer-references', roles: [] }, TEST_SIGNING_SECRET),
+      signedAs: { caller: { sub: 'customer-references', roles: [] }, secret: TEST_SIGNING_SECRET },
     });
     expect(response.errors).toBeUndefined();
     expect(response.data!._entities).toEqual([...orders.slice(0, 6), null, ...orders.slice(6)].map((order) => (order ? { id: order.id, status: 'PENDING', total: { amount: order.total.amount } } : null)));

@@ -80,9 +80,11 @@ describe('concurrent placeOrder calls with one idempotency key', () => {
     expect(orders[0]!.total).toEqual({ amount: 2 * 2599, currency: 'USD' });
     expect(await myOrders(customer)).toEqual([orders[0]!.id]);
 
-    // Later, the same key still names the same order, whatever the items say.
-    const again = await placedOrder(system, customer, [{ productId: product.id, quantity: 7 }], 'checkout-2026-0001');
+    // Later, the same key still names the same order for the same items; other items are a CONFLICT (issue 9).
+    const again = await placedOrder(system, customer, [{ productId: product.id, quantity: 2 }], 'checkout-2026-0001');
     expect(again).toEqual(orders[0]);
+    const other = await placeOrderAs(system, customer, [{ productId: product.id, quantity: 7 }], 'checkout-2026-0001');
+    expect(other.errors?.map((error) => error.extensions?.['code'])).toEqual(['CONFLICT']);
     expect(await myOrders(customer)).toEqual([orders[0]!.id]);
   });
 

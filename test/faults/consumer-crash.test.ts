@@ -17,7 +17,7 @@ import {
   streamEnvelopes,
 } from '../support/commerce';
 import { testRedisUrl } from '../support/services';
-import { TEST_JWT_SECRET, TEST_SIGNING_SECRET, startTestSystem } from '../support/system';
+import { TEST_JWT_SECRET, TEST_EVENT_SIGNING_SECRET, TEST_SIGNING_SECRET, startTestSystem } from '../support/system';
 
 /**
  * Fault: the Rewards consumer process is killed (SIGKILL) in the middle of a batch and another one is started.
@@ -64,6 +64,7 @@ async function startRewardsProcess(): Promise<ChildProcess> {
       REDIS_URL: testRedisUrl(),
       JWT_SECRET: TEST_JWT_SECRET,
       GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
+      EVENT_SIGNING_SECRET: TEST_EVENT_SIGNING_SECRET,
       RECLAIM_IDLE_MS: '1500',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type Redis from 'iovalkey';
 import { eventStreamKey, type EventEnvelope } from '../../lib/events';
-import { sampleEnvelope } from '../../lib/events/testing/fixtures';
+import { signedEventBody } from '../../lib/events/event-signature';
+import { sampleEnvelope, TEST_EVENT_SIGNING_SECRET } from '../../lib/events/testing/fixtures';
 import { waitFor } from '../../lib/events/testing/wait-for';
 import { createRedisClient } from '../../lib/redis';
 import { eventStreamPrefix, type RunningSystem } from '../../scripts/system';
@@ -68,7 +69,7 @@ describe('duplicates', () => {
     // A relay that published and crashed before deleting its outbox row publishes the same envelope again...
     await system.bus.publish([one.event, one.event]);
     // ...and an entry is re-added verbatim, as a reclaim or a replay would deliver it.
-    await redis.xadd(completedStream(), '*', 'id', two.event.id, 'event', JSON.stringify(two.event));
+    await redis.xadd(completedStream(), '*', 'id', two.event.id, 'event', signedEventBody(two.event, TEST_EVENT_SIGNING_SECRET));
     await settle(customerId);
 
     const perOrder = await issuancesPerOrder(system, [customerId]);

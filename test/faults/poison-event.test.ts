@@ -3,7 +3,8 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type Redis from 'iovalkey';
 import { createDynamoClients, type DynamoClients } from '../../lib/dynamodb';
 import { eventStreamKey, RedisStreamsEventBus } from '../../lib/events';
-import { sampleEnvelope } from '../../lib/events/testing/fixtures';
+import { signedEventBody } from '../../lib/events/event-signature';
+import { sampleEnvelope, TEST_EVENT_SIGNING_SECRET } from '../../lib/events/testing/fixtures';
 import { waitFor } from '../../lib/events/testing/wait-for';
 import { createRedisClient } from '../../lib/redis';
 import { eventStreamPrefix, type RunningSystem } from '../../scripts/system';
@@ -79,7 +80,7 @@ describe('a poison event', () => {
         group: REWARDS_CONSUMER_GROUP,
         deliveredAs: 'order.completed',
         eventId: poison.id,
-        body: JSON.stringify(poison),
+        body: signedEventBody(poison, TEST_EVENT_SIGNING_SECRET),
         attempts: 5,
         reason: expect.stringMatching(/^handler failed on all 5 attempts; last error: invalid event: data\.balance: /),
         deadLetteredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),

@@ -153,7 +153,9 @@ export async function streamEnvelopes<T extends EventType>(redis: Redis, system:
   const seen = new Set<string>();
   const envelopes: Extract<AnyEventEnvelope, { type: T }>[] = [];
   for (const [, fields] of entries) {
-    const envelope = JSON.parse(fields[fields.indexOf('event') + 1]!) as Extract<AnyEventEnvelope, { type: T }>;
+    // The signature is the transport's (lib/events/event-signature.ts); callers compare the envelopes themselves.
+    const { signature: _signature, ...unsigned } = JSON.parse(fields[fields.indexOf('event') + 1]!) as Record<string, unknown>;
+    const envelope = unsigned as unknown as Extract<AnyEventEnvelope, { type: T }>;
     if (seen.has(envelope.id)) continue;
     seen.add(envelope.id);
     envelopes.push(envelope);

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, Context, DynamoDBRecord, DynamoDBStreamEvent, EventBridgeEvent } from 'aws-lambda';
+import { signRequest, type Identity } from '../../lib/auth';
 import type { AnyEventEnvelope } from '../../lib/events';
 import { eventBridgeSource } from '../../lib/events/eventbridge-entry';
 
@@ -47,13 +48,23 @@ export function functionUrlEvent(request: FunctionUrlRequest): APIGatewayProxyEv
   };
 }
 
-/** A GraphQL POST to the subgraph's /graphql through its function URL. */
-export function graphqlEvent(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
+/**
+ * A GraphQL POST to the subgraph's /graphql through its function URL; with `signedAs`, carrying identity
+ * headers signed over this very request, as the gateway sends them.
+ */
+export function graphqlEvent(
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+  signedAs?: { caller: Identity; secret: string },
+): APIGatewayProxyEventV2 {
+  const body = JSON.stringify({ query, variables });
+  const identity = signedAs ? signRequest({ caller: signedAs.caller, method: 'POST', path: '/graphql', body }, signedAs.secret) : {};
   return functionUrlEvent({
     method: 'POST',
     path: '/graphql',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
+    headers: { 'content-type': 'application/json', ...identity, ...headers },
+    body,
   });
 }
 

@@ -2,10 +2,12 @@ import { loadConfig } from '../../lib/config';
 import { signDevToken } from '../../lib/auth';
 import { ephemeralSystemEnv } from '../../scripts/ephemeral-env';
 import { startSystem, type RunningSystem, type SystemOptions } from '../../scripts/system';
+import { TEST_EVENT_SIGNING_SECRET } from '../../lib/events/testing/fixtures';
 import { testDynamoEndpoint, uniquePrefix } from './services';
 
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789';
 export const TEST_SIGNING_SECRET = 'test-signing-secret-0123456789abcdef01234';
+export { TEST_EVENT_SIGNING_SECRET } from '../../lib/events/testing/fixtures';
 
 /** Configuration for a system under test: every port 0, its own tables, the run's DynamoDB Local. */
 export function testEnv(label: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -14,6 +16,7 @@ export function testEnv(label: string, extra: Record<string, string> = {}): Reco
     tablePrefix: uniquePrefix(label),
     jwtSecret: TEST_JWT_SECRET,
     signingSecret: TEST_SIGNING_SECRET,
+    eventSigningSecret: TEST_EVENT_SIGNING_SECRET,
     overrides: extra,
   });
 }

@@ -23,6 +23,8 @@ export interface OutboxRelayProps {
   readonly table: ITable;
   readonly bus: IEventBus;
   readonly signingSecret: ISecret;
+  /** The relay signs every envelope it publishes (EVENT_SIGNING_SECRET). */
+  readonly eventSigningSecret: ISecret;
   /** The variable the context reads its table name from (CATALOG_TABLE...). */
   readonly tableVariable: string;
 }
@@ -61,6 +63,7 @@ export class OutboxRelay extends Construct {
         EVENT_BUS: 'eventbridge',
         EVENT_BUS_NAME: props.bus.eventBusName,
         GATEWAY_SIGNING_SECRET_ARN: props.signingSecret.secretArn,
+        EVENT_SIGNING_SECRET_ARN: props.eventSigningSecret.secretArn,
       },
     });
     const fn = this.function.fn;
@@ -68,6 +71,7 @@ export class OutboxRelay extends Construct {
     // The sweep reads the pending rows through the outbox index, and nothing else.
     fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${props.table.tableArn}/index/${OUTBOX_INDEX.name}`] }));
     grantSecretValue(fn, props.signingSecret);
+    grantSecretValue(fn, props.eventSigningSecret);
     props.bus.grantPutEventsTo(fn);
 
     this.deadLetterQueue = deadLetterQueue(this, 'StreamDlq', settings);

@@ -33,6 +33,8 @@ export class DataStack extends Stack {
   readonly tables: Readonly<Record<ContextName, Table>>;
   readonly jwtSecret: Secret;
   readonly signingSecret: Secret;
+  /** EVENT_SIGNING_SECRET: the HMAC key of event envelopes (lib/events/event-signature.ts). */
+  readonly eventSigningSecret: Secret;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -74,6 +76,12 @@ export class DataStack extends Stack {
     this.signingSecret = new Secret(this, 'GatewaySigningSecret', {
       secretName: `${settings.prefix}gateway-signing-secret`,
       description: 'HMAC key of the identity the gateway forwards to subgraphs (GATEWAY_SIGNING_SECRET)',
+      generateSecretString: generated,
+      removalPolicy: settings.removalPolicy,
+    });
+    this.eventSigningSecret = new Secret(this, 'EventSigningSecret', {
+      secretName: `${settings.prefix}event-signing-secret`,
+      description: 'HMAC key every event envelope is signed and verified with (EVENT_SIGNING_SECRET)',
       generateSecretString: generated,
       removalPolicy: settings.removalPolicy,
     });

@@ -48,6 +48,7 @@ export interface GatewayStackProps extends StackProps {
   readonly redisUrl: string;
   readonly jwtSecret: ISecret;
   readonly signingSecret: ISecret;
+  readonly eventSigningSecret: ISecret;
   /** An ACM certificate for HTTPS/WSS (`-c certificateArn=...`); plain HTTP/WS without one. */
   readonly certificateArn?: string | undefined;
 }
@@ -93,12 +94,14 @@ export class GatewayStack extends Stack implements DeadLetterQueues {
         EVENT_BUS: 'eventbridge',
         EVENT_BUS_NAME: props.bus.eventBusName,
         GATEWAY_SIGNING_SECRET_ARN: props.signingSecret.secretArn,
+        EVENT_SIGNING_SECRET_ARN: props.eventSigningSecret.secretArn,
       },
       vpc: { vpc: props.vpc, securityGroup: props.lambdaSecurityGroup },
       asyncInvoked: true,
     });
-    // Production mode demands a signing secret in every process (lib/config), so the fan-out reads it too.
+    // Production mode demands both signing secrets in every process (lib/config); the fan-out verifies envelopes.
     grantSecretValue(this.fanout.fn, props.signingSecret);
+    grantSecretValue(this.fanout.fn, props.eventSigningSecret);
     const fanoutRules = new EventConsumerRules(this, 'OrderStatusRules', {
       settings,
       bus: props.bus,
@@ -140,6 +143,7 @@ export class GatewayStack extends Stack implements DeadLetterQueues {
       secrets: {
         JWT_SECRET: EcsSecret.fromSecretsManager(props.jwtSecret),
         GATEWAY_SIGNING_SECRET: EcsSecret.fromSecretsManager(props.signingSecret),
+        EVENT_SIGNING_SECRET: EcsSecret.fromSecretsManager(props.eventSigningSecret),
       },
       // Liveness only: ECS replaces a task whose check fails, and a subgraph or Redis outage is not cured by
       // restarting the gateway (the load balancer's readiness check takes it out of rotation instead). The slim

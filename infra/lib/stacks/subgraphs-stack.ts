@@ -23,6 +23,7 @@ export interface SubgraphsStackProps extends StackProps {
   readonly lambdaSecurityGroup: ISecurityGroup;
   readonly tables: DataStack['tables'];
   readonly signingSecret: ISecret;
+  readonly eventSigningSecret: ISecret;
   readonly bus: IEventBus;
   readonly redisUrl: string;
 }
@@ -54,18 +55,20 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
 
   constructor(scope: Construct, id: string, props: SubgraphsStackProps) {
     super(scope, id, props);
-    const { settings, tables, bus, signingSecret } = props;
+    const { settings, tables, bus, signingSecret, eventSigningSecret } = props;
     const inVpc = { vpc: props.vpc, securityGroup: props.lambdaSecurityGroup };
     const common = (context: ContextName): Record<string, string> => ({
       [TABLE_VARIABLES[context]]: tables[context].tableName,
       EVENT_BUS: 'eventbridge',
       EVENT_BUS_NAME: bus.eventBusName,
       GATEWAY_SIGNING_SECRET_ARN: signingSecret.secretArn,
+      EVENT_SIGNING_SECRET_ARN: eventSigningSecret.secretArn,
     });
-    /** Reads and writes its context's table and reads the signing secret: what every application function does. */
+    /** Reads and writes its context's table and reads both signing secrets: what every application function does. */
     const application = (fn: AppFunction, context: ContextName): AppFunction => {
       grantTableActions(fn.fn, tables[context], APPLICATION_TABLE_ACTIONS, { indexes: true });
       grantSecretValue(fn.fn, signingSecret);
+      grantSecretValue(fn.fn, eventSigningSecret);
       return fn;
     };
 
@@ -192,6 +195,7 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
           table: tables[context],
           bus,
           signingSecret,
+          eventSigningSecret,
           tableVariable: TABLE_VARIABLES[context],
         }),
     );

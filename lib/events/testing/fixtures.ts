@@ -52,3 +52,6 @@ export function sampleEnvelope<T extends EventType>(type: T, data: Partial<Event
     data: { ...sampleData[type], ...data },
   };
 }
+
+/** The EVENT_SIGNING_SECRET of test buses and systems (test/support/system.ts uses it too). */
+export const TEST_EVENT_SIGNING_SECRET = 'test-event-signing-secret-0123456789abcdef';

@@ -6,10 +6,14 @@ import { InvalidEventError, type AnyEventEnvelope } from '../envelope';
 import { EventBusClosedError } from '../errors';
 import type { EventBus, EventHandler } from '../event-bus';
 import type { EventType } from '../schemas';
-import { sampleEnvelope } from '../testing/fixtures';
+import { signedEventBody } from '../event-signature';
+import { sampleEnvelope, TEST_EVENT_SIGNING_SECRET } from '../testing/fixtures';
 import { waitFor } from '../testing/wait-for';
 
-/** The settings every transport under contract is built with: the real attempt limit, fast retries. */
+/**
+ * The settings every transport under contract is built with: the real attempt limit, fast retries, and
+ * TEST_EVENT_SIGNING_SECRET as its EVENT_SIGNING_SECRET.
+ */
 export interface ContractSettings {
   readonly maxAttempts: number;
   readonly retryBackoff: BackoffOptions;
@@ -145,7 +149,7 @@ export function eventBusContract(transport: string, create: (settings: ContractS
       expect(poisonCalls).toBe(SETTINGS.maxAttempts);
       expect(letter).toMatchObject({ group: consumerGroup, deliveredAs: 'order.completed', eventId: poison.id, attempts: 5 });
       expect(letter!.reason).toContain('cannot handle order-poison');
-      expect(JSON.parse(letter!.body)).toEqual(poison);
+      expect(JSON.parse(letter!.body)).toEqual({ ...poison, signature: expect.stringMatching(/^v1=/) });
       expect(handled).toHaveLength(3);
     });
 
@@ -158,8 +162,8 @@ export function eventBusContract(transport: string, create: (settings: ContractS
       const badData = { ...sampleEnvelope('order.completed'), data: { orderId: 42 } };
       const wrongRoute = sampleEnvelope('product.created');
       await harness.injectRaw('order.completed', 'this is not json');
-      await harness.injectRaw('order.completed', JSON.stringify(badData));
-      await harness.injectRaw('order.completed', JSON.stringify(wrongRoute));
+      await harness.injectRaw('order.completed', signedEventBody(badData, TEST_EVENT_SIGNING_SECRET));
+      await harness.injectRaw('order.completed', signedEventBody(wrongRoute, TEST_EVENT_SIGNING_SECRET));
       const valid = sampleEnvelope('order.completed');
       await bus.publish([valid]);
 
@@ -176,6 +180,45 @@ export function eventBusContract(transport: string, create: (settings: ContractS
       expect(letters[0]!.body).toBe('this is not json');
       expect(letters[1]!.reason).toMatch(/data\.orderId/);
       expect(letters[2]!.reason).toMatch(/a product\.created envelope was delivered as order\.completed/);
+    });
+
+    it('dead-letters forged, altered and unsigned events on receipt without calling the handler', async () => {
+      const harness = await open();
+      const { bus } = harness;
+      const consumerGroup = group('forged');
+      const calls = recorder();
+      await bus.subscribe({ group: consumerGroup, types: ['order.completed'], handle: calls.handle });
+      const unsigned = sampleEnvelope('order.completed', { orderId: 'order-unsigned' });
+      const foreign = sampleEnvelope('order.completed', { orderId: 'order-foreign' });
+      const signed = JSON.parse(signedEventBody(sampleEnvelope('order.completed', { orderId: 'order-altered' }), TEST_EVENT_SIGNING_SECRET)) as Record<string, unknown>;
+      const altered = { ...signed, data: { ...(signed['data'] as object), total: { amount: 50_000_000, currency: 'USD' } } };
+      // A field added after signing is not covered by the signature, so it is an alteration too.
+      const extended = { ...signed, data: { ...(signed['data'] as object), version: 7 } };
+      await harness.injectRaw('order.completed', JSON.stringify(unsigned));
+      await harness.injectRaw('order.completed', signedEventBody(foreign, 'a-guessed-secret-0123456789abcdef012345'));
+      await harness.injectRaw('order.completed', JSON.stringify(altered));
+      await harness.injectRaw('order.completed', JSON.stringify(extended));
+      // Fields a producer adds before publishing (an order version, trace context) are signed and arrive intact.
+      const withExtras = { ...sampleEnvelope('order.completed', { orderId: 'order-extras' }), traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+      await bus.publish([withExtras as unknown as AnyEventEnvelope]);
+
+      await waitFor('the four forged events to be dead-lettered', async () => (await bus.deadLetters(consumerGroup)).length === 4);
+      await waitFor('the genuine event to be handled', () => calls.calls.length === 1);
+      expect(calls.calls.map((e) => (e.data as { orderId?: string }).orderId)).toEqual(['order-extras']);
+      const letters = await bus.deadLetters(consumerGroup);
+      expect(letters.map((l) => [l.eventId, l.attempts])).toEqual([
+        [unsigned.id, 0],
+        [foreign.id, 0],
+        [signed['id'], 0],
+        [signed['id'], 0],
+      ]);
+      expect(letters.map((l) => l.reason)).toEqual([
+        'unsigned event: the envelope has no signature',
+        'forged or altered event: the signature does not match the envelope',
+        'forged or altered event: the signature does not match the envelope',
+        'forged or altered event: the signature does not match the envelope',
+      ]);
+      expect(JSON.parse(letters[2]!.body)).toEqual(altered);
     });
 
     it('rejects an invalid envelope at publish with a clear error, publishing nothing of its batch', async () => {

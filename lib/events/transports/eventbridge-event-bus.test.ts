@@ -5,7 +5,8 @@ import { createLogger } from '../../logging';
 import { InvalidEventError, type AnyEventEnvelope } from '../envelope';
 import { EventBusUnavailableError, EventTooLargeError, SubscribeNotSupportedError } from '../errors';
 import { PUT_EVENTS_MAX_BYTES, putEventsEntrySize } from '../eventbridge-entry';
-import { sampleEnvelope } from '../testing/fixtures';
+import { signEnvelope, verifyEnvelopeSignature } from '../event-signature';
+import { sampleEnvelope, TEST_EVENT_SIGNING_SECRET } from '../testing/fixtures';
 import { EventBridgeEventBus } from './eventbridge-event-bus';
 
 const logger = createLogger({ service: 'eventbridge-event-bus-test', level: process.env['LOG_LEVEL'] ?? 'silent' });
@@ -74,6 +75,7 @@ function testBus(maxAttempts = 5): EventBridgeEventBus {
   const bus = new EventBridgeEventBus({
     eventBusName: 'ecommerce-test',
     logger,
+    signingSecret: TEST_EVENT_SIGNING_SECRET,
     region: 'us-east-1',
     endpoint,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
@@ -87,9 +89,10 @@ function testBus(maxAttempts = 5): EventBridgeEventBus {
 const detailIds = (call: PutEventsCall | undefined) => (call?.entries ?? []).map((entry) => (JSON.parse(entry.Detail) as { id: string }).id);
 
 describe('EventBridge transport', () => {
-  it('puts each event as an entry: Source ecommerce.<context>, DetailType the type, Detail the envelope, on the bus', async () => {
+  it('puts each event as an entry: Source ecommerce.<context>, DetailType the type, Detail the signed envelope, on the bus', async () => {
     const envelope = sampleEnvelope('order.completed');
     await testBus().publish([envelope]);
+    const signed = signEnvelope(envelope, TEST_EVENT_SIGNING_SECRET);
 
     expect(calls).toHaveLength(1);
     expect(calls[0]!.headers['content-type']).toBe('application/x-amz-json-1.1');
@@ -97,12 +100,13 @@ describe('EventBridge transport', () => {
       {
         Source: 'ecommerce.orders',
         DetailType: 'order.completed',
-        Detail: JSON.stringify(envelope),
+        Detail: JSON.stringify(signed),
         EventBusName: 'ecommerce-test',
         Time: new Date(envelope.occurredAt).getTime() / 1000,
       },
     ]);
-    expect(JSON.parse(calls[0]!.entries[0]!.Detail)).toEqual(envelope);
+    expect(JSON.parse(calls[0]!.entries[0]!.Detail)).toEqual({ ...envelope, signature: expect.stringMatching(/^v1=[A-Za-z0-9_-]{43}$/) });
+    expect(verifyEnvelopeSignature(JSON.parse(calls[0]!.entries[0]!.Detail), TEST_EVENT_SIGNING_SECRET)).toEqual({ ok: true });
   });
 
   it('sends at most 10 entries per call: 25 events make calls of 10, 10 and 5, in order', async () => {

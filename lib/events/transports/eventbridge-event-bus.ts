@@ -5,11 +5,17 @@ import { parseEnvelope, type AnyEventEnvelope } from '../envelope';
 import { EventBusClosedError, EventBusUnavailableError, EventTooLargeError, SubscribeNotSupportedError } from '../errors';
 import type { EventBus, EventConsumer, Subscription } from '../event-bus';
 import { noEventMetrics, type EventMetrics } from '../event-metrics';
+import { signedEventBody } from '../event-signature';
 import { PUT_EVENTS_MAX_BYTES, putEventsBatches, putEventsEntry, putEventsEntrySize } from '../eventbridge-entry';
 
 export interface EventBridgeEventBusOptions {
   readonly eventBusName: string;
   readonly logger: Logger;
+  /**
+   * EVENT_SIGNING_SECRET. EventBridge itself authenticates producers (IAM, the bus policy); envelopes are
+   * signed anyway, so consumers can tell ours from any other event that reaches them, and verify it.
+   */
+  readonly signingSecret: string;
   /** A client to use as is; without it one is built from region, endpoint and credentials below. */
   readonly client?: EventBridgeClient;
   readonly region?: string;
@@ -92,7 +98,7 @@ export class EventBridgeEventBus implements EventBus {
     // Validated, then sent as given: fields a producer added beyond the schema reach the consumers.
     for (const envelope of envelopes) parseEnvelope(envelope);
     const entries = envelopes.map((envelope) => {
-      const entry = putEventsEntry(envelope, this.options.eventBusName);
+      const entry = putEventsEntry(envelope, this.options.eventBusName, signedEventBody(envelope, this.options.signingSecret));
       const size = putEventsEntrySize(entry);
       // Checked for all before sending any: an event EventBridge can never take must not half-publish a batch.
       if (size > PUT_EVENTS_MAX_BYTES) throw new EventTooLargeError(envelope.id, size, PUT_EVENTS_MAX_BYTES);

@@ -6,11 +6,14 @@ import { parseEnvelope, type AnyEventEnvelope } from '../envelope';
 import { EventBusClosedError } from '../errors';
 import type { EventBus, EventConsumer, Subscription } from '../event-bus';
 import { noEventMetrics, type EventMetrics } from '../event-metrics';
+import { signedEventBody } from '../event-signature';
 import { handleDelivery } from '../event-tracing';
-import { readReceivedEvent } from '../received-event';
+import { readReceivedEvent, UNAUTHENTICATED_EVENT_LOG } from '../received-event';
 
 export interface MemoryEventBusOptions {
   readonly logger: Logger;
+  /** EVENT_SIGNING_SECRET: publish signs every envelope, every group verifies on receipt. */
+  readonly signingSecret: string;
   /** Handler calls per event before it is dead-lettered (DESIGN.md 4: "dead-lettered after N attempts"). */
   readonly maxAttempts?: number;
   readonly retryBackoff?: BackoffOptions;
@@ -57,7 +60,7 @@ export class MemoryEventBus implements EventBus, DeadLetterReader {
     if (this.closed) throw new EventBusClosedError(TRANSPORT, 'publish');
     // All or nothing: one invalid envelope rejects the batch before any of it is delivered. What travels is the
     // envelope as given (validation only checks it), so fields a producer added beyond the schema survive.
-    const bodies = envelopes.map((envelope) => ({ deliveredAs: parseEnvelope(envelope).type, body: JSON.stringify(envelope) }));
+    const bodies = envelopes.map((envelope) => ({ deliveredAs: parseEnvelope(envelope).type, body: signedEventBody(envelope, this.options.signingSecret) }));
     for (const { deliveredAs, body } of bodies) {
       this.metrics.published(TRANSPORT, deliveredAs);
       this.receive(deliveredAs, body);
@@ -66,7 +69,8 @@ export class MemoryEventBus implements EventBus, DeadLetterReader {
 
   /**
    * Takes an event that arrived as text from outside the process (a bridge, a replay). Nothing is checked
-   * here: like every delivery it is validated on receipt, and dead-lettered by each group when invalid.
+   * here: like every delivery its signature and schema are checked on receipt, and each group dead-letters it
+   * when they fail.
    */
   receive(deliveredAs: string, body: string): void {
     if (this.closed) throw new EventBusClosedError(TRANSPORT, 'publish');
@@ -121,8 +125,11 @@ export class MemoryEventBus implements EventBus, DeadLetterReader {
 
   private async deliver(member: Member, delivery: Delivery): Promise<void> {
     const { group } = member.consumer;
-    const received = readReceivedEvent(delivery.body, delivery.deliveredAs);
+    const received = readReceivedEvent(delivery.body, delivery.deliveredAs, this.options.signingSecret);
     if (!received.ok) {
+      if (received.unauthenticated) {
+        this.options.logger.warn({ group, eventId: received.eventId, type: delivery.deliveredAs, reason: received.reason }, UNAUTHENTICATED_EVENT_LOG);
+      }
       this.deadLetter(group, delivery, received.eventId, received.reason);
       return;
     }

@@ -4,7 +4,7 @@ import { backoffDelay, type BackoffOptions } from '../backoff';
 import type { EventConsumer } from '../event-bus';
 import type { EventMetrics } from '../event-metrics';
 import { handleDelivery } from '../event-tracing';
-import { readReceivedEvent } from '../received-event';
+import { readReceivedEvent, UNAUTHENTICATED_EVENT_LOG } from '../received-event';
 import { deadLetterStreamKey, eventStreamKey } from './redis-stream-keys';
 import { autoClaimEntries, claimEntries, pendingDeliveries, readGroupEntries, type StreamEntry } from './redis-stream-replies';
 
@@ -22,6 +22,8 @@ export interface RedisStreamConsumerSettings {
   readonly closeGraceMs: number;
   readonly logger: Logger;
   readonly metrics: EventMetrics;
+  /** EVENT_SIGNING_SECRET: every entry's envelope must carry a valid signature. */
+  readonly signingSecret: string;
 }
 
 const TRANSPORT = 'redis';
@@ -232,8 +234,11 @@ export class RedisStreamConsumer {
       await this.deadLetter(entry, type, '', undefined, 'invalid event: the stream entry has no "event" field', 0);
       return;
     }
-    const received = readReceivedEvent(body, type);
+    const received = readReceivedEvent(body, type, this.settings.signingSecret);
     if (!received.ok) {
+      if (received.unauthenticated) {
+        this.settings.logger.warn({ group: this.consumer.group, eventId: received.eventId, type, reason: received.reason }, UNAUTHENTICATED_EVENT_LOG);
+      }
       await this.deadLetter(entry, type, body, received.eventId, received.reason, 0);
       return;
     }

@@ -8,7 +8,7 @@ import { createLogger } from '../../logging';
 import { freePort } from '../../process';
 import { createRedisClient, startRedisServer, type LocalRedis } from '../../redis';
 import { EventBusUnavailableError } from '../errors';
-import { sampleEnvelope } from '../testing/fixtures';
+import { sampleEnvelope, TEST_EVENT_SIGNING_SECRET } from '../testing/fixtures';
 import { waitFor } from '../testing/wait-for';
 import { eventBusContract, recorder } from './event-bus.contract';
 import { deadLetterStreamKey, eventStreamKey } from './redis-stream-keys';
@@ -27,6 +27,7 @@ function testBus(options: Partial<RedisStreamsEventBusOptions> = {}): RedisStrea
   return new RedisStreamsEventBus({
     url: testRedisUrl(),
     logger,
+    signingSecret: TEST_EVENT_SIGNING_SECRET,
     streamPrefix: uniquePrefix('events'),
     blockMs: 200,
     retryBackoff: { initialMs: 10, maxMs: 40 },
@@ -71,7 +72,7 @@ describe('Redis Streams transport', () => {
     const entries = await admin.xrange(eventStreamKey(bus.streamPrefix, 'order.completed'), '-', '+');
     expect(entries).toHaveLength(1);
     const fields = entries[0]![1];
-    expect(JSON.parse(fields[fields.indexOf('event') + 1]!)).toEqual(event);
+    expect(JSON.parse(fields[fields.indexOf('event') + 1]!)).toEqual({ ...event, signature: expect.stringMatching(/^v1=/) });
     expect(eventStreamKey(bus.streamPrefix, 'order.completed')).toBe(`${bus.streamPrefix}:order.completed`);
 
     await waitFor('the dead letter', async () => (await admin.xlen(deadLetterStreamKey(bus.streamPrefix, 'rewards'))) === 1);
@@ -211,6 +212,7 @@ describe('Redis Streams transport across a Redis restart', () => {
     bus = new RedisStreamsEventBus({
       url: server.url,
       logger,
+      signingSecret: TEST_EVENT_SIGNING_SECRET,
       streamPrefix: uniquePrefix('restart'),
       blockMs: 500,
       reclaimIdleMs: 3000,

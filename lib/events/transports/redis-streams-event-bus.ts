@@ -10,13 +10,17 @@ import { parseEnvelope, type AnyEventEnvelope } from '../envelope';
 import { EventBusClosedError, EventBusUnavailableError } from '../errors';
 import type { EventBus, EventConsumer, Subscription } from '../event-bus';
 import { noEventMetrics, type EventMetrics } from '../event-metrics';
+import { signedEventBody } from '../event-signature';
 import { RedisStreamConsumer, type RedisStreamConsumerSettings } from './redis-stream-consumer';
 import { DEFAULT_STREAM_PREFIX, deadLetterStreamKey, eventStreamKey } from './redis-stream-keys';
 import { rangeEntries } from './redis-stream-replies';
 
 export interface RedisStreamsEventBusOptions {
+  /** `redis://[user:password@]host:port`: with a password (or ACL user) in it, every connection authenticates. */
   readonly url: string;
   readonly logger: Logger;
+  /** EVENT_SIGNING_SECRET: publish signs every envelope, consumers verify on receipt. */
+  readonly signingSecret: string;
   /** Key prefix of the streams (see redis-stream-keys.ts); tests sharing one redis-server use their own. */
   readonly streamPrefix?: string;
   /** Deliveries per event before it is dead-lettered. */
@@ -89,6 +93,7 @@ export class RedisStreamsEventBus implements EventBus, DeadLetterReader {
       closeGraceMs: options.closeGraceMs ?? REDIS_BUS_DEFAULTS.closeGraceMs,
       logger: options.logger,
       metrics: options.metrics ?? noEventMetrics,
+      signingSecret: options.signingSecret,
     };
     this.maxLen = options.maxLen ?? REDIS_BUS_DEFAULTS.maxLen;
     this.publishTimeoutMs = options.publishTimeoutMs ?? REDIS_BUS_DEFAULTS.publishTimeoutMs;
@@ -128,7 +133,7 @@ export class RedisStreamsEventBus implements EventBus, DeadLetterReader {
         'id',
         envelope.id,
         'event',
-        JSON.stringify(envelope),
+        signedEventBody(envelope, this.options.signingSecret),
       );
     }
     let results: [Error | null, unknown][] | null;

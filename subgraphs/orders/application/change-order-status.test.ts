@@ -38,7 +38,7 @@ function interfered(interfere: (read: number, id: string) => Promise<void>): { d
   let reads = 0;
   const repository = t.repository;
   const orders: OrderRepository = {
-    create: (order, key) => repository.create(order, key),
+    create: (order, claim) => repository.create(order, claim),
     save: (order, causedBy) => repository.save(order, causedBy),
     async findById(id) {
       const found = await repository.findById(id);
@@ -47,7 +47,7 @@ function interfered(interfere: (read: number, id: string) => Promise<void>): { d
       return found;
     },
     findByIds: (ids) => repository.findByIds(ids),
-    findIdByIdempotencyKey: (customerId, key) => repository.findIdByIdempotencyKey(customerId, key),
+    findIdempotencyKey: (customerId, key) => repository.findIdempotencyKey(customerId, key),
     listByCustomer: (customerId, query) => repository.listByCustomer(customerId, query),
     list: (query) => repository.list(query),
   };

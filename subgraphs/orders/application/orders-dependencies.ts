@@ -8,4 +8,6 @@ export interface OrdersDependencies {
   readonly catalog: ProductCatalog;
   readonly clock: Clock;
   readonly newId: () => string;
+  /** IDEMPOTENCY_KEY_TTL_SECONDS; a day when not given. */
+  readonly idempotencyKeyTtlSeconds?: number;
 }

@@ -1,6 +1,7 @@
 import { requireAuthenticated, type Caller } from '../../../lib/auth';
-import { NotFoundError, ProductUnavailableError, describeValue, guard } from '../../../lib/ddd';
+import { NotFoundError, ProductUnavailableError, describeValue } from '../../../lib/ddd';
 import { Order, normaliseLines, type PricedLine } from '../domain/order';
+import { idempotencyClaim, previousPlacement } from './idempotency-key';
 import type { OrdersDependencies } from './orders-dependencies';
 
 export interface PlaceOrderInput {
@@ -8,21 +9,19 @@ export interface PlaceOrderInput {
   readonly idempotencyKey?: string | null;
 }
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
-
 /**
  * A customer orders products for themselves. Names and prices are snapshotted from Catalog through the ACL.
- * With an idempotency key, repeating the call (even concurrently) returns the order the first call created.
+ * With an idempotency key, repeating the call (even concurrently) with the same items returns the order the
+ * first call created; the same key with other items is a CONFLICT (idempotency-key.ts).
  */
 export async function placeOrder(deps: OrdersDependencies, caller: Caller, input: PlaceOrderInput): Promise<Order> {
   const customer = requireAuthenticated(caller, 'place an order');
-  const key = input.idempotencyKey ?? undefined;
-  if (key !== undefined) {
-    guard.pattern('idempotencyKey', key, IDEMPOTENCY_KEY, '1-128 visible ASCII characters');
-    const existing = await findExisting(deps, customer.sub, key);
+  const lines = normaliseLines(input.items);
+  const claim = idempotencyClaim(deps, customer.sub, input.idempotencyKey, lines);
+  if (claim) {
+    const existing = await previousPlacement(deps, claim);
     if (existing) return existing;
   }
-  const lines = normaliseLines(input.items);
   const products = await deps.catalog.getProducts(lines.map((line) => line.productId));
   const priced: PricedLine[] = lines.map((line, index) => {
     const product = products[index];
@@ -40,14 +39,9 @@ export async function placeOrder(deps: OrdersDependencies, caller: Caller, input
     return { productId: product.id, productName: product.name, unitPrice: product.unitPrice, quantity: line.quantity };
   });
   const order = Order.place({ id: deps.newId(), customerId: customer.sub, lines: priced, now: deps.clock.now() });
-  const result = await deps.orders.create(order, key);
+  const result = await deps.orders.create(order, claim);
   if (result.created) return order;
-  const winner = await deps.orders.findById(result.existingOrderId);
-  if (!winner) throw new Error(`idempotency key ${key} names order ${result.existingOrderId}, which does not exist`);
+  const winner = claim ? await previousPlacement(deps, claim) : null;
+  if (!winner) throw new Error(`idempotency key ${claim?.key} names order ${result.existingOrderId}, which does not exist`);
   return winner;
-}
-
-async function findExisting(deps: OrdersDependencies, customerId: string, key: string): Promise<Order | null> {
-  const id = await deps.orders.findIdByIdempotencyKey(customerId, key);
-  return id ? deps.orders.findById(id) : null;
 }

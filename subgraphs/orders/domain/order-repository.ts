@@ -10,16 +10,33 @@ export interface CausingEvent {
 
 export type CreateOrderResult = { readonly created: true } | { readonly created: false; readonly existingOrderId: string };
 
+/** An idempotency key claimed with a new order: bound to the request's fingerprint, live until `expiresAt`. */
+export interface IdempotencyClaim {
+  readonly customerId: string;
+  readonly key: string;
+  readonly fingerprint: string;
+  /** When the claim is made: a key whose `expiresAt` is before it may be claimed again. */
+  readonly now: Date;
+  readonly expiresAt: Date;
+}
+
+/** A stored key. Keys claimed before fingerprints and expiry were recorded have neither. */
+export interface IdempotencyRecord {
+  readonly orderId: string;
+  readonly fingerprint: string | undefined;
+  readonly expiresAt: Date | undefined;
+}
+
 /**
  * Persistence port for orders. Implementations write pending events to the outbox in the same transaction,
  * and translate storage failures into domain errors.
  */
 export interface OrderRepository {
   /**
-   * Stores a new order. With an idempotency key, the key is claimed in the same transaction: when the
-   * customer already used it, nothing is written and the id of the order that holds it is returned.
+   * Stores a new order. With an idempotency claim, the key is claimed in the same transaction: when the
+   * customer holds it already (not expired), nothing is written and the id of the order that holds it is returned.
    */
-  create(order: Order, idempotencyKey?: string): Promise<CreateOrderResult>;
+  create(order: Order, claim?: IdempotencyClaim): Promise<CreateOrderResult>;
   /**
    * Stores a change. ConcurrentModificationError when the order changed since it was read. With `causedBy`,
    * returns 'duplicate' (and writes nothing) when that event was already processed.
@@ -27,7 +44,8 @@ export interface OrderRepository {
   save(order: Order, causedBy?: CausingEvent): Promise<'saved' | 'duplicate'>;
   findById(id: string): Promise<Order | null>;
   findByIds(ids: readonly string[]): Promise<Order[]>;
-  findIdByIdempotencyKey(customerId: string, key: string): Promise<string | null>;
+  /** The stored key, expired or not (the caller compares `expiresAt` with its clock). */
+  findIdempotencyKey(customerId: string, key: string): Promise<IdempotencyRecord | null>;
   /** A customer's orders, newest first, optionally of one status. */
   listByCustomer(customerId: string, query: { status?: OrderStatus | undefined } & PageRequest): Promise<Page<Order>>;
   /** Every customer's orders, newest first, optionally of one status (the admin list). */

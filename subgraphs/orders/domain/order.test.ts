@@ -77,10 +77,24 @@ describe('Order.place', () => {
     expect(order.total.toJSON()).toEqual({ amount: 7 * 1999 + 500, currency: 'USD' });
   });
 
-  it('keeps totals exact in integer minor units (no floating point)', () => {
-    const order = place([line(P1, 3, 10), line(P2, 3, 20), line(P3, 1000, 2_147_483_647)]);
-    expect(order.total.toJSON()).toEqual({ amount: 90 + 2_147_483_647_000, currency: 'USD' });
-    expect(Number.isSafeInteger(order.total.amount)).toBe(true);
+  it('keeps totals exact in integer minor units (no floating point), up to the largest GraphQL Int', () => {
+    const order = place([line(P1, 3, 10), line(P2, 3, 20), line(P3, 1000, 2_147_483)]);
+    expect(order.total.toJSON()).toEqual({ amount: 90 + 2_147_483_000, currency: 'USD' });
+    const largest = place([line(P1, 1, 2_147_483_000), line(P2, 1, 647)]);
+    expect(largest.total.amount).toBe(2 ** 31 - 1);
+  });
+
+  it('refuses a line total beyond the GraphQL Int range before recording anything, naming the line, the limit and the value', () => {
+    const error = errorOf(() => place([line(P1, 1, 100), line(P2, 22, 100_000_000)]));
+    expect(error.code).toBe(ErrorCode.BAD_USER_INPUT);
+    expect(error.message).toBe('items[1].lineTotal.amount must be at most 2147483647 minor units (the largest GraphQL Int), got 2200000000');
+  });
+
+  it('refuses an order total beyond the GraphQL Int range although every line fits', () => {
+    const error = errorOf(() => place([line(P1, 1, 2_000_000_000), line(P2, 1, 147_483_648)]));
+    expect(error.code).toBe(ErrorCode.BAD_USER_INPUT);
+    expect(error.message).toBe('total.amount must be at most 2147483647 minor units (the largest GraphQL Int), got 2147483648');
+    expect(error.details).toMatchObject({ field: 'total.amount', value: 2_147_483_648, limit: 2_147_483_647 });
   });
 
   it('refuses an order that mixes currencies with BAD_USER_INPUT naming them', () => {

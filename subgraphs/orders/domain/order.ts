@@ -54,6 +54,21 @@ export function normaliseLines<T extends { productId: string; quantity: number }
   return [...merged].map(([productId, quantity]) => ({ productId, quantity }));
 }
 
+function totalOf(items: readonly OrderItem[]): Money {
+  const [first, ...rest] = items;
+  return rest.reduce((sum, item) => sum.add(item.lineTotal, 'total'), first!.lineTotal);
+}
+
+/**
+ * Every line total and the order total fit Money's range (the GraphQL Int the API answers with): checked when the
+ * order is placed, before anything is stored, so an order too large to be read back is refused with
+ * BAD_USER_INPUT naming the limit and the value instead of being committed with its event.
+ */
+function assertWithinMoneyRange(items: readonly OrderItem[]): void {
+  items.forEach((item, index) => item.unitPrice.multiply(item.quantity, `items[${index}].lineTotal`));
+  totalOf(items);
+}
+
 /** An order: what a customer bought, at which prices, and where it stands. Orders is its only writer. */
 export class Order extends AggregateRoot<OrderEvent> {
   private constructor(private state: OrderState) {
@@ -74,6 +89,7 @@ export class Order extends AggregateRoot<OrderEvent> {
         currencies: [...currencies].sort(),
       });
     }
+    assertWithinMoneyRange(items);
     const order = new Order({
       id: input.id,
       customerId: input.customerId,
@@ -128,9 +144,8 @@ export class Order extends AggregateRoot<OrderEvent> {
 
   /** Sum of the line totals, in minor units of the order's single currency. */
   get total(): Money {
-    const [first, ...rest] = this.state.items;
-    if (!first) throw new Error(`order ${this.state.id} has no items`);
-    return rest.reduce((sum, item) => sum.add(item.lineTotal), first.lineTotal);
+    if (this.state.items.length === 0) throw new Error(`order ${this.state.id} has no items`);
+    return totalOf(this.state.items);
   }
 
   isOwnedBy(customerId: string): boolean {

@@ -179,7 +179,7 @@ describe('DynamoOrderRepository: idempotency keys through placeOrder', () => {
 
     const listed = await t.repository.listByCustomer('customer-idem-race', { first: 100, after: undefined });
     expect(listed.edges.map((edge) => edge.node.id)).toEqual([id]);
-    expect(await t.repository.findIdByIdempotencyKey('customer-idem-race', 'checkout-7f3a')).toBe(id);
+    expect((await t.repository.findIdempotencyKey('customer-idem-race', 'checkout-7f3a'))?.orderId ?? null).toBe(id);
     expect((await t.outboxEventsOf(id!)).map((event) => event.type)).toEqual(['order.created']);
   });
 
@@ -203,17 +203,59 @@ describe('DynamoOrderRepository: idempotency keys through placeOrder', () => {
     expect(new Set([a.id, b.id, c.id]).size).toBe(3);
     expect(b.customerId).toBe('alice#x');
     expect(b.items.map((item) => item.productName)).toEqual(['Desk Lamp']);
-    expect(await t.repository.findIdByIdempotencyKey('alice', 'x#k')).toBe(a.id);
-    expect(await t.repository.findIdByIdempotencyKey('alice#x', 'k')).toBe(b.id);
+    expect((await t.repository.findIdempotencyKey('alice', 'x#k'))?.orderId ?? null).toBe(a.id);
+    expect((await t.repository.findIdempotencyKey('alice#x', 'k'))?.orderId ?? null).toBe(b.id);
   });
 
   it('writes neither the order nor the key when the order is refused', async () => {
     const buyer = customer('customer-idem-refused');
     const error = await rejectionOf(placeOrder(t.deps, buyer, { items: [{ productId: lamp.id, quantity: 501 }], idempotencyKey: 'k-refused' }));
     expect(error.code).toBe('PRODUCT_UNAVAILABLE');
-    expect(await t.repository.findIdByIdempotencyKey('customer-idem-refused', 'k-refused')).toBeNull();
+    expect((await t.repository.findIdempotencyKey('customer-idem-refused', 'k-refused'))?.orderId ?? null).toBeNull();
     const placed = await placeOrder(t.deps, buyer, { items: [{ productId: lamp.id, quantity: 5 }], idempotencyKey: 'k-refused' });
     expect(placed.items[0]!.quantity).toBe(5);
+  });
+
+  it('binds a key to its request: the same cart in another shape is the same order, another cart is a CONFLICT naming the key', async () => {
+    const buyer = customer('customer-idem-fingerprint');
+    const first = await placeOrder(t.deps, buyer, { items: [{ productId: mug.id, quantity: 2 }, { productId: lamp.id, quantity: 1 }], idempotencyKey: 'cart-42' });
+    // Same products and quantities, lines reordered and split: the same request.
+    const reshaped = await placeOrder(t.deps, buyer, {
+      items: [{ productId: lamp.id, quantity: 1 }, { productId: mug.id, quantity: 1 }, { productId: mug.id, quantity: 1 }],
+      idempotencyKey: 'cart-42',
+    });
+    expect(reshaped.id).toBe(first.id);
+
+    for (const items of [[{ productId: mug.id, quantity: 3 }, { productId: lamp.id, quantity: 1 }], [{ productId: mug.id, quantity: 2 }]]) {
+      const error = await rejectionOf(placeOrder(t.deps, buyer, { items, idempotencyKey: 'cart-42' }));
+      expect(error.code).toBe(ErrorCode.CONFLICT);
+      expect(error.message).toBe('idempotency key "cart-42" was already used for a different order (other products or quantities); use a new key for a new order');
+    }
+    // Another customer's cart-42 is theirs.
+    const other = await placeOrder(t.deps, customer('customer-idem-fingerprint-2'), { items: [{ productId: mug.id, quantity: 3 }], idempotencyKey: 'cart-42' });
+    expect(other.id).not.toBe(first.id);
+    expect((await t.repository.listByCustomer(buyer!.sub, { first: 10, after: undefined })).edges.map((edge) => edge.node.id)).toEqual([first.id]);
+  });
+
+  it('expires a key after IDEMPOTENCY_KEY_TTL_SECONDS (a TTL attribute), and treats an expired row DynamoDB has not deleted yet as absent', async () => {
+    const buyer = customer('customer-idem-ttl');
+    const deps = { ...t.deps, idempotencyKeyTtlSeconds: 60 };
+    const first = await placeOrder(deps, buyer, { items: [{ productId: mug.id, quantity: 1 }], idempotencyKey: 'k-ttl' });
+    const record = await t.repository.findIdempotencyKey('customer-idem-ttl', 'k-ttl');
+    expect(record?.orderId).toBe(first.id);
+    expect(record!.expiresAt!.getTime()).toBe(Math.floor((first.placedAt.getTime() + 60_000) / 1000) * 1000);
+
+    t.clock.advance(59_000);
+    expect((await placeOrder(deps, buyer, { items: [{ productId: mug.id, quantity: 1 }], idempotencyKey: 'k-ttl' })).id).toBe(first.id);
+
+    t.clock.advance(2000);
+    // Expired but still stored (TTL deletes up to 48 h late): a new request with the key is a new order, even with other items.
+    expect((await t.repository.findIdempotencyKey('customer-idem-ttl', 'k-ttl'))?.orderId).toBe(first.id);
+    const second = await placeOrder(deps, buyer, { items: [{ productId: lamp.id, quantity: 2 }], idempotencyKey: 'k-ttl' });
+    expect(second.id).not.toBe(first.id);
+    expect((await t.repository.findIdempotencyKey('customer-idem-ttl', 'k-ttl'))?.orderId).toBe(second.id);
+    expect((await placeOrder(deps, buyer, { items: [{ productId: lamp.id, quantity: 2 }], idempotencyKey: 'k-ttl' })).id).toBe(second.id);
+    expect((await t.repository.listByCustomer(buyer!.sub, { first: 10, after: undefined })).edges).toHaveLength(2);
   });
 });
 

@@ -9,10 +9,10 @@ import {
   transactWrite,
   transactionCancellationCodes,
 } from '../../../lib/dynamodb';
-import { processedEventPut, wasAlreadyProcessed, type OutboxWriter } from '../../../lib/events';
+import { PROCESSED_TTL_ATTRIBUTE, processedEventPut, wasAlreadyProcessed, type OutboxWriter } from '../../../lib/events';
 import { Order } from '../domain/order';
 import { OrderItem } from '../domain/order-item';
-import type { CausingEvent, CreateOrderResult, OrderRepository } from '../domain/order-repository';
+import type { CausingEvent, CreateOrderResult, IdempotencyClaim, IdempotencyRecord, OrderRepository } from '../domain/order-repository';
 import type { OrderStatus } from '../domain/order-status';
 import { ORDERS_INDEXES, allOrdersList, ordersWithStatusList } from './orders-table';
 
@@ -59,6 +59,30 @@ const canNameOrder = (id: string) => Buffer.byteLength(orderKey(id).pk, 'utf8') 
  */
 const escapeKeyPart = (value: string) => value.replaceAll('%', '%25').replaceAll('#', '%23');
 const idempotencyKey = (customerId: string, key: string) => ({ pk: `IDEMPOTENCY#${escapeKeyPart(customerId)}#${key}`, sk: 'IDEMPOTENCY' });
+const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/**
+ * The key row: which order it names, the request fingerprint it is bound to, and `expiresAt` (epoch seconds), the
+ * table's TTL attribute, so DynamoDB deletes it some time after it expired. Until then the condition below
+ * lets a new request claim an expired key.
+ */
+function idempotencyPut(tableName: string, order: Order, claim: IdempotencyClaim) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...idempotencyKey(claim.customerId, claim.key),
+        orderId: order.id,
+        createdAt: order.placedAt.toISOString(),
+        fingerprint: claim.fingerprint,
+        [PROCESSED_TTL_ATTRIBUTE]: epochSeconds(claim.expiresAt),
+      },
+      ConditionExpression: 'attribute_not_exists(pk) OR #expires <= :now',
+      ExpressionAttributeNames: { '#expires': PROCESSED_TTL_ATTRIBUTE },
+      ExpressionAttributeValues: { ':now': epochSeconds(claim.now) },
+    },
+  };
+}
 
 function toRow(order: Order, version: number): OrderRow {
   const state = order.snapshot();
@@ -114,21 +138,12 @@ export class DynamoOrderRepository implements OrderRepository {
     private readonly outbox: OutboxWriter,
   ) {}
 
-  async create(order: Order, key?: string): Promise<CreateOrderResult> {
+  async create(order: Order, claim?: IdempotencyClaim): Promise<CreateOrderResult> {
     const outbox = this.outbox.prepare(order.peekEvents());
+    const key = claim?.key;
     const items = [
       { Put: { TableName: this.tableName, Item: toRow(order, 1), ConditionExpression: 'attribute_not_exists(pk)' } },
-      ...(key
-        ? [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...idempotencyKey(order.customerId, key), orderId: order.id, createdAt: order.placedAt.toISOString() },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-          ]
-        : []),
+      ...(claim ? [idempotencyPut(this.tableName, order, claim)] : []),
       ...outbox.writes,
     ];
     try {
@@ -138,8 +153,8 @@ export class DynamoOrderRepository implements OrderRepository {
       // Lost to a concurrent call with the same key: its condition failed, or (rarely) the transaction was
       // still contended after transactWrite's retries. Either way the key's order, once committed, is the answer.
       if (key && (codes?.[1] === 'ConditionalCheckFailed' || isTransactionConflict(error))) {
-        const existing = await this.findIdByIdempotencyKey(order.customerId, key);
-        if (existing) return { created: false, existingOrderId: existing };
+        const existing = await this.findIdempotencyKey(order.customerId, key);
+        if (existing) return { created: false, existingOrderId: existing.orderId };
       }
       if (codes?.[0] === 'ConditionalCheckFailed') throw new ConflictError(`order ${order.id} already exists`);
       if (isTransactionConflict(error)) {
@@ -198,11 +213,18 @@ export class DynamoOrderRepository implements OrderRepository {
     return rows.map(fromRow);
   }
 
-  async findIdByIdempotencyKey(customerId: string, key: string): Promise<string | null> {
+  async findIdempotencyKey(customerId: string, key: string): Promise<IdempotencyRecord | null> {
     const result = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: idempotencyKey(customerId, key), ConsistentRead: true }),
     );
-    return (result.Item?.['orderId'] as string | undefined) ?? null;
+    const item = result.Item;
+    if (!item || typeof item['orderId'] !== 'string') return null;
+    const expires = item[PROCESSED_TTL_ATTRIBUTE];
+    return {
+      orderId: item['orderId'],
+      fingerprint: typeof item['fingerprint'] === 'string' ? item['fingerprint'] : undefined,
+      expiresAt: typeof expires === 'number' ? new Date(expires * 1000) : undefined,
+    };
   }
 
   listByCustomer(customerId: string, query: { status?: OrderStatus | undefined } & PageRequest): Promise<Page<Order>> {

@@ -7,7 +7,8 @@ import { OUTBOX_INDEX } from '../../../lib/events';
  *     listed newest first through `byCustomer` (customerKey, placedKey) and `byCustomerStatus`, and for admins
  *     through `allOrders` (listShardKey, placedKey) and `allOrdersByStatus` (statusShardKey, placedKey), whose
  *     partitions are write-sharded: every order write lands in one of ORDER_LIST_SHARDS partitions, not one
- * - idempotency key rows  pk IDEMPOTENCY#<customerId>#<key>   sk IDEMPOTENCY (claimed in the order's transaction)
+ * - idempotency key rows  pk IDEMPOTENCY#<customerId>#<key>   sk IDEMPOTENCY (claimed in the order's transaction;
+ *                                                                            expire through TTL, IDEMPOTENCY_KEY_TTL_SECONDS)
  * - processed-event rows  pk PROCESSED#<consumer>#<eventId>   sk PROCESSED (expire through TTL)
  * - outbox rows           pk OUTBOX#<id>                      sk OUTBOX
  */

@@ -83,7 +83,7 @@ export function barrier(parties: number, timeoutMs = 15_000): () => Promise<void
 /** The repository with each order read held by `hold` (e.g. a barrier), so concurrent use cases read the same state. */
 export function holdingReads(repository: OrderRepository, hold: () => Promise<void>): OrderRepository {
   return {
-    create: (order, key) => repository.create(order, key),
+    create: (order, claim) => repository.create(order, claim),
     save: (order, causedBy) => repository.save(order, causedBy),
     async findById(id) {
       const found = await repository.findById(id);
@@ -91,7 +91,7 @@ export function holdingReads(repository: OrderRepository, hold: () => Promise<vo
       return found;
     },
     findByIds: (ids) => repository.findByIds(ids),
-    findIdByIdempotencyKey: (customerId, key) => repository.findIdByIdempotencyKey(customerId, key),
+    findIdempotencyKey: (customerId, key) => repository.findIdempotencyKey(customerId, key),
     listByCustomer: (customerId, query) => repository.listByCustomer(customerId, query),
     list: (query) => repository.list(query),
   };

@@ -5,6 +5,7 @@ import { waitFor } from '../../../lib/events/testing/wait-for';
 import { createLogger } from '../../../lib/logging';
 import { rewardsHarness, type RewardsHarness } from '../test-support/rewards-harness';
 import { REWARDS_CONSUMER_GROUP, rewardsEventConsumers } from './event-consumers';
+import { TEST_EVENT_SIGNING_SECRET } from '../../../lib/events/testing/fixtures';
 
 /** Rewards' consumer on the in-process bus, writing to DynamoDB Local: order.completed in, points once. */
 
@@ -15,7 +16,7 @@ const subscriptions: Subscription[] = [];
 
 beforeAll(async () => {
   h = await rewardsHarness('rewards-consumer');
-  bus = new MemoryEventBus({ logger, retryBackoff: { initialMs: 10, maxMs: 20 } });
+  bus = new MemoryEventBus({ logger, signingSecret: TEST_EVENT_SIGNING_SECRET, retryBackoff: { initialMs: 10, maxMs: 20 } });
   for (const consumer of rewardsEventConsumers(h.deps, logger)) subscriptions.push(await bus.subscribe(consumer));
 }, 60_000);
 afterAll(async () => {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { signIdentity } from '../../../../../lib/auth';
 import { CREATE_PRODUCT, productInput, startTestCatalog, type ProductView, type TestCatalog } from '../../../../../test/support/catalog';
 import { graphql } from '../../../../../test/support/graphql';
 import { TEST_SIGNING_SECRET } from '../../../../../test/support/system';
@@ -28,7 +27,7 @@ export async function startCatalogOrigin(label: string, options: CatalogOptions 
 
   // Catalog's GraphQL API, reached directly the way the gateway does: with a signed admin identity.
   const asAdmin = async <T>(query: string, variables: Record<string, unknown>): Promise<T> => {
-    const response = await graphql<T>(`${catalog.url}/graphql`, query, variables, { headers: signIdentity(ADMIN, TEST_SIGNING_SECRET) });
+    const response = await graphql<T>(`${catalog.url}/graphql`, query, variables, { signedAs: { caller: ADMIN, secret: TEST_SIGNING_SECRET } });
     if (response.errors || !response.data) throw new Error(`Catalog refused ${query.slice(0, 40)}...: ${JSON.stringify(response.errors)}`);
     return response.data;
   };

@@ -1,0 +1,25 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { ErrorCode } from '../ddd';
+import { httpStatusOf } from '../http/status';
+
+/**
+ * HTTP 503 for an operation that produced nothing because a dependency did not answer within the request's
+ * deadline: clients, load balancers and retries treat it as "try again", which a 200 carrying only errors is
+ * not. A partial result keeps its 200: part of the answer is there. For the gateway only: a subgraph answers its
+ * gateway 200 with the coded error, which a non-2xx status would replace with a generic HTTP error.
+ */
+export function unavailableStatusPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const { data, errors } = response.body.singleResult;
+          if (data == null && errors?.some((error) => error.extensions?.['code'] === ErrorCode.SERVICE_UNAVAILABLE)) {
+            response.http.status = httpStatusOf.SERVICE_UNAVAILABLE;
+          }
+        },
+      };
+    },
+  };
+}

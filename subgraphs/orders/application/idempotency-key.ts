@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import { ConflictError, describeValue, guard } from '../../../lib/ddd';
+import type { Order } from '../domain/order';
+import type { IdempotencyClaim } from '../domain/order-repository';
+import type { OrdersDependencies } from './orders-dependencies';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+
+/** How long a key names its order unless IDEMPOTENCY_KEY_TTL_SECONDS says otherwise: a day covers any client retry. */
+export const DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS = 86_400;
+
+/**
+ * What a placeOrder request asks for, as a digest: the customer and the normalised lines (merged per product,
+ * sorted), so the same cart sent again matches whatever order its lines came in, and any other cart does not.
+ */
+export function placeOrderFingerprint(customerId: string, lines: readonly { productId: string; quantity: number }[]): string {
+  const sorted = [...lines].sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0)).map((line) => [line.productId, line.quantity]);
+  return createHash('sha256').update(JSON.stringify(['placeOrder/v1', customerId, sorted])).digest('base64url');
+}
+
+/** The claim a keyed placeOrder makes: its key, bound to the request's fingerprint, until it expires. */
+export function idempotencyClaim(
+  deps: Pick<OrdersDependencies, 'clock' | 'idempotencyKeyTtlSeconds'>,
+  customerId: string,
+  key: string | null | undefined,
+  lines: readonly { productId: string; quantity: number }[],
+): IdempotencyClaim | undefined {
+  if (key == null) return undefined;
+  guard.pattern('idempotencyKey', key, IDEMPOTENCY_KEY, '1-128 visible ASCII characters');
+  const now = deps.clock.now();
+  const ttlSeconds = deps.idempotencyKeyTtlSeconds ?? DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS;
+  return { customerId, key, fingerprint: placeOrderFingerprint(customerId, lines), now, expiresAt: new Date(now.getTime() + ttlSeconds * 1000) };
+}
+
+/**
+ * The order an earlier request with this key placed, when the key is still live: null when unused or expired
+ * (DynamoDB's TTL deletes expired rows up to 48 hours late, so expiry is checked here, not left to it).
+ * CONFLICT when the key was used for another request: silently answering with that order would tell the client
+ * its new cart was placed.
+ */
+export async function previousPlacement(deps: Pick<OrdersDependencies, 'orders'>, claim: IdempotencyClaim): Promise<Order | null> {
+  const record = await deps.orders.findIdempotencyKey(claim.customerId, claim.key);
+  if (!record || (record.expiresAt !== undefined && record.expiresAt.getTime() <= claim.now.getTime())) return null;
+  // Keys claimed before fingerprints were recorded match any request, as they always did.
+  if (record.fingerprint !== undefined && record.fingerprint !== claim.fingerprint) {
+    throw new ConflictError(
+      `idempotency key ${describeValue(claim.key)} was already used for a different order (other products or quantities); use a new key for a new order`,
+      { field: 'idempotencyKey', value: claim.key, orderId: record.orderId },
+    );
+  }
+  return deps.orders.findById(record.orderId);
+}

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { parse } from 'yaml';
+
+/**
+ * docker-compose.yml cannot be run here (no Docker daemon), so its structure is checked instead (issue 9 and 13):
+ * only the gateway published, health checks, pinned images, the seed job waiting for DynamoDB and Catalog, Redis
+ * with a password, secrets required from the environment, NODE_ENV explicit.
+ */
+
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  ports?: string[];
+  healthcheck?: { test?: unknown; disable?: boolean };
+  depends_on?: Record<string, { condition: string }>;
+  environment?: Record<string, string>;
+}
+
+const file = readFileSync(resolve(__dirname, '../../docker-compose.yml'), 'utf8');
+const compose = parse(file, { merge: true }) as { services: Record<string, Service> };
+const services = compose.services;
+const apps = ['catalog', 'orders', 'rewards', 'gateway'];
+
+describe('docker-compose.yml', () => {
+  it('has the expected services', () => {
+    expect(Object.keys(services).sort()).toEqual(['catalog', 'dynamodb', 'gateway', 'orders', 'redis', 'rewards', 'seed']);
+  });
+
+  it('publishes only the gateway', () => {
+    const published = Object.entries(services).filter(([, service]) => (service.ports ?? []).length > 0);
+    expect(published.map(([name, service]) => [name, service.ports])).toEqual([['gateway', ['4000:4000']]]);
+  });
+
+  it('pins every image to a version (no :latest, no untagged image)', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (service.image === undefined) {
+        expect([name, service.build]).toEqual([name, '.']);
+        continue;
+      }
+      expect(service.image).toMatch(/^[a-z0-9./-]+:\d+(\.\d+)+(-[a-z]+)?$/);
+    }
+  });
+
+  it('health-checks every long-running service', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (name === 'seed') {
+        expect(service.healthcheck?.disable).toBe(true);
+        continue;
+      }
+      expect([name, Array.isArray(service.healthcheck?.test)]).toEqual([name, true]);
+    }
+  });
+
+  it('starts the seed job once DynamoDB and Catalog are healthy, and the gateway once the subgraphs are', () => {
+    expect(services['seed']!.depends_on).toEqual({ dynamodb: { condition: 'service_healthy' }, catalog: { condition: 'service_healthy' } });
+    for (const subgraph of ['catalog', 'orders', 'rewards']) expect(services['gateway']!.depends_on?.[subgraph]).toEqual({ condition: 'service_healthy' });
+  });
+
+  it('runs the services in production mode on all interfaces, with every secret required from the environment', () => {
+    for (const name of [...apps, 'seed']) {
+      const env = services[name]!.environment!;
+      expect([name, env['NODE_ENV'], env['HOST']]).toEqual([name, 'production', '0.0.0.0']);
+      for (const secret of ['JWT_SECRET', 'GATEWAY_SIGNING_SECRET', 'EVENT_SIGNING_SECRET']) {
+        expect(env[secret]).toMatch(new RegExp(`^\\$\\{${secret}:\\?`));
+      }
+      expect(env['REDIS_URL']).toMatch(/^redis:\/\/ecommerce:\$\{REDIS_PASSWORD:\?[^}]*\}@redis:6379$/);
+    }
+    expect(file).not.toMatch(/dev-only-/);
+  });
+
+  it('runs Redis with an ACL user and a required password, the default user off', () => {
+    const redis = services['redis']!;
+    expect(redis.environment?.['REDIS_PASSWORD']).toMatch(/^\$\{REDIS_PASSWORD:\?/);
+    expect(redis.command!.join(' ')).toContain('--user default off --user ecommerce on');
+    expect(JSON.stringify(redis.healthcheck?.test)).toContain('--user ecommerce --pass');
+  });
+});
