@@ -14,7 +14,7 @@ export interface LocalRedis {
   stop(): Promise<void>;
 }
 
-/** The ACL user local Redis servers admit; the `default` user is switched off. */
+/** The ACL user local Redis servers admit (the `default` user needs the same password). */
 export const LOCAL_REDIS_USER = 'ecommerce';
 
 export function redisServerAvailable(): boolean {
@@ -59,7 +59,10 @@ export async function startRedisServer(options: { port?: number; dataDir?: strin
   const configDir = options.dataDir ? resolve(options.dataDir) : mkdtempSync(join(tmpdir(), 'redis-local-'));
   mkdirSync(configDir, { recursive: true });
   const configFile = join(configDir, 'redis-acl.conf');
-  writeFileSync(configFile, `user default off\nuser ${LOCAL_REDIS_USER} on >${password} ~* &* +@all\n`, { mode: 0o600 });
+  // The `default` user stays on, behind the same password: Redis replays MULTI/EXEC from the append-only file as
+  // `default`, and with that user off it silently drops every transaction on restart (redis/redis#14541,
+  // valkey-io/valkey#3983), i.e. the event streams. A connection that does not authenticate is refused either way.
+  writeFileSync(configFile, `user default on >${password} ~* &* +@all\nuser ${LOCAL_REDIS_USER} on >${password} ~* &* +@all\n`, { mode: 0o600 });
   chmodSync(configFile, 0o600);
   const args = [configFile, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--protected-mode', 'yes'];
   if (options.dataDir) args.push('--dir', configDir, '--appendonly', 'yes');

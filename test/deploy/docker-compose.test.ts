@@ -17,11 +17,13 @@ interface Service {
   healthcheck?: { test?: unknown; disable?: boolean };
   depends_on?: Record<string, { condition: string }>;
   environment?: Record<string, string>;
+  profiles?: string[];
 }
 
 const file = readFileSync(resolve(__dirname, '../../docker-compose.yml'), 'utf8');
 const compose = parse(file, { merge: true }) as { services: Record<string, Service> };
-const services = compose.services;
+/** The stack `docker compose up` starts: services under a profile (jaeger: `--profile tracing`) are opt-in. */
+const services = Object.fromEntries(Object.entries(compose.services).filter(([, service]) => service.profiles === undefined));
 const apps = ['catalog', 'orders', 'rewards', 'gateway'];
 
 describe('docker-compose.yml', () => {
@@ -34,8 +36,13 @@ describe('docker-compose.yml', () => {
     expect(published.map(([name, service]) => [name, service.ports])).toEqual([['gateway', ['4000:4000']]]);
   });
 
+  it('keeps the opt-in Jaeger UI under the tracing profile, published on loopback only', () => {
+    expect(compose.services['jaeger']!.profiles).toEqual(['tracing']);
+    expect(compose.services['jaeger']!.ports).toEqual(['127.0.0.1:16686:16686']);
+  });
+
   it('pins every image to a version (no :latest, no untagged image)', () => {
-    for (const [name, service] of Object.entries(services)) {
+    for (const [name, service] of Object.entries(compose.services)) {
       if (service.image === undefined) {
         expect([name, service.build]).toEqual([name, '.']);
         continue;
@@ -71,10 +78,11 @@ describe('docker-compose.yml', () => {
     expect(file).not.toMatch(/dev-only-/);
   });
 
-  it('runs Redis with an ACL user and a required password, the default user off', () => {
+  it('runs Redis with an ACL user and a required password, the default user behind the same password', () => {
     const redis = services['redis']!;
     expect(redis.environment?.['REDIS_PASSWORD']).toMatch(/^\$\{REDIS_PASSWORD:\?/);
-    expect(redis.command!.join(' ')).toContain('--user default off --user ecommerce on');
+    expect(redis.command!.join(' ')).toContain(`--user default on ">$$REDIS_PASSWORD" '~*' '&*' '+@all' --user ecommerce on ">$$REDIS_PASSWORD"`);
+    expect(redis.command!.join(' ')).not.toMatch(/nopass|default off/);
     expect(JSON.stringify(redis.healthcheck?.test)).toContain('--user ecommerce --pass');
   });
 });

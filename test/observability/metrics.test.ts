@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Registry } from 'prom-client';
 import { BoundedLabels } from '../../gateway/metrics/operation-metrics';
 import { EventMetricsByService, MemoryEventBus } from '../../lib/events';
-import { sampleEnvelope } from '../../lib/events/testing/fixtures';
+import { sampleEnvelope, TEST_EVENT_SIGNING_SECRET } from '../../lib/events/testing/fixtures';
 import { createLogger } from '../../lib/logging';
 import type { RunningSystem } from '../../scripts/system';
 import { graphql } from '../support/graphql';
@@ -152,7 +152,7 @@ describe('EventMetricsByService', () => {
     const metrics = new EventMetricsByService();
     metrics.register('orders', registries.orders);
     metrics.register('rewards', registries.rewards);
-    const bus = new MemoryEventBus({ logger: createLogger({ service: 'test', level: 'silent' }), metrics, maxAttempts: 2, retryBackoff: { initialMs: 1, maxMs: 1 } });
+    const bus = new MemoryEventBus({ logger: createLogger({ service: 'test', level: 'silent' }), metrics, signingSecret: TEST_EVENT_SIGNING_SECRET, maxAttempts: 2, retryBackoff: { initialMs: 1, maxMs: 1 } });
     let attempts = 0;
     await bus.subscribe({
       group: 'rewards',
