@@ -1,7 +1,6 @@
+import { assertCurrency } from './currency';
 import { ValidationError, describeValue } from './errors';
 import { guard } from './guard';
-
-const CURRENCY = /^[A-Z]{3}$/;
 
 export interface MoneyProps {
   readonly amount: number;
@@ -26,7 +25,7 @@ export class Money implements MoneyProps {
     if (amount < 0) {
       throw new ValidationError(`${field}.amount`, `${field}.amount must not be negative, got ${amount}`, { value: amount });
     }
-    guard.pattern(`${field}.currency`, currency, CURRENCY, 'an ISO 4217 code of three upper-case letters');
+    assertCurrency(`${field}.currency`, currency);
     return new Money(amount, currency);
   }
 

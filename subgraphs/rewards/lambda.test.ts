@@ -118,7 +118,7 @@ describe('Rewards expiry job (schedule)', () => {
     const past = rewardsModule(runtime, { clock: new ManualClock(Date.now() - 396 * 24 * 3600 * 1000) });
     await issueRewardForCompletedOrder(
       past.deps,
-      { orderId: randomUUID(), customerId: OLD_CUSTOMER, totalMinorUnits: 5_000 },
+      { orderId: randomUUID(), customerId: OLD_CUSTOMER, total: { amount: 5_000, currency: 'USD' } },
       { consumer: 'test', eventId: randomUUID() },
     );
 

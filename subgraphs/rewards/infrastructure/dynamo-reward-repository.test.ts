@@ -29,7 +29,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 /** Stores a new account holding `points`, issued for one order at `when`. */
 async function accountWith(customerId: string, points: number, when = at('2026-01-01T00:00:00.000Z')): Promise<void> {
   const account = RewardAccount.open(customerId);
-  account.issueForOrder(unique('order'), points * 100, unique('tx'), when);
+  account.issueForOrder(unique('order'), { amount: points * 100, currency: 'USD' }, unique('tx'), when);
   await h.repository.save(account);
 }
 
@@ -37,7 +37,7 @@ describe('save', () => {
   it('writes the account, its ledger entries and its events in one transaction, then reports them committed', async () => {
     const customerId = unique('customer');
     const account = RewardAccount.open(customerId);
-    account.issueForOrder('order-a', 12_345, 'tx-a', at('2026-01-02T03:04:05.000Z'));
+    account.issueForOrder('order-a', { amount: 12_345, currency: 'USD' }, 'tx-a', at('2026-01-02T03:04:05.000Z'));
     const before = h.committed.length;
 
     await h.repository.save(account);
@@ -86,8 +86,8 @@ describe('save', () => {
     const customerId = unique('customer');
     const one = RewardAccount.open(customerId);
     const other = RewardAccount.open(customerId);
-    one.issueForOrder('order-1', 1000, 'tx-1', at('2026-01-01T00:00:00.000Z'));
-    other.issueForOrder('order-2', 2000, 'tx-2', at('2026-01-01T00:00:00.000Z'));
+    one.issueForOrder('order-1', { amount: 1000, currency: 'USD' }, 'tx-1', at('2026-01-01T00:00:00.000Z'));
+    other.issueForOrder('order-2', { amount: 2000, currency: 'USD' }, 'tx-2', at('2026-01-01T00:00:00.000Z'));
     await h.repository.save(one);
     expect(await rejection(h.repository.save(other))).toBeInstanceOf(ConcurrentModificationError);
     expect((await h.repository.findAccount(customerId))?.balance).toBe(10);
@@ -97,7 +97,7 @@ describe('save', () => {
 describe('saveIssuance', () => {
   async function issue(customerId: string, orderId: string, total: number, eventId: string) {
     const account = (await h.repository.findAccount(customerId)) ?? RewardAccount.open(customerId);
-    const points = account.issueForOrder(orderId, total, unique('tx'), h.clock.now());
+    const points = account.issueForOrder(orderId, { amount: total, currency: 'USD' }, unique('tx'), h.clock.now());
     return h.repository.saveIssuance(account, { orderId, customerId, points }, { consumer: 'rewards', eventId });
   }
 
@@ -146,7 +146,7 @@ describe('saveIssuance', () => {
 
     const orderId = unique('order');
     const eventId = unique('event');
-    const points = stale.issueForOrder(orderId, 10_000, unique('tx'), h.clock.now());
+    const points = stale.issueForOrder(orderId, { amount: 10_000, currency: 'USD' }, unique('tx'), h.clock.now());
     const error = await rejection(h.repository.saveIssuance(stale, { orderId, customerId, points }, { consumer: 'rewards', eventId }));
 
     expect(error).toBeInstanceOf(ConcurrentModificationError);
@@ -167,7 +167,7 @@ describe('findIssuances', () => {
     for (let i = 0; i < 3; i += 1) {
       const orderId = unique('order');
       issued.push(orderId);
-      account.issueForOrder(orderId, 100 * (i + 1), unique('tx'), h.clock.now());
+      account.issueForOrder(orderId, { amount: 100 * (i + 1), currency: 'USD' }, unique('tx'), h.clock.now());
       await h.repository.saveIssuance(account, { orderId, customerId, points: i + 1 }, { consumer: 'rewards', eventId: unique('event') });
       account = (await h.repository.findAccount(customerId))!;
     }
@@ -187,7 +187,7 @@ describe('listTransactions', () => {
     const customerId = unique('customer');
     const account = RewardAccount.open(customerId);
     for (let day = 1; day <= 5; day += 1) {
-      account.issueForOrder(`order-day-${day}`, day * 100, `tx-${day}`, at(`2026-01-0${day}T00:00:00.000Z`));
+      account.issueForOrder(`order-day-${day}`, { amount: day * 100, currency: 'USD' }, `tx-${day}`, at(`2026-01-0${day}T00:00:00.000Z`));
     }
     await h.repository.save(account);
     const reloaded = (await h.repository.findAccount(customerId))!;
@@ -223,10 +223,10 @@ describe('pointsIssuedBefore', () => {
   it('sums ISSUED entries strictly before the cutoff, leaving out redemptions, expiries and later issuances', async () => {
     const customerId = unique('customer');
     const account = RewardAccount.open(customerId);
-    account.issueForOrder('order-1', 10_000, 'tx-1', at('2025-01-01T00:00:00.000Z'));
-    account.issueForOrder('order-2', 2_000, 'tx-2', at('2025-02-01T00:00:00.000Z'));
+    account.issueForOrder('order-1', { amount: 10_000, currency: 'USD' }, 'tx-1', at('2025-01-01T00:00:00.000Z'));
+    account.issueForOrder('order-2', { amount: 2_000, currency: 'USD' }, 'tx-2', at('2025-02-01T00:00:00.000Z'));
     account.redeem(30, 'tx-3', at('2025-02-15T00:00:00.000Z'));
-    account.issueForOrder('order-4', 700, 'tx-4', at('2025-03-01T00:00:00.000Z'));
+    account.issueForOrder('order-4', { amount: 700, currency: 'USD' }, 'tx-4', at('2025-03-01T00:00:00.000Z'));
     await h.repository.save(account);
 
     expect(await h.repository.pointsIssuedBefore(customerId, at('2024-12-31T23:59:59.999Z'))).toBe(0);
