@@ -4,11 +4,10 @@
  * product changes) and the outbox relay on the table's stream.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { signIdentity } from '../../lib/auth';
 import { loadConfig } from '../../lib/config';
-import { InvalidEventError } from '../../lib/events';
+import { InvalidEventError, allPendingOutboxItems } from '../../lib/events';
 import { sampleEnvelope } from '../../lib/events/testing/fixtures';
 import { createServiceRuntime } from '../../lib/runtime';
 import { ensureTables } from '../../scripts/system';
@@ -75,9 +74,7 @@ async function graphql<T>(query: string, variables: Record<string, unknown>, hea
 const asCustomer = () => signIdentity(CUSTOMER, SIGNING_SECRET);
 
 async function outboxEvents(): Promise<Record<string, unknown>[]> {
-  const pending = await dynamo.doc.send(
-    new QueryCommand({ TableName: `${prefix}orders`, IndexName: 'outbox', KeyConditionExpression: 'outboxPk = :p', ExpressionAttributeValues: { ':p': 'PENDING' } }),
-  );
+  const pending = { Items: await allPendingOutboxItems(dynamo.doc, `${prefix}orders`) };
   return pending.Items ?? [];
 }
 

@@ -5,10 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { signIdentity } from '../../lib/auth';
 import { loadConfig } from '../../lib/config';
+import { allPendingOutboxItems } from '../../lib/events';
 import { sampleEnvelope } from '../../lib/events/testing/fixtures';
 import { createServiceRuntime } from '../../lib/runtime';
 import { ensureTables } from '../../scripts/system';
@@ -132,16 +132,12 @@ describe('Rewards expiry job (schedule)', () => {
 
 describe('Rewards outbox relay (table stream)', () => {
   it('publishes the reward events and deletes their rows', async () => {
-    const pending = await dynamo.doc.send(
-      new QueryCommand({ TableName: `${prefix}rewards`, IndexName: 'outbox', KeyConditionExpression: 'outboxPk = :p', ExpressionAttributeValues: { ':p': 'PENDING' } }),
-    );
+    const pending = { Items: await allPendingOutboxItems(dynamo.doc, `${prefix}rewards`) };
     const rows = pending.Items ?? [];
     const types = rows.map((row) => (JSON.parse(String(row['event'])) as { type: string }).type).sort();
     expect(types).toEqual(['reward.expired', 'reward.issued', 'reward.issued', 'reward.redeemed']);
     await expect(lambda.outboxRelayHandler(streamEvent(rows.map((row) => streamRecord('INSERT', row))))).resolves.toEqual({ published: 4, ignored: 0 });
-    const left = await dynamo.doc.send(
-      new QueryCommand({ TableName: `${prefix}rewards`, IndexName: 'outbox', KeyConditionExpression: 'outboxPk = :p', ExpressionAttributeValues: { ':p': 'PENDING' } }),
-    );
+    const left = { Items: await allPendingOutboxItems(dynamo.doc, `${prefix}rewards`) };
     expect(left.Items).toEqual([]);
   });
 });

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Caller } from '../../../lib/auth';
 import type { Clock } from '../../../lib/ddd';
 import { ensureTable, type DynamoClients } from '../../../lib/dynamodb';
-import { OUTBOX_INDEX, OUTBOX_PENDING_PARTITION, OutboxWriter } from '../../../lib/events';
+import { OutboxWriter, allPendingOutboxItems } from '../../../lib/events';
 import { testDynamoClients, uniquePrefix } from '../../../test/support/services';
 import type { OrdersDependencies } from '../application/orders-dependencies';
 import type { ProductCatalog, ProductInfo } from '../application/product-catalog';
@@ -125,22 +124,9 @@ export async function openOrdersTable(label: string): Promise<OrdersTable> {
     catalog,
     deps: { orders: repository, catalog, clock, newId: randomUUID },
     async outboxEventsOf(orderId) {
-      const events: { type: string; occurredAt: string; data: Record<string, unknown> }[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await dynamo.doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: OUTBOX_INDEX.name,
-            KeyConditionExpression: '#p = :p',
-            ExpressionAttributeNames: { '#p': OUTBOX_INDEX.partitionKey },
-            ExpressionAttributeValues: { ':p': OUTBOX_PENDING_PARTITION },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        events.push(...(page.Items ?? []).map((item) => JSON.parse(String(item['event'])) as (typeof events)[number]));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      const events = (await allPendingOutboxItems(dynamo.doc, tableName)).map(
+        (item) => JSON.parse(item.event) as { type: string; occurredAt: string; data: Record<string, unknown> },
+      );
       return events.filter((event) => event.data['orderId'] === orderId).map(({ type, data }) => ({ type, data }));
     },
     async drop() {

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, ErrorCode, ValidationError } from '../../../lib/ddd';
+import { shardKeys } from '../../../lib/dynamodb';
 import { processedKey } from '../../../lib/events';
 import { RewardAccount } from '../domain/reward-account';
 import { rewardsHarness, type RewardsHarness } from '../test-support/rewards-harness';
+import { ACCOUNT_LIST_SHARDS, REWARDS_INDEXES, accountList } from './rewards-table';
 
 /** DynamoRewardRepository against DynamoDB Local: one transaction per change, conditional on the version read. */
 
@@ -251,6 +253,45 @@ describe('listAccountIds', () => {
     const again = await listAll(3);
     expect(again.sort()).toEqual([...ids].sort());
     expect(again).not.toContain('nobody');
+  });
+
+  it('spreads account writes over every shard of the accounts list, and still lists accounts stored before sharding', async () => {
+    const customers = Array.from({ length: 160 }, () => unique('sharded-customer'));
+    for (const customerId of customers) await accountWith(customerId, 1);
+    const perShard: number[] = [];
+    for (const partition of shardKeys(accountList)) {
+      const result = await h.dynamo.doc.send(
+        new QueryCommand({
+          TableName: h.tableName,
+          IndexName: REWARDS_INDEXES.accounts.name,
+          KeyConditionExpression: '#p = :p AND begins_with(#s, :prefix)',
+          ExpressionAttributeNames: { '#p': REWARDS_INDEXES.accounts.partitionKey, '#s': REWARDS_INDEXES.accounts.sortKey },
+          ExpressionAttributeValues: { ':p': partition, ':prefix': 'sharded-customer' },
+        }),
+      );
+      perShard.push(result.Items?.length ?? 0);
+    }
+    expect(perShard).toHaveLength(ACCOUNT_LIST_SHARDS);
+    expect(perShard.reduce((sum, n) => sum + n, 0)).toBe(160);
+    // A fair share is 20 each; the stable hash of these ids keeps every shard busy.
+    for (const count of perShard) expect(count).toBeGreaterThanOrEqual(8);
+
+    // An account row exactly as the release before sharding wrote it: one shared ACCOUNT partition.
+    await h.dynamo.doc.send(
+      new PutCommand({
+        TableName: h.tableName,
+        Item: { pk: 'CUSTOMER#legacy-account', sk: 'ACCOUNT', accountListKey: 'ACCOUNT', customerId: 'legacy-account', balance: 3, lifetimePoints: 3, redeemedPoints: 0, expiredPoints: 0, version: 1 },
+      }),
+    );
+    const listed = await listAll(50);
+    expect(listed).toEqual(expect.arrayContaining([...customers, 'legacy-account']));
+    expect(listed).toEqual([...listed].sort());
+    // Its next balance change moves it to its shard.
+    const legacy = (await h.repository.findAccount('legacy-account'))!;
+    legacy.redeem(1, unique('tx'), h.clock.now());
+    await h.repository.save(legacy);
+    const row = await h.dynamo.doc.send(new GetCommand({ TableName: h.tableName, Key: { pk: 'CUSTOMER#legacy-account', sk: 'ACCOUNT' } }));
+    expect(shardKeys(accountList)).toContain(row.Item?.['accountListKey']);
   });
 
   async function listAll(pageSize: number): Promise<string[]> {
