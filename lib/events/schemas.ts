@@ -8,11 +8,19 @@ const money = z.object({ amount: z.number().int().nonnegative(), currency: z.str
 const id = z.string().min(1).max(200);
 const orderStatus = z.enum(['PENDING', 'CONFIRMED', 'COMPLETED', 'CANCELLED']);
 
+/**
+ * The order's version after the change (1 when placed, +1 per status change): consumers that must not apply an
+ * older status after a newer one (subscriptions) order by it. Optional: events committed before it was added
+ * are still valid.
+ */
+const orderVersion = z.number().int().positive().optional();
+
 const orderCreated = z.object({
   orderId: id,
   customerId: id,
   items: z.array(z.object({ productId: id, quantity: z.number().int().positive(), unitPrice: money })).min(1),
   total: money,
+  version: orderVersion,
 });
 
 const orderStatusChanged = z.object({
@@ -22,6 +30,7 @@ const orderStatusChanged = z.object({
   previousStatus: orderStatus,
   total: money,
   reason: z.string().max(1000).optional(),
+  version: orderVersion,
 });
 
 const productCreated = z.object({
