@@ -57,6 +57,8 @@ export interface AppConfig {
   };
   readonly subscriptions: { readonly maxPerConnection: number; readonly keepAliveMs: number };
   readonly queryLimits: { readonly maxDepth: number; readonly maxCost: number };
+  /** Stock holds (issue 10): how long an unclaimed hold keeps its units, how often the local sweep runs. */
+  readonly stockHolds: { readonly ttlSeconds: number; readonly sweepIntervalMs: number };
 }
 
 const schema = z.object({
@@ -95,6 +97,8 @@ const schema = z.object({
   SUBSCRIPTIONS_KEEPALIVE_MS: env.positiveInt(12_000),
   MAX_QUERY_DEPTH: env.positiveInt(12),
   MAX_QUERY_COST: env.positiveInt(10_000),
+  STOCK_HOLD_TTL_SECONDS: env.positiveInt(900),
+  STOCK_HOLD_SWEEP_INTERVAL_MS: env.positiveInt(30_000),
 });
 
 export interface LoadConfigOptions {
@@ -175,5 +179,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     subscriptions: { maxPerConnection: raw.SUBSCRIPTIONS_PER_CONNECTION, keepAliveMs: raw.SUBSCRIPTIONS_KEEPALIVE_MS },
     queryLimits: { maxDepth: raw.MAX_QUERY_DEPTH, maxCost: raw.MAX_QUERY_COST },
+    stockHolds: { ttlSeconds: raw.STOCK_HOLD_TTL_SECONDS, sweepIntervalMs: raw.STOCK_HOLD_SWEEP_INTERVAL_MS },
   };
 }

@@ -65,6 +65,18 @@ const reward = z.object({
   orderId: id.optional(),
 });
 
+/** Units of products a stock hold concerns, one line per product. */
+const stockLines = z.array(z.object({ productId: id, quantity: z.number().int().positive() })).min(1);
+
+const stockHeld = z.object({ orderId: id, lines: stockLines });
+const stockReleased = z.object({
+  orderId: id,
+  lines: stockLines,
+  /** cancelled: the order was cancelled; expired: no order claimed the hold in time; abandoned: placing the order failed. */
+  reason: z.enum(['cancelled', 'expired', 'abandoned']),
+});
+const stockSold = z.object({ orderId: id, lines: stockLines });
+
 const paymentCompleted = z.object({ orderId: id });
 
 export const eventDataSchemas = {
@@ -75,6 +87,9 @@ export const eventDataSchemas = {
   'product.created': productCreated,
   'product.updated': productUpdated,
   'product.price.changed': productPriceChanged,
+  'stock.held': stockHeld,
+  'stock.released': stockReleased,
+  'stock.sold': stockSold,
   'reward.issued': reward,
   'reward.redeemed': reward,
   'reward.expired': reward,
@@ -95,6 +110,9 @@ export const EVENT_SOURCES = {
   'product.created': 'catalog',
   'product.updated': 'catalog',
   'product.price.changed': 'catalog',
+  'stock.held': 'catalog',
+  'stock.released': 'catalog',
+  'stock.sold': 'catalog',
   'reward.issued': 'rewards',
   'reward.redeemed': 'rewards',
   'reward.expired': 'rewards',
@@ -102,6 +120,9 @@ export const EVENT_SOURCES = {
 } as const satisfies Record<EventType, string>;
 
 export type EventSource = (typeof EVENT_SOURCES)[EventType];
+
+/** Catalog's stock events: each changes products' available or reserved quantities. */
+export const STOCK_EVENT_TYPES = ['stock.held', 'stock.released', 'stock.sold'] as const;
 
 /** The order status events the gateway turns into subscription updates. */
 export const ORDER_STATUS_EVENT_TYPES = ['order.created', 'order.confirmed', 'order.completed', 'order.cancelled'] as const;

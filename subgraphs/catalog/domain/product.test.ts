@@ -38,6 +38,7 @@ describe('Product.create', () => {
       category: 'books',
       price: { amount: 5499, currency: 'USD' },
       stockQuantity: 30,
+      reservedQuantity: 0,
       createdAt: T0,
       updatedAt: T0,
       version: 1,
@@ -116,6 +117,8 @@ describe('Product.update', () => {
         data: { productId: ID, sku: 'BOOK-DDD-01', category: 'books', changed: ['name', 'stockQuantity'] },
       },
     ]);
+    // The restock is stored only if the available quantity is still the one read (holds change it meanwhile).
+    expect(product.pendingRestock).toEqual({ from: 30, to: 5 });
     expect(product.peekEvents()).toEqual([]);
   });
 

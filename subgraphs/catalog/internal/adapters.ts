@@ -1,0 +1,32 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
+import type { StockHoldsApi } from './stock-holds-api';
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+const BODY_LIMIT = '64kb';
+
+/** Serves the internal command API under /internal on an Express app (the local Catalog service). */
+export function mountStockHoldsApi(app: Express, api: StockHoldsApi): void {
+  const unreadableBody: ErrorRequestHandler = (_error, _req, res) => {
+    res.status(400).set(JSON_HEADERS).end(JSON.stringify({ error: { code: 'BAD_USER_INPUT', message: `the body must be JSON of at most ${BODY_LIMIT}` } }));
+  };
+  app.use('/internal', express.json({ limit: BODY_LIMIT }), unreadableBody, async (req: Request, res: Response) => {
+    const response = await api({ method: req.method, path: new URL(req.originalUrl, 'http://catalog.local').pathname, headers: req.headers, body: req.body as unknown });
+    res.status(response.status).set(JSON_HEADERS).end(JSON.stringify(response.body));
+  });
+}
+
+/** Serves the internal command API for function URL events (payload v2): the Lambda side of the same routes. */
+export async function serveStockHoldsFromLambda(api: StockHoldsApi, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  let body: unknown;
+  if (event.body) {
+    try {
+      body = JSON.parse(event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body);
+    } catch {
+      return { statusCode: 400, headers: JSON_HEADERS, body: JSON.stringify({ error: { code: 'BAD_USER_INPUT', message: 'the body must be JSON' } }) };
+    }
+  }
+  const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+  const response = await api({ method: event.requestContext.http.method, path: event.rawPath, headers, body });
+  return { statusCode: response.status, headers: JSON_HEADERS, body: JSON.stringify(response.body) };
+}
