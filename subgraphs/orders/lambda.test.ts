@@ -19,7 +19,8 @@ import { ORDER_FIELDS, PLACE_ORDER, READ_ORDER, type OrderView } from '../../tes
 import type * as OrdersLambda from './lambda';
 import { testDynamoClients, testDynamoEndpoint, uniquePrefix } from '../../test/support/services';
 
-const SIGNING_SECRET = 'orders-lambda-signing-secret-0123456789abcdef';
+// Orders and Catalog share the signing secret: the stock-holds command key is derived from it.
+const SIGNING_SECRET = TEST_SIGNING_SECRET;
 const CUSTOMER = { sub: 'customer-orders-lambda', roles: [] };
 
 let lambda: typeof OrdersLambda;

@@ -7,7 +7,8 @@ const BODY_LIMIT = '64kb';
 
 /** Serves the internal command API under /internal on an Express app (the local Catalog service). */
 export function mountStockHoldsApi(app: Express, api: StockHoldsApi): void {
-  const unreadableBody: ErrorRequestHandler = (_error, _req, res) => {
+  // Four parameters: Express tells error handlers by their arity.
+  const unreadableBody: ErrorRequestHandler = (_error, _req, res, _next) => {
     res.status(400).set(JSON_HEADERS).end(JSON.stringify({ error: { code: 'BAD_USER_INPUT', message: `the body must be JSON of at most ${BODY_LIMIT}` } }));
   };
   app.use('/internal', express.json({ limit: BODY_LIMIT }), unreadableBody, async (req: Request, res: Response) => {

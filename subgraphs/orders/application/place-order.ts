@@ -1,6 +1,7 @@
 import { requireAuthenticated, type Caller } from '../../../lib/auth';
-import { NotFoundError, ProductUnavailableError, describeValue, guard } from '../../../lib/ddd';
-import { Order, normaliseLines, type PricedLine } from '../domain/order';
+import { guard } from '../../../lib/ddd';
+import { Order, normaliseLines } from '../domain/order';
+import { holdStockForOrder, orderIdFor, releaseAbandonedHold } from './hold-order-stock';
 import type { OrdersDependencies } from './orders-dependencies';
 
 export interface PlaceOrderInput {
@@ -11,8 +12,9 @@ export interface PlaceOrderInput {
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
 /**
- * A customer orders products for themselves. Names and prices are snapshotted from Catalog through the ACL.
- * With an idempotency key, repeating the call (even concurrently) returns the order the first call created.
+ * A customer orders products for themselves. Stock for every line is held in Catalog first (all or nothing), and
+ * names and prices are snapshotted from the hold. With an idempotency key, repeating the call (even concurrently)
+ * returns the order the first call created, holding stock once.
  */
 export async function placeOrder(deps: OrdersDependencies, caller: Caller, input: PlaceOrderInput): Promise<Order> {
   const customer = requireAuthenticated(caller, 'place an order');
@@ -23,24 +25,19 @@ export async function placeOrder(deps: OrdersDependencies, caller: Caller, input
     if (existing) return existing;
   }
   const lines = normaliseLines(input.items);
-  const products = await deps.catalog.getProducts(lines.map((line) => line.productId));
-  const priced: PricedLine[] = lines.map((line, index) => {
-    const product = products[index];
-    if (!product) {
-      // Lines are merged by product: name the position the client sent, not the merged line's.
-      const position = input.items.findIndex((item) => item.productId === line.productId);
-      throw new NotFoundError(`no product with id ${describeValue(line.productId)}`, { field: `items[${position}].productId`, value: line.productId });
-    }
-    if (line.quantity > product.availableQuantity) {
-      throw new ProductUnavailableError(
-        `only ${product.availableQuantity} of "${product.name}" (${product.id}) in stock, ${line.quantity} requested`,
-        { productId: product.id, requested: line.quantity, available: product.availableQuantity },
-      );
-    }
-    return { productId: product.id, productName: product.name, unitPrice: product.unitPrice, quantity: line.quantity };
-  });
-  const order = Order.place({ id: deps.newId(), customerId: customer.sub, lines: priced, now: deps.clock.now() });
-  const result = await deps.orders.create(order, key);
+  const orderId = orderIdFor(deps, customer.sub, key);
+  const priced = await holdStockForOrder(deps, { orderId, customerId: customer.sub, lines }, input.items);
+  let result: Awaited<ReturnType<OrdersDependencies['orders']['create']>>;
+  let order: Order;
+  try {
+    order = Order.place({ id: orderId, customerId: customer.sub, lines: priced, now: deps.clock.now() });
+    result = await deps.orders.create(order, key);
+  } catch (error) {
+    // Without a key a retry is a new order: this hold will never be claimed, so it goes back now. With a key the
+    // retry asks for the same order id and reuses the hold (and if nobody retries, the hold expires).
+    if (key === undefined) await releaseAbandonedHold(deps, orderId);
+    throw error;
+  }
   if (result.created) return order;
   const winner = await deps.orders.findById(result.existingOrderId);
   if (!winner) throw new Error(`idempotency key ${key} names order ${result.existingOrderId}, which does not exist`);
