@@ -58,7 +58,7 @@ export interface AppConfig {
   readonly subscriptions: { readonly maxPerConnection: number; readonly keepAliveMs: number };
   readonly queryLimits: { readonly maxDepth: number; readonly maxCost: number };
   /** Stock holds (issue 10): how long an unclaimed hold keeps its units, how often the local sweep runs. */
-  readonly stockHolds: { readonly ttlSeconds: number; readonly sweepIntervalMs: number };
+  readonly stockHolds: { readonly ttlSeconds: number; readonly sweepIntervalMs: number; readonly timeoutMs: number };
 }
 
 const schema = z.object({
@@ -99,6 +99,7 @@ const schema = z.object({
   MAX_QUERY_COST: env.positiveInt(10_000),
   STOCK_HOLD_TTL_SECONDS: env.positiveInt(900),
   STOCK_HOLD_SWEEP_INTERVAL_MS: env.positiveInt(30_000),
+  STOCK_HOLD_TIMEOUT_MS: env.positiveInt(5_000),
 });
 
 export interface LoadConfigOptions {
@@ -179,6 +180,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     subscriptions: { maxPerConnection: raw.SUBSCRIPTIONS_PER_CONNECTION, keepAliveMs: raw.SUBSCRIPTIONS_KEEPALIVE_MS },
     queryLimits: { maxDepth: raw.MAX_QUERY_DEPTH, maxCost: raw.MAX_QUERY_COST },
-    stockHolds: { ttlSeconds: raw.STOCK_HOLD_TTL_SECONDS, sweepIntervalMs: raw.STOCK_HOLD_SWEEP_INTERVAL_MS },
+    stockHolds: { ttlSeconds: raw.STOCK_HOLD_TTL_SECONDS, sweepIntervalMs: raw.STOCK_HOLD_SWEEP_INTERVAL_MS, timeoutMs: raw.STOCK_HOLD_TIMEOUT_MS },
   };
 }

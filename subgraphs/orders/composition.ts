@@ -47,7 +47,8 @@ export function ordersModule(runtime: ServiceRuntime, options: OrdersOptions = {
   const stock = new CatalogStockClient({
     baseUrl: config.urls.catalogRest,
     signingSecret: config.gatewaySigningSecret,
-    timeoutMs: config.catalogAcl.timeoutMs,
+    // A hold is a conditional transaction that may be retried under contention: its own budget, above a read's.
+    timeoutMs: config.stockHolds.timeoutMs,
     breakerThreshold: config.catalogAcl.breakerThreshold,
     breakerHalfOpenAfterMs: config.catalogAcl.breakerHalfOpenAfterMs,
     sign: catalogAclSettings(config).sign,

@@ -16,6 +16,14 @@ export const HOLD_LIMITS = { lines: { min: 1, max: 50 }, quantity: { min: 1, max
 /** A price change between the read and the hold's transaction makes it read again; a few times at most. */
 const REPRICE_ATTEMPTS = 3;
 
+/**
+ * Holds of the last units of a popular product all touch one item: DynamoDB cancels transactions that collide
+ * (TransactionConflict) without any of them failing a condition. Each collision is tried again against fresh
+ * state after a jittered pause that grows, so the racers spread out instead of colliding again in step.
+ */
+const CONTENTION_ATTEMPTS = 12;
+const contentionPause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(5 * 2 ** attempt, 250)));
+
 /** The lines, checked and with a product asked twice merged into one (a transaction touches each product once). */
 export function holdLines(request: HoldStockRequest): StockLine[] {
   guard.text('orderId', request.orderId, { min: 1, max: 100 });
@@ -42,6 +50,7 @@ export function holdLines(request: HoldStockRequest): StockLine[] {
  */
 export async function holdStock(deps: CatalogDependencies, request: HoldStockRequest): Promise<StockHold> {
   const lines = holdLines(request);
+  let repriced = 0;
   for (let attempt = 1; ; attempt += 1) {
     const existing = await deps.holds.findByOrderId(request.orderId);
     if (existing) return sameHold(existing, request.customerId, lines);
@@ -63,11 +72,15 @@ export async function holdStock(deps: CatalogDependencies, request: HoldStockReq
       case 'missing':
         throw new NotFoundError(`no product with id "${refusal.productId}"`, { productId: refusal.productId });
       case 'exists':
+        // A concurrent retry of the same order stored its hold first: the next round reads and answers it.
+        break;
       case 'repriced':
-        // A concurrent retry of the same order stored its hold first (read it), or a price changed (read again).
-        if (attempt >= REPRICE_ATTEMPTS && refusal.kind === 'repriced') {
-          throw new ConflictError(`the price of product ${refusal.productId} keeps changing; try again`, { productId: refusal.productId });
-        }
+        repriced += 1;
+        if (repriced >= REPRICE_ATTEMPTS) throw new ConflictError(`the price of product ${refusal.productId} keeps changing; try again`, { productId: refusal.productId });
+        break;
+      case 'contended':
+        if (attempt >= CONTENTION_ATTEMPTS) throw new ConflictError('too many orders for these products at once; try again', { orderId: request.orderId });
+        await contentionPause(attempt);
     }
   }
 }

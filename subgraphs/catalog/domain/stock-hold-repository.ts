@@ -16,7 +16,9 @@ export type HoldRefusal =
   /** A product's price changed between the read and the transaction: read again. */
   | { readonly kind: 'repriced'; readonly productId: string }
   /** A product no longer exists. */
-  | { readonly kind: 'missing'; readonly productId: string };
+  | { readonly kind: 'missing'; readonly productId: string }
+  /** Concurrent holds on the same products kept cancelling this one (no condition failed): try again. */
+  | { readonly kind: 'contended' };
 
 /**
  * Persistence port for stock holds. Every write is one transaction over the hold, the products it concerns and

@@ -2,7 +2,7 @@ import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { MoneyProps } from '../../../lib/ddd';
-import { queryShards, shardKey, transactWrite, transactionCancellationCodes } from '../../../lib/dynamodb';
+import { isTransactionConflict, queryShards, shardKey, transactWrite, transactionCancellationCodes } from '../../../lib/dynamodb';
 import { processedEventPut, wasAlreadyProcessed, type OutboxWriter } from '../../../lib/events';
 import { StockHold, type HeldLine, type StockEffect, type StockHoldStatus } from '../domain/stock-hold';
 import type { CausingEvent, HoldRefusal, StockHoldRepository } from '../domain/stock-hold-repository';
@@ -190,6 +190,7 @@ export class DynamoStockHoldRepository implements StockHoldRepository {
 function refusalOf(error: unknown, hold: StockHold): HoldRefusal | undefined {
   const codes = transactionCancellationCodes(error);
   if (!codes) return undefined;
+  if (isTransactionConflict(error)) return { kind: 'contended' };
   if (codes[0] === 'ConditionalCheckFailed') return { kind: 'exists' };
   const reasons = (error as { CancellationReasons?: { Code?: string; Item?: Record<string, AttributeValue> }[] }).CancellationReasons ?? [];
   for (const [index, line] of hold.lines.entries()) {
