@@ -9,6 +9,7 @@ const BENCHES: Readonly<Record<string, () => Promise<{ run: Bench }>>> = {
   'catalog-acl': () => import('./catalog-acl'),
   events: () => import('./events'),
   lambda: () => import('./lambda'),
+  stock: () => import('./stock'),
   subscriptions: () => import('./subscriptions'),
 };
 

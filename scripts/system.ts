@@ -23,6 +23,8 @@ import { startGateway, type RunningGateway } from '../gateway/service';
 import { createOrderStatusFeed } from '../gateway/subscriptions/create-feed';
 import { GATEWAY_CONSUMER_GROUP, orderStatusFanout } from '../gateway/subscriptions/order-status-fanout';
 import { catalogTable } from '../subgraphs/catalog/infrastructure/catalog-table';
+import { catalogEventConsumers } from '../subgraphs/catalog/infrastructure/event-consumers';
+import { HoldSweeper } from '../subgraphs/catalog/infrastructure/hold-sweeper';
 import { startCatalog, type CatalogOptions, type RunningCatalog } from '../subgraphs/catalog/service';
 import { ordersEventConsumers } from '../subgraphs/orders/infrastructure/event-consumers';
 import { ordersTable } from '../subgraphs/orders/infrastructure/orders-table';
@@ -140,9 +142,25 @@ async function startNode<TService extends { readonly tableName: string; readonly
   });
 }
 
-export async function startCatalogNode(config: AppConfig, bus: EventBus, options: NodeOptions & { catalog?: CatalogOptions } = {}): Promise<ContextNode<RunningCatalog>> {
+/** Catalog's node also sweeps expired stock holds (every STOCK_HOLD_SWEEP_INTERVAL_MS). */
+export async function startCatalogNode(
+  config: AppConfig,
+  bus: EventBus,
+  options: NodeOptions & { catalog?: CatalogOptions } = {},
+): Promise<ContextNode<RunningCatalog> & { readonly holdSweeper: HoldSweeper }> {
   const runtime = createServiceRuntime(config, 'catalog');
-  return startNode(runtime, bus, await startCatalog(runtime, config.ports.catalog, options.catalog), [], options);
+  const catalog = await startCatalog(runtime, config.ports.catalog, options.catalog);
+  const node = await startNode(runtime, bus, catalog, catalogEventConsumers(catalog.deps, runtime.logger), options);
+  const holdSweeper = new HoldSweeper(catalog.deps, runtime.logger);
+  holdSweeper.start(config.stockHolds.sweepIntervalMs);
+  const stopNode = node.stopAll.bind(node);
+  return Object.assign(node, {
+    holdSweeper,
+    async stopAll() {
+      await holdSweeper.stop();
+      await stopNode();
+    },
+  });
 }
 
 export async function startOrdersNode(config: AppConfig, bus: EventBus, options: NodeOptions & { orders?: OrdersOptions } = {}): Promise<ContextNode<RunningOrders>> {
@@ -185,7 +203,7 @@ export interface RunningSystem {
   readonly logger: Logger;
   readonly bus: EventBus;
   readonly relays: Readonly<Record<'catalog' | 'orders' | 'rewards', OutboxRelay>>;
-  readonly catalog: ContextNode<RunningCatalog>;
+  readonly catalog: ContextNode<RunningCatalog> & { readonly holdSweeper: HoldSweeper };
   readonly orders: ContextNode<RunningOrders>;
   readonly rewards: ContextNode<RunningRewards>;
   readonly gateway: RunningGateway;

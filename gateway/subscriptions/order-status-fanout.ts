@@ -15,6 +15,7 @@ export function toOrderStatusMessage(envelope: AnyEventEnvelope): OrderStatusMes
         status: 'PENDING',
         previousStatus: null,
         at: envelope.occurredAt,
+        ...(envelope.data.version !== undefined ? { version: envelope.data.version } : {}),
       };
     case 'order.confirmed':
     case 'order.completed':
@@ -26,6 +27,7 @@ export function toOrderStatusMessage(envelope: AnyEventEnvelope): OrderStatusMes
         status: envelope.data.status,
         previousStatus: envelope.data.previousStatus,
         at: envelope.occurredAt,
+        ...(envelope.data.version !== undefined ? { version: envelope.data.version } : {}),
       };
     default:
       return null;

@@ -8,6 +8,8 @@ export const orderStatusMessage = z.object({
   status: z.enum(['PENDING', 'CONFIRMED', 'COMPLETED', 'CANCELLED']),
   previousStatus: z.enum(['PENDING', 'CONFIRMED', 'COMPLETED', 'CANCELLED']).nullable(),
   at: z.string(),
+  /** The order's version after this change; absent on events published before versions existed. */
+  version: z.number().int().positive().optional(),
 });
 
 export type OrderStatusMessage = z.infer<typeof orderStatusMessage>;

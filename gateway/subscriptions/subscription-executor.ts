@@ -15,6 +15,7 @@ import { orderQueryFor } from './federated-selection';
 import type { OrderStatusFeed } from './order-status-feed';
 import type { OrderStatusMessage } from './order-status-message';
 import { pushIterator } from './push-iterator';
+import { VersionOrder } from './version-order';
 
 /** Runs an operation through the supergraph (query planning, every subgraph) as the given caller. */
 export type FederatedExecutor = (
@@ -28,9 +29,6 @@ export interface SubscriptionRequest {
   readonly operationName: string | undefined;
   readonly contextValue: GatewayContext;
 }
-
-/** Event ids a subscription remembers to drop redeliveries; far more than one order's status events. */
-const MAX_REMEMBERED_EVENTS = 32;
 
 const ACCESS_QUERY = 'query OrderStatusChangedAccess($id: ID!) { order(id: $id) { id } }';
 
@@ -54,6 +52,8 @@ export class SubscriptionExecutor {
       readonly feed: OrderStatusFeed;
       readonly execute: FederatedExecutor;
       readonly logger: Logger;
+      /** How long an update that skips a version waits for the missing one (default 250 ms). */
+      readonly reorderWindowMs?: number;
     },
   ) {}
 
@@ -76,16 +76,18 @@ export class SubscriptionExecutor {
     requireAuthenticated(context.caller, 'subscribe to order status');
     const orderId = String((args as { orderId: unknown }).orderId);
     let unwatch: () => Promise<void> = async () => undefined;
-    const stream = pushIterator<OrderStatusMessage>(() => unwatch());
-    // Event delivery is at least once (DESIGN.md 4): a redelivered event must not reach the client twice. An order
-    // has at most four status events, so remembering the ids this subscription has seen stays small.
-    const seen = new Set<string>();
-    const onMessage = (message: OrderStatusMessage) => {
-      if (seen.has(message.eventId)) return;
-      seen.add(message.eventId);
-      if (seen.size > MAX_REMEMBERED_EVENTS) seen.delete(seen.values().next().value as string);
-      stream.push(message);
-    };
+    // Event delivery is at least once and unordered across event types (DESIGN.md 4): updates reach the client once
+    // each and in the order's version order (version-order.ts).
+    const push: { to?: (message: OrderStatusMessage) => void } = {};
+    // Subscribing needs the order to exist (the access check below), so its creation (version 1) has happened for
+    // every subscriber: a PENDING update arriving now is a late or repeated delivery, never news.
+    const order = new VersionOrder((message) => push.to?.(message), { windowMs: this.deps.reorderWindowMs, after: 1 });
+    const stream = pushIterator<OrderStatusMessage>(async () => {
+      order.close();
+      await unwatch();
+    });
+    push.to = (message) => stream.push(message);
+    const onMessage = (message: OrderStatusMessage) => order.accept(message);
     // Watch before checking access, so no change between the check and the first event can slip through.
     unwatch = await this.deps.feed.watch(orderId, onMessage);
     try {
@@ -115,6 +117,12 @@ export class SubscriptionExecutor {
         throw error ? toGraphQLError(error) : new NotFoundError(`order ${message.orderId} is no longer available`);
       }
       return order;
+    }
+    // The order is fetched when its update is resolved and may have changed again since: the update shows the order
+    // as of this change, so its status and updatedAt are the update's own (OrderStatusUpdate.order matches status).
+    if (info.parentType.name === 'Order' && info.path.prev?.typename === 'OrderStatusUpdate' && (info.fieldName === 'status' || info.fieldName === 'updatedAt')) {
+      const message = info.rootValue as OrderStatusMessage;
+      return info.fieldName === 'status' ? message.status : message.at;
     }
     // Inside the federated result, objects are keyed by response name (aliases included).
     return (source as Record<string, unknown> | null)?.[info.path.key as string];

@@ -12,6 +12,12 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 export const APPLICATION_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem'] as const;
 
 /**
+ * Catalog's stock holds, releases and sales are TransactWriteItems of Update actions on product rows (the
+ * available and reserved figures change in place, conditionally), which DynamoDB authorizes as UpdateItem.
+ */
+export const CATALOG_STOCK_TABLE_ACTIONS = [...APPLICATION_TABLE_ACTIONS, 'dynamodb:UpdateItem'] as const;
+
+/**
  * The outbox relay on the table's stream: it deletes the rows it published (BatchWriteItem of deletes) and parks
  * a row whose event no longer validates (UpdateItem). Reading the stream is granted by the event source.
  */

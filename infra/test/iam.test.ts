@@ -53,7 +53,10 @@ describe('least privilege (every stack)', () => {
     // The relay's sweep queries the outbox index (scoped to that index: see the next test).
     const relay = [...RELAY_TABLE_ACTIONS, 'dynamodb:Query', ...STREAM_READ, 'events:PutEvents', ...SECRET, ...DLQ_SEND, ...TRACING];
     const expected: Record<string, string[]> = {
-      'catalog-api': app,
+      // Stock holds update product rows inside transactions (UpdateItem).
+      'catalog-api': [...app, 'dynamodb:UpdateItem'],
+      'catalog-events': [...app, 'dynamodb:UpdateItem', ...DLQ_SEND],
+      'catalog-hold-sweep': [...app, 'dynamodb:UpdateItem', ...DLQ_SEND],
       'orders-api': [...app, ...INVOKE_URL],
       'orders-events': [...app, ...DLQ_SEND],
       'rewards-api': app,

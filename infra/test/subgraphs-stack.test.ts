@@ -29,10 +29,12 @@ describe('subgraphs stack', () => {
 
   it('holds the GraphQL function of each subgraph, three outbox relays, the consumers and the expiry job', () => {
     const template = dev.templates.subgraphs;
-    template.resourceCountIs('AWS::Lambda::Function', 9);
+    template.resourceCountIs('AWS::Lambda::Function', 11);
     expect(functions().map(([, fn]) => fn.Properties['FunctionName']).sort()).toEqual(
       [
         'catalog-api',
+        'catalog-events',
+        'catalog-hold-sweep',
         'catalog-outbox-relay',
         'orders-api',
         'orders-events',
@@ -45,9 +47,9 @@ describe('subgraphs stack', () => {
     );
     template.resourceCountIs('AWS::Lambda::Url', 3);
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
-    template.resourceCountIs('AWS::Events::Rule', 3);
-    // The expiry job, and one outbox sweep per context.
-    template.resourceCountIs('AWS::Scheduler::Schedule', 4);
+    template.resourceCountIs('AWS::Events::Rule', 4);
+    // The expiry job, the stock hold sweep, and one outbox sweep per context.
+    template.resourceCountIs('AWS::Scheduler::Schedule', 5);
   });
 
   it('every function: nodejs22.x on arm64, traced, its own log group with retention, source-mapped stack traces', () => {
@@ -141,11 +143,17 @@ describe('subgraphs stack', () => {
     const patterns = resourcesOfType(template, 'AWS::Events::Rule').map(([, rule]) => rule.Properties['EventPattern']);
     expect(patterns).toEqual(
       expect.arrayContaining([
-        { source: ['ecommerce.catalog'], 'detail-type': ['product.updated', 'product.price.changed'] },
+        { source: ['ecommerce.catalog'], 'detail-type': ['product.updated', 'product.price.changed', 'stock.held', 'stock.released', 'stock.sold'] },
         { source: ['ecommerce.payments'], 'detail-type': ['payment.completed'] },
         { source: ['ecommerce.orders'], 'detail-type': ['order.completed'] },
+        { source: ['ecommerce.orders'], 'detail-type': ['order.created', 'order.cancelled', 'order.completed'] },
       ]),
     );
+    // Stock: order events to Catalog's consumer (claim, release, sell), with a dead-letter queue.
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['ecommerce.orders'], 'detail-type': ['order.created', 'order.cancelled', 'order.completed'] },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CatalogEvents'), 'Arn'] }, DeadLetterConfig: Match.anyValue() })],
+    });
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['ecommerce.orders'], 'detail-type': ['order.completed'] },
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RewardsEvents'), 'Arn'] } })],
@@ -169,7 +177,7 @@ describe('subgraphs stack', () => {
 
   it('asynchronously invoked functions send what still fails after retries to an on-failure queue', () => {
     const configs = resourcesOfType(dev.templates.subgraphs, 'AWS::Lambda::EventInvokeConfig').map(([, config]) => config.Properties);
-    expect(configs).toHaveLength(3);
+    expect(configs).toHaveLength(5);
     for (const config of configs) {
       expect(config).toMatchObject({
         MaximumRetryAttempts: 2,
@@ -234,10 +242,25 @@ describe('subgraphs stack', () => {
     expect(functionNamed('rewards-expiry').Properties['Handler']).toBe('index.expiryHandler');
   });
 
+  it('sweeps unclaimed stock holds every minute on EventBridge Scheduler, with retries and a dead-letter queue', () => {
+    dev.templates.subgraphs.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Name: 'ecommerce-dev-catalog-hold-sweep',
+      ScheduleExpression: 'rate(1 minute)',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CatalogHoldSweep'), 'Arn'] },
+        DeadLetterConfig: { Arn: Match.anyValue() },
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }),
+      }),
+    });
+    expect((functionNamed('catalog-hold-sweep').Properties['Environment'] as { Variables: Record<string, unknown> }).Variables).toMatchObject({ STOCK_HOLD_TTL_SECONDS: '900' });
+  });
+
   it('maps each function to the handler its entry file exports', () => {
     const handlers = Object.fromEntries(functions().map(([, fn]) => [String(fn.Properties['FunctionName']).replace('ecommerce-dev-', ''), fn.Properties['Handler']]));
     expect(handlers).toEqual({
       'catalog-api': 'index.handler',
+      'catalog-events': 'index.eventHandler',
+      'catalog-hold-sweep': 'index.holdSweepHandler',
       'catalog-outbox-relay': 'index.outboxRelayHandler',
       'orders-api': 'index.handler',
       'orders-events': 'index.eventHandler',

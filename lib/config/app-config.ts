@@ -78,6 +78,8 @@ export interface AppConfig {
   readonly corsOrigins: readonly string[] | '*';
   /** Ports `npm start` runs DynamoDB Local and redis-server on; undefined: the default, or a free one if it is taken. */
   readonly localPorts: { readonly dynamodb: number | undefined; readonly redis: number | undefined };
+  /** Stock holds (issue 10): how long an unclaimed hold keeps its units, how often the local sweep runs. */
+  readonly stockHolds: { readonly ttlSeconds: number; readonly sweepIntervalMs: number; readonly timeoutMs: number };
 }
 
 const schema = z.object({
@@ -127,6 +129,9 @@ const schema = z.object({
   CORS_ORIGINS: env.text(),
   DYNAMODB_PORT: env.optionalPort(),
   REDIS_PORT: env.optionalPort(),
+  STOCK_HOLD_TTL_SECONDS: env.positiveInt(900),
+  STOCK_HOLD_SWEEP_INTERVAL_MS: env.positiveInt(30_000),
+  STOCK_HOLD_TIMEOUT_MS: env.positiveInt(5_000),
 });
 
 export interface LoadConfigOptions {
@@ -228,6 +233,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     queryLimits: { maxDepth: raw.MAX_QUERY_DEPTH, maxCost: raw.MAX_QUERY_COST },
     corsOrigins,
     localPorts: { dynamodb: raw.DYNAMODB_PORT, redis: raw.REDIS_PORT },
+    stockHolds: { ttlSeconds: raw.STOCK_HOLD_TTL_SECONDS, sweepIntervalMs: raw.STOCK_HOLD_SWEEP_INTERVAL_MS, timeoutMs: raw.STOCK_HOLD_TIMEOUT_MS },
   };
 }
 

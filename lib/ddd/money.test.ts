@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ErrorCode, ValidationError } from './errors';
+import { assertCurrency, minorUnitsOf, wholeUnits } from './currency';
 import { MAX_MONEY_AMOUNT, Money } from './money';
 
 function validationErrorOf(fn: () => unknown): ValidationError {
@@ -35,11 +36,11 @@ describe('Money', () => {
     expect(error.message).toMatch(/^price\.amount must be an integer number of minor units \(cents\), got /);
   });
 
-  it.each(['usd', 'US', 'USDX', 'U5D', '', ' USD', 'ÜSD'])('rejects the currency %p, naming the field and the value', (currency) => {
+  it.each(['usd', 'US', 'USDX', 'U5D', '', ' USD', 'ÜSD', 'XYZ', 'ABC'])('rejects the currency %p, naming the field and the value', (currency) => {
     const error = validationErrorOf(() => Money.of(100, currency));
     expect(error.code).toBe(ErrorCode.BAD_USER_INPUT);
     expect(error.field).toBe('price.currency');
-    expect(error.message).toBe(`price.currency must be an ISO 4217 code of three upper-case letters, got ${JSON.stringify(currency)}`);
+    expect(error.message).toBe(`price.currency must be an ISO 4217 currency code such as USD, EUR or JPY, got ${JSON.stringify(currency)}`);
   });
 
   it('accepts up to the largest GraphQL Int and refuses more, naming the limit and the value', () => {
@@ -77,5 +78,41 @@ describe('Money', () => {
     expect(Money.of(100, 'USD').equals({ amount: 100, currency: 'USD' })).toBe(true);
     expect(Money.of(100, 'USD').equals({ amount: 101, currency: 'USD' })).toBe(false);
     expect(Money.of(100, 'USD').equals({ amount: 100, currency: 'EUR' })).toBe(false);
+  });
+});
+
+describe('ISO 4217 minor units', () => {
+  it.each([
+    ['JPY', 0],
+    ['USD', 2],
+    ['EUR', 2],
+    ['KWD', 3],
+    ['BHD', 3],
+    ['HUF', 2],
+    ['IQD', 3],
+  ])('knows %s has %i decimals', (currency, digits) => {
+    expect(minorUnitsOf(currency)).toBe(digits);
+  });
+
+  it('knows no decimals for codes ISO does not list or that are malformed', () => {
+    expect(minorUnitsOf('XYZ')).toBeUndefined();
+    expect(minorUnitsOf('usd')).toBeUndefined();
+    expect(minorUnitsOf('US')).toBeUndefined();
+  });
+
+  it.each([
+    [12_345, 'USD', 123],
+    [12_345, 'JPY', 12_345],
+    [12_345, 'KWD', 12],
+    [99, 'USD', 0],
+  ])('counts %i minor units of %s as %i whole units', (amount, currency, units) => {
+    expect(wholeUnits(amount, currency)).toBe(units);
+  });
+
+  it('refuses an unknown currency with BAD_USER_INPUT naming the field', () => {
+    const error = validationErrorOf(() => assertCurrency('input.price.currency', 'XYZ'));
+    expect(error.code).toBe(ErrorCode.BAD_USER_INPUT);
+    expect(error.field).toBe('input.price.currency');
+    expect(error.message).toBe('input.price.currency must be an ISO 4217 currency code such as USD, EUR or JPY, got "XYZ"');
   });
 });

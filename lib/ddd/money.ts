@@ -1,7 +1,6 @@
+import { assertCurrency } from './currency';
 import { ValidationError, describeValue } from './errors';
 import { guard } from './guard';
-
-const CURRENCY = /^[A-Z]{3}$/;
 
 /**
  * The largest amount, in minor units: GraphQL `Int` is a signed 32-bit integer (GraphQL spec 3.5.1), and
@@ -40,7 +39,7 @@ export class Money implements MoneyProps {
         { value: amount, limit: MAX_MONEY_AMOUNT },
       );
     }
-    guard.pattern(`${field}.currency`, currency, CURRENCY, 'an ISO 4217 code of three upper-case letters');
+    assertCurrency(`${field}.currency`, currency);
     return new Money(amount, currency);
   }
 

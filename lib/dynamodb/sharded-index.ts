@@ -15,6 +15,11 @@ export interface ShardedList {
   /** The list's name, also the prefix of its partition key values. */
   readonly name: string;
   readonly shards: number;
+  /**
+   * Partition key values the list used before it was sharded (e.g. `PENDING`): never written again, still read
+   * by the scatter, so items a kept data directory wrote in the old format stay in the list until rewritten.
+   */
+  readonly legacyPartitions?: readonly string[];
 }
 
 /** The shard of an item: a stable hash of its id, so rewriting an item keeps it in its partition. */
@@ -33,10 +38,17 @@ export function shardKeys(list: ShardedList): string[] {
   return Array.from({ length: list.shards }, (_, shard) => `${list.name}#${shard}`);
 }
 
+/** Every partition a reader must visit: the shards, then any legacy (pre-sharding) partitions. */
+export function readPartitions(list: ShardedList): string[] {
+  return [...shardKeys(list), ...(list.legacyPartitions ?? [])];
+}
+
 /**
  * Query every shard of `list` for sort keys strictly beyond `bound` (below it when newest first, above it when
- * oldest first), `limit` items per shard, and merge them in sort-key order. Sort keys must be unique across the
- * list (they end with the item id), so one sort key is a complete position in the merged list.
+ * oldest first) and strictly before `until` (the end of the range in the same direction), `limit` items per
+ * shard, and merge them in sort-key order. Sort keys must be unique across the list (they end with the item id),
+ * so one sort key is a complete position in the merged list, and the first `limit` merged items are exactly the
+ * first `limit` of the whole list.
  */
 export async function queryShards<TRow extends object>(
   doc: DynamoDBDocumentClient,
@@ -47,32 +59,53 @@ export async function queryShards<TRow extends object>(
     readonly newestFirst: boolean;
     readonly limit: number;
     readonly bound?: string | undefined;
+    readonly until?: string | undefined;
   },
 ): Promise<TRow[]> {
-  const { index, newestFirst, bound } = query;
+  const { index, newestFirst, bound, until } = query;
+  const sortValue = (row: TRow) => String((row as Record<string, unknown>)[index.sortKey]);
+  const range = sortKeyRange(newestFirst, bound, until);
+  // DynamoDB refuses BETWEEN with its ends reversed; such a range holds nothing anyway.
+  if (range.inclusive && range.values[':low']! > range.values[':high']!) return [];
   const perShard = await Promise.all(
-    shardKeys(query.list).map(async (partition) => {
+    readPartitions(query.list).map(async (partition) => {
       const result = await doc.send(
         new QueryCommand({
           TableName: query.tableName,
           IndexName: index.name,
-          KeyConditionExpression: bound === undefined ? '#p = :p' : `#p = :p AND #s ${newestFirst ? '<' : '>'} :bound`,
-          ExpressionAttributeNames: { '#p': index.partitionKey, ...(bound === undefined ? {} : { '#s': index.sortKey }) },
-          ExpressionAttributeValues: { ':p': partition, ...(bound === undefined ? {} : { ':bound': bound }) },
+          KeyConditionExpression: `#p = :p${range.condition}`,
+          ExpressionAttributeNames: { '#p': index.partitionKey, ...(range.condition ? { '#s': index.sortKey } : {}) },
+          ExpressionAttributeValues: { ':p': partition, ...range.values },
           ScanIndexForward: !newestFirst,
-          Limit: query.limit,
+          // BETWEEN includes its ends, which are excluded below: one more keeps `limit` items after that.
+          Limit: query.limit + (range.inclusive ? 2 : 0),
         }),
       );
-      return (result.Items ?? []) as TRow[];
+      const rows = (result.Items ?? []) as TRow[];
+      return (range.inclusive ? rows.filter((row) => sortValue(row) !== bound && sortValue(row) !== until) : rows).slice(0, query.limit);
     }),
   );
-  const sortValue = (row: TRow) => String((row as Record<string, unknown>)[index.sortKey]);
   // Sort keys here are ASCII (ISO timestamps and ids), where code-unit order is DynamoDB's byte order.
   return perShard.flat().sort((a, b) => {
     const [x, y] = [sortValue(a), sortValue(b)];
     const order = x < y ? -1 : x > y ? 1 : 0;
     return newestFirst ? -order : order;
   });
+}
+
+/** The sort key part of a shard query: nothing, one exclusive bound, or BETWEEN both (ends filtered out after). */
+function sortKeyRange(
+  newestFirst: boolean,
+  bound: string | undefined,
+  until: string | undefined,
+): { condition: string; values: Record<string, string>; inclusive: boolean } {
+  if (bound !== undefined && until !== undefined) {
+    const [low, high] = newestFirst ? [until, bound] : [bound, until];
+    return { condition: ' AND #s BETWEEN :low AND :high', values: { ':low': low, ':high': high }, inclusive: true };
+  }
+  if (bound !== undefined) return { condition: ` AND #s ${newestFirst ? '<' : '>'} :bound`, values: { ':bound': bound }, inclusive: false };
+  if (until !== undefined) return { condition: ` AND #s ${newestFirst ? '>' : '<'} :until`, values: { ':until': until }, inclusive: false };
+  return { condition: '', values: {}, inclusive: false };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { OUTBOX_INDEX, OUTBOX_PENDING_PARTITION } from './outbox-record';
+import { readPartitions } from '../dynamodb';
+import { OUTBOX_INDEX, PENDING_OUTBOX } from './outbox-record';
 
 export interface OutboxBacklog {
   /** Rows not yet published (counted up to `maxPages` index pages; see `complete`). */
@@ -11,10 +12,10 @@ export interface OutboxBacklog {
 }
 
 /**
- * How far a context's relay is behind: the pending rows of its outbox and the age of the oldest, read from the
- * sparse `outbox` index (its sort key starts with the event's occurredAt, so the oldest is the first). The index
- * is eventually consistent: a row published a moment ago may still be counted. This is the one place that knows
- * how pending rows are laid out in the index; the relay's queries live in outbox-store.ts.
+ * How far a context's relay is behind: the pending rows of its outbox and the age of the oldest, read from every
+ * partition of the sharded pending list of the sparse `outbox` index (its sort key starts with the event's
+ * occurredAt, so each partition's first row is its oldest). The index is eventually consistent: a row published a
+ * moment ago may still be counted. The relay's queries live in outbox-store.ts.
  */
 export async function readOutboxBacklog(
   doc: DynamoDBDocumentClient,
@@ -23,26 +24,39 @@ export async function readOutboxBacklog(
 ): Promise<OutboxBacklog> {
   const now = options.now ?? new Date();
   const maxPages = options.maxPages ?? 10;
+  const partitions = await Promise.all(readPartitions(PENDING_OUTBOX).map((partition) => partitionBacklog(doc, tableName, partition, maxPages)));
+  const oldest = partitions.map((partition) => partition.oldestSortKey).filter((key): key is string => key !== undefined).sort()[0];
+  const occurredAt = oldest === undefined ? Number.NaN : Date.parse(oldest.slice(0, oldest.indexOf('#')));
+  return {
+    pending: partitions.reduce((sum, partition) => sum + partition.pending, 0),
+    complete: partitions.every((partition) => partition.complete),
+    oldestAgeSeconds: Number.isFinite(occurredAt) ? Math.max(0, (now.getTime() - occurredAt) / 1000) : 0,
+  };
+}
+
+async function partitionBacklog(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  partition: string,
+  maxPages: number,
+): Promise<{ pending: number; complete: boolean; oldestSortKey: string | undefined }> {
   const key = {
     TableName: tableName,
     IndexName: OUTBOX_INDEX.name,
     KeyConditionExpression: '#p = :pending',
     ExpressionAttributeNames: { '#p': OUTBOX_INDEX.partitionKey },
-    ExpressionAttributeValues: { ':pending': OUTBOX_PENDING_PARTITION },
+    ExpressionAttributeValues: { ':pending': partition },
   };
   const oldest = await doc.send(new QueryCommand({ ...key, ScanIndexForward: true, Limit: 1 }));
   const sortKey = oldest.Items?.[0]?.[OUTBOX_INDEX.sortKey];
-  if (typeof sortKey !== 'string') return { pending: 0, complete: true, oldestAgeSeconds: 0 };
-  const occurredAt = Date.parse(sortKey.slice(0, sortKey.indexOf('#')));
-  const oldestAgeSeconds = Number.isFinite(occurredAt) ? Math.max(0, (now.getTime() - occurredAt) / 1000) : 0;
-
+  if (typeof sortKey !== 'string') return { pending: 0, complete: true, oldestSortKey: undefined };
   let pending = 0;
   let startKey: Record<string, unknown> | undefined;
   for (let page = 0; page < maxPages; page += 1) {
     const result = await doc.send(new QueryCommand({ ...key, Select: 'COUNT', ExclusiveStartKey: startKey }));
     pending += result.Count ?? 0;
     startKey = result.LastEvaluatedKey;
-    if (!startKey) return { pending, complete: true, oldestAgeSeconds };
+    if (!startKey) return { pending, complete: true, oldestSortKey: sortKey };
   }
-  return { pending, complete: false, oldestAgeSeconds };
+  return { pending, complete: false, oldestSortKey: sortKey };
 }

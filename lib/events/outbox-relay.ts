@@ -3,7 +3,7 @@ import type { Logger } from '../logging';
 import { InvalidEventError, parseEnvelope, type AnyEventEnvelope } from './envelope';
 import type { EventBus } from './event-bus';
 import type { OutboxWriter } from './outbox-writer';
-import { deleteOutboxRows, parkOutboxRow, queryPendingOutbox, type OutboxPageKey, type PendingOutboxRow } from './outbox-store';
+import { deleteOutboxRows, parkOutboxRow, queryPendingOutbox, type PendingOutboxRow } from './outbox-store';
 
 /** Where a context's outbox lives and where its events go. */
 export interface OutboxTarget {
@@ -58,36 +58,87 @@ export interface OutboxRelayOptions extends OutboxTarget {
 
 export const OUTBOX_RELAY_DEFAULTS = { minAgeMs: 5000, pageSize: 25, maxPagesPerSweep: 40, intervalMs: 5000 } as const;
 
+/** Envelopes per publish call on the fast path: what one PutEvents or MULTI of XADDs takes comfortably. */
+const MAX_FAST_PATH_BATCH = 100;
+
 /**
  * Publishes a context's outbox (DESIGN.md 4): right after each commit (attach), and by a periodic sweep of
  * the rows left behind when that did not happen (a crash between commit and publish, the bus down).
+ *
+ * The fast path publishes in commit order: transactions committed while a publish is on the wire wait and go
+ * out together in the next call (group commit), so an aggregate's events reach the bus in the order they were
+ * committed (CONFIRMED before COMPLETED) without a publish per transaction. The sweep leaves alone the rows the
+ * fast path of this process is publishing or has published since the sweep began: it would otherwise publish
+ * them a second time, possibly after a later event of the same aggregate.
  */
 export class OutboxRelay {
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly queued: AnyEventEnvelope[] = [];
+  private draining: Promise<void> | undefined;
+  /** Event ids the fast path holds (queued or on the wire). */
+  private readonly fastPathIds = new Set<string>();
+  /** Event ids the fast path finished while a sweep runs (the sweep may have listed their rows before the delete). */
+  private readonly finishedDuringSweep = new Set<string>();
   private sweeping: Promise<number> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
 
   constructor(private readonly options: OutboxRelayOptions) {}
 
-  /** Publishes each committed transaction's events right away (fire and forget: failures leave the rows for the sweep). */
+  /** Publishes each committed transaction's events right away (failures leave the rows for the sweep). */
   attach(writer: OutboxWriter): void {
-    writer.onCommitted((envelopes) => {
-      const publishing = this.relayCommitted(envelopes);
-      this.inFlight.add(publishing);
-      void publishing.finally(() => this.inFlight.delete(publishing));
-    });
+    writer.onCommitted((envelopes) => this.enqueue(envelopes));
   }
 
-  /** The fast path; never rejects. */
-  async relayCommitted(envelopes: readonly AnyEventEnvelope[]): Promise<void> {
-    try {
-      await publishOutboxEvents(this.options, envelopes);
-    } catch (error) {
-      this.options.logger.warn(
-        { err: error, eventIds: envelopes.map((envelope) => envelope.id) },
-        'could not publish events right after commit; the outbox sweep will publish them',
-      );
+  /** The fast path; never rejects. Resolves once these envelopes were published (or left for the sweep). */
+  relayCommitted(envelopes: readonly AnyEventEnvelope[]): Promise<void> {
+    return this.enqueue(envelopes);
+  }
+
+  private enqueue(envelopes: readonly AnyEventEnvelope[]): Promise<void> {
+    for (const envelope of envelopes) {
+      this.queued.push(envelope);
+      this.fastPathIds.add(envelope.id);
+    }
+    this.draining ??= this.drain();
+    return this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    // Callers of enqueue() made during this drain share its promise, which settles once the queue is empty and
+    // the rows it published are deleted (or left for the sweep).
+    const deletes: Promise<void>[] = [];
+    for (;;) {
+      while (this.queued.length > 0) {
+        const batch = this.queued.splice(0, MAX_FAST_PATH_BATCH);
+        try {
+          await this.options.bus.publish(batch);
+        } catch (error) {
+          this.options.logger.warn(
+            { err: error, eventIds: batch.map((envelope) => envelope.id) },
+            'could not publish events right after commit; the outbox sweep will publish them',
+          );
+          this.finish(batch);
+          continue;
+        }
+        // Deleting does not hold the next publish back: order only matters on the bus.
+        deletes.push(
+          deleteOutboxRows(this.options.doc, this.options.tableName, batch.map((envelope) => envelope.id))
+            .catch((error: unknown) => {
+              this.options.logger.warn({ err: error }, 'published events whose outbox rows could not be deleted; the sweep publishes them again');
+            })
+            .finally(() => this.finish(batch)),
+        );
+      }
+      await Promise.allSettled(deletes.splice(0));
+      if (this.queued.length === 0) break;
+    }
+    this.draining = undefined;
+  }
+
+  private finish(batch: readonly AnyEventEnvelope[]): void {
+    for (const envelope of batch) {
+      this.fastPathIds.delete(envelope.id);
+      if (this.sweeping) this.finishedDuringSweep.add(envelope.id);
     }
   }
 
@@ -99,6 +150,7 @@ export class OutboxRelay {
   sweep(): Promise<number> {
     this.sweeping ??= this.sweepOnce().finally(() => {
       this.sweeping = undefined;
+      this.finishedDuringSweep.clear();
     });
     return this.sweeping;
   }
@@ -125,7 +177,7 @@ export class OutboxRelay {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await Promise.allSettled([this.sweeping, ...this.inFlight]);
+    await Promise.allSettled([this.sweeping, this.draining]);
   }
 
   private async sweepOnce(): Promise<number> {
@@ -133,14 +185,15 @@ export class OutboxRelay {
     const maxPages = this.options.maxPagesPerSweep ?? OUTBOX_RELAY_DEFAULTS.maxPagesPerSweep;
     const before = new Date(Date.now() - (this.options.minAgeMs ?? OUTBOX_RELAY_DEFAULTS.minAgeMs)).toISOString();
     let published = 0;
-    let startKey: OutboxPageKey | undefined;
+    let after: string | undefined;
     for (let page = 0; page < maxPages; page += 1) {
-      const { rows, nextKey } = await queryPendingOutbox(this.options.doc, this.options.tableName, { before, limit: pageSize, startKey });
-      const envelopes = await envelopesFromOutboxRows(this.options, rows);
+      const { rows, nextAfter } = await queryPendingOutbox(this.options.doc, this.options.tableName, { before, limit: pageSize, after });
+      const leftBehind = rows.filter((row) => !this.fastPathIds.has(row.eventId) && !this.finishedDuringSweep.has(row.eventId));
+      const envelopes = await envelopesFromOutboxRows(this.options, leftBehind);
       await publishOutboxEvents(this.options, envelopes);
       published += envelopes.length;
-      if (!nextKey) break;
-      startKey = nextKey;
+      if (!nextAfter) break;
+      after = nextAfter;
     }
     if (published > 0) this.options.logger.info({ published }, 'outbox sweep published events left behind');
     return published;

@@ -1,7 +1,7 @@
-import { BatchWriteCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed } from '../dynamodb';
+import { BatchWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed, queryShards } from '../dynamodb';
 import { backoffDelay, sleep } from './backoff';
-import { OUTBOX_INDEX, OUTBOX_PENDING_PARTITION, isOutboxItem, outboxKey } from './outbox-record';
+import { OUTBOX_INDEX, PENDING_OUTBOX, isOutboxItem, outboxKey, type OutboxItem } from './outbox-record';
 
 /** An outbox row not yet published: its event id and the envelope exactly as committed (JSON text). */
 export interface PendingOutboxRow {
@@ -9,32 +9,54 @@ export interface PendingOutboxRow {
   readonly event: string;
 }
 
-export type OutboxPageKey = Record<string, unknown>;
-
 /**
- * One page of pending rows committed before `before` (an ISO timestamp), oldest first, through the sparse
- * `outbox` index (its sort key starts with the event's occurredAt). The index is eventually consistent: a row
- * deleted a moment ago may still be listed, and is then published twice (consumers are idempotent).
+ * One page of pending rows committed before `before` (an ISO timestamp) and after the `after` position (the last
+ * row of the previous page), oldest first across every shard of the pending list, legacy unsharded rows included
+ * (the sparse `outbox` index: its sort key starts with the event's occurredAt). `nextAfter` is set when the page
+ * is full. The index is eventually consistent: a row deleted a moment ago may still be listed, and is then
+ * published twice (consumers are idempotent).
  */
 export async function queryPendingOutbox(
   doc: DynamoDBDocumentClient,
   tableName: string,
-  options: { before: string; limit: number; startKey?: OutboxPageKey | undefined },
-): Promise<{ rows: PendingOutboxRow[]; nextKey: OutboxPageKey | undefined }> {
-  const result = await doc.send(
-    new QueryCommand({
-      TableName: tableName,
-      IndexName: OUTBOX_INDEX.name,
-      KeyConditionExpression: '#p = :pending AND #s < :before',
-      ExpressionAttributeNames: { '#p': OUTBOX_INDEX.partitionKey, '#s': OUTBOX_INDEX.sortKey },
-      ExpressionAttributeValues: { ':pending': OUTBOX_PENDING_PARTITION, ':before': options.before },
-      ScanIndexForward: true,
-      Limit: options.limit,
-      ExclusiveStartKey: options.startKey,
-    }),
-  );
-  const rows = (result.Items ?? []).filter(isOutboxItem).map((item) => ({ eventId: item.pk.slice('OUTBOX#'.length), event: item.event }));
-  return { rows, nextKey: result.LastEvaluatedKey };
+  options: { before: string; limit: number; after?: string | undefined },
+): Promise<{ rows: PendingOutboxRow[]; nextAfter: string | undefined }> {
+  const items = await pendingOutboxItems(doc, tableName, options);
+  const rows = items.map((item) => ({ eventId: item.pk.slice('OUTBOX#'.length), event: item.event }));
+  return { rows, nextAfter: items.length === options.limit ? items.at(-1)?.outboxSk : undefined };
+}
+
+/** An outbox row as stored, with whatever other attributes it carries. */
+export type StoredOutboxItem = Record<string, unknown> & OutboxItem;
+
+/** The raw pending rows of a page (what queryPendingOutbox reads), oldest first. */
+export async function pendingOutboxItems(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  options: { before: string; limit: number; after?: string | undefined },
+): Promise<StoredOutboxItem[]> {
+  const merged = await queryShards<Record<string, unknown>>(doc, {
+    tableName,
+    index: OUTBOX_INDEX,
+    list: PENDING_OUTBOX,
+    newestFirst: false,
+    limit: options.limit,
+    bound: options.after,
+    until: options.before,
+  });
+  return merged.slice(0, options.limit).filter(isOutboxItem);
+}
+
+/** Every pending row of a table, oldest first (tests and operators; the sweep pages instead). */
+export async function allPendingOutboxItems(doc: DynamoDBDocumentClient, tableName: string): Promise<StoredOutboxItem[]> {
+  const all: StoredOutboxItem[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await pendingOutboxItems(doc, tableName, { before: '\uffff', limit: 100, after });
+    all.push(...page);
+    if (page.length < 100) return all;
+    after = page.at(-1)!.outboxSk;
+  }
 }
 
 const MAX_WRITES_PER_CALL = 25;

@@ -8,11 +8,19 @@ const money = z.object({ amount: z.number().int().nonnegative(), currency: z.str
 const id = z.string().min(1).max(200);
 const orderStatus = z.enum(['PENDING', 'CONFIRMED', 'COMPLETED', 'CANCELLED']);
 
+/**
+ * The order's version after the change (1 when placed, +1 per status change): consumers that must not apply an
+ * older status after a newer one (subscriptions) order by it. Optional: events committed before it was added
+ * are still valid.
+ */
+const orderVersion = z.number().int().positive().optional();
+
 const orderCreated = z.object({
   orderId: id,
   customerId: id,
   items: z.array(z.object({ productId: id, quantity: z.number().int().positive(), unitPrice: money })).min(1),
   total: money,
+  version: orderVersion,
 });
 
 const orderStatusChanged = z.object({
@@ -22,6 +30,7 @@ const orderStatusChanged = z.object({
   previousStatus: orderStatus,
   total: money,
   reason: z.string().max(1000).optional(),
+  version: orderVersion,
 });
 
 const productCreated = z.object({
@@ -56,6 +65,18 @@ const reward = z.object({
   orderId: id.optional(),
 });
 
+/** Units of products a stock hold concerns, one line per product. */
+const stockLines = z.array(z.object({ productId: id, quantity: z.number().int().positive() })).min(1);
+
+const stockHeld = z.object({ orderId: id, lines: stockLines });
+const stockReleased = z.object({
+  orderId: id,
+  lines: stockLines,
+  /** cancelled: the order was cancelled; expired: no order claimed the hold in time; abandoned: placing the order failed. */
+  reason: z.enum(['cancelled', 'expired', 'abandoned']),
+});
+const stockSold = z.object({ orderId: id, lines: stockLines });
+
 const paymentCompleted = z.object({ orderId: id });
 
 export const eventDataSchemas = {
@@ -66,6 +87,9 @@ export const eventDataSchemas = {
   'product.created': productCreated,
   'product.updated': productUpdated,
   'product.price.changed': productPriceChanged,
+  'stock.held': stockHeld,
+  'stock.released': stockReleased,
+  'stock.sold': stockSold,
   'reward.issued': reward,
   'reward.redeemed': reward,
   'reward.expired': reward,
@@ -86,6 +110,9 @@ export const EVENT_SOURCES = {
   'product.created': 'catalog',
   'product.updated': 'catalog',
   'product.price.changed': 'catalog',
+  'stock.held': 'catalog',
+  'stock.released': 'catalog',
+  'stock.sold': 'catalog',
   'reward.issued': 'rewards',
   'reward.redeemed': 'rewards',
   'reward.expired': 'rewards',
@@ -93,6 +120,9 @@ export const EVENT_SOURCES = {
 } as const satisfies Record<EventType, string>;
 
 export type EventSource = (typeof EVENT_SOURCES)[EventType];
+
+/** Catalog's stock events: each changes products' available or reserved quantities. */
+export const STOCK_EVENT_TYPES = ['stock.held', 'stock.released', 'stock.sold'] as const;
 
 /** The order status events the gateway turns into subscription updates. */
 export const ORDER_STATUS_EVENT_TYPES = ['order.created', 'order.confirmed', 'order.completed', 'order.cancelled'] as const;

@@ -11,6 +11,10 @@ import { typeDefs } from './graphql/__generated__/type-defs';
 import { createCatalogLoaders, type CatalogContext } from './graphql/catalog-context';
 import { catalogResolvers } from './graphql/resolvers';
 import { DynamoProductRepository } from './infrastructure/dynamo-product-repository';
+import { DynamoStockHoldRepository } from './infrastructure/dynamo-stock-hold-repository';
+import { mountStockHoldsApi } from './internal/adapters';
+import { createStockHoldsApi, type StockHoldsApi } from './internal/stock-holds-api';
+import { internalCommandVerifier } from './internal/verify-internal-command';
 import { mountProductsRestApi } from './rest/express-adapter';
 import { createProductsRestApi, DEFAULT_REST_CACHE, type ProductsRestApi, type RestApiOptions } from './rest/products-rest-api';
 
@@ -25,6 +29,8 @@ export interface CatalogModule {
   readonly deps: CatalogDependencies;
   readonly outbox: OutboxWriter;
   readonly rest: ProductsRestApi;
+  /** The internal stock-holds command API Orders calls (signed service identity only). */
+  readonly stockHolds: StockHoldsApi;
   readonly registry: Registry;
   readonly tableName: string;
   readonly graphqlSpec: SubgraphServiceSpec<CatalogContext>;
@@ -41,12 +47,16 @@ export function catalogModule(runtime: ServiceRuntime, options: CatalogOptions =
     products: new DynamoProductRepository(dynamo.doc, tableName, outbox),
     clock: options.clock ?? systemClock,
     newId: randomUUID,
+    holds: new DynamoStockHoldRepository(dynamo.doc, tableName, outbox),
+    holdTtlSeconds: config.stockHolds.ttlSeconds,
   };
   const rest = createProductsRestApi(deps, options.restCache ?? DEFAULT_REST_CACHE);
+  const stockHolds = createStockHoldsApi(deps, internalCommandVerifier(config.gatewaySigningSecret, config.signedRequestWindowSeconds), logger);
   return {
     deps,
     outbox,
     rest,
+    stockHolds,
     registry,
     tableName,
     graphqlSpec: {
@@ -55,7 +65,10 @@ export function catalogModule(runtime: ServiceRuntime, options: CatalogOptions =
       registry,
       typeDefs,
       resolvers: catalogResolvers,
-      routes: (app) => mountProductsRestApi(app, rest, logger),
+      routes: (app) => {
+        mountProductsRestApi(app, rest, logger);
+        mountStockHoldsApi(app, stockHolds);
+      },
       context: (base) => ({ ...base, deps, loaders: createCatalogLoaders(deps) }),
     },
   };

@@ -12,6 +12,7 @@ import { typeDefs } from './graphql/__generated__/type-defs';
 import { createOrderLoader, requestScopedCatalog, type OrdersContext } from './graphql/orders-context';
 import { ordersResolvers } from './graphql/resolvers';
 import { catalogAclSettings, createCatalogAcl } from './infrastructure/catalog-acl';
+import { CatalogStockClient } from './infrastructure/catalog-stock/catalog-stock-client';
 import { DynamoOrderRepository } from './infrastructure/dynamo-order-repository';
 
 export type CatalogAcl = ProductCatalog & ProductCacheInvalidator & { close(): Promise<void> };
@@ -25,6 +26,8 @@ export interface OrdersModule {
   /** Dependencies with the shared ACL as catalog (event handlers use it directly; requests get a batching view). */
   readonly deps: OrdersDependencies;
   readonly acl: CatalogAcl;
+  /** Catalog's stock-holds commands (no cache: a hold is never answered from one). */
+  readonly stock: CatalogStockClient;
   readonly outbox: OutboxWriter;
   readonly registry: Registry;
   readonly tableName: string;
@@ -41,10 +44,22 @@ export function ordersModule(runtime: ServiceRuntime, options: OrdersOptions = {
   const registry = createMetricsRegistry('orders');
   instrumentDynamo(dynamo.client, registry);
   const acl: CatalogAcl = createCatalogAcl({ ...catalogAclSettings(config), keyPrefix: `${config.namespace}catalog-cache:`, registry, logger });
+  const stock = new CatalogStockClient({
+    baseUrl: config.urls.catalogRest,
+    signingSecret: config.gatewaySigningSecret,
+    // A hold is a conditional transaction that may be retried under contention: its own budget, above a read's.
+    timeoutMs: config.stockHolds.timeoutMs,
+    breakerThreshold: config.catalogAcl.breakerThreshold,
+    breakerHalfOpenAfterMs: config.catalogAcl.breakerHalfOpenAfterMs,
+    sign: catalogAclSettings(config).sign,
+    registry,
+    logger,
+  });
   const outbox = new OutboxWriter(tableName);
   const deps: OrdersDependencies = {
     orders: new DynamoOrderRepository(dynamo.doc, tableName, outbox),
     catalog: acl,
+    stock,
     clock: options.clock ?? systemClock,
     newId: randomUUID,
     idempotencyKeyTtlSeconds: config.idempotencyKeyTtlSeconds,
@@ -52,6 +67,7 @@ export function ordersModule(runtime: ServiceRuntime, options: OrdersOptions = {
   return {
     deps,
     acl,
+    stock,
     outbox,
     registry,
     tableName,

@@ -4,11 +4,10 @@
  * product changes) and the outbox relay on the table's stream.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Identity } from '../../lib/auth';
 import { loadConfig } from '../../lib/config';
-import { InvalidEventError } from '../../lib/events';
+import { InvalidEventError, allPendingOutboxItems } from '../../lib/events';
 import { sampleEnvelope } from '../../lib/events/testing/fixtures';
 import { createServiceRuntime } from '../../lib/runtime';
 import { ensureTables } from '../../scripts/system';
@@ -20,7 +19,8 @@ import { ORDER_FIELDS, PLACE_ORDER, READ_ORDER, type OrderView } from '../../tes
 import type * as OrdersLambda from './lambda';
 import { testDynamoClients, testDynamoEndpoint, uniquePrefix } from '../../test/support/services';
 
-const SIGNING_SECRET = 'orders-lambda-signing-secret-0123456789abcdef';
+// Orders and Catalog share the signing secret: the stock-holds command key is derived from it.
+const SIGNING_SECRET = TEST_SIGNING_SECRET;
 const CUSTOMER = { sub: 'customer-orders-lambda', roles: [] };
 
 let lambda: typeof OrdersLambda;
@@ -76,9 +76,7 @@ async function graphql<T>(query: string, variables: Record<string, unknown>, sig
 const asCustomer = () => ({ caller: CUSTOMER, secret: SIGNING_SECRET });
 
 async function outboxEvents(): Promise<Record<string, unknown>[]> {
-  const pending = await dynamo.doc.send(
-    new QueryCommand({ TableName: `${prefix}orders`, IndexName: 'outbox', KeyConditionExpression: 'outboxPk = :p', ExpressionAttributeValues: { ':p': 'PENDING' } }),
-  );
+  const pending = { Items: await allPendingOutboxItems(dynamo.doc, `${prefix}orders`) };
   return pending.Items ?? [];
 }
 

@@ -23,6 +23,7 @@ export async function createOrders(runtime: ServiceRuntime, options: OrdersOptio
     async close() {
       await graphql.stop();
       await module.acl.close();
+      await module.stock.close();
     },
   };
 }

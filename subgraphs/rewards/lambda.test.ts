@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { loadConfig } from '../../lib/config';
+import { allPendingOutboxItems } from '../../lib/events';
 import { sampleEnvelope } from '../../lib/events/testing/fixtures';
 import { createServiceRuntime } from '../../lib/runtime';
 import { ensureTables } from '../../scripts/system';
@@ -119,7 +119,7 @@ describe('Rewards expiry job (schedule)', () => {
     const past = rewardsModule(runtime, { clock: new ManualClock(Date.now() - 396 * 24 * 3600 * 1000) });
     await issueRewardForCompletedOrder(
       past.deps,
-      { orderId: randomUUID(), customerId: OLD_CUSTOMER, totalMinorUnits: 5_000 },
+      { orderId: randomUUID(), customerId: OLD_CUSTOMER, total: { amount: 5_000, currency: 'USD' } },
       { consumer: 'test', eventId: randomUUID() },
     );
 
@@ -133,16 +133,12 @@ describe('Rewards expiry job (schedule)', () => {
 
 describe('Rewards outbox relay (table stream)', () => {
   it('publishes the reward events and deletes their rows', async () => {
-    const pending = await dynamo.doc.send(
-      new QueryCommand({ TableName: `${prefix}rewards`, IndexName: 'outbox', KeyConditionExpression: 'outboxPk = :p', ExpressionAttributeValues: { ':p': 'PENDING' } }),
-    );
+    const pending = { Items: await allPendingOutboxItems(dynamo.doc, `${prefix}rewards`) };
     const rows = pending.Items ?? [];
     const types = rows.map((row) => (JSON.parse(String(row['event'])) as { type: string }).type).sort();
     expect(types).toEqual(['reward.expired', 'reward.issued', 'reward.issued', 'reward.redeemed']);
     await expect(lambda.outboxRelayHandler(streamEvent(rows.map((row) => streamRecord('INSERT', row))))).resolves.toEqual({ published: 4, ignored: 0 });
-    const left = await dynamo.doc.send(
-      new QueryCommand({ TableName: `${prefix}rewards`, IndexName: 'outbox', KeyConditionExpression: 'outboxPk = :p', ExpressionAttributeValues: { ':p': 'PENDING' } }),
-    );
+    const left = { Items: await allPendingOutboxItems(dynamo.doc, `${prefix}rewards`) };
     expect(left.Items).toEqual([]);
   });
 });

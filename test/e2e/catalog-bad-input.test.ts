@@ -40,7 +40,7 @@ afterAll(() => system?.stop());
 describe('createProduct', () => {
   it.each([
     ['a negative price', { price: { amount: -1, currency: 'USD' } }, 'price.amount', 'price.amount must not be negative, got -1'],
-    ['a bad currency', { price: { amount: 100, currency: 'usd' } }, 'price.currency', 'price.currency must be an ISO 4217 code of three upper-case letters, got "usd"'],
+    ['a bad currency', { price: { amount: 100, currency: 'usd' } }, 'price.currency', 'price.currency must be an ISO 4217 currency code such as USD, EUR or JPY, got "usd"'],
     ['a bad SKU', { sku: 'bad sku!' }, 'sku', 'sku must be upper-case letters, digits and dashes, 3-64 characters, got "bad sku!"'],
     ['a too short SKU', { sku: 'AB' }, 'sku', 'sku must be upper-case letters, digits and dashes, 3-64 characters, got "AB"'],
     ['an empty name', { name: '  ' }, 'name', 'name must be 1-200 characters, got 0 ("  ")'],
@@ -101,7 +101,7 @@ describe('updateProduct and changeProductPrice', () => {
     const currency = onlyError(
       await graphql(system.urls.gateway, `mutation($id: ID!) { changeProductPrice(id: $id, price: { amount: 250, currency: "EURO" }) { id } }`, { id: existing.id }, { token: adminToken }),
     );
-    expect(currency).toMatchObject({ code: 'BAD_USER_INPUT', message: 'price.currency must be an ISO 4217 code of three upper-case letters, got "EURO"' });
+    expect(currency).toMatchObject({ code: 'BAD_USER_INPUT', message: 'price.currency must be an ISO 4217 currency code such as USD, EUR or JPY, got "EURO"' });
     const product = await graphql<{ product: ProductView }>(system.urls.gateway, `query($id: ID!) { product(id: $id) { stockQuantity price { amount currency } } }`, { id: existing.id });
     expect(product.data!.product).toEqual({ stockQuantity: existing.stockQuantity, price: existing.price });
   });

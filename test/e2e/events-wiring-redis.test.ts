@@ -106,17 +106,17 @@ describe('what each context emits', () => {
     const mine = <T extends { data: { orderId: string } }>(events: T[]) => events.filter((e) => e.data.orderId === order.id || e.data.orderId === cancelled.id);
     const total = { amount: 8_642, currency: 'USD' };
     expect(mine(await streamEnvelopes(redis, system, 'order.created')).map((e) => [e.source, e.data])).toEqual([
-      ['orders', { orderId: order.id, customerId: 'ew-emitter', items: [{ productId, quantity: 2, unitPrice: { amount: 4_321, currency: 'USD' } }], total }],
-      ['orders', { orderId: cancelled.id, customerId: 'ew-emitter', items: [{ productId, quantity: 1, unitPrice: { amount: 4_321, currency: 'USD' } }], total: { amount: 4_321, currency: 'USD' } }],
+      ['orders', { orderId: order.id, customerId: 'ew-emitter', items: [{ productId, quantity: 2, unitPrice: { amount: 4_321, currency: 'USD' } }], total, version: 1 }],
+      ['orders', { orderId: cancelled.id, customerId: 'ew-emitter', items: [{ productId, quantity: 1, unitPrice: { amount: 4_321, currency: 'USD' } }], total: { amount: 4_321, currency: 'USD' }, version: 1 }],
     ]);
     expect(mine(await streamEnvelopes(redis, system, 'order.confirmed')).map((e) => e.data)).toEqual([
-      { orderId: order.id, customerId: 'ew-emitter', status: 'CONFIRMED', previousStatus: 'PENDING', total },
+      { orderId: order.id, customerId: 'ew-emitter', status: 'CONFIRMED', previousStatus: 'PENDING', total, version: 2 },
     ]);
     expect(mine(await streamEnvelopes(redis, system, 'order.completed')).map((e) => e.data)).toEqual([
-      { orderId: order.id, customerId: 'ew-emitter', status: 'COMPLETED', previousStatus: 'CONFIRMED', total },
+      { orderId: order.id, customerId: 'ew-emitter', status: 'COMPLETED', previousStatus: 'CONFIRMED', total, version: 3 },
     ]);
     expect(mine(await streamEnvelopes(redis, system, 'order.cancelled')).map((e) => e.data)).toEqual([
-      expect.objectContaining({ orderId: cancelled.id, customerId: 'ew-emitter', status: 'CANCELLED', previousStatus: 'PENDING' }),
+      expect.objectContaining({ orderId: cancelled.id, customerId: 'ew-emitter', status: 'CANCELLED', previousStatus: 'PENDING', version: 2 }),
     ]);
     const rewardEvents = [
       ...(await streamEnvelopes(redis, system, 'reward.issued')),
@@ -238,7 +238,7 @@ describe('payment.completed', () => {
     );
     const confirmations = (await streamEnvelopes(redis, system, 'order.confirmed')).filter((e) => e.data.orderId === order.id);
     expect(confirmations.map((e) => e.data)).toEqual([
-      { orderId: order.id, customerId: 'ew-payer', status: 'CONFIRMED', previousStatus: 'PENDING', total: { amount: 3_000, currency: 'USD' } },
+      { orderId: order.id, customerId: 'ew-payer', status: 'CONFIRMED', previousStatus: 'PENDING', total: { amount: 3_000, currency: 'USD' }, version: 2 },
     ]);
     expect(await status()).toBe('CONFIRMED');
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { waitFor } from '../../lib/events/testing/wait-for';
 import type { RunningSystem } from '../../scripts/system';
 import type { ProductView } from '../support/catalog';
 import { graphql } from '../support/graphql';
@@ -46,10 +47,11 @@ describe('OrderItem.product', () => {
     );
     expect(placed.errors).toBeUndefined();
     expect(placed.data!.placeOrder.items).toEqual([
-      { productName: 'Desk Lamp', product: { id: lamp.id, name: 'Desk Lamp', sku: lamp.sku, price: { amount: 2599, currency: 'USD' }, stockQuantity: 100 } },
-      { productName: 'Mug', product: { id: mug.id, name: 'Mug', sku: mug.sku, price: { amount: 899, currency: 'USD' }, stockQuantity: 100 } },
+      { productName: 'Desk Lamp', product: { id: lamp.id, name: 'Desk Lamp', sku: lamp.sku, price: { amount: 2599, currency: 'USD' }, stockQuantity: 98 } },
+      { productName: 'Mug', product: { id: mug.id, name: 'Mug', sku: mug.sku, price: { amount: 899, currency: 'USD' }, stockQuantity: 99 } },
     ]);
 
+    // The product reference is Catalog's data now: the order's units are held, so fewer are available.
     // Catalog changes the product: the order's snapshot stays, the product reference shows Catalog's data now.
     const repriced = await graphql(system.urls.gateway, `mutation($id: ID!) { changeProductPrice(id: $id, price: { amount: 2799, currency: "USD" }) { id } }`, { id: lamp.id }, { token: admin });
     expect(repriced.errors).toBeUndefined();
@@ -65,7 +67,10 @@ describe('OrderItem.product', () => {
 
   it('resolves the products of many orders in one Catalog batch', async () => {
     const token = await tokenFor('customer-product-batch');
-    for (let n = 0; n < 5; n += 1) await placedOrder(system, token, [{ productId: lamp.id, quantity: 1 }, { productId: mug.id, quantity: 1 }]);
+    const placed: string[] = [];
+    for (let n = 0; n < 5; n += 1) placed.push((await placedOrder(system, token, [{ productId: lamp.id, quantity: 1 }, { productId: mug.id, quantity: 1 }])).id);
+    // Catalog claims each order's stock hold when its order.created arrives (a read of the hold): let that settle first.
+    await waitFor('the orders to claim their holds', async () => (await Promise.all(placed.map((id) => system.catalog.deps.holds.findByOrderId(id)))).every((hold) => hold?.status === 'CLAIMED'), 15_000, 50);
     const before = { batch: await catalogMetric('BatchGetItem'), get: await catalogMetric('GetItem') };
     const response = await graphql<{ me: { orders: { edges: { node: { items: { product: { name: string } }[] } }[] } } }>(
       system.urls.gateway,

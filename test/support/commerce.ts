@@ -1,7 +1,7 @@
 import { expect } from '@jest/globals';
 import type Redis from 'iovalkey';
 import { createDynamoClients } from '../../lib/dynamodb';
-import { eventStreamKey, queryPendingOutbox, type AnyEventEnvelope, type EventType, type OutboxPageKey } from '../../lib/events';
+import { allPendingOutboxItems, eventStreamKey, type AnyEventEnvelope, type EventType } from '../../lib/events';
 import { waitFor } from '../../lib/events/testing/wait-for';
 import { eventStreamPrefix, type RunningSystem } from '../../scripts/system';
 import { completeOrder, confirmOrder } from '../../subgraphs/orders/application/change-order-status';
@@ -167,14 +167,7 @@ export async function streamEnvelopes<T extends EventType>(redis: Redis, system:
 export async function pendingOutbox(system: RunningSystem, context: 'catalog' | 'orders' | 'rewards'): Promise<AnyEventEnvelope[]> {
   const dynamo = createDynamoClients(system.config.dynamodb);
   try {
-    const envelopes: AnyEventEnvelope[] = [];
-    let startKey: OutboxPageKey | undefined;
-    do {
-      const page = await queryPendingOutbox(dynamo.doc, system.config.dynamodb.tables[context], { before: '9999', limit: 100, startKey });
-      envelopes.push(...page.rows.map((row) => JSON.parse(row.event) as AnyEventEnvelope));
-      startKey = page.nextKey;
-    } while (startKey);
-    return envelopes;
+    return (await allPendingOutboxItems(dynamo.doc, system.config.dynamodb.tables[context])).map((item) => JSON.parse(item.event) as AnyEventEnvelope);
   } finally {
     dynamo.client.destroy();
   }

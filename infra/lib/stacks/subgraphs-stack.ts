@@ -14,7 +14,7 @@ import { deadLetterQueue } from '../constructs/dead-letter-queue';
 import { EventConsumerRules } from '../constructs/event-consumer-rules';
 import { OutboxRelay } from '../constructs/outbox-relay';
 import type { EnvironmentSettings } from '../environments';
-import { APPLICATION_TABLE_ACTIONS, grantSecretValue, grantTableActions } from '../permissions';
+import { APPLICATION_TABLE_ACTIONS, CATALOG_STOCK_TABLE_ACTIONS, grantSecretValue, grantTableActions } from '../permissions';
 import type { DataStack } from './data-stack';
 
 export interface SubgraphsStackProps extends StackProps {
@@ -36,6 +36,10 @@ const TABLE_VARIABLES: Readonly<Record<ContextName, string>> = { catalog: 'CATAL
  */
 const API_TIMEOUT = Duration.seconds(15);
 
+/** DESIGN.md 4: an unclaimed stock hold expires after 15 minutes; the schedule looks for expired ones every minute. */
+export const STOCK_HOLD_TTL_SECONDS = 900;
+export const HOLD_SWEEP_INTERVAL_MINUTES = 1;
+
 /**
  * The three subgraphs on Lambda, each from the same composition root as its HTTP service
  * (`subgraphs/<context>/lambda.ts`):
@@ -43,8 +47,10 @@ const API_TIMEOUT = Duration.seconds(15);
  *   principals granted `lambda:InvokeFunctionUrl` get through (the gateway's task role; the Orders function for
  *   Catalog's REST API), and the subgraph still checks the signed identity on top;
  * - an outbox relay per context on its table's stream;
- * - the event consumers (Orders: product changes and payments; Rewards: completed orders) behind EventBridge
- *   rules, and the rewards expiry job on an EventBridge Scheduler schedule.
+ * - the event consumers (Catalog: order created/cancelled/completed claim, release and sell stock holds; Orders:
+ *   product and stock changes, payments; Rewards: completed orders) behind EventBridge rules, the stock hold
+ *   sweep and the rewards expiry job on EventBridge Scheduler schedules.
+ * Orders calls Catalog's internal stock-holds command on Catalog's function URL, SigV4-signed with its role.
  * Each function gets its own role with only the actions it performs, on its own context's table only.
  */
 export class SubgraphsStack extends Stack implements DeadLetterQueues {
@@ -66,24 +72,65 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
     });
     /** Reads and writes its context's table and reads both signing secrets: what every application function does. */
     const application = (fn: AppFunction, context: ContextName): AppFunction => {
-      grantTableActions(fn.fn, tables[context], APPLICATION_TABLE_ACTIONS, { indexes: true });
+      grantTableActions(fn.fn, tables[context], context === 'catalog' ? CATALOG_STOCK_TABLE_ACTIONS : APPLICATION_TABLE_ACTIONS, { indexes: true });
       grantSecretValue(fn.fn, signingSecret);
       grantSecretValue(fn.fn, eventSigningSecret);
       return fn;
     };
 
+    const catalogEnvironment = { ...common('catalog'), STOCK_HOLD_TTL_SECONDS: String(STOCK_HOLD_TTL_SECONDS) };
     const catalogApi = application(
       new AppFunction(this, 'CatalogApi', {
         settings,
         name: 'catalog-api',
         entry: 'catalog',
         handler: 'handler',
-        description: 'Catalog subgraph: GraphQL on /graphql, REST on /products (function URL)',
+        description: 'Catalog subgraph: GraphQL on /graphql, REST on /products, internal stock holds (function URL)',
         timeout: API_TIMEOUT,
-        environment: common('catalog'),
+        environment: catalogEnvironment,
       }),
       'catalog',
     );
+    const catalogEvents = application(
+      new AppFunction(this, 'CatalogEvents', {
+        settings,
+        name: 'catalog-events',
+        entry: 'catalog',
+        handler: 'eventHandler',
+        description: 'Catalog consumer: order.created claims a stock hold, order.cancelled releases it, order.completed sells it',
+        timeout: Duration.seconds(30),
+        environment: catalogEnvironment,
+        asyncInvoked: true,
+      }),
+      'catalog',
+    );
+    const catalogRules = new EventConsumerRules(this, 'CatalogEventRules', {
+      settings,
+      bus,
+      target: catalogEvents.fn,
+      types: ['order.created', 'order.cancelled', 'order.completed'],
+      description: 'Catalog consumer',
+    });
+    const holdSweep = application(
+      new AppFunction(this, 'CatalogHoldSweep', {
+        settings,
+        name: 'catalog-hold-sweep',
+        entry: 'catalog',
+        handler: 'holdSweepHandler',
+        description: 'Releases stock holds no order claimed within STOCK_HOLD_TTL_SECONDS (schedule)',
+        timeout: Duration.minutes(2),
+        environment: catalogEnvironment,
+        asyncInvoked: true,
+      }),
+      'catalog',
+    );
+    const holdSweepDlq = deadLetterQueue(this, 'HoldSweepScheduleDlq', settings);
+    new Schedule(this, 'CatalogHoldSweepSchedule', {
+      scheduleName: `${settings.prefix}catalog-hold-sweep`,
+      description: 'Releases unclaimed stock holds past their time to live (idempotent: a claimed or closed hold is never touched)',
+      schedule: ScheduleExpression.rate(Duration.minutes(HOLD_SWEEP_INTERVAL_MINUTES)),
+      target: new LambdaInvoke(holdSweep.fn, { deadLetterQueue: holdSweepDlq, retryAttempts: 2, maxEventAge: Duration.minutes(HOLD_SWEEP_INTERVAL_MINUTES) }),
+    });
     const catalogUrl = catalogApi.fn.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
     // Function URLs end with "/"; the ACL appends "/products/..." to the origin.
     const catalogRestUrl = Fn.join('', ['https://', Fn.select(2, Fn.split('/', catalogUrl.url))]);
@@ -108,7 +155,8 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
       'orders',
     );
     const ordersUrl = ordersApi.fn.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
-    // The ACL signs its Catalog reads with this function's role (SUBGRAPH_AUTH=iam).
+    // The ACL signs its Catalog reads, and the stock client its hold commands, with this function's role
+    // (SUBGRAPH_AUTH=iam): only Orders may reach /internal/stock-holds, which also checks Orders' signed identity.
     catalogApi.fn.grantInvokeUrl(ordersApi.fn);
 
     const ordersEvents = application(
@@ -129,7 +177,7 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
       settings,
       bus,
       target: ordersEvents.fn,
-      types: ['product.updated', 'product.price.changed', 'payment.completed'],
+      types: ['product.updated', 'product.price.changed', 'stock.held', 'stock.released', 'stock.sold', 'payment.completed'],
       description: 'Orders consumers',
     });
 
@@ -202,8 +250,10 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
 
     this.api = { catalog: catalogApi, orders: ordersApi, rewards: rewardsApi };
     this.functionUrls = { catalog: catalogUrl, orders: ordersUrl, rewards: rewardsUrl };
-    this.functions = [catalogApi, ordersApi, ordersEvents, rewardsApi, rewardsEvents, rewardsExpiry, ...relays.map((relay) => relay.function)];
+    this.functions = [catalogApi, catalogEvents, holdSweep, ordersApi, ordersEvents, rewardsApi, rewardsEvents, rewardsExpiry, ...relays.map((relay) => relay.function)];
     this.deadLetterQueues = [
+      catalogRules.deadLetterQueue,
+      holdSweepDlq,
       ordersRules.deadLetterQueue,
       rewardsRules.deadLetterQueue,
       expiryDlq,

@@ -4,7 +4,13 @@ import type { Product, ProductChanges } from '../domain/product';
 import type { CatalogDependencies } from './catalog-dependencies';
 import { loadProduct } from './load-product';
 
-/** Admin: changes name, description, category or stock figure. */
+/** A restock races every placement of the product: a few retries with a jittered backoff settle it. */
+const STOCK_RACE_RETRY = { retries: 8, backoffMs: 20 } as const;
+
+/**
+ * Admin: changes name, description, category, or sets the quantity available to order now (a restock; held units
+ * stay held). Holds change the available quantity all the time, so a lost race is retried against fresh state.
+ */
 export function updateProduct(deps: CatalogDependencies, caller: Caller, id: string, changes: ProductChanges): Promise<Product> {
   requireAdmin(caller, 'update products');
   return withOptimisticRetry(async () => {
@@ -12,5 +18,5 @@ export function updateProduct(deps: CatalogDependencies, caller: Caller, id: str
     product.update(changes, deps.clock.now());
     await deps.products.save(product);
     return product;
-  });
+  }, STOCK_RACE_RETRY);
 }

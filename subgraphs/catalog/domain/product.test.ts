@@ -38,6 +38,7 @@ describe('Product.create', () => {
       category: 'books',
       price: { amount: 5499, currency: 'USD' },
       stockQuantity: 30,
+      reservedQuantity: 0,
       createdAt: T0,
       updatedAt: T0,
       version: 1,
@@ -79,7 +80,7 @@ describe('Product.create', () => {
     ['a negative stock', { stockQuantity: -1 }, 'stockQuantity', 'stockQuantity must be at least 0, got -1'],
     ['a fractional stock', { stockQuantity: 1.5 }, 'stockQuantity', 'stockQuantity must be an integer, got 1.5'],
     ['a negative price', { price: { amount: -100, currency: 'USD' } }, 'price.amount', 'price.amount must not be negative, got -100'],
-    ['a bad currency', { price: { amount: 100, currency: 'dollars' } }, 'price.currency', 'price.currency must be an ISO 4217 code of three upper-case letters, got "dollars"'],
+    ['a bad currency', { price: { amount: 100, currency: 'dollars' } }, 'price.currency', 'price.currency must be an ISO 4217 currency code such as USD, EUR or JPY, got "dollars"'],
     ['a bad SKU', { sku: 'bad sku' }, 'sku', 'sku must be upper-case letters, digits and dashes, 3-64 characters, got "bad sku"'],
     ['a 2001-character description', { description: 'd'.repeat(2001) }, 'description', 'description must be at most 2000 characters, got 2001 ('],
     ['an empty category', { category: '' }, 'category', 'category must be 1-64 characters, got 0 ("")'],
@@ -116,6 +117,8 @@ describe('Product.update', () => {
         data: { productId: ID, sku: 'BOOK-DDD-01', category: 'books', changed: ['name', 'stockQuantity'] },
       },
     ]);
+    // The restock is stored only if the available quantity is still the one read (holds change it meanwhile).
+    expect(product.pendingRestock).toEqual({ from: 30, to: 5 });
     expect(product.peekEvents()).toEqual([]);
   });
 

@@ -19,10 +19,16 @@ export interface ProductState {
   readonly description: string;
   readonly category: string;
   readonly price: MoneyProps;
+  /** Units available to order now: on hand minus held by open orders. */
   readonly stockQuantity: number;
+  /** Units held by open orders (stock holds not yet released or sold). */
+  readonly reservedQuantity: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;
-  /** Optimistic-concurrency version as read from storage; the repository increments it on save. */
+  /**
+   * Optimistic-concurrency version of the descriptive fields as read from storage; the repository increments it
+   * on save. Stock holds change the stock figures without it, so they never conflict with an edit of the name.
+   */
   readonly version: number;
 }
 
@@ -61,6 +67,9 @@ function validStock(value: number): number {
 
 /** A sellable product: its identity, description, price and stock figure. Catalog is its only writer. */
 export class Product extends AggregateRoot<ProductEvent> {
+  /** The available quantity as read, while a restock waits to be stored (the repository writes it conditionally). */
+  private stockAsRead: number | undefined;
+
   private constructor(private state: ProductState) {
     super();
   }
@@ -76,6 +85,7 @@ export class Product extends AggregateRoot<ProductEvent> {
       category: validCategory(input.category),
       price: price.toJSON(),
       stockQuantity: validStock(input.stockQuantity),
+      reservedQuantity: 0,
       createdAt: identity.now,
       updatedAt: identity.now,
       version: 1,
@@ -121,8 +131,19 @@ export class Product extends AggregateRoot<ProductEvent> {
   get stockQuantity(): number {
     return this.state.stockQuantity;
   }
+  get reservedQuantity(): number {
+    return this.state.reservedQuantity;
+  }
   get inStock(): boolean {
     return this.state.stockQuantity > 0;
+  }
+  /**
+   * A restock not stored yet: the available quantity as read and the one to set. Holds change the available
+   * quantity all the time, so the repository sets it only if it is still what was read, and never touches the
+   * reserved quantity: a restock never disturbs existing holds.
+   */
+  get pendingRestock(): { readonly from: number; readonly to: number } | undefined {
+    return this.stockAsRead === undefined ? undefined : { from: this.stockAsRead, to: this.state.stockQuantity };
   }
   get createdAt(): Date {
     return this.state.createdAt;
@@ -138,7 +159,10 @@ export class Product extends AggregateRoot<ProductEvent> {
     return this.state;
   }
 
-  /** Applies the given changes; fields left out or null keep their value. Records `product.updated` when anything changed. */
+  /**
+   * Applies the given changes; fields left out or null keep their value. `stockQuantity` sets the quantity available
+   * to order now (a restock or a correction; held units stay held). Records `product.updated` when anything changed.
+   */
   update(changes: ProductChanges, now: Date): void {
     const next = {
       name: changes.name != null ? validName(changes.name) : this.state.name,
@@ -149,6 +173,7 @@ export class Product extends AggregateRoot<ProductEvent> {
     const changed = (Object.keys(next) as (keyof typeof next)[]).filter((key) => next[key] !== this.state[key]);
     if (changed.length === 0) return;
     const previousCategory = this.state.category;
+    if (changed.includes('stockQuantity')) this.stockAsRead ??= this.state.stockQuantity;
     this.state = { ...this.state, ...next, updatedAt: now };
     this.record({
       type: 'product.updated',

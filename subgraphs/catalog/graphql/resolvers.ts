@@ -1,3 +1,4 @@
+import { isAdmin } from '../../../lib/auth';
 import { ValidationError, describeValue } from '../../../lib/ddd';
 import { DateTimeScalar, toConnection } from '../../../lib/graphql';
 import { changeProductPrice } from '../application/change-product-price';
@@ -30,5 +31,7 @@ export const catalogResolvers: Resolvers = {
       return ctx.loaders.product.load(id);
     },
     price: (product: Product) => product.price,
+    // Admin only; null for anyone else (an error here would null the whole product for a storefront query).
+    reservedQuantity: (product: Product, _args, ctx) => (isAdmin(ctx.caller) ? product.reservedQuantity : null),
   },
 };

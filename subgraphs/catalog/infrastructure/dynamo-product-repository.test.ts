@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, ConflictError, ErrorCode, ValidationError } from '../../../lib/ddd';
 import { ensureTable, type DynamoClients } from '../../../lib/dynamodb';
-import { OUTBOX_INDEX, OUTBOX_PENDING_PARTITION, OutboxWriter } from '../../../lib/events';
+import { OutboxWriter, allPendingOutboxItems } from '../../../lib/events';
 import { testDynamoClients, uniquePrefix } from '../../../test/support/services';
 import { Product, type NewProduct } from '../domain/product';
 import { catalogTable } from './catalog-table';
@@ -34,16 +33,8 @@ function newProduct(overrides: Partial<NewProduct> = {}): Product {
 }
 
 async function pendingOutboxEvents(): Promise<{ type: string; data: { productId: string } }[]> {
-  const result = await dynamo.doc.send(
-    new QueryCommand({
-      TableName: tableName,
-      IndexName: OUTBOX_INDEX.name,
-      KeyConditionExpression: '#p = :p',
-      ExpressionAttributeNames: { '#p': OUTBOX_INDEX.partitionKey },
-      ExpressionAttributeValues: { ':p': OUTBOX_PENDING_PARTITION },
-    }),
-  );
-  return (result.Items ?? []).map((item) => JSON.parse(String(item['event'])) as { type: string; data: { productId: string } });
+  const items = await allPendingOutboxItems(dynamo.doc, tableName);
+  return items.map((item) => JSON.parse(item.event) as { type: string; data: { productId: string } });
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {

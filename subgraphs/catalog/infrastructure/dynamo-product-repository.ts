@@ -20,12 +20,14 @@ interface ProductItem {
   priceAmount: number;
   priceCurrency: string;
   stockQuantity: number;
+  /** Absent on rows written before stock holds existed (read as 0). */
+  reservedQuantity?: number;
   createdAt: string;
   updatedAt: string;
   version: number;
 }
 
-const productKey = (id: string) => ({ pk: `PRODUCT#${id}`, sk: 'PRODUCT' });
+export const productKey = (id: string) => ({ pk: `PRODUCT#${id}`, sk: 'PRODUCT' });
 
 /**
  * DynamoDB rejects a partition key over 2048 bytes with a ValidationException. Ids come from clients
@@ -51,13 +53,14 @@ function toItem(product: Product, version: number): ProductItem {
     priceAmount: state.price.amount,
     priceCurrency: state.price.currency,
     stockQuantity: state.stockQuantity,
+    reservedQuantity: state.reservedQuantity,
     createdAt: state.createdAt.toISOString(),
     updatedAt: state.updatedAt.toISOString(),
     version,
   };
 }
 
-function fromItem(item: ProductItem): Product {
+export function fromItem(item: ProductItem): Product {
   return Product.restore({
     id: item.id,
     sku: item.sku,
@@ -66,6 +69,7 @@ function fromItem(item: ProductItem): Product {
     category: item.category,
     price: { amount: item.priceAmount, currency: item.priceCurrency },
     stockQuantity: item.stockQuantity,
+    reservedQuantity: item.reservedQuantity ?? 0,
     createdAt: new Date(item.createdAt),
     updatedAt: new Date(item.updatedAt),
     version: item.version,
@@ -106,18 +110,40 @@ export class DynamoProductRepository implements ProductRepository {
     outbox.committed();
   }
 
+  /**
+   * Writes the descriptive fields if the version is still the one read, and a restock (the available quantity) if
+   * that is still the one read too. Only the changed attributes are set: a whole-item Put would write back stock
+   * figures read before a concurrent hold and undo it.
+   */
   async save(product: Product): Promise<void> {
     const events = product.peekEvents();
     if (events.length === 0) return;
     const outbox = this.outbox.prepare(events);
+    const state = product.snapshot();
+    const restock = product.pendingRestock;
     try {
       await transactWrite(this.doc, [
         {
-          Put: {
+          Update: {
             TableName: this.tableName,
-            Item: toItem(product, product.version + 1),
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: { ':expected': product.version },
+            Key: productKey(product.id),
+            UpdateExpression:
+              'SET #name = :name, description = :description, category = :category, categoryKey = :categoryKey, ' +
+              `priceAmount = :amount, priceCurrency = :currency, updatedAt = :updatedAt, version = :next${restock ? ', stockQuantity = :stock' : ''}`,
+            ConditionExpression: `version = :expected${restock ? ' AND stockQuantity = :stockAsRead' : ''}`,
+            ExpressionAttributeNames: { '#name': 'name' },
+            ExpressionAttributeValues: {
+              ':name': state.name,
+              ':description': state.description,
+              ':category': state.category,
+              ':categoryKey': `CATEGORY#${state.category}`,
+              ':amount': state.price.amount,
+              ':currency': state.price.currency,
+              ':updatedAt': state.updatedAt.toISOString(),
+              ':next': product.version + 1,
+              ':expected': product.version,
+              ...(restock ? { ':stock': restock.to, ':stockAsRead': restock.from } : {}),
+            },
           },
         },
         ...outbox.writes,

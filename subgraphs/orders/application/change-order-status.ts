@@ -51,3 +51,18 @@ export async function confirmOrderOnPayment(deps: Deps, orderId: string, event: 
     return (await deps.orders.save(order, event)) === 'saved' ? 'confirmed' : 'ignored';
   });
 }
+
+/**
+ * On `stock.released` with reason `expired`: Catalog released the stock of an order it never heard of in time
+ * (its order.created arrived after STOCK_HOLD_TTL_SECONDS). The order has no stock behind it, so it is cancelled
+ * rather than fulfilled from units others may have bought since. An unknown order (never written) or one already
+ * final changes nothing; the "processed" mark commits with the cancellation.
+ */
+export async function cancelOrderOnExpiredHold(deps: Deps, orderId: string, event: CausingEvent): Promise<'cancelled' | 'ignored'> {
+  return withOptimisticRetry(async () => {
+    const order = await deps.orders.findById(orderId);
+    if (!order || (order.status !== 'PENDING' && order.status !== 'CONFIRMED')) return 'ignored';
+    order.cancel('the stock held for this order expired before the order was recorded', deps.clock.now());
+    return (await deps.orders.save(order, event)) === 'saved' ? 'cancelled' : 'ignored';
+  });
+}

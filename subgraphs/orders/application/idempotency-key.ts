@@ -32,15 +32,23 @@ export function idempotencyClaim(
   return { customerId, key, fingerprint: placeOrderFingerprint(customerId, lines), now, expiresAt: new Date(now.getTime() + ttlSeconds * 1000) };
 }
 
+/** What an earlier request with the same key left: its order, or, when the key has expired, the order it named. */
+export interface PreviousPlacement {
+  readonly order: Order | null;
+  /** The order an expired claim of this key named: a new placement must not reuse its id (see orderIdFor). */
+  readonly supersedes: string | undefined;
+}
+
 /**
  * The order an earlier request with this key placed, when the key is still live: null when unused or expired
  * (DynamoDB's TTL deletes expired rows up to 48 hours late, so expiry is checked here, not left to it).
  * CONFLICT when the key was used for another request: silently answering with that order would tell the client
  * its new cart was placed.
  */
-export async function previousPlacement(deps: Pick<OrdersDependencies, 'orders'>, claim: IdempotencyClaim): Promise<Order | null> {
+export async function previousPlacement(deps: Pick<OrdersDependencies, 'orders'>, claim: IdempotencyClaim): Promise<PreviousPlacement> {
   const record = await deps.orders.findIdempotencyKey(claim.customerId, claim.key);
-  if (!record || (record.expiresAt !== undefined && record.expiresAt.getTime() <= claim.now.getTime())) return null;
+  if (!record) return { order: null, supersedes: undefined };
+  if (record.expiresAt !== undefined && record.expiresAt.getTime() <= claim.now.getTime()) return { order: null, supersedes: record.orderId };
   // Keys claimed before fingerprints were recorded match any request, as they always did.
   if (record.fingerprint !== undefined && record.fingerprint !== claim.fingerprint) {
     throw new ConflictError(
@@ -48,5 +56,5 @@ export async function previousPlacement(deps: Pick<OrdersDependencies, 'orders'>
       { field: 'idempotencyKey', value: claim.key, orderId: record.orderId },
     );
   }
-  return deps.orders.findById(record.orderId);
+  return { order: await deps.orders.findById(record.orderId), supersedes: undefined };
 }

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { CatalogUnavailableError, ErrorCode } from '../../../lib/ddd';
 import { customer, openOrdersTable, rejectionOf, type OrdersTable } from '../test-support/orders-fixtures';
 import { placeOrder } from './place-order';
-import type { ProductCatalog, ProductInfo } from './product-catalog';
+import type { ProductInfo } from './product-catalog';
+import type { StockHolds } from './stock-holds';
 
 /**
  * placeOrder against the real repository (DynamoDB Local) and an in-memory catalog port: the snapshot it takes,
@@ -75,6 +76,7 @@ describe('placeOrder', () => {
   });
 
   it('refuses more units than Catalog has in stock with PRODUCT_UNAVAILABLE, counting merged lines together', async () => {
+    t.catalog.products.set(mug.id, { ...mug, availableQuantity: 3 });
     const before = await ordersOf('customer-place');
     const error = await rejectionOf(
       placeOrder(t.deps, buyer, {
@@ -88,9 +90,12 @@ describe('placeOrder', () => {
     expect(error.message).toBe(`only 3 of "Mug" (${mug.id}) in stock, 4 requested`);
     expect(error.details).toEqual({ productId: mug.id, requested: 4, available: 3 });
     expect(await ordersOf('customer-place')).toBe(before);
-    // Exactly the stock is fine.
+    // Nothing was held for the refused order; exactly the stock is fine, and takes it.
+    expect(t.catalog.products.get(mug.id)!.availableQuantity).toBe(3);
     const order = await placeOrder(t.deps, buyer, { items: [{ productId: mug.id, quantity: 3 }] });
     expect(order.items[0]!.quantity).toBe(3);
+    expect(t.catalog.products.get(mug.id)!.availableQuantity).toBe(0);
+    t.catalog.products.set(mug.id, mug);
   });
 
   it('refuses products priced in different currencies with BAD_USER_INPUT', async () => {
@@ -137,13 +142,14 @@ describe('placeOrder', () => {
   });
 
   it('passes CATALOG_UNAVAILABLE through and stores nothing', async () => {
-    const down: ProductCatalog = {
-      getProducts: async (ids) => {
-        throw new CatalogUnavailableError(`The product catalog is unavailable: product ${ids[0]} could not be looked up. Try again shortly.`, { productId: ids[0] });
+    const down: StockHolds = {
+      hold: async (request) => {
+        throw new CatalogUnavailableError('The product catalog is unavailable: stock could not be held for this order. Try again shortly.', { orderId: request.orderId });
       },
+      release: async () => undefined,
     };
     const who = customer('customer-catalog-down');
-    const error = await rejectionOf(placeOrder({ ...t.deps, catalog: down }, who, { items: [{ productId: lamp.id, quantity: 1 }], idempotencyKey: 'k-down' }));
+    const error = await rejectionOf(placeOrder({ ...t.deps, stock: down }, who, { items: [{ productId: lamp.id, quantity: 1 }], idempotencyKey: 'k-down' }));
     expect(error.code).toBe(ErrorCode.CATALOG_UNAVAILABLE);
     expect(await ordersOf('customer-catalog-down')).toBe(0);
     expect((await t.repository.findIdempotencyKey('customer-catalog-down', 'k-down'))?.orderId ?? null).toBeNull();

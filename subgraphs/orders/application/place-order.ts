@@ -1,6 +1,7 @@
 import { requireAuthenticated, type Caller } from '../../../lib/auth';
-import { NotFoundError, ProductUnavailableError, describeValue } from '../../../lib/ddd';
-import { Order, normaliseLines, type PricedLine } from '../domain/order';
+import { Order, normaliseLines } from '../domain/order';
+import type { CreateOrderResult } from '../domain/order-repository';
+import { holdStockForOrder, orderIdFor, releaseAbandonedHold } from './hold-order-stock';
 import { idempotencyClaim, previousPlacement } from './idempotency-key';
 import type { OrdersDependencies } from './orders-dependencies';
 
@@ -10,38 +11,38 @@ export interface PlaceOrderInput {
 }
 
 /**
- * A customer orders products for themselves. Names and prices are snapshotted from Catalog through the ACL.
- * With an idempotency key, repeating the call (even concurrently) with the same items returns the order the
- * first call created; the same key with other items is a CONFLICT (idempotency-key.ts).
+ * A customer orders products for themselves. Stock for every line is held in Catalog first (all or nothing), and
+ * names and prices are snapshotted from the hold. With an idempotency key, repeating the call (even concurrently)
+ * with the same items returns the order the first call created, holding stock once; the same key with other
+ * items is a CONFLICT (idempotency-key.ts).
  */
 export async function placeOrder(deps: OrdersDependencies, caller: Caller, input: PlaceOrderInput): Promise<Order> {
   const customer = requireAuthenticated(caller, 'place an order');
   const lines = normaliseLines(input.items);
   const claim = idempotencyClaim(deps, customer.sub, input.idempotencyKey, lines);
-  if (claim) {
-    const existing = await previousPlacement(deps, claim);
-    if (existing) return existing;
+  const previous = claim ? await previousPlacement(deps, claim) : undefined;
+  if (previous?.order) return previous.order;
+  const orderId = orderIdFor(deps, customer.sub, claim?.key, previous?.supersedes);
+  const priced = await holdStockForOrder(deps, { orderId, customerId: customer.sub, lines }, input.items);
+  let order: Order;
+  try {
+    order = Order.place({ id: orderId, customerId: customer.sub, lines: priced, now: deps.clock.now() });
+  } catch (error) {
+    // The order itself is invalid (a total beyond the largest Int, say): a retry would fail alike, so the units go back now.
+    await releaseAbandonedHold(deps, orderId);
+    throw error;
   }
-  const products = await deps.catalog.getProducts(lines.map((line) => line.productId));
-  const priced: PricedLine[] = lines.map((line, index) => {
-    const product = products[index];
-    if (!product) {
-      // Lines are merged by product: name the position the client sent, not the merged line's.
-      const position = input.items.findIndex((item) => item.productId === line.productId);
-      throw new NotFoundError(`no product with id ${describeValue(line.productId)}`, { field: `items[${position}].productId`, value: line.productId });
-    }
-    if (line.quantity > product.availableQuantity) {
-      throw new ProductUnavailableError(
-        `only ${product.availableQuantity} of "${product.name}" (${product.id}) in stock, ${line.quantity} requested`,
-        { productId: product.id, requested: line.quantity, available: product.availableQuantity },
-      );
-    }
-    return { productId: product.id, productName: product.name, unitPrice: product.unitPrice, quantity: line.quantity };
-  });
-  const order = Order.place({ id: deps.newId(), customerId: customer.sub, lines: priced, now: deps.clock.now() });
-  const result = await deps.orders.create(order, claim);
+  let result: CreateOrderResult;
+  try {
+    result = await deps.orders.create(order, claim);
+  } catch (error) {
+    // Without a key a retry is a new order: this hold will never be claimed, so it goes back now. With a key the
+    // retry asks for the same order id and reuses the hold (and if nobody retries, the hold expires).
+    if (claim === undefined) await releaseAbandonedHold(deps, orderId);
+    throw error;
+  }
   if (result.created) return order;
-  const winner = claim ? await previousPlacement(deps, claim) : null;
+  const winner = claim ? (await previousPlacement(deps, claim)).order : null;
   if (!winner) throw new Error(`idempotency key ${claim?.key} names order ${result.existingOrderId}, which does not exist`);
   return winner;
 }

@@ -7,6 +7,8 @@ export interface OrderCreatedData {
   readonly customerId: string;
   readonly items: readonly { readonly productId: string; readonly quantity: number; readonly unitPrice: MoneyProps }[];
   readonly total: MoneyProps;
+  /** The order's version once this change is stored: 1 when placed, one more with every status change. */
+  readonly version: number;
 }
 
 export interface OrderStatusChangedData {
@@ -16,6 +18,7 @@ export interface OrderStatusChangedData {
   readonly previousStatus: OrderStatus;
   readonly total: MoneyProps;
   readonly reason?: string;
+  readonly version: number;
 }
 
 export type OrderEvent =

@@ -62,6 +62,7 @@ describe('Order.place', () => {
             { productId: P2, quantity: 2, unitPrice: { amount: 5, currency: 'USD' } },
           ],
           total: { amount: 6007, currency: 'USD' },
+          version: 1,
         },
       },
     ]);
@@ -188,12 +189,12 @@ describe('Order status changes', () => {
       {
         type: 'order.confirmed',
         occurredAt: T1.toISOString(),
-        data: { orderId: ORDER_ID, customerId: 'customer-1', status: 'CONFIRMED', previousStatus: 'PENDING', total: { amount: 6007, currency: 'USD' } },
+        data: { orderId: ORDER_ID, customerId: 'customer-1', status: 'CONFIRMED', previousStatus: 'PENDING', total: { amount: 6007, currency: 'USD' }, version: 2 },
       },
       {
         type: 'order.completed',
         occurredAt: T2.toISOString(),
-        data: { orderId: ORDER_ID, customerId: 'customer-1', status: 'COMPLETED', previousStatus: 'CONFIRMED', total: { amount: 6007, currency: 'USD' } },
+        data: { orderId: ORDER_ID, customerId: 'customer-1', status: 'COMPLETED', previousStatus: 'CONFIRMED', total: { amount: 6007, currency: 'USD' }, version: 3 },
       },
     ]);
   });
@@ -208,7 +209,7 @@ describe('Order status changes', () => {
       {
         type: 'order.cancelled',
         occurredAt: T1.toISOString(),
-        data: { orderId: ORDER_ID, customerId: 'customer-1', status: 'CANCELLED', previousStatus: 'PENDING', total: { amount: 6007, currency: 'USD' }, reason: 'changed my mind' },
+        data: { orderId: ORDER_ID, customerId: 'customer-1', status: 'CANCELLED', previousStatus: 'PENDING', total: { amount: 6007, currency: 'USD' }, reason: 'changed my mind', version: 2 },
       },
     ]);
 
@@ -219,7 +220,7 @@ describe('Order status changes', () => {
     expect(confirmed.status).toBe('CANCELLED');
     expect(confirmed.cancellationReason).toBeUndefined();
     const [event] = confirmed.pullEvents();
-    expect(event!.data).toEqual({ orderId: ORDER_ID, customerId: 'customer-1', status: 'CANCELLED', previousStatus: 'CONFIRMED', total: { amount: 6007, currency: 'USD' } });
+    expect(event!.data).toEqual({ orderId: ORDER_ID, customerId: 'customer-1', status: 'CANCELLED', previousStatus: 'CONFIRMED', total: { amount: 6007, currency: 'USD' }, version: 3 });
   });
 
   it('treats a blank reason as none', () => {

@@ -71,8 +71,12 @@ function assertWithinMoneyRange(items: readonly OrderItem[]): void {
 
 /** An order: what a customer bought, at which prices, and where it stands. Orders is its only writer. */
 export class Order extends AggregateRoot<OrderEvent> {
+  /** Version of the latest change recorded, stored or not: each status event carries the one after it. */
+  private recordedVersion: number;
+
   private constructor(private state: OrderState) {
     super();
+    this.recordedVersion = state.version;
   }
 
   static place(input: { id: string; customerId: string; lines: readonly PricedLine[]; now: Date }): Order {
@@ -108,6 +112,7 @@ export class Order extends AggregateRoot<OrderEvent> {
         customerId: order.customerId,
         items: items.map((item) => ({ productId: item.productId, quantity: item.quantity, unitPrice: item.unitPrice.toJSON() })),
         total: order.total.toJSON(),
+        version: 1,
       },
     });
     return order;
@@ -184,6 +189,9 @@ export class Order extends AggregateRoot<OrderEvent> {
         previousStatus: from,
         total: this.total.toJSON(),
         ...(reason !== undefined ? { reason } : {}),
+        // The repository stores a change as version + 1 (optimistic concurrency); the event says so. Changes not
+        // stored yet count too, so events of one aggregate always carry increasing versions.
+        version: (this.recordedVersion += 1),
       },
     });
   }

@@ -68,6 +68,7 @@ describe('DynamoOrderRepository: storing and reading', () => {
             { productId: mug.id, quantity: 2, unitPrice: { amount: 899, currency: 'USD' } },
           ],
           total: { amount: 9595, currency: 'USD' },
+          version: 1,
         },
       },
     ]);
@@ -160,15 +161,16 @@ describe('DynamoOrderRepository: optimistic concurrency through confirmOrder', (
 describe('DynamoOrderRepository: idempotency keys through placeOrder', () => {
   it('gives eight identical concurrent calls with one key the same single order', async () => {
     const buyer = customer('customer-idem-race');
+    const lampStockBefore = t.catalog.products.get(lamp.id)!.availableQuantity;
     // All eight pass the "key already used?" check before any of them writes.
-    t.catalog.hold = barrier(8);
+    t.catalog.wait = barrier(8);
     let results: PromiseSettledResult<Order>[];
     try {
       results = await Promise.allSettled(
         Array.from({ length: 8 }, () => placeOrder(t.deps, buyer, { items: [{ productId: lamp.id, quantity: 2 }], idempotencyKey: 'checkout-7f3a' })),
       );
     } finally {
-      t.catalog.hold = undefined;
+      t.catalog.wait = undefined;
     }
     expect(results.map((result) => (result.status === 'rejected' ? String(result.reason) : 'ok'))).toEqual(Array(8).fill('ok'));
     const orders = results.map((result) => (result as PromiseFulfilledResult<Order>).value);
@@ -181,6 +183,9 @@ describe('DynamoOrderRepository: idempotency keys through placeOrder', () => {
     expect(listed.edges.map((edge) => edge.node.id)).toEqual([id]);
     expect((await t.repository.findIdempotencyKey('customer-idem-race', 'checkout-7f3a'))?.orderId ?? null).toBe(id);
     expect((await t.outboxEventsOf(id!)).map((event) => event.type)).toEqual(['order.created']);
+    // Every call asked Catalog to hold stock for the same order id: one hold, two units taken once.
+    expect([...t.catalog.holds.keys()].filter((orderId) => orderId === id)).toHaveLength(1);
+    expect(t.catalog.products.get(lamp.id)!.availableQuantity).toBe(lampStockBefore - 2);
   });
 
   it('returns the existing order for a repeated key without asking the catalog again', async () => {

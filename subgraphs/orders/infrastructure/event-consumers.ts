@@ -1,6 +1,6 @@
 import type { EventConsumer } from '../../../lib/events';
 import type { Logger } from '../../../lib/logging';
-import { confirmOrderOnPayment } from '../application/change-order-status';
+import { cancelOrderOnExpiredHold, confirmOrderOnPayment } from '../application/change-order-status';
 import type { OrdersDependencies } from '../application/orders-dependencies';
 import type { ProductCacheInvalidator } from '../application/product-catalog';
 
@@ -24,6 +24,19 @@ export function ordersEventConsumers(
         if (envelope.type !== 'product.updated' && envelope.type !== 'product.price.changed') return;
         await cache.invalidateProducts([envelope.data.productId]);
         logger.debug({ productId: envelope.data.productId, eventId: envelope.id }, 'catalog cache entry invalidated');
+      },
+    },
+    {
+      // Stock changes change a product's available quantity: cached views of it are dropped by tag (product:<id>).
+      group: ORDERS_CONSUMER_GROUP,
+      types: ['stock.held', 'stock.released', 'stock.sold'],
+      async handle(envelope) {
+        if (envelope.type !== 'stock.held' && envelope.type !== 'stock.released' && envelope.type !== 'stock.sold') return;
+        await cache.invalidateProducts(envelope.data.lines.map((line) => line.productId));
+        if (envelope.type === 'stock.released' && envelope.data.reason === 'expired') {
+          const outcome = await cancelOrderOnExpiredHold(deps, envelope.data.orderId, { consumer: ORDERS_CONSUMER_GROUP, eventId: envelope.id });
+          logger.warn({ orderId: envelope.data.orderId, eventId: envelope.id, outcome }, 'stock hold expired');
+        }
       },
     },
     {

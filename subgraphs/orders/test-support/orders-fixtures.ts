@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Caller } from '../../../lib/auth';
-import type { Clock } from '../../../lib/ddd';
+import { NotFoundError, ProductUnavailableError, ValidationError, type Clock } from '../../../lib/ddd';
 import { ensureTable, type DynamoClients } from '../../../lib/dynamodb';
-import { OUTBOX_INDEX, OUTBOX_PENDING_PARTITION, OutboxWriter } from '../../../lib/events';
+import { OutboxWriter, allPendingOutboxItems } from '../../../lib/events';
 import { testDynamoClients, uniquePrefix } from '../../../test/support/services';
 import type { OrdersDependencies } from '../application/orders-dependencies';
 import type { ProductCatalog, ProductInfo } from '../application/product-catalog';
+import type { HeldStock, StockHolds } from '../application/stock-holds';
 import type { OrderRepository } from '../domain/order-repository';
 import { DynamoOrderRepository } from '../infrastructure/dynamo-order-repository';
 import { ordersTable } from '../infrastructure/orders-table';
@@ -37,11 +37,15 @@ export class SteppingClock implements Clock {
   }
 }
 
-/** Products by id; counts lookups; `hold` makes each lookup wait (to line up concurrent callers). */
-export class InMemoryCatalog implements ProductCatalog {
+/**
+ * Products by id, and stock holds on them with Catalog's rules (all lines or none, one hold per order id, the
+ * same refusals); counts lookups; `wait` makes each lookup or hold wait (to line up concurrent callers).
+ */
+export class InMemoryCatalog implements ProductCatalog, StockHolds {
   readonly products = new Map<string, ProductInfo>();
   readonly lookups: (readonly string[])[] = [];
-  hold: (() => Promise<void>) | undefined;
+  readonly holds = new Map<string, { readonly customerId: string; readonly stock: HeldStock; open: boolean }>();
+  wait: (() => Promise<void>) | undefined;
 
   add(product: Omit<ProductInfo, 'id'> & { id?: string }): ProductInfo {
     const info: ProductInfo = { id: product.id ?? randomUUID(), name: product.name, unitPrice: product.unitPrice, availableQuantity: product.availableQuantity };
@@ -51,8 +55,45 @@ export class InMemoryCatalog implements ProductCatalog {
 
   async getProducts(ids: readonly string[]): Promise<(ProductInfo | null)[]> {
     this.lookups.push([...ids]);
-    await this.hold?.();
+    await this.wait?.();
     return ids.map((id) => this.products.get(id) ?? null);
+  }
+
+  async hold(request: Parameters<StockHolds['hold']>[0]): Promise<HeldStock> {
+    this.lookups.push(request.lines.map((line) => line.productId));
+    await this.wait?.();
+    const existing = this.holds.get(request.orderId);
+    if (existing) return existing.stock;
+    const lines = request.lines.map((line) => {
+      const product = this.products.get(line.productId);
+      if (!product) throw new NotFoundError(`no product with id "${line.productId}"`, { productId: line.productId });
+      if (product.availableQuantity < line.quantity) {
+        throw new ProductUnavailableError(`only ${product.availableQuantity} of "${product.name}" (${product.id}) in stock, ${line.quantity} requested`, {
+          productId: product.id,
+          requested: line.quantity,
+          available: product.availableQuantity,
+        });
+      }
+      return { productId: product.id, quantity: line.quantity, productName: product.name, unitPrice: product.unitPrice };
+    });
+    const currencies = [...new Set(lines.map((line) => line.unitPrice.currency))].sort();
+    if (currencies.length > 1) throw new ValidationError('items', `an order never mixes currencies; these products are priced in ${currencies.join(' and ')}`);
+    for (const line of lines) this.adjust(line.productId, -line.quantity);
+    const stock: HeldStock = { orderId: request.orderId, lines };
+    this.holds.set(request.orderId, { customerId: request.customerId, stock, open: true });
+    return stock;
+  }
+
+  async release(orderId: string): Promise<void> {
+    const hold = this.holds.get(orderId);
+    if (!hold?.open) return;
+    hold.open = false;
+    for (const line of hold.stock.lines) this.adjust(line.productId, line.quantity);
+  }
+
+  private adjust(productId: string, delta: number): void {
+    const product = this.products.get(productId)!;
+    this.products.set(productId, { ...product, availableQuantity: product.availableQuantity + delta });
   }
 }
 
@@ -123,24 +164,11 @@ export async function openOrdersTable(label: string): Promise<OrdersTable> {
     repository,
     clock,
     catalog,
-    deps: { orders: repository, catalog, clock, newId: randomUUID },
+    deps: { orders: repository, catalog, stock: catalog, clock, newId: randomUUID },
     async outboxEventsOf(orderId) {
-      const events: { type: string; occurredAt: string; data: Record<string, unknown> }[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await dynamo.doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: OUTBOX_INDEX.name,
-            KeyConditionExpression: '#p = :p',
-            ExpressionAttributeNames: { '#p': OUTBOX_INDEX.partitionKey },
-            ExpressionAttributeValues: { ':p': OUTBOX_PENDING_PARTITION },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        events.push(...(page.Items ?? []).map((item) => JSON.parse(String(item['event'])) as (typeof events)[number]));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      const events = (await allPendingOutboxItems(dynamo.doc, tableName)).map(
+        (item) => JSON.parse(item.event) as { type: string; occurredAt: string; data: Record<string, unknown> },
+      );
       return events.filter((event) => event.data['orderId'] === orderId).map(({ type, data }) => ({ type, data }));
     },
     async drop() {

@@ -28,7 +28,7 @@ async function issueAt(h: RewardsHarness, when: Date | string, customerId: strin
   h.clock.set(when);
   const outcome = await issueRewardForCompletedOrder(
     h.deps,
-    { orderId: unique('order'), customerId, totalMinorUnits: points * 100 },
+    { orderId: unique('order'), customerId, total: { amount: points * 100, currency: 'USD' } },
     { consumer: 'rewards', eventId: unique('event') },
   );
   expect(outcome).toBe('issued');
@@ -106,7 +106,7 @@ describe('expirePoints', () => {
     for (let i = 0; i < customers.length; i += 20) {
       await Promise.all(
         customers.slice(i, i + 20).map((customerId) =>
-          issueRewardForCompletedOrder(h.deps, { orderId: unique('order'), customerId, totalMinorUnits: 300 }, { consumer: 'rewards', eventId: unique('event') }),
+          issueRewardForCompletedOrder(h.deps, { orderId: unique('order'), customerId, total: { amount: 300, currency: 'USD' } }, { consumer: 'rewards', eventId: unique('event') }),
         ),
       );
     }

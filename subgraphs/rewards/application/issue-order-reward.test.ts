@@ -13,8 +13,8 @@ afterAll(() => h?.close());
 let counter = 0;
 const unique = (kind: string) => `${kind}-${(counter += 1)}`;
 
-function complete(customerId: string, orderId: string, totalMinorUnits: number, eventId = unique('event')) {
-  return issueRewardForCompletedOrder(h.deps, { orderId, customerId, totalMinorUnits }, { consumer: 'rewards', eventId });
+function complete(customerId: string, orderId: string, totalMinorUnits: number, eventId = unique('event'), currency = 'USD') {
+  return issueRewardForCompletedOrder(h.deps, { orderId, customerId, total: { amount: totalMinorUnits, currency } }, { consumer: 'rewards', eventId });
 }
 
 async function issuedEvents(customerId: string) {

@@ -1,4 +1,4 @@
-import { withOptimisticRetry } from '../../../lib/ddd';
+import { withOptimisticRetry, type MoneyProps } from '../../../lib/ddd';
 import type { CausingEvent, IssuanceResult } from '../domain/reward-repository';
 import { loadAccount } from './account-access';
 import { ACCOUNT_RETRY, type RewardsDependencies } from './rewards-dependencies';
@@ -6,7 +6,8 @@ import { ACCOUNT_RETRY, type RewardsDependencies } from './rewards-dependencies'
 export interface CompletedOrder {
   readonly orderId: string;
   readonly customerId: string;
-  readonly totalMinorUnits: number;
+  /** The order's total in minor units of its currency: points count whole units of that currency. */
+  readonly total: MoneyProps;
 }
 
 /**
@@ -17,7 +18,7 @@ export interface CompletedOrder {
 export function issueRewardForCompletedOrder(deps: RewardsDependencies, order: CompletedOrder, causedBy: CausingEvent): Promise<IssuanceResult> {
   return withOptimisticRetry(async () => {
     const account = await loadAccount(deps, order.customerId);
-    const points = account.issueForOrder(order.orderId, order.totalMinorUnits, deps.newId(), deps.clock.now());
+    const points = account.issueForOrder(order.orderId, order.total, deps.newId(), deps.clock.now());
     return deps.rewards.saveIssuance(account, { orderId: order.orderId, customerId: order.customerId, points }, causedBy);
   }, ACCOUNT_RETRY);
 }

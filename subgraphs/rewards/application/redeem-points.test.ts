@@ -18,7 +18,7 @@ const customer = (sub: string) => ({ sub, roles: [] });
 
 async function withBalance(points: number): Promise<string> {
   const customerId = unique('customer');
-  await issueRewardForCompletedOrder(h.deps, { orderId: unique('order'), customerId, totalMinorUnits: points * 100 }, { consumer: 'rewards', eventId: unique('event') });
+  await issueRewardForCompletedOrder(h.deps, { orderId: unique('order'), customerId, total: { amount: points * 100, currency: 'USD' } }, { consumer: 'rewards', eventId: unique('event') });
   expect((await h.repository.findAccount(customerId))?.balance).toBe(points);
   return customerId;
 }

@@ -40,7 +40,7 @@ describe('issueForOrder', () => {
     const silver = account({ balance: 40, lifetimePoints: 1000 });
     expect(silver.tier).toBe('SILVER');
 
-    expect(silver.issueForOrder('order-1', 12_345, 'tx-1', NOW)).toBe(153);
+    expect(silver.issueForOrder('order-1', { amount: 12_345, currency: 'USD' }, 'tx-1', NOW)).toBe(153);
 
     expect(silver.snapshot()).toMatchObject({ balance: 193, lifetimePoints: 1153, redeemedPoints: 0, expiredPoints: 0, version: 3 });
     expect(silver.pullTransactions()).toEqual([{ id: 'tx-1', customerId: 'customer-1', type: 'ISSUED', points: 153, orderId: 'order-1', occurredAt: NOW }]);
@@ -52,16 +52,16 @@ describe('issueForOrder', () => {
   it('takes the tier from lifetime points before the order, not after it', () => {
     const almostSilver = account({ lifetimePoints: 990, balance: 990 });
     // 100 points at BRONZE (not 125): the order that crosses 1,000 is still earned at BRONZE.
-    expect(almostSilver.issueForOrder('order-1', 10_000, 'tx-1', NOW)).toBe(100);
+    expect(almostSilver.issueForOrder('order-1', { amount: 10_000, currency: 'USD' }, 'tx-1', NOW)).toBe(100);
     expect(almostSilver.lifetimePoints).toBe(1090);
     expect(almostSilver.tier).toBe('SILVER');
     // The next order earns at SILVER.
-    expect(almostSilver.issueForOrder('order-2', 10_000, 'tx-2', NOW)).toBe(125);
+    expect(almostSilver.issueForOrder('order-2', { amount: 10_000, currency: 'USD' }, 'tx-2', NOW)).toBe(125);
 
     const almostGold = account({ lifetimePoints: 4999 });
-    expect(almostGold.issueForOrder('order-3', 10_000, 'tx-3', NOW)).toBe(125);
+    expect(almostGold.issueForOrder('order-3', { amount: 10_000, currency: 'USD' }, 'tx-3', NOW)).toBe(125);
     expect(almostGold.tier).toBe('GOLD');
-    expect(almostGold.issueForOrder('order-4', 10_000, 'tx-4', NOW)).toBe(150);
+    expect(almostGold.issueForOrder('order-4', { amount: 10_000, currency: 'USD' }, 'tx-4', NOW)).toBe(150);
   });
 
   it('keeps the tier when points are spent or expire: lifetime points never go down', () => {
@@ -71,12 +71,12 @@ describe('issueForOrder', () => {
     expect(gold.balance).toBe(0);
     expect(gold.lifetimePoints).toBe(5000);
     expect(gold.tier).toBe('GOLD');
-    expect(gold.issueForOrder('order-1', 10_000, 'tx-1', NOW)).toBe(150);
+    expect(gold.issueForOrder('order-1', { amount: 10_000, currency: 'USD' }, 'tx-1', NOW)).toBe(150);
   });
 
   it('adds nothing for an order worth no points', () => {
     const bronze = account({ balance: 7, lifetimePoints: 7 });
-    expect(bronze.issueForOrder('order-1', 99, 'tx-1', NOW)).toBe(0);
+    expect(bronze.issueForOrder('order-1', { amount: 99, currency: 'USD' }, 'tx-1', NOW)).toBe(0);
     expect(bronze.snapshot()).toMatchObject({ balance: 7, lifetimePoints: 7 });
     expect(bronze.pullTransactions()).toEqual([]);
     expect(bronze.pullEvents()).toEqual([]);

@@ -1,4 +1,4 @@
-import { AggregateRoot, InsufficientPointsError, guard } from '../../../lib/ddd';
+import { AggregateRoot, InsufficientPointsError, guard, type MoneyProps } from '../../../lib/ddd';
 import type { RewardEvent } from './reward-events';
 import { pointsFor, tierFor, type RewardTier } from './reward-tier';
 import type { RewardTransaction } from './reward-transaction';
@@ -66,8 +66,8 @@ export class RewardAccount extends AggregateRoot<RewardEvent> {
    * Points for a completed order, at the tier held before it. Returns the points issued (possibly 0, which
    * adds no ledger entry and no event: there is nothing to spend).
    */
-  issueForOrder(orderId: string, orderTotalMinorUnits: number, transactionId: string, now: Date): number {
-    const points = pointsFor(orderTotalMinorUnits, this.tier);
+  issueForOrder(orderId: string, orderTotal: MoneyProps, transactionId: string, now: Date): number {
+    const points = pointsFor(orderTotal, this.tier);
     if (points === 0) return 0;
     this.state = { ...this.state, balance: this.state.balance + points, lifetimePoints: this.state.lifetimePoints + points };
     this.add({ id: transactionId, customerId: this.state.customerId, type: 'ISSUED', points, orderId, occurredAt: now });

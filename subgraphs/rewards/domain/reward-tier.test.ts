@@ -2,9 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import { TIER_THRESHOLDS, pointsFor, tierFor, type RewardTier } from './reward-tier';
 
 /** DESIGN.md 2: points = floor(floor(total.amount / 100) x multiplier); BRONZE 1, SILVER 1.25, GOLD 1.5. */
+const usd = (amount: number) => ({ amount, currency: 'USD' });
+
 describe('pointsFor', () => {
   it('gives 153 points for $123.45 at SILVER (the example of DESIGN.md 2)', () => {
-    expect(pointsFor(12_345, 'SILVER')).toBe(153);
+    expect(pointsFor(usd(12_345), 'SILVER')).toBe(153);
   });
 
   it.each<[number, RewardTier, number]>([
@@ -20,26 +22,26 @@ describe('pointsFor', () => {
     [100, 'SILVER', 1],
     [100, 'GOLD', 1],
   ])('gives for %i cents at %s %i points', (total, tier, points) => {
-    expect(pointsFor(total, tier)).toBe(points);
+    expect(pointsFor(usd(total), tier)).toBe(points);
   });
 
   it('drops the cents before applying the multiplier (the inner floor)', () => {
     // floor(123.99 x 1.25) would be 154; whole units first gives floor(123 x 1.25) = 153.
-    expect(pointsFor(12_399, 'SILVER')).toBe(153);
+    expect(pointsFor(usd(12_399), 'SILVER')).toBe(153);
     // floor(1.99 x 1.5) would be 2; floor(1 x 1.5) = 1.
-    expect(pointsFor(199, 'GOLD')).toBe(1);
+    expect(pointsFor(usd(199), 'GOLD')).toBe(1);
   });
 
   it('gives nothing for less than one whole currency unit', () => {
-    expect(pointsFor(0, 'GOLD')).toBe(0);
-    expect(pointsFor(99, 'BRONZE')).toBe(0);
-    expect(pointsFor(99, 'GOLD')).toBe(0);
+    expect(pointsFor(usd(0), 'GOLD')).toBe(0);
+    expect(pointsFor(usd(99), 'BRONZE')).toBe(0);
+    expect(pointsFor(usd(99), 'GOLD')).toBe(0);
   });
 
   it('stays exact for large totals (no floating-point drift)', () => {
     // 10,000,000.00: 10,000,000 x 1.25 and x 1.5 exactly.
-    expect(pointsFor(1_000_000_000, 'SILVER')).toBe(12_500_000);
-    expect(pointsFor(1_000_000_099, 'GOLD')).toBe(15_000_000);
+    expect(pointsFor(usd(1_000_000_000), 'SILVER')).toBe(12_500_000);
+    expect(pointsFor(usd(1_000_000_099), 'GOLD')).toBe(15_000_000);
   });
 });
 
@@ -52,5 +54,16 @@ describe('tierFor', () => {
     expect(tierFor(4999)).toBe('SILVER');
     expect(tierFor(5000)).toBe('GOLD');
     expect(tierFor(1_000_000)).toBe('GOLD');
+  });
+});
+
+describe('pointsFor in currencies with other minor units (ISO 4217)', () => {
+  it.each<[number, string, RewardTier, number]>([
+    [12_345, 'JPY', 'BRONZE', 12_345], // no minor units: every yen is a whole unit
+    [12_345, 'JPY', 'SILVER', 15_431], // floor(12,345 x 1.25)
+    [12_345, 'KWD', 'BRONZE', 12], // three decimals: 12.345 KWD
+    [12_345, 'EUR', 'GOLD', 184],
+  ])('gives for %i minor units of %s at %s %i points', (amount, currency, tier, points) => {
+    expect(pointsFor({ amount, currency }, tier)).toBe(points);
   });
 });

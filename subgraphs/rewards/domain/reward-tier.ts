@@ -1,3 +1,5 @@
+import { wholeUnits, type MoneyProps } from '../../../lib/ddd';
+
 export type RewardTier = 'BRONZE' | 'SILVER' | 'GOLD';
 
 /** DESIGN.md 2: SILVER from 1,000 lifetime points, GOLD from 5,000. */
@@ -13,10 +15,10 @@ export function tierFor(lifetimePoints: number): RewardTier {
 const MULTIPLIER_QUARTERS: Readonly<Record<RewardTier, number>> = { BRONZE: 4, SILVER: 5, GOLD: 6 };
 
 /**
- * DESIGN.md 2: points = floor(floor(total.amount / 100) x multiplier), i.e. whole currency units times the
- * multiplier of the tier held before the order, rounded down. $123.45 at SILVER -> floor(123 x 1.25) = 153.
+ * DESIGN.md 2: points = floor(floor(total.amount / 10^digits) x multiplier), i.e. whole currency units (the ISO
+ * 4217 minor units of the order's currency: 2 for USD, 0 for JPY, 3 for KWD) times the multiplier of the tier held
+ * before the order, rounded down. $123.45 at SILVER -> floor(123 x 1.25) = 153; JPY 12,345 at BRONZE -> 12,345.
  */
-export function pointsFor(totalMinorUnits: number, tierBefore: RewardTier): number {
-  const wholeUnits = Math.floor(totalMinorUnits / 100);
-  return Math.floor((wholeUnits * MULTIPLIER_QUARTERS[tierBefore]) / 4);
+export function pointsFor(total: MoneyProps, tierBefore: RewardTier): number {
+  return Math.floor((wholeUnits(total.amount, total.currency) * MULTIPLIER_QUARTERS[tierBefore]) / 4);
 }

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, ErrorCode, ValidationError } from '../../../lib/ddd';
+import { shardKeys } from '../../../lib/dynamodb';
 import { processedKey } from '../../../lib/events';
 import { RewardAccount } from '../domain/reward-account';
 import { rewardsHarness, type RewardsHarness } from '../test-support/rewards-harness';
+import { ACCOUNT_LIST_SHARDS, REWARDS_INDEXES, accountList } from './rewards-table';
 
 /** DynamoRewardRepository against DynamoDB Local: one transaction per change, conditional on the version read. */
 
@@ -29,7 +31,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 /** Stores a new account holding `points`, issued for one order at `when`. */
 async function accountWith(customerId: string, points: number, when = at('2026-01-01T00:00:00.000Z')): Promise<void> {
   const account = RewardAccount.open(customerId);
-  account.issueForOrder(unique('order'), points * 100, unique('tx'), when);
+  account.issueForOrder(unique('order'), { amount: points * 100, currency: 'USD' }, unique('tx'), when);
   await h.repository.save(account);
 }
 
@@ -37,7 +39,7 @@ describe('save', () => {
   it('writes the account, its ledger entries and its events in one transaction, then reports them committed', async () => {
     const customerId = unique('customer');
     const account = RewardAccount.open(customerId);
-    account.issueForOrder('order-a', 12_345, 'tx-a', at('2026-01-02T03:04:05.000Z'));
+    account.issueForOrder('order-a', { amount: 12_345, currency: 'USD' }, 'tx-a', at('2026-01-02T03:04:05.000Z'));
     const before = h.committed.length;
 
     await h.repository.save(account);
@@ -86,8 +88,8 @@ describe('save', () => {
     const customerId = unique('customer');
     const one = RewardAccount.open(customerId);
     const other = RewardAccount.open(customerId);
-    one.issueForOrder('order-1', 1000, 'tx-1', at('2026-01-01T00:00:00.000Z'));
-    other.issueForOrder('order-2', 2000, 'tx-2', at('2026-01-01T00:00:00.000Z'));
+    one.issueForOrder('order-1', { amount: 1000, currency: 'USD' }, 'tx-1', at('2026-01-01T00:00:00.000Z'));
+    other.issueForOrder('order-2', { amount: 2000, currency: 'USD' }, 'tx-2', at('2026-01-01T00:00:00.000Z'));
     await h.repository.save(one);
     expect(await rejection(h.repository.save(other))).toBeInstanceOf(ConcurrentModificationError);
     expect((await h.repository.findAccount(customerId))?.balance).toBe(10);
@@ -97,7 +99,7 @@ describe('save', () => {
 describe('saveIssuance', () => {
   async function issue(customerId: string, orderId: string, total: number, eventId: string) {
     const account = (await h.repository.findAccount(customerId)) ?? RewardAccount.open(customerId);
-    const points = account.issueForOrder(orderId, total, unique('tx'), h.clock.now());
+    const points = account.issueForOrder(orderId, { amount: total, currency: 'USD' }, unique('tx'), h.clock.now());
     return h.repository.saveIssuance(account, { orderId, customerId, points }, { consumer: 'rewards', eventId });
   }
 
@@ -146,7 +148,7 @@ describe('saveIssuance', () => {
 
     const orderId = unique('order');
     const eventId = unique('event');
-    const points = stale.issueForOrder(orderId, 10_000, unique('tx'), h.clock.now());
+    const points = stale.issueForOrder(orderId, { amount: 10_000, currency: 'USD' }, unique('tx'), h.clock.now());
     const error = await rejection(h.repository.saveIssuance(stale, { orderId, customerId, points }, { consumer: 'rewards', eventId }));
 
     expect(error).toBeInstanceOf(ConcurrentModificationError);
@@ -167,7 +169,7 @@ describe('findIssuances', () => {
     for (let i = 0; i < 3; i += 1) {
       const orderId = unique('order');
       issued.push(orderId);
-      account.issueForOrder(orderId, 100 * (i + 1), unique('tx'), h.clock.now());
+      account.issueForOrder(orderId, { amount: 100 * (i + 1), currency: 'USD' }, unique('tx'), h.clock.now());
       await h.repository.saveIssuance(account, { orderId, customerId, points: i + 1 }, { consumer: 'rewards', eventId: unique('event') });
       account = (await h.repository.findAccount(customerId))!;
     }
@@ -187,7 +189,7 @@ describe('listTransactions', () => {
     const customerId = unique('customer');
     const account = RewardAccount.open(customerId);
     for (let day = 1; day <= 5; day += 1) {
-      account.issueForOrder(`order-day-${day}`, day * 100, `tx-${day}`, at(`2026-01-0${day}T00:00:00.000Z`));
+      account.issueForOrder(`order-day-${day}`, { amount: day * 100, currency: 'USD' }, `tx-${day}`, at(`2026-01-0${day}T00:00:00.000Z`));
     }
     await h.repository.save(account);
     const reloaded = (await h.repository.findAccount(customerId))!;
@@ -223,10 +225,10 @@ describe('pointsIssuedBefore', () => {
   it('sums ISSUED entries strictly before the cutoff, leaving out redemptions, expiries and later issuances', async () => {
     const customerId = unique('customer');
     const account = RewardAccount.open(customerId);
-    account.issueForOrder('order-1', 10_000, 'tx-1', at('2025-01-01T00:00:00.000Z'));
-    account.issueForOrder('order-2', 2_000, 'tx-2', at('2025-02-01T00:00:00.000Z'));
+    account.issueForOrder('order-1', { amount: 10_000, currency: 'USD' }, 'tx-1', at('2025-01-01T00:00:00.000Z'));
+    account.issueForOrder('order-2', { amount: 2_000, currency: 'USD' }, 'tx-2', at('2025-02-01T00:00:00.000Z'));
     account.redeem(30, 'tx-3', at('2025-02-15T00:00:00.000Z'));
-    account.issueForOrder('order-4', 700, 'tx-4', at('2025-03-01T00:00:00.000Z'));
+    account.issueForOrder('order-4', { amount: 700, currency: 'USD' }, 'tx-4', at('2025-03-01T00:00:00.000Z'));
     await h.repository.save(account);
 
     expect(await h.repository.pointsIssuedBefore(customerId, at('2024-12-31T23:59:59.999Z'))).toBe(0);
@@ -251,6 +253,45 @@ describe('listAccountIds', () => {
     const again = await listAll(3);
     expect(again.sort()).toEqual([...ids].sort());
     expect(again).not.toContain('nobody');
+  });
+
+  it('spreads account writes over every shard of the accounts list, and still lists accounts stored before sharding', async () => {
+    const customers = Array.from({ length: 160 }, () => unique('sharded-customer'));
+    for (const customerId of customers) await accountWith(customerId, 1);
+    const perShard: number[] = [];
+    for (const partition of shardKeys(accountList)) {
+      const result = await h.dynamo.doc.send(
+        new QueryCommand({
+          TableName: h.tableName,
+          IndexName: REWARDS_INDEXES.accounts.name,
+          KeyConditionExpression: '#p = :p AND begins_with(#s, :prefix)',
+          ExpressionAttributeNames: { '#p': REWARDS_INDEXES.accounts.partitionKey, '#s': REWARDS_INDEXES.accounts.sortKey },
+          ExpressionAttributeValues: { ':p': partition, ':prefix': 'sharded-customer' },
+        }),
+      );
+      perShard.push(result.Items?.length ?? 0);
+    }
+    expect(perShard).toHaveLength(ACCOUNT_LIST_SHARDS);
+    expect(perShard.reduce((sum, n) => sum + n, 0)).toBe(160);
+    // A fair share is 20 each; the stable hash of these ids keeps every shard busy.
+    for (const count of perShard) expect(count).toBeGreaterThanOrEqual(8);
+
+    // An account row exactly as the release before sharding wrote it: one shared ACCOUNT partition.
+    await h.dynamo.doc.send(
+      new PutCommand({
+        TableName: h.tableName,
+        Item: { pk: 'CUSTOMER#legacy-account', sk: 'ACCOUNT', accountListKey: 'ACCOUNT', customerId: 'legacy-account', balance: 3, lifetimePoints: 3, redeemedPoints: 0, expiredPoints: 0, version: 1 },
+      }),
+    );
+    const listed = await listAll(50);
+    expect(listed).toEqual(expect.arrayContaining([...customers, 'legacy-account']));
+    expect(listed).toEqual([...listed].sort());
+    // Its next balance change moves it to its shard.
+    const legacy = (await h.repository.findAccount('legacy-account'))!;
+    legacy.redeem(1, unique('tx'), h.clock.now());
+    await h.repository.save(legacy);
+    const row = await h.dynamo.doc.send(new GetCommand({ TableName: h.tableName, Key: { pk: 'CUSTOMER#legacy-account', sk: 'ACCOUNT' } }));
+    expect(shardKeys(accountList)).toContain(row.Item?.['accountListKey']);
   });
 
   async function listAll(pageSize: number): Promise<string[]> {

@@ -1,16 +1,17 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, type Page, type PageRequest } from '../../../lib/ddd';
-import { batchGetAll, cursor, queryIndexPage, transactWrite, transactionCancellationCodes } from '../../../lib/dynamodb';
+import { batchGetAll, cursor, queryShardedIndexPage, shardKey, transactWrite, transactionCancellationCodes } from '../../../lib/dynamodb';
 import { processedEventPut, wasAlreadyProcessed, type OutboxWriter } from '../../../lib/events';
 import { RewardAccount } from '../domain/reward-account';
 import type { CausingEvent, IssuanceResult, OrderIssuance, RewardRepository } from '../domain/reward-repository';
 import type { RewardTransaction, RewardTransactionType } from '../domain/reward-transaction';
-import { REWARDS_INDEXES } from './rewards-table';
+import { REWARDS_INDEXES, accountList } from './rewards-table';
 
 interface AccountRow {
   pk: string;
   sk: 'ACCOUNT';
-  accountListKey: 'ACCOUNT';
+  /** The account's shard of the `accounts` list (ACCOUNT#0..7; plain ACCOUNT on rows written before sharding). */
+  accountListKey: string;
   customerId: string;
   balance: number;
   lifetimePoints: number;
@@ -158,10 +159,10 @@ export class DynamoRewardRepository implements RewardRepository {
   }
 
   listAccountIds(page: PageRequest): Promise<Page<string>> {
-    return queryIndexPage(this.doc, {
+    return queryShardedIndexPage(this.doc, {
       tableName: this.tableName,
       index: REWARDS_INDEXES.accounts,
-      partition: 'ACCOUNT',
+      list: accountList,
       page,
       toNode: (row: AccountRow) => row.customerId,
     });
@@ -176,7 +177,7 @@ export class DynamoRewardRepository implements RewardRepository {
     const outbox = this.outbox.prepare(events);
     const row: AccountRow = {
       ...accountKey(state.customerId),
-      accountListKey: 'ACCOUNT',
+      accountListKey: shardKey(accountList, state.customerId),
       customerId: state.customerId,
       balance: state.balance,
       lifetimePoints: state.lifetimePoints,

@@ -19,7 +19,7 @@ export function rewardsEventConsumers(deps: RewardsDependencies, logger: Logger)
         const { orderId, customerId, total } = envelope.data;
         const outcome = await issueRewardForCompletedOrder(
           deps,
-          { orderId, customerId, totalMinorUnits: total.amount },
+          { orderId, customerId, total },
           { consumer: REWARDS_CONSUMER_GROUP, eventId: envelope.id },
         );
         logger.info({ orderId, customerId, eventId: envelope.id, outcome }, 'order.completed handled');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../../lib/ddd';
 import { ensureTable, type DynamoClients } from '../../../lib/dynamodb';
-import { OUTBOX_INDEX, OUTBOX_PENDING_PARTITION, OutboxWriter, type AnyEventEnvelope } from '../../../lib/events';
+import { OutboxWriter, allPendingOutboxItems, type AnyEventEnvelope } from '../../../lib/events';
 import { testDynamoClients, uniquePrefix } from '../../../test/support/services';
 import type { RewardsDependencies } from '../application/rewards-dependencies';
 import type { RewardTransaction } from '../domain/reward-transaction';
@@ -65,13 +65,7 @@ export async function rewardsHarness(label: string, start = new Date('2026-01-15
     deps: { rewards: repository, clock, newId: randomUUID },
     committed,
     async pendingEvents() {
-      const items = await queryAll(dynamo, {
-        TableName: tableName,
-        IndexName: OUTBOX_INDEX.name,
-        KeyConditionExpression: '#p = :p',
-        ExpressionAttributeNames: { '#p': OUTBOX_INDEX.partitionKey },
-        ExpressionAttributeValues: { ':p': OUTBOX_PENDING_PARTITION },
-      });
+      const items = await allPendingOutboxItems(dynamo.doc, tableName);
       return items.map((item) => JSON.parse(String(item['event'])) as RewardEnvelope);
     },
     async ledger(customerId) {

@@ -82,8 +82,11 @@ export type Product = {
   inStock: Scalars['Boolean']['output'];
   name: Scalars['String']['output'];
   price: Money;
+  /** Admin only: units held by open orders (placed, not yet cancelled or completed). Null for anyone who is not an admin. */
+  reservedQuantity?: Maybe<Scalars['Int']['output']>;
   /** Upper-case letters, digits and dashes, 3-64 characters; unique. */
   sku: Scalars['String']['output'];
+  /** Units available to order now: on hand minus the units held by open orders. An order holds its units when it is placed; cancelling returns them. */
   stockQuantity: Scalars['Int']['output'];
   updatedAt: Scalars['DateTime']['output'];
 };
@@ -124,6 +127,7 @@ export type UpdateProductInput = {
   category?: InputMaybe<Scalars['String']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
+  /** Sets the units available to order now (a restock); units held by open orders stay held. At least 0. */
   stockQuantity?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -287,6 +291,7 @@ export type ProductResolvers<ContextType = CatalogContext, ParentType extends Re
   inStock?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   price?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  reservedQuantity?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   stockQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

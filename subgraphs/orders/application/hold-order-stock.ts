@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import { NotFoundError } from '../../../lib/ddd';
+import type { PricedLine } from '../domain/order';
+import type { OrdersDependencies } from './orders-dependencies';
+
+type Deps = Pick<OrdersDependencies, 'stock' | 'newId' | 'orders'>;
+
+/**
+ * The id of the order a placement creates. With an idempotency key it is derived from the customer and the key,
+ * so every repetition of the call (also concurrent ones, also after Catalog crashed mid-hold) asks Catalog to hold
+ * stock for the same order id and gets the one hold it made: one order, one hold. A key reused after it expired
+ * names a new order: the id then also derives from the order the expired claim named (`supersedes`), which every
+ * concurrent reuse reads alike. Without a key the id is fresh.
+ */
+export function orderIdFor(
+  deps: Pick<OrdersDependencies, 'newId'>,
+  customerId: string,
+  idempotencyKey: string | undefined,
+  supersedes?: string,
+): string {
+  if (idempotencyKey === undefined) return deps.newId();
+  const hex = createHash('sha256')
+    .update(`order-id\n${customerId}\n${idempotencyKey}${supersedes === undefined ? '' : `\n${supersedes}`}`)
+    .digest('hex');
+  // Shaped as a UUID (version 8, "custom", RFC 9562 5.8) like every other order id.
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * Holds stock for every line in Catalog before the order is written (DESIGN.md 4), and prices the lines from
+ * the hold: names and prices are Catalog's own at the moment the units were taken, never a cached view. A line
+ * naming an unknown product is NOT_FOUND at the position the client sent it.
+ */
+export async function holdStockForOrder(
+  deps: Deps,
+  order: { readonly orderId: string; readonly customerId: string; readonly lines: readonly { productId: string; quantity: number }[] },
+  requested: readonly { readonly productId: string }[],
+): Promise<PricedLine[]> {
+  try {
+    const held = await deps.stock.hold(order);
+    return held.lines.map((line) => ({ productId: line.productId, productName: line.productName, unitPrice: line.unitPrice, quantity: line.quantity }));
+  } catch (error) {
+    if (error instanceof NotFoundError && typeof error.details?.['productId'] === 'string') {
+      const productId = error.details['productId'];
+      // Lines are merged by product: name the position the client sent, not the merged line's.
+      const position = requested.findIndex((item) => item.productId === productId);
+      throw new NotFoundError(`no product with id "${productId}"`, { field: `items[${Math.max(position, 0)}].productId`, value: productId });
+    }
+    throw error;
+  }
+}
+
+/**
+ * Placing failed after the hold and the order was not written: give the units back now instead of when the hold
+ * expires. Best effort: if Catalog cannot be told, the expiry sweep releases them (STOCK_HOLD_TTL_SECONDS).
+ */
+export async function releaseAbandonedHold(deps: Deps & { readonly logger?: { warn(obj: object, msg: string): void } }, orderId: string): Promise<void> {
+  try {
+    await deps.stock.release(orderId);
+  } catch (error) {
+    deps.logger?.warn({ err: error, orderId }, 'could not release the stock of an order that was not placed; the hold expires instead');
+  }
+}
