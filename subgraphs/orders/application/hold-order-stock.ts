@@ -1,26 +1,24 @@
 import { createHash } from 'node:crypto';
 import { NotFoundError } from '../../../lib/ddd';
 import type { PricedLine } from '../domain/order';
+import type { IdempotencyClaim } from '../domain/order-repository';
 import type { OrdersDependencies } from './orders-dependencies';
 
 type Deps = Pick<OrdersDependencies, 'stock' | 'newId' | 'orders'>;
 
 /**
- * The id of the order a placement creates. With an idempotency key it is derived from the customer and the key,
- * so every repetition of the call (also concurrent ones, also after Catalog crashed mid-hold) asks Catalog to hold
- * stock for the same order id and gets the one hold it made: one order, one hold. A key reused after it expired
- * names a new order: the id then also derives from the order the expired claim named (`supersedes`), which every
- * concurrent reuse reads alike. Without a key the id is fresh.
+ * The id of the order a placement creates. With an idempotency key it is derived from the customer, the key and
+ * the request's fingerprint, so every repetition of the call (also concurrent ones, also after Catalog crashed
+ * mid-hold) asks Catalog to hold stock for the same order id and gets the one hold it made: one order, one hold.
+ * Another cart under the same key gets another id (and CONFLICT if the key is taken: idempotency-key.ts), so a
+ * key whose request was refused stays usable. A key reused after it expired names a new order: the id then also
+ * derives from the order the expired claim named (`supersedes`), which every concurrent reuse reads alike.
+ * Without a key the id is fresh.
  */
-export function orderIdFor(
-  deps: Pick<OrdersDependencies, 'newId'>,
-  customerId: string,
-  idempotencyKey: string | undefined,
-  supersedes?: string,
-): string {
-  if (idempotencyKey === undefined) return deps.newId();
+export function orderIdFor(deps: Pick<OrdersDependencies, 'newId'>, claim: IdempotencyClaim | undefined, supersedes?: string): string {
+  if (claim === undefined) return deps.newId();
   const hex = createHash('sha256')
-    .update(`order-id\n${customerId}\n${idempotencyKey}${supersedes === undefined ? '' : `\n${supersedes}`}`)
+    .update(['order-id/v2', claim.customerId, claim.key, claim.fingerprint, ...(supersedes === undefined ? [] : [supersedes])].join('\n'))
     .digest('hex');
   // Shaped as a UUID (version 8, "custom", RFC 9562 5.8) like every other order id.
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;

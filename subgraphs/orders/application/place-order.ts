@@ -22,7 +22,7 @@ export async function placeOrder(deps: OrdersDependencies, caller: Caller, input
   const claim = idempotencyClaim(deps, customer.sub, input.idempotencyKey, lines);
   const previous = claim ? await previousPlacement(deps, claim) : undefined;
   if (previous?.order) return previous.order;
-  const orderId = orderIdFor(deps, customer.sub, claim?.key, previous?.supersedes);
+  const orderId = orderIdFor(deps, claim, previous?.supersedes);
   const priced = await holdStockForOrder(deps, { orderId, customerId: customer.sub, lines }, input.items);
   let order: Order;
   try {
@@ -42,6 +42,9 @@ export async function placeOrder(deps: OrdersDependencies, caller: Caller, input
     throw error;
   }
   if (result.created) return order;
+  // Another request claimed the key first. With the same cart it held stock for this very order id; with another
+  // cart (CONFLICT below) it holds its own, and this hold is never claimed.
+  if (result.existingOrderId !== orderId) await releaseAbandonedHold(deps, orderId);
   const winner = claim ? (await previousPlacement(deps, claim)).order : null;
   if (!winner) throw new Error(`idempotency key ${claim?.key} names order ${result.existingOrderId}, which does not exist`);
   return winner;

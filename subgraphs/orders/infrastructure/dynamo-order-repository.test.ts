@@ -262,6 +262,41 @@ describe('DynamoOrderRepository: idempotency keys through placeOrder', () => {
     expect((await placeOrder(deps, buyer, { items: [{ productId: lamp.id, quantity: 2 }], idempotencyKey: 'k-ttl' })).id).toBe(second.id);
     expect((await t.repository.listByCustomer(buyer!.sub, { first: 10, after: undefined })).edges).toHaveLength(2);
   });
+
+  it('places a new order, with its own hold, when an expired key is reused for the very same cart', async () => {
+    const buyer = customer('customer-idem-ttl-same');
+    const deps = { ...t.deps, idempotencyKeyTtlSeconds: 60 };
+    const cart = { items: [{ productId: mug.id, quantity: 1 }], idempotencyKey: 'k-same' };
+    const first = await placeOrder(deps, buyer, cart);
+    t.clock.advance(61_000);
+    const second = await placeOrder(deps, buyer, cart);
+    expect(second.id).not.toBe(first.id);
+    expect(t.catalog.holds.get(second.id)?.open).toBe(true);
+    expect(t.catalog.holds.get(first.id)?.open).toBe(true);
+    expect((await placeOrder(deps, buyer, cart)).id).toBe(second.id);
+    expect((await t.repository.listByCustomer(buyer!.sub, { first: 10, after: undefined })).edges.map((edge) => edge.node.id)).toEqual([second.id, first.id]);
+  });
+
+  it('gives back the stock of a cart that lost its key to another cart placed at the same moment', async () => {
+    const buyer = customer('customer-idem-race-carts');
+    const held = t.catalog.holds.size;
+    // Both requests have found the key unused before either holds stock.
+    t.catalog.wait = barrier(2);
+    const results = await Promise.allSettled([
+      placeOrder(t.deps, buyer, { items: [{ productId: mug.id, quantity: 1 }], idempotencyKey: 'k-race' }),
+      placeOrder(t.deps, buyer, { items: [{ productId: lamp.id, quantity: 1 }], idempotencyKey: 'k-race' }),
+    ]).finally(() => (t.catalog.wait = undefined));
+    const placed = results.filter((result) => result.status === 'fulfilled').map((result) => (result as PromiseFulfilledResult<Order>).value);
+    const refused = results.filter((result) => result.status === 'rejected').map((result) => (result as PromiseRejectedResult).reason as { code?: string });
+    expect(placed).toHaveLength(1);
+    expect(refused.map((error) => error.code)).toEqual([ErrorCode.CONFLICT]);
+    const holds = [...t.catalog.holds.entries()].slice(held);
+    expect(holds).toHaveLength(2);
+    expect(holds.map(([orderId, hold]) => [orderId === placed[0]!.id, hold.open]).sort()).toEqual([
+      [false, false],
+      [true, true],
+    ]);
+  });
 });
 
 describe('DynamoOrderRepository.listByCustomer', () => {
