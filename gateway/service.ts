@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { resolve } from 'node:path';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -11,6 +12,7 @@ import type { Registry } from 'prom-client';
 import { createTokenVerifier, type TokenVerifier } from '../lib/auth';
 import { createSigV4Signer, signedFetch } from '../lib/aws';
 import { AppError } from '../lib/ddd';
+import { createRedisClient } from '../lib/redis';
 import { apolloLogger, createErrorFormatter, toGraphQLError } from '../lib/graphql';
 import { mountGraphQL } from '../lib/graphql/express-mount';
 import { createServiceApp, listen, type RunningServer } from '../lib/http';
@@ -18,7 +20,12 @@ import { createMetricsRegistry } from '../lib/metrics';
 import type { ServiceRuntime } from '../lib/runtime';
 import { authenticate } from './authenticate';
 import type { GatewayContext } from './gateway-context';
-import { queryLimitsPlugin } from './query-limits';
+import { Edge } from './edge/admission';
+import { httpEdge } from './edge/http-edge';
+import { OperationGuard } from './limits/operation-guard';
+import { clientAddressResolver } from './rate-limit/client-address';
+import { createRateLimiter, type RateLimiter } from './rate-limit/rate-limiter';
+import { TrustedDocuments } from './trusted-documents/manifest';
 import { SignedIdentityDataSource, type SubgraphFetcher } from './signed-data-source';
 import { multipartSubscriptions } from './subscriptions/multipart-subscriptions';
 import { InProcessOrderStatusFeed, type OrderStatusFeed } from './subscriptions/order-status-feed';
@@ -47,6 +54,12 @@ export interface Gateway {
   schema(): GraphQLSchema;
   /** The one mapping of errors to `extensions.code`, for every protocol the gateway speaks. */
   readonly formatError: ReturnType<typeof createErrorFormatter>;
+  /** Identity, rate limits, trusted documents and query limits for every operation, on every transport. */
+  readonly edge: Edge;
+  readonly rateLimiter: RateLimiter;
+  readonly addressOf: (request: IncomingMessage) => string;
+  /** Releases what the edge holds (its Redis connection). */
+  closeEdge(): Promise<void>;
 }
 
 /**
@@ -85,6 +98,20 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     return apiSchema;
   };
 
+  // The edge (gateway/edge): fails start-up on a bad trusted documents manifest, before anything listens.
+  const documents = config.edge.trustedDocuments ? TrustedDocuments.load(config.edge.trustedDocuments) : undefined;
+  const guard = new OperationGuard(schema, config.queryLimits);
+  // Its own connection: commands fail at once while Redis is away (no offline queue) and time out, so the
+  // in-memory insurance limiter takes over instead of requests waiting on Redis.
+  const rateLimitRedis =
+    config.edge.rateLimit.enabled && config.redisUrl
+      ? createRedisClient(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 250 })
+      : undefined;
+  rateLimitRedis?.on('error', (error: unknown) => logger.debug({ err: error }, 'rate limiter Redis connection error'));
+  const rateLimiter = createRateLimiter({ settings: config.edge.rateLimit, redis: rateLimitRedis, keyPrefix: `${config.namespace}ratelimit:`, logger });
+  const edge = new Edge({ verifyToken, guard, rateLimiter, documents });
+  const addressOf = clientAddressResolver(config.edge.trustedProxies);
+
   const formatError = createErrorFormatter(logger);
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -94,12 +121,17 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     // The composition root owns shutdown order; Apollo must not stop itself and re-raise the signal.
     stopOnTerminationSignals: false,
     introspection: !config.production,
+    // No "Did you mean ...?" in production: suggestions reveal the schema that introspection hides.
+    hideSchemaDetailsFromClientErrors: config.production,
+    // The edge checks tokens before anything else (parseOptions covers documents it has not seen: executeOperation).
+    parseOptions: { maxTokens: config.queryLimits.maxTokens },
+    // Persisted documents are the edge's (trusted documents); Apollo Server must not serve or register any itself.
+    persistedQueries: false,
     // CSRF prevention is on by default in Apollo Server 5 and stays on.
     plugins: [
       config.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
-      queryLimitsPlugin(config.queryLimits),
     ],
   });
   await server.start();
@@ -112,24 +144,41 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
   const feed = options.feed ?? new InProcessOrderStatusFeed();
   const subscriptions = new SubscriptionExecutor({ schema, feed, execute, logger });
 
-  const app = createServiceApp({ service: 'gateway', logger, registry });
+  const app = createServiceApp({ service: 'gateway', logger, registry, trustedProxies: config.edge.trustedProxies });
   app.use('/graphql', cors());
   mountGraphQL(
     app,
     server,
     async (req) => {
-      let caller;
+      // The edge identified the caller already; requests it left alone (batches) are identified here.
+      let caller = req.graphqlAdmission?.caller;
       try {
-        caller = await authenticate(verifyToken, req.headers.authorization);
+        caller ??= await authenticate(verifyToken, req.headers.authorization);
       } catch (error) {
         if (error instanceof AppError) throw toGraphQLError(error);
         throw error;
       }
       return { caller, correlationId: req.correlationId, logger };
     },
-    [multipartSubscriptions({ schema, verifyToken, executor: subscriptions, formatError, limits: config.queryLimits, logger })],
+    [httpEdge(edge, addressOf), multipartSubscriptions({ schema, executor: subscriptions, formatError, logger, hideSchemaDetails: config.production })],
   );
-  return { server, app, registry, verifyToken, feed, subscriptions, execute, schema, formatError };
+  return {
+    server,
+    app,
+    registry,
+    verifyToken,
+    feed,
+    subscriptions,
+    execute,
+    schema,
+    formatError,
+    edge,
+    rateLimiter,
+    addressOf,
+    async closeEdge() {
+      if (rateLimitRedis) await rateLimitRedis.quit().catch(() => rateLimitRedis.disconnect());
+    },
+  };
 }
 
 export interface RunningGateway extends Gateway {
@@ -148,7 +197,12 @@ export async function startGateway(runtime: ServiceRuntime, port: number, option
     executor: gateway.subscriptions,
     execute: gateway.execute,
     formatError: gateway.formatError,
-    limits: runtime.config.queryLimits,
+    edge: gateway.edge,
+    rateLimiter: gateway.rateLimiter,
+    addressOf: gateway.addressOf,
+    connectionsPerAddress: runtime.config.edge.rateLimit.wsConnectionsPerIp,
+    subscribesPerConnectionPerMinute: runtime.config.edge.rateLimit.wsSubscribesPerConnection,
+    hideSchemaDetails: runtime.config.production,
     maxSubscriptionsPerConnection: runtime.config.subscriptions.maxPerConnection,
     keepAliveMs: runtime.config.subscriptions.keepAliveMs,
     logger: runtime.logger,
@@ -162,6 +216,7 @@ export async function startGateway(runtime: ServiceRuntime, port: number, option
       await http.close();
       await gateway.server.stop();
       await gateway.feed.close();
+      await gateway.closeEdge();
     },
   };
 }

@@ -19,7 +19,8 @@ export function benchConfig(options: {
       jwtSecret: BENCH_JWT_SECRET,
       signingSecret: BENCH_SIGNING_SECRET,
       nodeEnv: 'production',
-      overrides: { EVENT_BUS: options.eventBus, ...(options.eventBus === 'redis' ? { REDIS_URL: options.redisUrl } : {}) },
+      // Benchmarks drive one address far past any client's budget.
+      overrides: { RATE_LIMIT: 'off', EVENT_BUS: options.eventBus, ...(options.eventBus === 'redis' ? { REDIS_URL: options.redisUrl } : {}) },
     }),
   );
 }

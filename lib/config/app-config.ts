@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { edgeEnv, edgeSettings, queryLimitSettings, type EdgeSettings, type QueryLimitsSettings } from './edge-config';
 import { ConfigError, env, parseEnv } from './env';
 
 export const DEV_JWT_SECRET = 'dev-only-jwt-secret-do-not-use-in-production';
@@ -39,6 +40,8 @@ export interface AppConfig {
     readonly jwksUrl: string | undefined;
     readonly issuer: string | undefined;
     readonly audience: string | undefined;
+    /** The longest lifetime a client token may have (exp - iat, or exp - now without iat). */
+    readonly maxTtlSeconds: number;
   };
   readonly gatewaySigningSecret: string;
   readonly subgraphAuth: SubgraphAuth;
@@ -56,7 +59,9 @@ export interface AppConfig {
     readonly breakerThreshold: number;
   };
   readonly subscriptions: { readonly maxPerConnection: number; readonly keepAliveMs: number };
-  readonly queryLimits: { readonly maxDepth: number; readonly maxCost: number };
+  readonly queryLimits: QueryLimitsSettings;
+  /** Rate limits, trusted documents and proxies of the gateway (lib/config/edge-config.ts). */
+  readonly edge: EdgeSettings;
 }
 
 const schema = z.object({
@@ -93,8 +98,7 @@ const schema = z.object({
   CATALOG_BREAKER_THRESHOLD: env.positiveInt(5),
   SUBSCRIPTIONS_PER_CONNECTION: env.positiveInt(20),
   SUBSCRIPTIONS_KEEPALIVE_MS: env.positiveInt(12_000),
-  MAX_QUERY_DEPTH: env.positiveInt(12),
-  MAX_QUERY_COST: env.positiveInt(10_000),
+  ...edgeEnv,
 });
 
 export interface LoadConfigOptions {
@@ -123,6 +127,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       problems.push('JWT_SECRET: is required in production (or set JWT_JWKS_URL)');
     } else if (raw.JWT_SECRET && (raw.JWT_SECRET === DEV_JWT_SECRET || raw.JWT_SECRET.length < 32)) {
       problems.push('JWT_SECRET: must not be the development default and must be at least 32 characters in production');
+    }
+    if (verifiesTokens && raw.JWT_JWKS_URL) {
+      // Without them any token the identity provider signs, for any application, would be accepted (RFC 8725 3.8, 3.9).
+      if (!raw.JWT_ISSUER) problems.push('JWT_ISSUER: is required in production with JWT_JWKS_URL (the issuer tokens must name)');
+      if (!raw.JWT_AUDIENCE) problems.push('JWT_AUDIENCE: is required in production with JWT_JWKS_URL (the audience tokens must name)');
     }
     if (!raw.GATEWAY_SIGNING_SECRET) {
       problems.push('GATEWAY_SIGNING_SECRET: is required in production');
@@ -162,6 +171,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       jwksUrl: raw.JWT_JWKS_URL,
       issuer: raw.JWT_ISSUER,
       audience: raw.JWT_AUDIENCE,
+      maxTtlSeconds: raw.JWT_MAX_TTL_SECONDS,
     },
     gatewaySigningSecret: raw.GATEWAY_SIGNING_SECRET ?? DEV_SIGNING_SECRET,
     subgraphAuth: raw.SUBGRAPH_AUTH ?? 'signed-identity',
@@ -174,6 +184,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       breakerThreshold: raw.CATALOG_BREAKER_THRESHOLD,
     },
     subscriptions: { maxPerConnection: raw.SUBSCRIPTIONS_PER_CONNECTION, keepAliveMs: raw.SUBSCRIPTIONS_KEEPALIVE_MS },
-    queryLimits: { maxDepth: raw.MAX_QUERY_DEPTH, maxCost: raw.MAX_QUERY_COST },
+    queryLimits: queryLimitSettings(raw),
+    edge: edgeSettings(raw),
   };
 }

@@ -14,6 +14,8 @@ export const ErrorCode = {
   INSUFFICIENT_POINTS: 'INSUFFICIENT_POINTS',
   CATALOG_UNAVAILABLE: 'CATALOG_UNAVAILABLE',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  RATE_LIMITED: 'RATE_LIMITED',
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 
@@ -88,6 +90,22 @@ export class CatalogUnavailableError extends AppError {
 
 export class QueryTooComplexError extends AppError {
   readonly code = ErrorCode.QUERY_TOO_COMPLEX;
+}
+
+/** Too many requests from one caller or address in the current window; `retryAfterSeconds` says when to come back. */
+export class RateLimitedError extends AppError {
+  readonly code = ErrorCode.RATE_LIMITED;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message, { retryAfterSeconds });
+  }
+}
+
+/** A persisted (trusted) document asked for by a hash the gateway does not know. */
+export class PersistedQueryNotFoundError extends AppError {
+  readonly code = ErrorCode.PERSISTED_QUERY_NOT_FOUND;
 }
 
 /** Describes a value for an error message without letting a huge or multi-line input flood it. */

@@ -13,6 +13,11 @@ export interface ServiceAppOptions {
   readonly registry: Registry;
   /** Named dependency probes for `/health`; each must settle within the health timeout. */
   readonly healthChecks?: Readonly<Record<string, HealthCheck>>;
+  /**
+   * Proxies whose X-Forwarded-For is believed for `req.ip` (proxy-addr syntax); none by default, since any client
+   * can write the header.
+   */
+  readonly trustedProxies?: readonly string[];
 }
 
 const HEALTH_TIMEOUT_MS = 2000;
@@ -31,7 +36,7 @@ declare module 'express-serve-static-core' {
 export function createServiceApp(options: ServiceAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  app.set('trust proxy', options.trustedProxies && options.trustedProxies.length > 0 ? [...options.trustedProxies] : false);
   const duration = httpRequestDuration(options.registry);
 
   app.use((req, res, next) => {

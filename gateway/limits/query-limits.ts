@@ -1,0 +1,72 @@
+import { QueryTooComplexError } from '../../lib/ddd';
+
+/**
+ * What one operation may ask of the gateway. Every limit is checked before the document is validated or
+ * planned: graphql-js validation is superlinear for some shapes (OverlappingFieldsCanBeMerged compares every
+ * pair of same-named fields in a selection set), so a document has to be proven small first.
+ */
+export interface QueryLimits {
+  /** Nesting of fields, fragments expanded; root fields are at depth 1. */
+  readonly maxDepth: number;
+  /** Fields selected, fragments expanded, each multiplied by the page sizes (`first`) of the lists around it. */
+  readonly maxCost: number;
+  /** Aliased fields, fragments expanded. */
+  readonly maxAliases: number;
+  /** Lexical tokens of the document (graphql-js parser `maxTokens`). */
+  readonly maxTokens: number;
+  /** Directives (`@skip`, `@include`...), fragments expanded. */
+  readonly maxDirectives: number;
+  /** Fields selected on the root type. */
+  readonly maxRootFields: number;
+  /** Fields repeating a response name already selected in the same selection set (inline fragments merged). */
+  readonly maxDuplicateFields: number;
+  /** Variables declared by the operation, and keys of the request's `variables` object. */
+  readonly maxVariables: number;
+  /** Size of the request's `variables` (JSON characters, counted up to the limit). */
+  readonly maxVariablesBytes: number;
+}
+
+export type LimitName = 'depth' | 'cost' | 'aliases' | 'tokens' | 'directives' | 'rootFields' | 'duplicateFields' | 'variables' | 'variablesSize';
+
+const LIMIT_OF: Readonly<Record<LimitName, keyof QueryLimits>> = {
+  depth: 'maxDepth',
+  cost: 'maxCost',
+  aliases: 'maxAliases',
+  tokens: 'maxTokens',
+  directives: 'maxDirectives',
+  rootFields: 'maxRootFields',
+  duplicateFields: 'maxDuplicateFields',
+  variables: 'maxVariables',
+  variablesSize: 'maxVariablesBytes',
+};
+
+const DESCRIPTION: Readonly<Record<LimitName, string>> = {
+  depth: 'query depth',
+  cost: 'query cost',
+  aliases: 'number of aliases',
+  tokens: 'number of tokens',
+  directives: 'number of directives',
+  rootFields: 'number of root fields',
+  duplicateFields: 'number of duplicate fields',
+  variables: 'number of variables',
+  variablesSize: 'size of the variables',
+};
+
+const HINT: Partial<Record<LimitName, string>> = {
+  cost: '; ask for smaller pages (first)',
+  variablesSize: ' characters of JSON',
+};
+
+/**
+ * The one QUERY_TOO_COMPLEX error for every limit and transport. When the analysis stopped as soon as the limit was
+ * passed, the measured value is only known to be larger: the message says "more than N".
+ */
+export function queryTooComplex(limit: LimitName, limits: QueryLimits, measured: number, exact: boolean): QueryTooComplexError {
+  const max = limits[LIMIT_OF[limit]];
+  const value = exact ? String(measured) : `more than ${max}`;
+  return new QueryTooComplexError(`${DESCRIPTION[limit]} ${value} exceeds the limit of ${max}${HINT[limit] ?? ''}`, {
+    limit,
+    max,
+    measured: exact ? measured : `more than ${max}`,
+  });
+}
