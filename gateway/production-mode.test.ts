@@ -74,6 +74,8 @@ describe('production start-up', () => {
     ['the development signing secret', { GATEWAY_SIGNING_SECRET: DEV_SIGNING_SECRET }, 'GATEWAY_SIGNING_SECRET'],
     ['no JWT secret', { JWT_SECRET: '' }, 'JWT_SECRET'],
     ['no signing secret', { GATEWAY_SIGNING_SECRET: '' }, 'GATEWAY_SIGNING_SECRET'],
+    ['a JWKS URL without an issuer', { JWT_JWKS_URL: 'https://id.example/jwks.json', JWT_AUDIENCE: 'commerce' }, 'JWT_ISSUER'],
+    ['a JWKS URL without an audience', { JWT_JWKS_URL: 'https://id.example/jwks.json', JWT_ISSUER: 'https://id.example' }, 'JWT_AUDIENCE'],
   ])('refuses %s', (_label, overrides, variable) => {
     expect(productionConfig(overrides)).toThrow(ConfigError);
     expect(productionConfig(overrides)).toThrow(new RegExp(`- ${variable}: `));
