@@ -24,6 +24,7 @@ const LOOSE: QueryLimits = {
   maxCost: NO_LIMIT,
   maxAliases: NO_LIMIT,
   maxTokens: NO_LIMIT,
+  maxQueryLength: NO_LIMIT,
   maxDirectives: NO_LIMIT,
   maxRootFields: NO_LIMIT,
   maxDuplicateFields: NO_LIMIT,
@@ -152,6 +153,12 @@ describe('OperationGuard', () => {
     const result = guard.check({ query: `{ ${'__typename '.repeat(100)}}` });
     expect(result.kind).toBe('too-complex');
     expect(result.kind === 'too-complex' && result.error.message).toBe('number of tokens more than 50 exceeds the limit of 50');
+  });
+
+  it('refuses a document longer than the limit before parsing it (a string literal is one token)', () => {
+    const short = new OperationGuard(() => schema, { ...limits, maxQueryLength: 40 });
+    const result = short.check({ query: `{ product(id: "${'x'.repeat(100)}") { id } }` });
+    expect(result.kind === 'too-complex' && result.error.message).toBe('length of the document 126 exceeds the limit of 40 characters');
   });
 
   it('refuses too many or too large variables before parsing', () => {

@@ -49,6 +49,7 @@ export class OperationGuard {
 
   check(request: GuardRequest): GuardResult {
     const { limits } = this;
+    if (request.query.length > limits.maxQueryLength) return this.tooComplex('length', request.query.length, true);
     const variables = request.variables ?? {};
     let variableCount = 0;
     for (const key in variables) {

@@ -14,6 +14,8 @@ export interface QueryLimits {
   readonly maxAliases: number;
   /** Lexical tokens of the document (graphql-js parser `maxTokens`). */
   readonly maxTokens: number;
+  /** Characters of the document: one string literal is a single token, however long. */
+  readonly maxQueryLength: number;
   /** Directives (`@skip`, `@include`...), fragments expanded. */
   readonly maxDirectives: number;
   /** Fields selected on the root type. */
@@ -26,13 +28,14 @@ export interface QueryLimits {
   readonly maxVariablesBytes: number;
 }
 
-export type LimitName = 'depth' | 'cost' | 'aliases' | 'tokens' | 'directives' | 'rootFields' | 'duplicateFields' | 'variables' | 'variablesSize';
+export type LimitName = 'depth' | 'cost' | 'aliases' | 'tokens' | 'length' | 'directives' | 'rootFields' | 'duplicateFields' | 'variables' | 'variablesSize';
 
 const LIMIT_OF: Readonly<Record<LimitName, keyof QueryLimits>> = {
   depth: 'maxDepth',
   cost: 'maxCost',
   aliases: 'maxAliases',
   tokens: 'maxTokens',
+  length: 'maxQueryLength',
   directives: 'maxDirectives',
   rootFields: 'maxRootFields',
   duplicateFields: 'maxDuplicateFields',
@@ -45,6 +48,7 @@ const DESCRIPTION: Readonly<Record<LimitName, string>> = {
   cost: 'query cost',
   aliases: 'number of aliases',
   tokens: 'number of tokens',
+  length: 'length of the document',
   directives: 'number of directives',
   rootFields: 'number of root fields',
   duplicateFields: 'number of duplicate fields',
@@ -55,6 +59,7 @@ const DESCRIPTION: Readonly<Record<LimitName, string>> = {
 const HINT: Partial<Record<LimitName, string>> = {
   cost: '; ask for smaller pages (first)',
   variablesSize: ' characters of JSON',
+  length: ' characters',
 };
 
 /**

@@ -30,6 +30,7 @@ const limits = {
   maxCost: 10_000,
   maxAliases: 30,
   maxTokens: 5000,
+  maxQueryLength: 100_000,
   maxDirectives: 50,
   maxRootFields: 20,
   maxDuplicateFields: 20,

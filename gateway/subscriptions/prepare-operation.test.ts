@@ -21,6 +21,7 @@ const defaults: QueryLimits = {
   maxCost: 100,
   maxAliases: 30,
   maxTokens: 5000,
+  maxQueryLength: 100_000,
   maxDirectives: 50,
   maxRootFields: 20,
   maxDuplicateFields: 20,

@@ -8,6 +8,7 @@ export interface QueryLimitsSettings {
   readonly maxCost: number;
   readonly maxAliases: number;
   readonly maxTokens: number;
+  readonly maxQueryLength: number;
   readonly maxDirectives: number;
   readonly maxRootFields: number;
   readonly maxDuplicateFields: number;
@@ -67,6 +68,7 @@ export const edgeEnv = {
   MAX_QUERY_COST: env.positiveInt(10_000),
   MAX_QUERY_ALIASES: env.positiveInt(30),
   MAX_QUERY_TOKENS: env.positiveInt(5000),
+  MAX_QUERY_LENGTH: env.positiveInt(100_000),
   MAX_QUERY_DIRECTIVES: env.positiveInt(50),
   MAX_QUERY_ROOT_FIELDS: env.positiveInt(20),
   MAX_QUERY_DUPLICATE_FIELDS: env.positiveInt(20),
@@ -93,6 +95,7 @@ export function queryLimitSettings(raw: EdgeEnv): QueryLimitsSettings {
     maxCost: raw.MAX_QUERY_COST,
     maxAliases: raw.MAX_QUERY_ALIASES,
     maxTokens: raw.MAX_QUERY_TOKENS,
+    maxQueryLength: raw.MAX_QUERY_LENGTH,
     maxDirectives: raw.MAX_QUERY_DIRECTIVES,
     maxRootFields: raw.MAX_QUERY_ROOT_FIELDS,
     maxDuplicateFields: raw.MAX_QUERY_DUPLICATE_FIELDS,

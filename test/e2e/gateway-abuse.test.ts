@@ -64,6 +64,7 @@ describe('each limit, on its own', () => {
         MAX_QUERY_VARIABLES: '2',
         MAX_QUERY_VARIABLES_BYTES: '100',
         MAX_QUERY_TOKENS: '60',
+        MAX_QUERY_LENGTH: '400',
       },
     });
   });
@@ -77,6 +78,7 @@ describe('each limit, on its own', () => {
     ['variables', 'query($a: ID!, $b: ID!, $c: ID!) { product(id: $a) { id } }', { a: '1', b: '2', c: '3' }, 'number of variables more than 2 exceeds the limit of 2'],
     ['variablesSize', 'query($a: ID!) { product(id: $a) { id } }', { a: 'x'.repeat(200) }, 'size of the variables more than 100 exceeds the limit of 100 characters of JSON'],
     ['tokens', `{ ${'__typename @skip(if: false) '.repeat(10)}}`, {}, 'number of tokens more than 60 exceeds the limit of 60'],
+    ['length', `{ product(id: "${'x'.repeat(400)}") { id } }`, {}, 'length of the document 426 exceeds the limit of 400 characters'],
   ] as const)('refuses an operation over %s', async (limit, query, variables, message) => {
     const response = await graphql(tight.urls.gateway, query, variables);
     expect(response.status).toBe(400);
