@@ -116,9 +116,9 @@ export class Edge {
   }
 }
 
-/** The request's fields have the types GraphQL over HTTP requires (a wrong one is the client's mistake, said plainly). */
+/** The request's fields have the types GraphQL over HTTP requires (Apollo Server's message for a query that is not a string). */
 function checkShape(request: EdgeRequest): ValidationError | undefined {
-  if (request.query !== undefined && request.query !== null && typeof request.query !== 'string') return new ValidationError('query', 'query must be a string');
+  if (request.query !== undefined && request.query !== null && typeof request.query !== 'string') return new ValidationError('query', 'GraphQL queries must be strings.');
   if (request.operationName !== undefined && request.operationName !== null && typeof request.operationName !== 'string') {
     return new ValidationError('operationName', 'operationName must be a string');
   }

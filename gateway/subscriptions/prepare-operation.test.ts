@@ -75,7 +75,7 @@ describe('prepareOperation', () => {
 
   it.each([
     [{}, 'query must be a non-empty string'],
-    [{ query: 42 }, 'query must be a string'],
+    [{ query: 42 }, 'GraphQL queries must be strings.'],
     [{ query: '   ' }, 'Syntax Error: Unexpected <EOF>.'],
     [{ query: '{ order(id: "1") { id } }', variables: [1] }, 'variables must be an object'],
     [{ query: '{ order(id: "1") { id } }', variables: 'id=1' }, 'variables must be an object'],
