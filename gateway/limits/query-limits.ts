@@ -1,32 +1,13 @@
+import type { QueryLimitsSettings } from '../../lib/config/edge-config';
 import { QueryTooComplexError } from '../../lib/ddd';
 
 /**
- * What one operation may ask of the gateway. Every limit is checked before the document is validated or
- * planned: graphql-js validation is superlinear for some shapes (OverlappingFieldsCanBeMerged compares every
- * pair of same-named fields in a selection set), so a document has to be proven small first.
+ * What one operation may ask of the gateway (defaults and variables: lib/config/edge-config.ts). Every limit is
+ * checked before the document is validated or planned: graphql-js validation is superlinear for some shapes
+ * (OverlappingFieldsCanBeMerged compares every pair of same-named fields in a selection set), so a document has to
+ * be proven small first.
  */
-export interface QueryLimits {
-  /** Nesting of fields, fragments expanded; root fields are at depth 1. */
-  readonly maxDepth: number;
-  /** Fields selected, fragments expanded, each multiplied by the page sizes (`first`) of the lists around it. */
-  readonly maxCost: number;
-  /** Aliased fields, fragments expanded. */
-  readonly maxAliases: number;
-  /** Lexical tokens of the document (graphql-js parser `maxTokens`). */
-  readonly maxTokens: number;
-  /** Characters of the document: one string literal is a single token, however long. */
-  readonly maxQueryLength: number;
-  /** Directives (`@skip`, `@include`...), fragments expanded. */
-  readonly maxDirectives: number;
-  /** Fields selected on the root type. */
-  readonly maxRootFields: number;
-  /** Fields repeating a response name already selected in the same selection set (inline fragments merged). */
-  readonly maxDuplicateFields: number;
-  /** Variables declared by the operation, and keys of the request's `variables` object. */
-  readonly maxVariables: number;
-  /** Size of the request's `variables` (JSON characters, counted up to the limit). */
-  readonly maxVariablesBytes: number;
-}
+export type QueryLimits = QueryLimitsSettings;
 
 export type LimitName = 'depth' | 'cost' | 'aliases' | 'tokens' | 'length' | 'directives' | 'rootFields' | 'duplicateFields' | 'variables' | 'variablesSize';
 

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import express from 'express';
 import WebSocket from 'ws';
 import type { VerifiedIdentity } from '../../lib/auth';
+import { loadConfig } from '../../lib/config';
 import { UnauthenticatedError } from '../../lib/ddd';
 import { waitFor } from '../../lib/events/testing/wait-for';
 import { createErrorFormatter } from '../../lib/graphql';
@@ -25,18 +26,7 @@ import { attachWebSocketServer, type GraphQLWebSocketServer } from './websocket-
  */
 
 const logger = createLogger({ service: 'disconnect-test', level: 'silent' });
-const limits = {
-  maxDepth: 12,
-  maxCost: 10_000,
-  maxAliases: 30,
-  maxTokens: 5000,
-  maxQueryLength: 100_000,
-  maxDirectives: 50,
-  maxRootFields: 20,
-  maxDuplicateFields: 20,
-  maxVariables: 50,
-  maxVariablesBytes: 65_536,
-};
+const limits = loadConfig({}).queryLimits;
 const WATCH = 'subscription ($id: ID!) { orderStatusChanged(orderId: $id) { status order { status } } }';
 
 let supergraph: FakeSupergraph;

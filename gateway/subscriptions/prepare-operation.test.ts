@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildSchema, OperationTypeNode, type GraphQLError } from 'graphql';
+import { loadConfig } from '../../lib/config';
 import { Edge } from '../edge/admission';
 import { OperationGuard } from '../limits/operation-guard';
 import type { QueryLimits } from '../limits/query-limits';
@@ -16,18 +17,7 @@ const schema = buildSchema(`
   type Query { order(id: ID!): Order }
   type Subscription { orderStatusChanged(orderId: ID!): OrderStatusUpdate! }
 `);
-const defaults: QueryLimits = {
-  maxDepth: 6,
-  maxCost: 100,
-  maxAliases: 30,
-  maxTokens: 5000,
-  maxQueryLength: 100_000,
-  maxDirectives: 50,
-  maxRootFields: 20,
-  maxDuplicateFields: 20,
-  maxVariables: 50,
-  maxVariablesBytes: 65_536,
-};
+const defaults: QueryLimits = { ...loadConfig({}).queryLimits, maxDepth: 6, maxCost: 100 };
 const limits = {};
 const caller = { sub: 'customer-1', roles: [], expiresAt: Math.floor(Date.now() / 1000) + 600 };
 const verifyToken = () => Promise.reject(new Error('sockets identify their caller when they connect'));

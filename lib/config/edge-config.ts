@@ -2,17 +2,27 @@ import proxyaddr from 'proxy-addr';
 import * as z from 'zod';
 import { env } from './env';
 
-/** The gateway's limits on one operation (gateway/limits). */
+/** The gateway's limits on one operation (gateway/limits), all counted with fragments expanded. */
 export interface QueryLimitsSettings {
+  /** Nesting of fields; root fields are at depth 1. */
   readonly maxDepth: number;
+  /** Fields selected, each multiplied by the page sizes (`first`) of the lists around it. */
   readonly maxCost: number;
+  /** Aliased fields. */
   readonly maxAliases: number;
+  /** Lexical tokens of the document (graphql-js parser `maxTokens`). */
   readonly maxTokens: number;
+  /** Characters of the document: one string literal is a single token, however long. */
   readonly maxQueryLength: number;
+  /** Directives (`@skip`, `@include`...). */
   readonly maxDirectives: number;
+  /** Fields selected on the root type. */
   readonly maxRootFields: number;
+  /** Fields repeating a response name already selected in the same selection set (inline fragments merged). */
   readonly maxDuplicateFields: number;
+  /** Variables declared by the operation, and keys of the request's `variables` object. */
   readonly maxVariables: number;
+  /** Size of the request's `variables` (JSON characters, counted up to the limit). */
   readonly maxVariablesBytes: number;
 }
 
