@@ -58,7 +58,13 @@ export async function resolveDocument(store: PersistedDocumentStore | undefined,
   if (hash !== undefined && typeof hash !== 'string') return { kind: 'refused', error: hash };
   const text = typeof request.query === 'string' && request.query !== '' ? request.query : undefined;
   if (hash !== undefined) {
-    if (!store) return { kind: 'refused', error: new PersistedQueryNotFoundError('this gateway keeps no persisted queries: send the query text') };
+    if (text !== undefined && sha256Hex(text) !== hash) {
+      return { kind: 'refused', error: new ValidationError('extensions.persistedQuery.sha256Hash', 'the sha256Hash does not match the query text') };
+    }
+    // No store: the APQ answer that makes Apollo Client's persisted-queries link send the text, which then runs.
+    if (!store) {
+      return text === undefined ? { kind: 'refused', error: new PersistedQueryNotFoundError('this gateway keeps no persisted queries: send the query text') } : { kind: 'text', query: text, fromStore: false };
+    }
     const known = await store.get(hash);
     if (known !== undefined) {
       if (text !== undefined && text !== known) return { kind: 'refused', error: new ValidationError('query', `the query text does not match persisted query ${hash}`) };
@@ -67,7 +73,6 @@ export async function resolveDocument(store: PersistedDocumentStore | undefined,
     if (store.exclusive || text === undefined || !store.register) {
       return { kind: 'refused', error: new PersistedQueryNotFoundError(`persisted query ${hash} is not known to this gateway`) };
     }
-    if (sha256Hex(text) !== hash) return { kind: 'refused', error: new ValidationError('extensions.persistedQuery.sha256Hash', 'the sha256Hash does not match the query text') };
     await store.register(hash, text);
     return { kind: 'text', query: text, fromStore: false };
   }
