@@ -23,6 +23,7 @@ import type { GatewayContext } from './gateway-context';
 import { Edge } from './edge/admission';
 import { httpEdge } from './edge/http-edge';
 import { OperationGuard } from './limits/operation-guard';
+import { requestSizeLimit } from './limits/query-limits';
 import { clientAddressResolver } from './rate-limit/client-address';
 import { createRateLimiter, type RateLimiter } from './rate-limit/rate-limiter';
 import { TrustedDocuments } from './trusted-documents/manifest';
@@ -161,6 +162,7 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
       return { caller, correlationId: req.correlationId, logger };
     },
     [httpEdge(edge, addressOf), multipartSubscriptions({ schema, executor: subscriptions, formatError, logger, hideSchemaDetails: config.production })],
+    requestSizeLimit(config.queryLimits),
   );
   return {
     server,
@@ -203,6 +205,7 @@ export async function startGateway(runtime: ServiceRuntime, port: number, option
     connectionsPerAddress: runtime.config.edge.rateLimit.wsConnectionsPerIp,
     subscribesPerConnectionPerMinute: runtime.config.edge.rateLimit.wsSubscribesPerConnection,
     hideSchemaDetails: runtime.config.production,
+    maxPayloadBytes: requestSizeLimit(runtime.config.queryLimits),
     maxSubscriptionsPerConnection: runtime.config.subscriptions.maxPerConnection,
     keepAliveMs: runtime.config.subscriptions.keepAliveMs,
     logger: runtime.logger,

@@ -56,3 +56,12 @@ export function queryTooComplex(limit: LimitName, limits: QueryLimits, measured:
     measured: exact ? measured : `more than ${max}`,
   });
 }
+
+/**
+ * The largest request body (HTTP) or message (WebSocket) worth reading: a document and variables at their limits,
+ * with room for JSON escaping (twice the characters) and the rest of the request. Anything larger is refused before
+ * its JSON is parsed, which for a megabyte of small keys costs more than every check after it.
+ */
+export function requestSizeLimit(limits: QueryLimits): number {
+  return 2 * (limits.maxQueryLength + limits.maxVariablesBytes) + 16 * 1024;
+}

@@ -33,6 +33,8 @@ export interface WebSocketServerOptions {
   readonly subscribesPerConnectionPerMinute: number;
   /** Production: validation errors without "Did you mean" suggestions. */
   readonly hideSchemaDetails: boolean;
+  /** Largest message read (ws closes the socket with 1009 beyond it); 1 MiB by default. */
+  readonly maxPayloadBytes?: number;
   readonly maxSubscriptionsPerConnection: number;
   readonly keepAliveMs: number;
   readonly logger: Logger;
@@ -78,7 +80,7 @@ export function attachWebSocketServer(httpServer: Server, options: WebSocketServ
   const wss = new WebSocketServer({
     server: httpServer,
     path: options.path,
-    maxPayload: 1024 * 1024,
+    maxPayload: options.maxPayloadBytes ?? 1024 * 1024,
     // Refused at the upgrade, before any socket is kept: too many connections from one address on this instance.
     verifyClient: (info, callback) => {
       if (!limiting) return callback(true);
