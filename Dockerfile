@@ -1,19 +1,28 @@
 # One image for every part of the system; the command picks the part:
 #   docker run <image> catalog | orders | rewards | gateway | seed
-# The build stage bundles the TypeScript entry point with esbuild; the runtime stage holds only the bundle and
-# the composed supergraph schema.
-FROM node:20-bookworm-slim AS build
+# The build stage compiles the TypeScript entry point and the telemetry preload with esbuild, leaving packages
+# external: OpenTelemetry's instrumentations patch modules as they are required from node_modules, which they
+# cannot do inside a bundle. The runtime stage holds the two bundles, the production dependencies and the composed
+# supergraph schema. Node 22 LTS, as on Lambda (nodejs22.x).
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 COPY . .
-RUN npx esbuild scripts/run-service.ts --bundle --platform=node --target=node20 --minify --sourcemap \
-      --outfile=dist/run-service.js
+RUN npx esbuild run-service=scripts/run-service.ts telemetry=lib/telemetry/register.ts --bundle --platform=node \
+      --target=node22 --packages=external --minify --sourcemap --outdir=dist
 
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim AS dependencies
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+
+FROM node:22-bookworm-slim
 ENV NODE_ENV=production NODE_OPTIONS=--enable-source-maps
 WORKDIR /app
+COPY --from=dependencies /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/schema ./schema
 USER node
-ENTRYPOINT ["node", "dist/run-service.js"]
+# The preload starts tracing only when OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER) is set.
+ENTRYPOINT ["node", "--require", "./dist/telemetry.js", "dist/run-service.js"]

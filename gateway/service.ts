@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { resolve } from 'node:path';
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -19,6 +19,12 @@ import { createServiceApp, listen, type RunningServer } from '../lib/http';
 import { createMetricsRegistry } from '../lib/metrics';
 import type { ServiceRuntime } from '../lib/runtime';
 import { authenticate } from './authenticate';
+import { corsOptions } from './cors';
+import { operationMetricsPlugin } from './metrics/operation-metrics';
+import { rateLimitRejections, type RateLimitRejections } from './metrics/rate-limit-metrics';
+import { subgraphFetchTimer } from './metrics/subgraph-fetch-metrics';
+import { registerSubscriptionGauges } from './metrics/subscription-metrics';
+import { gatewayReadinessChecks } from './readiness';
 import type { GatewayContext } from './gateway-context';
 import { Edge } from './edge/admission';
 import { httpEdge } from './edge/http-edge';
@@ -40,6 +46,8 @@ export interface GatewayOptions {
   readonly supergraphSdl?: string;
   /** Where order status changes arrive for subscriptions; in-process unless the composition root passes Redis. */
   readonly feed?: OrderStatusFeed;
+  /** How long a readiness result (subgraphs, Redis) is reused; see gateway/readiness.ts. */
+  readonly readinessCacheMs?: number;
 }
 
 export interface Gateway {
@@ -61,6 +69,8 @@ export interface Gateway {
   readonly addressOf: (request: IncomingMessage) => string;
   /** Releases what the edge holds (its Redis connection). */
   closeEdge(): Promise<void>;
+  /** Metrics other parts of the gateway report to (the rate limiter counts its rejections here). */
+  readonly metrics: { readonly rateLimitRejections: RateLimitRejections };
 }
 
 /**
@@ -77,6 +87,8 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     rewards: config.urls.rewardsGraphql,
   };
 
+  const timeFetches = subgraphFetchTimer(registry);
+  const dataSources = new Map<string, GraphQLDataSource>();
   const fetcher =
     config.subgraphAuth === 'iam' ? signedFetch(createSigV4Signer({ region: config.dynamodb.region }), fetch as unknown as SubgraphFetcher) : undefined;
   const gateway = new ApolloGateway({
@@ -85,7 +97,9 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     buildService: ({ name, url }) => {
       const target = urls[name] ?? url;
       if (!target) throw new Error(`no URL configured for subgraph ${name}`);
-      return new SignedIdentityDataSource(target, config.gatewaySigningSecret, fetcher);
+      const dataSource = timeFetches(name, new SignedIdentityDataSource(target, config.gatewaySigningSecret, fetcher));
+      dataSources.set(name, dataSource);
+      return dataSource;
     },
   });
   let apiSchema: GraphQLSchema | undefined;
@@ -109,7 +123,14 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
       ? createRedisClient(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 250 })
       : undefined;
   rateLimitRedis?.on('error', (error: unknown) => logger.debug({ err: error }, 'rate limiter Redis connection error'));
-  const rateLimiter = createRateLimiter({ settings: config.edge.rateLimit, redis: rateLimitRedis, keyPrefix: `${config.namespace}ratelimit:`, logger });
+  const metrics = { rateLimitRejections: rateLimitRejections(registry) };
+  const rateLimiter = createRateLimiter({
+    settings: config.edge.rateLimit,
+    redis: rateLimitRedis,
+    keyPrefix: `${config.namespace}ratelimit:`,
+    logger,
+    onRejected: (limit) => metrics.rateLimitRejections.inc({ limit }),
+  });
   const edge = new Edge({ verifyToken, guard, rateLimiter, documents });
   const addressOf = clientAddressResolver(config.edge.trustedProxies);
 
@@ -133,6 +154,7 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
       config.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      operationMetricsPlugin(registry),
     ],
   });
   await server.start();
@@ -145,8 +167,14 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
   const feed = options.feed ?? new InProcessOrderStatusFeed();
   const subscriptions = new SubscriptionExecutor({ schema, feed, execute, logger });
 
-  const app = createServiceApp({ service: 'gateway', logger, registry, trustedProxies: config.edge.trustedProxies });
-  app.use('/graphql', cors());
+  const healthChecks = gatewayReadinessChecks({
+    supergraphLoaded: () => apiSchema !== undefined,
+    subgraphs: dataSources,
+    redisUrl: config.redisUrl,
+    ...(options.readinessCacheMs !== undefined ? { cacheMs: options.readinessCacheMs } : {}),
+  });
+  const app = createServiceApp({ service: 'gateway', logger, registry, healthChecks, trustedProxies: config.edge.trustedProxies });
+  app.use('/graphql', cors(corsOptions(config.corsOrigins)));
   mountGraphQL(
     app,
     server,
@@ -174,6 +202,7 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     execute,
     schema,
     formatError,
+    metrics,
     edge,
     rateLimiter,
     addressOf,
@@ -209,6 +238,10 @@ export async function startGateway(runtime: ServiceRuntime, port: number, option
     maxSubscriptionsPerConnection: runtime.config.subscriptions.maxPerConnection,
     keepAliveMs: runtime.config.subscriptions.keepAliveMs,
     logger: runtime.logger,
+  });
+  registerSubscriptionGauges(gateway.registry, {
+    subscriptions: () => gateway.feed.stats().listeners,
+    websocketConnections: () => websocket.connections(),
   });
   return {
     ...gateway,

@@ -1,10 +1,13 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { freePort } from '../lib/process';
+import { DEV_READY as READY, startDev as startDevRunner, waitForDevReady as waitForReady, type DevRun } from '../test/support/dev-runner';
 import { graphql } from '../test/support/graphql';
+import { testDynamoEndpoint } from '../test/support/services';
 
 /**
  * `npm start` (`node --import tsx scripts/dev.ts`) as a user runs it: a child process with its own ports and
@@ -12,45 +15,14 @@ import { graphql } from '../test/support/graphql';
  * everything it started on Ctrl-C.
  */
 
-const root = resolve(__dirname, '..');
-const READY = 'Federated commerce is running';
 const dataDir = mkdtempSync(join(tmpdir(), 'dev-runner-'));
 const started: ChildProcess[] = [];
 const grandchildren = new Set<number>();
 
-interface Run {
-  readonly child: ChildProcess;
-  output(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startDev(env: Record<string, string>): Run {
-  const base: Record<string, string | undefined> = { ...process.env };
-  for (const name of ['DYNAMODB_ENDPOINT', 'REDIS_URL', 'EVENT_BUS', 'JWT_JWKS_URL', 'TABLE_PREFIX', 'JWT_SECRET', 'GATEWAY_SIGNING_SECRET']) delete base[name];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev.ts'], {
-    cwd: root,
-    env: { ...base, NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  started.push(child);
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) =>
-    child.once('exit', (code, signal) => resolveExit({ code, signal })),
-  );
-  return { child, output: () => output, exited };
-}
-
-async function waitForReady(run: Run, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exited = false;
-  void run.exited.then(() => (exited = true));
-  while (!run.output().includes(READY)) {
-    if (exited) throw new Error(`the dev runner exited before it was ready:\n${run.output()}`);
-    if (Date.now() > deadline) throw new Error(`the dev runner was not ready within ${timeoutMs} ms:\n${run.output()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+function startDev(env: Record<string, string>): DevRun {
+  const run = startDevRunner({ DATA_DIR: dataDir, ...env });
+  started.push(run.child);
+  return run;
 }
 
 /** The direct children of `pid` with their command names (`ps -o pid=,comm= --ppid`). */
@@ -109,6 +81,9 @@ async function runOnce(): Promise<{ count: number; categories: Set<string> }> {
     CATALOG_PORT: String(catalogPort),
     ORDERS_PORT: String(ordersPort),
     REWARDS_PORT: String(rewardsPort),
+    // Any free ports: on a shared machine another run may hold or take 8000 and 6379 at any moment.
+    DYNAMODB_PORT: '0',
+    REDIS_PORT: '0',
   });
   await waitForReady(run, 150_000);
   expect(run.output()).toContain(`http://localhost:${gatewayPort}/graphql`);
@@ -155,6 +130,24 @@ describe('the dev runner', () => {
     expect(run.output()).toContain('GATEWAY_PORT');
     expect(run.output()).toContain('"abc"');
     expect(run.output()).not.toContain(READY);
+  }, 60_000);
+
+  it('fails clearly when DYNAMODB_PORT or REDIS_PORT names a port in use, before starting anything', async () => {
+    const busy = createServer(() => undefined);
+    await new Promise<void>((resolveListen) => busy.listen(0, resolveListen));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const dynamo = startDev({ DYNAMODB_PORT: String(port) });
+      expect((await dynamo.exited).code).toBe(1);
+      expect(dynamo.output()).toContain(`DYNAMODB_PORT=${port}: the port is in use; free it or choose another`);
+      expect(dynamo.output()).not.toContain(READY);
+
+      const redis = startDev({ DYNAMODB_ENDPOINT: testDynamoEndpoint(), REDIS_PORT: String(port) });
+      expect((await redis.exited).code).toBe(1);
+      expect(redis.output()).toContain(`REDIS_PORT=${port}: the port is in use; free it or choose another`);
+    } finally {
+      busy.close();
+    }
   }, 60_000);
 
   it('refuses to start in production without secrets, naming them', async () => {

@@ -13,6 +13,7 @@ import { startDynamoDbLocal } from '../lib/dynamodb/local';
 import { createLogger } from '../lib/logging';
 import { freePort, isPortFree } from '../lib/process';
 import { redisServerAvailable, startRedisServer } from '../lib/redis/local';
+import { shutdownTelemetry } from '../lib/telemetry';
 import { removeLocalEndpoints, writeLocalEndpoints } from './local-endpoints';
 import { seedDemoProducts } from './seed';
 import { startSystem } from './system';
@@ -21,9 +22,23 @@ interface Stoppable {
   stop(): Promise<void>;
 }
 
-async function preferredPort(port: number): Promise<number> {
-  return (await isPortFree(port)) ? port : freePort();
+/**
+ * The port of a local dependency: the one its variable names (0: any free port), failing clearly when it is taken;
+ * unset, the usual port, or a free one when that is taken (said in the log and the banner, never silently).
+ */
+async function localPort(variable: string, chosen: number | undefined, usual: number, notes: string[]): Promise<number> {
+  if (chosen !== undefined) {
+    if (chosen === 0) return freePort();
+    if (!(await isPortFree(chosen))) throw new LocalPortBusyError(`${variable}=${chosen}: the port is in use; free it or choose another`);
+    return chosen;
+  }
+  if (await isPortFree(usual)) return usual;
+  const port = await freePort();
+  notes.push(`port ${usual} was in use, so ${variable === 'DYNAMODB_PORT' ? 'DynamoDB Local' : 'redis-server'} listens on ${port} (set ${variable} to choose)`);
+  return port;
 }
+
+class LocalPortBusyError extends Error {}
 
 async function main(): Promise<void> {
   let config: AppConfig;
@@ -52,6 +67,7 @@ async function main(): Promise<void> {
     }
     await Promise.allSettled([...children].reverse().map((child) => child.stop()));
     removeLocalEndpoints(config.dataDir);
+    await shutdownTelemetry();
     logger.info('stopped');
     process.exit(code);
   };
@@ -71,17 +87,20 @@ async function main(): Promise<void> {
     });
   }
 
+  const notes: string[] = [];
   try {
     const env: Record<string, string | undefined> = { ...process.env };
     if (!config.dynamodb.endpoint) {
-      const dynamo = await startDynamoDbLocal({ dataDir: join(config.dataDir, 'dynamodb'), port: await preferredPort(8000) });
+      const port = await localPort('DYNAMODB_PORT', config.localPorts.dynamodb, 8000, notes);
+      const dynamo = await startDynamoDbLocal({ dataDir: join(config.dataDir, 'dynamodb'), port });
       children.push(dynamo);
       env['DYNAMODB_ENDPOINT'] = dynamo.endpoint;
       logger.info({ endpoint: dynamo.endpoint, dataDir: join(config.dataDir, 'dynamodb') }, 'DynamoDB Local started');
     }
     if (!config.redisUrl) {
       if (redisServerAvailable()) {
-        const redis = await startRedisServer({ dataDir: join(config.dataDir, 'redis'), port: await preferredPort(6379) });
+        const port = await localPort('REDIS_PORT', config.localPorts.redis, 6379, notes);
+        const redis = await startRedisServer({ dataDir: join(config.dataDir, 'redis'), port });
         children.push(redis);
         env['REDIS_URL'] = redis.url;
         logger.info({ url: redis.url }, 'redis-server started');
@@ -91,6 +110,7 @@ async function main(): Promise<void> {
         );
       }
     }
+    for (const note of notes) logger.warn(note);
     config = loadConfig(env);
     writeLocalEndpoints(config.dataDir, {
       ...(config.dynamodb.endpoint ? { DYNAMODB_ENDPOINT: config.dynamodb.endpoint } : {}),
@@ -113,10 +133,12 @@ async function main(): Promise<void> {
         `  Catalog REST                       http://localhost:${port(running.urls.catalog)}/products/<id>`,
         `  Orders subgraph                    http://localhost:${port(running.urls.orders)}/graphql`,
         `  Rewards subgraph                   http://localhost:${port(running.urls.rewards)}/graphql`,
-        `  Health and metrics                 http://localhost:<port>/health, /metrics (every service)`,
+        `  Health and metrics                 http://localhost:<port>/health/live, /health/ready, /metrics (every service)`,
         `  DynamoDB                           ${config.dynamodb.endpoint ?? 'AWS'}`,
         `  Redis                              ${config.redisUrl ?? 'none (in-memory cache, in-process events)'}`,
         `  Events                             ${config.eventBus.kind}`,
+        `  Traces                             ${process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? (process.env['OTEL_TRACES_EXPORTER'] ? `OTEL_TRACES_EXPORTER=${process.env['OTEL_TRACES_EXPORTER']}` : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT)')}`,
+        ...notes.map((note) => `  Note: ${note}`),
         '',
         'Get a token:  npm run token -- --sub customer-1          (customer)',
         '              npm run token -- --sub admin-1 --admin     (admin)',
@@ -126,7 +148,8 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   } catch (error) {
-    logger.error({ err: error }, 'start-up failed');
+    if (error instanceof LocalPortBusyError) logger.error(error.message);
+    else logger.error({ err: error }, 'start-up failed');
     await shutdown('start-up failed', 1);
   }
 }

@@ -2,6 +2,9 @@
  * Runs one part of the system in this process, the way containers do (docker-compose, the gateway on ECS):
  *   node --import tsx scripts/run-service.ts <catalog|orders|rewards|gateway>
  *   node --import tsx scripts/run-service.ts seed      (adds the demo products that are missing, then exits)
+ * With tracing (OTEL_EXPORTER_OTLP_ENDPOINT), preload the SDK before this module so its instrumentations see
+ * every module load: `node --import tsx --import ./lib/telemetry/register.ts scripts/run-service.ts <part>`
+ * (the container image does the same with its bundles).
  * Configuration comes from the environment (DESIGN.md 5), secrets optionally from Secrets Manager through
  * JWT_SECRET_ARN / GATEWAY_SIGNING_SECRET_ARN. With a local DYNAMODB_ENDPOINT the context's table is created
  * when missing. SIGINT / SIGTERM stop it gracefully.
@@ -10,6 +13,7 @@ import { resolveSecretVariables } from '../lib/aws/secrets';
 import { ConfigError, loadConfig, type AppConfig } from '../lib/config';
 import { createLogger } from '../lib/logging';
 import { createServiceRuntime } from '../lib/runtime';
+import { shutdownTelemetry } from '../lib/telemetry';
 import { catalogModule } from '../subgraphs/catalog/service';
 import { seedDemoProducts } from './seed';
 import { createSystemEventBus, ensureTables, startCatalogNode, startGatewayInstance, startOrdersNode, startRewardsNode } from './system';
@@ -37,6 +41,7 @@ async function main(): Promise<void> {
     if (config.dynamodb.endpoint) await ensureTables(runtime, ['catalog']);
     const created = await seedDemoProducts(catalogModule(runtime).deps);
     logger.info({ created }, 'demo products seeded');
+    await shutdownTelemetry();
     return;
   }
   if (config.dynamodb.endpoint && part !== 'gateway') await ensureTables(createServiceRuntime(config, part), [part]);
@@ -61,6 +66,7 @@ async function main(): Promise<void> {
       void running
         .stopAll()
         .then(() => bus.close())
+        .then(() => shutdownTelemetry())
         .then(
           () => process.exit(0),
           (error: unknown) => {

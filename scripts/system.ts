@@ -4,14 +4,24 @@
  * (`scripts/run-service.ts`). Each context node is its HTTP service, its outbox relay (after commit plus a
  * periodic sweep) and its event consumers.
  */
+import type { Registry } from 'prom-client';
 import type { AppConfig } from '../lib/config';
 import { ensureTable } from '../lib/dynamodb';
-import { createEventBus, OutboxRelay, type CreateEventBusOptions, type EventBus, type EventConsumer, type OutboxWriter, type Subscription } from '../lib/events';
+import {
+  createEventBus,
+  EventMetricsByService,
+  OutboxRelay,
+  type CreateEventBusOptions,
+  type EventBus,
+  type EventConsumer,
+  type OutboxWriter,
+  type Subscription,
+} from '../lib/events';
 import type { Logger } from '../lib/logging';
 import { createServiceRuntime, type ServiceRuntime } from '../lib/runtime';
 import { startGateway, type RunningGateway } from '../gateway/service';
 import { createOrderStatusFeed } from '../gateway/subscriptions/create-feed';
-import { orderStatusFanout } from '../gateway/subscriptions/order-status-fanout';
+import { GATEWAY_CONSUMER_GROUP, orderStatusFanout } from '../gateway/subscriptions/order-status-fanout';
 import { catalogTable } from '../subgraphs/catalog/infrastructure/catalog-table';
 import { startCatalog, type CatalogOptions, type RunningCatalog } from '../subgraphs/catalog/service';
 import { ordersEventConsumers } from '../subgraphs/orders/infrastructure/event-consumers';
@@ -63,15 +73,27 @@ export function eventStreamPrefix(config: Pick<AppConfig, 'namespace'>): string 
   return `${config.namespace}events`;
 }
 
+/** The events_* metrics of each system bus, reported to the registry of each service that uses it. */
+const busMetrics = new WeakMap<EventBus, EventMetricsByService>();
+
 export function createSystemEventBus(config: AppConfig, logger: Logger, options: SystemOptions['eventBus'] = {}): EventBus {
-  return createEventBus({
+  const metrics = new EventMetricsByService();
+  const bus = createEventBus({
     kind: config.eventBus.kind,
     redisUrl: config.redisUrl,
     eventBusName: config.eventBus.name,
     streamPrefix: eventStreamPrefix(config),
     logger,
+    metrics,
     ...options,
   });
+  busMetrics.set(bus, metrics);
+  return bus;
+}
+
+/** From now on, `service`'s events on `bus` (published as their source, delivered to it as a group) count on its /metrics. */
+function reportBusMetrics(bus: EventBus, service: string, registry: Registry): void {
+  busMetrics.get(bus)?.register(service, registry);
 }
 
 /** The relay of one context's outbox: attached after commit (unless told not to) and sweeping periodically. */
@@ -89,13 +111,14 @@ function startRelay(runtime: ServiceRuntime, bus: EventBus, tableName: string, w
 }
 
 /** Starts a service, its relay and its consumers; stopping undoes it in reverse. */
-async function startNode<TService extends { readonly tableName: string; readonly outbox: OutboxWriter } & Stoppable>(
+async function startNode<TService extends { readonly tableName: string; readonly outbox: OutboxWriter; readonly registry: Registry } & Stoppable>(
   runtime: ServiceRuntime,
   bus: EventBus,
   service: TService,
   consumers: readonly EventConsumer[],
   options: NodeOptions,
 ): Promise<ContextNode<TService>> {
+  reportBusMetrics(bus, runtime.service, service.registry);
   const relay = startRelay(runtime, bus, service.tableName, service.outbox, options.relay);
   const subscriptions: Subscription[] = [];
   try {
@@ -146,6 +169,7 @@ export async function startGatewayInstance(
   const runtime = createServiceRuntime(config, 'gateway');
   const feed = createOrderStatusFeed(config, runtime.logger);
   const gateway = await startGateway(runtime, config.ports.gateway, { feed, ...(options.supergraphSdl ? { supergraphSdl: options.supergraphSdl } : {}) });
+  if (bus) reportBusMetrics(bus, GATEWAY_CONSUMER_GROUP, gateway.registry);
   const fanout = bus && config.eventBus.kind !== 'eventbridge' ? await bus.subscribe(orderStatusFanout(feed)) : undefined;
   return Object.assign(gateway, {
     async stopAll() {

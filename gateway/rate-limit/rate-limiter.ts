@@ -19,13 +19,19 @@ export interface RateLimiter {
   blocked(bucket: RateBucket, key: string): RateLimitedError | undefined;
   /** Spends `points` from `key`'s budget; a RATE_LIMITED error when it is exhausted. */
   consume(bucket: RateBucket, key: string, points: number): Promise<RateLimitedError | undefined>;
+  /** Counts a refusal by a limit kept elsewhere (the WebSocket caps), for `gateway_rate_limit_rejections_total`. */
+  rejected(limit: RejectedLimit): void;
 }
+
+/** The `limit` label of `gateway_rate_limit_rejections_total`: a bucket, or one of the WebSocket caps. */
+export type RejectedLimit = RateBucket | 'wsConnections' | 'wsSubscribesPerConnection';
 
 export const NO_RATE_LIMIT: RateLimiter = {
   enabled: false,
   pointsFor: () => 1,
   blocked: () => undefined,
   consume: () => Promise.resolve(undefined),
+  rejected: () => undefined,
 };
 
 /** Keys remembered as over budget; more keys than this are forgotten oldest first (the store still limits them). */
@@ -45,8 +51,16 @@ interface Budget {
  * budget keeps limiting on this instance. A key found over budget is remembered in memory until its window ends,
  * so a flood costs no store round trips at all.
  */
-export function createRateLimiter(options: { settings: RateLimitSettings; redis?: Redis | undefined; keyPrefix: string; logger: Logger }): RateLimiter {
+export function createRateLimiter(options: {
+  settings: RateLimitSettings;
+  redis?: Redis | undefined;
+  keyPrefix: string;
+  logger: Logger;
+  /** Called for every refusal, with the limit that refused (metrics). */
+  onRejected?: (limit: RejectedLimit) => void;
+}): RateLimiter {
   const { settings, redis, keyPrefix, logger } = options;
+  const onRejected = options.onRejected ?? (() => undefined);
   if (!settings.enabled) return NO_RATE_LIMIT;
   const budget = (bucket: RateBucket, points: number, windowSeconds: number, what: string): Budget => {
     const memory = new RateLimiterMemory({ points, duration: windowSeconds, keyPrefix: `${keyPrefix}${bucket}` });
@@ -72,7 +86,9 @@ export function createRateLimiter(options: { settings: RateLimitSettings; redis?
   const blockedUntil = new LRUCache<string, number>({ max: MAX_BLOCKED_KEYS });
   let loggedStoreFailure = 0;
 
-  const refusal = (target: Budget, retryAfterMs: number): RateLimitedError => {
+  const refusal = (bucket: RateBucket, retryAfterMs: number): RateLimitedError => {
+    onRejected(bucket);
+    const target = budgets[bucket];
     const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
     return new RateLimitedError(
       `too many requests: ${target.what} may spend ${target.points} points per ${target.windowSeconds} s; retry in ${retryAfterSeconds} s`,
@@ -87,7 +103,7 @@ export function createRateLimiter(options: { settings: RateLimitSettings; redis?
       const until = blockedUntil.get(`${bucket}:${key}`);
       if (until === undefined) return undefined;
       const remaining = until - Date.now();
-      return remaining > 0 ? refusal(budgets[bucket], remaining) : undefined;
+      return remaining > 0 ? refusal(bucket, remaining) : undefined;
     },
     async consume(bucket, key, points) {
       const target = budgets[bucket];
@@ -97,15 +113,16 @@ export function createRateLimiter(options: { settings: RateLimitSettings; redis?
       } catch (rejection) {
         if (rejection instanceof RateLimiterRes) {
           blockedUntil.set(`${bucket}:${key}`, Date.now() + rejection.msBeforeNext);
-          return refusal(target, rejection.msBeforeNext);
+          return refusal(bucket, rejection.msBeforeNext);
         }
         // Neither store answered (the insurance limiter failing too): refuse rather than serve unlimited.
         if (Date.now() - loggedStoreFailure > 10_000) {
           loggedStoreFailure = Date.now();
           logger.error({ err: rejection }, 'rate limiter failed; refusing requests until it recovers');
         }
-        return refusal(target, 1000);
+        return refusal(bucket, 1000);
       }
     },
+    rejected: onRejected,
   };
 }

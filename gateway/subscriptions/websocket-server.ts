@@ -86,6 +86,7 @@ export function attachWebSocketServer(httpServer: Server, options: WebSocketServ
       if (!limiting) return callback(true);
       const address = options.addressOf(info.req);
       if ((openByAddress.get(address) ?? 0) >= options.connectionsPerAddress) {
+        options.rateLimiter.rejected('wsConnections');
         callback(false, 429, `at most ${options.connectionsPerAddress} WebSocket connections per address`, { 'retry-after': '60' });
         return;
       }
@@ -159,6 +160,7 @@ export function attachWebSocketServer(httpServer: Server, options: WebSocketServ
           state.subscribes += 1;
           if (state.subscribes > options.subscribesPerConnectionPerMinute) {
             const retryAfterSeconds = Math.ceil((state.windowStart + 60_000 - now) / 1000);
+            options.rateLimiter.rejected('wsSubscribesPerConnection');
             return [edgeRefusal(new RateLimitedError(`too many subscribe messages: at most ${options.subscribesPerConnectionPerMinute} per minute on one connection; retry in ${retryAfterSeconds} s`, retryAfterSeconds))];
           }
           const address = state.address ?? 'unknown';

@@ -46,17 +46,17 @@ describe('gateway stack', () => {
     });
   });
 
-  it('health-checks /health on the container port, at the load balancer and in the container', () => {
+  it('probes readiness at the load balancer and liveness in the container, on the container port', () => {
     dev.templates.gateway.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
       Port: 4000,
       Protocol: 'HTTP',
       TargetType: 'ip',
-      HealthCheckPath: '/health',
+      HealthCheckPath: '/health/ready',
       Matcher: { HttpCode: '200' },
     });
     const gateway = container(dev);
     expect(gateway.PortMappings).toEqual([expect.objectContaining({ ContainerPort: 4000 })]);
-    expect(gateway.HealthCheck.Command.join(' ')).toContain('http://127.0.0.1:4000/health');
+    expect(gateway.HealthCheck.Command.join(' ')).toContain("fetch('http://127.0.0.1:4000/health/live')");
   });
 
   it('runs the repository image as its `gateway` part, configured for function URLs signed with IAM', () => {

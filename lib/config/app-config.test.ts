@@ -177,3 +177,40 @@ describe('loadConfig: the gateway edge', () => {
     expect((error as ConfigError).problems).toEqual([expect.stringMatching(typeof problem === 'string' ? `^${problem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$` : problem)]);
   });
 });
+
+describe('CORS_ORIGINS', () => {
+  const production = { NODE_ENV: 'production', JWT_SECRET: STRONG_JWT, GATEWAY_SIGNING_SECRET: STRONG_SIGNING };
+
+  it('defaults to any origin in development and test, and to none elsewhere', () => {
+    expect(loadConfig({}).corsOrigins).toBe('*');
+    expect(loadConfig({ NODE_ENV: 'test' }).corsOrigins).toBe('*');
+    expect(loadConfig(production).corsOrigins).toEqual([]);
+    expect(loadConfig({ NODE_ENV: 'staging', JWT_SECRET: STRONG_JWT, GATEWAY_SIGNING_SECRET: STRONG_SIGNING }).corsOrigins).toEqual([]);
+  });
+
+  it('takes * or a comma list of origins', () => {
+    expect(loadConfig({ ...production, CORS_ORIGINS: '*' }).corsOrigins).toBe('*');
+    expect(loadConfig({ ...production, CORS_ORIGINS: 'https://shop.example.com, http://localhost:5173/' }).corsOrigins).toEqual([
+      'https://shop.example.com',
+      'http://localhost:5173',
+    ]);
+  });
+
+  it('refuses an entry that is not an origin, naming it', () => {
+    expect(configError({ CORS_ORIGINS: 'https://shop.example.com/path,shop.example.com' }).problems).toEqual([
+      'CORS_ORIGINS: each entry must be * or an origin such as https://shop.example.com (scheme, host, optional port; no path), got "https://shop.example.com/path"',
+      'CORS_ORIGINS: each entry must be * or an origin such as https://shop.example.com (scheme, host, optional port; no path), got "shop.example.com"',
+    ]);
+  });
+});
+
+describe('DYNAMODB_PORT and REDIS_PORT', () => {
+  it('are unset by default (npm start picks) and read as ports when set', () => {
+    expect(loadConfig({}).localPorts).toEqual({ dynamodb: undefined, redis: undefined });
+    expect(loadConfig({ DYNAMODB_PORT: '8100', REDIS_PORT: '0' }).localPorts).toEqual({ dynamodb: 8100, redis: 0 });
+    expect(configError({ DYNAMODB_PORT: 'eight', REDIS_PORT: '70000' }).problems).toEqual([
+      'DYNAMODB_PORT: must be a port number between 0 and 65535, got "eight"',
+      'REDIS_PORT: must be a port number between 0 and 65535, got "70000"',
+    ]);
+  });
+});

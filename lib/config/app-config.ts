@@ -62,6 +62,10 @@ export interface AppConfig {
   readonly queryLimits: QueryLimitsSettings;
   /** Rate limits, trusted documents and proxies of the gateway (lib/config/edge-config.ts). */
   readonly edge: EdgeSettings;
+  /** Origins allowed to call the gateway from a browser (CORS): `*`, a list, or none (same-origin pages only). */
+  readonly corsOrigins: readonly string[] | '*';
+  /** Ports `npm start` runs DynamoDB Local and redis-server on; undefined: the default, or a free one if it is taken. */
+  readonly localPorts: { readonly dynamodb: number | undefined; readonly redis: number | undefined };
 }
 
 const schema = z.object({
@@ -99,6 +103,9 @@ const schema = z.object({
   SUBSCRIPTIONS_PER_CONNECTION: env.positiveInt(20),
   SUBSCRIPTIONS_KEEPALIVE_MS: env.positiveInt(12_000),
   ...edgeEnv,
+  CORS_ORIGINS: env.text(),
+  DYNAMODB_PORT: env.optionalPort(),
+  REDIS_PORT: env.optionalPort(),
 });
 
 export interface LoadConfigOptions {
@@ -139,6 +146,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       problems.push('GATEWAY_SIGNING_SECRET: must not be the development default and must be at least 32 characters in production');
     }
   }
+  const corsOrigins = parseCorsOrigins(raw.CORS_ORIGINS, nodeEnv === 'development' || nodeEnv === 'test', problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const localUrl = (port: number, path: string) => `http://127.0.0.1:${port}${path}`;
@@ -186,5 +194,31 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     subscriptions: { maxPerConnection: raw.SUBSCRIPTIONS_PER_CONNECTION, keepAliveMs: raw.SUBSCRIPTIONS_KEEPALIVE_MS },
     queryLimits: queryLimitSettings(raw),
     edge: edgeSettings(raw),
+    corsOrigins,
+    localPorts: { dynamodb: raw.DYNAMODB_PORT, redis: raw.REDIS_PORT },
   };
+}
+
+/**
+ * CORS_ORIGINS: `*`, or a comma list of origins (scheme://host[:port], as browsers send them in `Origin`).
+ * Unset: `*` in development and test (Sandbox, local front ends), none elsewhere: a deployment names its origins.
+ */
+function parseCorsOrigins(raw: string | undefined, development: boolean, problems: string[]): readonly string[] | '*' {
+  if (raw === undefined) return development ? '*' : [];
+  if (raw === '*') return '*';
+  const origins: string[] = [];
+  for (const entry of raw.split(',').map((value) => value.trim()).filter(Boolean)) {
+    let url: URL | undefined;
+    try {
+      url = new URL(entry);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== entry.replace(/\/$/, '')) {
+      problems.push(`CORS_ORIGINS: each entry must be * or an origin such as https://shop.example.com (scheme, host, optional port; no path), got ${JSON.stringify(entry)}`);
+      continue;
+    }
+    origins.push(url.origin);
+  }
+  return origins;
 }

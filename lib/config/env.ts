@@ -5,12 +5,13 @@ import * as z from 'zod';
  * expected and the value it got; `loadConfig` prefixes it with the variable's name.
  */
 export const env = {
-  port: (fallback: number) =>
+  /** A port, or undefined when the variable is unset (the caller then picks, and knows nobody chose). */
+  optionalPort: () =>
     z
       .string()
       .optional()
       .transform((raw, ctx) => {
-        if (raw === undefined || raw === '') return fallback;
+        if (raw === undefined || raw === '') return undefined;
         const port = Number(raw);
         if (!/^\d+$/.test(raw.trim()) || !Number.isInteger(port) || port < 0 || port > 65535) {
           ctx.addIssue({ code: 'custom', message: `must be a port number between 0 and 65535, got ${JSON.stringify(raw)}` });
@@ -18,6 +19,8 @@ export const env = {
         }
         return port;
       }),
+
+  port: (fallback: number) => env.optionalPort().transform((port) => port ?? fallback),
 
   positiveInt: (fallback: number) =>
     z

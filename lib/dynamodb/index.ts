@@ -6,3 +6,4 @@ export * from './errors';
 export * from './instrument';
 export * from './transact';
 export * from './query-page';
+export * from './sharded-index';

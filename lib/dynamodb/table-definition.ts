@@ -3,6 +3,7 @@ import {
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
   type DynamoDBClient,
@@ -25,36 +26,37 @@ export interface TableDefinition {
   readonly timeToLiveAttribute?: string;
 }
 
-/** Creates the table when missing (idempotent; safe when several processes start at once). */
+const keyAttributes = (names: Iterable<string>) => [...new Set(names)].map((name) => ({ AttributeName: name, AttributeType: 'S' as const }));
+
+const indexSpec = (index: IndexDefinition) => ({
+  IndexName: index.name,
+  KeySchema: [
+    { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+    { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+  ],
+  Projection: { ProjectionType: 'ALL' as const },
+});
+
+/**
+ * Creates the table when missing, and adds the indexes a newer definition has to a table created by an older one
+ * (a kept `npm start` data directory), so a release that adds an index needs no manual migration. Idempotent;
+ * safe when several processes start at once.
+ */
 export async function ensureTable(client: DynamoDBClient, tableName: string, definition: TableDefinition): Promise<void> {
-  if (!(await tableExists(client, tableName))) {
-    const attributes = new Set<string>([definition.partitionKey, definition.sortKey]);
-    for (const index of definition.indexes) {
-      attributes.add(index.partitionKey);
-      attributes.add(index.sortKey);
-    }
+  const existingIndexes = await tableIndexes(client, tableName);
+  if (existingIndexes === undefined) {
+    const attributes = [definition.partitionKey, definition.sortKey, ...definition.indexes.flatMap((index) => [index.partitionKey, index.sortKey])];
     try {
       await client.send(
         new CreateTableCommand({
           TableName: tableName,
           BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+          AttributeDefinitions: keyAttributes(attributes),
           KeySchema: [
             { AttributeName: definition.partitionKey, KeyType: 'HASH' },
             { AttributeName: definition.sortKey, KeyType: 'RANGE' },
           ],
-          ...(definition.indexes.length > 0
-            ? {
-                GlobalSecondaryIndexes: definition.indexes.map((index) => ({
-                  IndexName: index.name,
-                  KeySchema: [
-                    { AttributeName: index.partitionKey, KeyType: 'HASH' },
-                    { AttributeName: index.sortKey, KeyType: 'RANGE' },
-                  ],
-                  Projection: { ProjectionType: 'ALL' },
-                })),
-              }
-            : {}),
+          ...(definition.indexes.length > 0 ? { GlobalSecondaryIndexes: definition.indexes.map(indexSpec) } : {}),
           StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
         }),
       );
@@ -63,19 +65,55 @@ export async function ensureTable(client: DynamoDBClient, tableName: string, def
       if ((error as { name?: string }).name !== 'ResourceInUseException') throw error;
     }
     await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName: tableName });
+  } else {
+    for (const index of definition.indexes.filter((wanted) => !existingIndexes.includes(wanted.name))) {
+      await addIndex(client, tableName, index);
+    }
   }
   if (definition.timeToLiveAttribute) await ensureTimeToLive(client, tableName, definition.timeToLiveAttribute);
 }
 
-async function tableExists(client: DynamoDBClient, tableName: string): Promise<boolean> {
+/** The names of the table's global secondary indexes, or undefined when there is no such table. */
+async function tableIndexes(client: DynamoDBClient, tableName: string): Promise<string[] | undefined> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return true;
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return (Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName ?? '');
   } catch (error) {
     if (error instanceof ResourceNotFoundException || (error as { name?: string }).name === 'ResourceNotFoundException') {
-      return false;
+      return undefined;
     }
     throw error;
+  }
+}
+
+const INDEX_WAIT_MS = 120_000;
+
+/**
+ * Adds one index (UpdateTable creates one GSI per call) and waits until it is ACTIVE, i.e. backfilled, so the
+ * service never queries a half-built index. Another process adding the same index at the same moment is fine.
+ */
+async function addIndex(client: DynamoDBClient, tableName: string, index: IndexDefinition): Promise<void> {
+  try {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: keyAttributes([index.partitionKey, index.sortKey]),
+        GlobalSecondaryIndexUpdates: [{ Create: indexSpec(index) }],
+      }),
+    );
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    const message = (error as { message?: string }).message ?? '';
+    const alreadyThere = name === 'ResourceInUseException' || (name === 'ValidationException' && /already exists/i.test(message));
+    if (!alreadyThere) throw error;
+  }
+  const deadline = Date.now() + INDEX_WAIT_MS;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const status = Table?.GlobalSecondaryIndexes?.find((candidate) => candidate.IndexName === index.name)?.IndexStatus;
+    if (status === 'ACTIVE') return;
+    if (Date.now() > deadline) throw new Error(`index ${index.name} of ${tableName} is still ${status ?? 'missing'} after ${INDEX_WAIT_MS / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 

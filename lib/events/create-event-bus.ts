@@ -2,7 +2,7 @@ import type { Registry } from 'prom-client';
 import type { EventBusKind } from '../config';
 import type { Logger } from '../logging';
 import type { EventBus } from './event-bus';
-import { createEventMetrics } from './event-metrics';
+import { createEventMetrics, type EventMetrics } from './event-metrics';
 import { EventBridgeEventBus, type EventBridgeEventBusOptions } from './transports/eventbridge-event-bus';
 import { MemoryEventBus, type MemoryEventBusOptions } from './transports/memory-event-bus';
 import { RedisStreamsEventBus, type RedisStreamsEventBusOptions } from './transports/redis-streams-event-bus';
@@ -19,6 +19,8 @@ export interface CreateEventBusOptions {
   readonly logger: Logger;
   /** The service's registry, for the events_* metrics. */
   readonly registry?: Registry;
+  /** Or where the events_* metrics go when several services share the bus (EventMetricsByService); wins over registry. */
+  readonly metrics?: EventMetrics;
   /** Timings and client settings per transport (tests shorten them; a local EventBridge endpoint). */
   readonly memory?: Partial<Omit<MemoryEventBusOptions, 'logger' | 'metrics'>>;
   readonly redis?: Partial<Omit<RedisStreamsEventBusOptions, 'url' | 'logger' | 'streamPrefix' | 'metrics'>>;
@@ -27,7 +29,7 @@ export interface CreateEventBusOptions {
 
 /** Builds the transport chosen by configuration behind the one EventBus port (DESIGN.md 4). */
 export function createEventBus(options: CreateEventBusOptions): EventBus {
-  const metrics = createEventMetrics(options.registry);
+  const metrics = options.metrics ?? createEventMetrics(options.registry);
   const { logger } = options;
   switch (options.kind) {
     case 'memory':

@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import type { DomainEvent } from '../ddd';
+import { currentTraceCarrier, type TraceCarrier } from '../telemetry/trace-context';
 import { EVENT_SOURCES, eventDataSchemas, type EventData, type EventSource, type EventType } from './schemas';
 
-/** The envelope every event travels in (DESIGN.md 4). `id` is what consumers deduplicate on. */
-export interface EventEnvelope<T extends EventType = EventType> {
+/**
+ * The envelope every event travels in (DESIGN.md 4). `id` is what consumers deduplicate on. `traceparent` and
+ * `tracestate` (W3C Trace Context, present when the producer was traced) carry the trace of the change that
+ * caused the event, so the consumer's span joins it however late the event is delivered.
+ */
+export interface EventEnvelope<T extends EventType = EventType> extends Readonly<TraceCarrier> {
   readonly id: string;
   readonly type: T;
   readonly source: EventSource;
@@ -23,6 +28,12 @@ const envelopeSchema = z.object({
   version: z.literal(1),
   occurredAt: z.iso.datetime({ offset: true }),
   correlationId: z.string().min(1).max(128),
+  // W3C Trace Context level 1: version-traceid-parentid-flags, lowercase hex.
+  traceparent: z
+    .string()
+    .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, 'must be a W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>)')
+    .optional(),
+  tracestate: z.string().max(512).optional(),
   data: z.unknown(),
 });
 
@@ -54,7 +65,7 @@ export function parseEnvelope(input: unknown): AnyEventEnvelope {
   return { ...envelope.data, data: data.data } as AnyEventEnvelope;
 }
 
-/** Wraps a domain event for the wire: a fresh id, its source context, the request's correlation id. */
+/** Wraps a domain event for the wire: a fresh id, its source context, the request's correlation id and trace. */
 export function envelopeFor<T extends EventType>(
   event: DomainEvent<T, EventData<T>> | DomainEvent<T, unknown>,
   correlationId: string | undefined,
@@ -66,6 +77,7 @@ export function envelopeFor<T extends EventType>(
     version: 1,
     occurredAt: event.occurredAt,
     correlationId: correlationId ?? randomUUID(),
+    ...currentTraceCarrier(),
     data: event.data,
   }) as EventEnvelope<T>;
 }

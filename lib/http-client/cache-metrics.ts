@@ -1,8 +1,10 @@
+import { trace } from '@opentelemetry/api';
 import type { Dispatcher } from 'undici';
 import type CacheInterceptor from 'undici/types/cache-interceptor';
 import { isOriginFailureStatus } from './circuit-breaker';
 import { ForwardingHandler, requestHeader } from './forwarding-handler';
 import { counterOn, type ClientMetricsTarget } from './metrics';
+import { ATTR } from '../telemetry/tracer';
 
 type Controller = Dispatcher.DispatchController;
 type Headers = Record<string, string | string[] | undefined>;
@@ -59,7 +61,16 @@ export function createCacheObserver(target: ClientMetricsTarget): CacheObserver 
     lookups: (dispatch) => (opts, handler) => {
       const probe: LookupProbe = { answered: false, exchange: undefined, originStatus: undefined };
       const probed: ProbedOptions = { ...opts, [PROBE]: probe };
-      return dispatch(probed, new LookupHandler(handler, probe, (result) => lookups.inc({ client, result })));
+      // The span of the caller's lookup, when traced: how the cache answered is an attribute of it (a hit has no
+      // HTTP client span of its own, since no request leaves the process).
+      const span = trace.getActiveSpan();
+      return dispatch(
+        probed,
+        new LookupHandler(handler, probe, (result) => {
+          lookups.inc({ client, result });
+          span?.setAttribute(ATTR.cacheResult, result);
+        }),
+      );
     },
 
     originExchanges: (dispatch) => (opts, handler) => {

@@ -2,3 +2,4 @@ export * from './status';
 export * from './service-app';
 export * from './listen';
 export * from './conditional';
+export * from './health';

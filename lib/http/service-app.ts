@@ -1,17 +1,20 @@
+import { trace } from '@opentelemetry/api';
 import express, { type Express, type Request } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logging';
 import { CORRELATION_HEADER, correlationIdFrom, runWithContext } from '../logging';
 import { httpRequestDuration } from '../metrics';
+import { ATTR, inService } from '../telemetry';
+import { mountHealth, type HealthCheck } from './health';
 
-export type HealthCheck = () => Promise<void>;
+export type { HealthCheck } from './health';
 
 export interface ServiceAppOptions {
   readonly service: string;
   readonly logger: Logger;
   readonly registry: Registry;
-  /** Named dependency probes for `/health`; each must settle within the health timeout. */
+  /** Named dependency probes for `/health/ready` (and `/health`); each must settle within the health timeout. */
   readonly healthChecks?: Readonly<Record<string, HealthCheck>>;
   /**
    * Proxies whose X-Forwarded-For is believed for `req.ip` (proxy-addr syntax); none by default, since any client
@@ -19,8 +22,6 @@ export interface ServiceAppOptions {
    */
   readonly trustedProxies?: readonly string[];
 }
-
-const HEALTH_TIMEOUT_MS = 2000;
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -30,7 +31,8 @@ declare module 'express-serve-static-core' {
 
 /**
  * The HTTP shell every service shares: correlation id (accepted from `x-correlation-id` or generated, echoed
- * back, and carried through async calls), access logs, request metrics, `GET /health` and `GET /metrics`.
+ * back, and carried through async calls), the request's span marked as this service's, access logs, request
+ * metrics, `GET /health/live`, `GET /health/ready` (= `GET /health`) and `GET /metrics`.
  * Routes are added by the service on the returned app.
  */
 export function createServiceApp(options: ServiceAppOptions): Express {
@@ -45,7 +47,10 @@ export function createServiceApp(options: ServiceAppOptions): Express {
     res.setHeader(CORRELATION_HEADER, correlationId);
     const end = duration.startTimer({ method: req.method });
     res.on('finish', () => end({ route: routeLabel(req), status: String(res.statusCode) }));
-    runWithContext({ correlationId }, next);
+    inService(options.service, () => {
+      trace.getActiveSpan()?.setAttribute(ATTR.correlationId, correlationId);
+      runWithContext({ correlationId }, next);
+    });
   });
   app.use(
     pinoHttp({
@@ -59,23 +64,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
     }),
   );
 
-  app.get('/health', async (_req, res) => {
-    const checks: Record<string, string> = {};
-    let healthy = true;
-    await Promise.all(
-      Object.entries(options.healthChecks ?? {}).map(async ([name, check]) => {
-        try {
-          await withTimeout(check(), HEALTH_TIMEOUT_MS);
-          checks[name] = 'ok';
-        } catch (error) {
-          healthy = false;
-          checks[name] = 'failing';
-          options.logger.warn({ err: error, check: name }, 'health check failed');
-        }
-      }),
-    );
-    res.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'degraded', service: options.service, checks });
-  });
+  mountHealth(app, { service: options.service, logger: options.logger, ...(options.healthChecks ? { checks: options.healthChecks } : {}) });
 
   app.get('/metrics', async (_req, res) => {
     res.setHeader('content-type', options.registry.contentType);
@@ -90,20 +79,4 @@ function routeLabel(req: Request): string {
   const route = (req.route as { path?: string } | undefined)?.path;
   if (typeof route === 'string') return `${req.baseUrl}${route}`;
   return req.baseUrl || (req.path === '/graphql' ? '/graphql' : 'unmatched');
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }

@@ -3,6 +3,7 @@ import type { AppConfig } from '../config';
 import {
   createEventBus,
   envelopeFromEventBridge,
+  handleDelivery,
   OutboxRelay,
   relayStreamRecords,
   type EventBus,
@@ -27,12 +28,16 @@ export async function handleEventBridgeDelivery(
   logger: Logger,
 ): Promise<{ handled: number }> {
   const envelope = envelopeFromEventBridge(event);
-  return runWithContext({ correlationId: correlationIdFrom(envelope.correlationId) }, async () => {
-    const matching = consumers.filter((consumer) => consumer.types.includes(envelope.type));
-    if (matching.length === 0) logger.warn({ type: envelope.type, eventId: envelope.id }, 'no consumer for this event type; check the rule pattern');
-    for (const consumer of matching) await consumer.handle(envelope);
-    return { handled: matching.length };
-  });
+  const matching = consumers.filter((consumer) => consumer.types.includes(envelope.type));
+  if (matching.length === 0) {
+    runWithContext({ correlationId: correlationIdFrom(envelope.correlationId) }, () =>
+      logger.warn({ type: envelope.type, eventId: envelope.id }, 'no consumer for this event type; check the rule pattern'),
+    );
+  }
+  for (const consumer of matching) {
+    await handleDelivery(envelope, { group: consumer.group, transport: 'eventbridge' }, () => consumer.handle(envelope));
+  }
+  return { handled: matching.length };
 }
 
 /** What the relay function is invoked with: its table's stream, or the schedule that sweeps leftovers. */

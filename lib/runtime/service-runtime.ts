@@ -7,6 +7,8 @@ import { createLogger, type Logger } from '../logging';
  * services it runs in one process; a standalone service or a Lambda container builds its own.
  */
 export interface ServiceRuntime {
+  /** The service these resources are built for (catalog, orders, rewards, gateway...). */
+  readonly service: string;
   readonly config: AppConfig;
   readonly logger: Logger;
   readonly dynamo: DynamoClients;
@@ -14,6 +16,7 @@ export interface ServiceRuntime {
 
 export function createServiceRuntime(config: AppConfig, service: string): ServiceRuntime {
   return {
+    service,
     config,
     logger: createLogger({ service, level: config.logLevel }),
     dynamo: createDynamoClients(config.dynamodb),

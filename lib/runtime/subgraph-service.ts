@@ -4,7 +4,9 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Express } from 'express';
 import { createSubgraphServer, type BaseSubgraphContext } from '../graphql';
 import { callerFromRequest, mountGraphQL } from '../graphql/express-mount';
-import { createServiceApp, listen, type RunningServer } from '../http';
+import { readOutboxBacklog, registerOutboxGauges } from '../events';
+import { cachedHealthCheck, createServiceApp, listen, type RunningServer } from '../http';
+import { redisHealthCheck } from '../redis/health';
 import type { ServiceRuntime } from './service-runtime';
 import type { SubgraphServiceSpec } from './subgraph-spec';
 
@@ -13,8 +15,12 @@ export interface SubgraphService<TContext extends BaseSubgraphContext> {
   readonly app: Express;
 }
 
+/** How long a Redis probe's result is reused: each probe opens a connection. */
+const READINESS_CACHE_MS = 2000;
+
 /**
- * The HTTP side every subgraph shares: the service app (correlation id, logs, /health probing its table,
+ * The HTTP side every subgraph shares: the service app (correlation id, logs, /health/ready probing its table
+ * and Redis when configured,
  * /metrics), extra routes, and the federated GraphQL executor on /graphql whose caller comes only from a valid
  * gateway signature. The executor is started; nothing listens yet.
  */
@@ -28,8 +34,12 @@ export async function createSubgraphService<TContext extends BaseSubgraphContext
     service: spec.name,
     logger,
     registry: spec.registry,
-    healthChecks: { dynamodb: async () => void (await dynamo.client.send(new DescribeTableCommand({ TableName: spec.tableName }))) },
+    healthChecks: {
+      dynamodb: async () => void (await dynamo.client.send(new DescribeTableCommand({ TableName: spec.tableName }))),
+      ...(config.redisUrl ? { redis: cachedHealthCheck(redisHealthCheck(config.redisUrl), READINESS_CACHE_MS) } : {}),
+    },
   });
+  registerOutboxGauges(spec.registry, spec.name, () => readOutboxBacklog(dynamo.doc, spec.tableName), logger);
   spec.routes?.(app);
   await graphql.start();
   mountGraphQL(app, graphql, async (req) =>

@@ -78,7 +78,11 @@ describe('GET /health', () => {
   it('reports the gateway and the catalog healthy, with the catalog checking its table', async () => {
     const gateway = await fetch(`${gatewayBase}/health`);
     expect(gateway.status).toBe(200);
-    expect(await gateway.json()).toEqual({ status: 'ok', service: 'gateway', checks: {} });
+    expect(await gateway.json()).toEqual({
+      status: 'ok',
+      service: 'gateway',
+      checks: { supergraph: 'ok', 'subgraph:catalog': 'ok', 'subgraph:orders': 'ok', 'subgraph:rewards': 'ok' },
+    });
     const catalog = await fetch(`${system.urls.catalog}/health`);
     expect(catalog.status).toBe(200);
     expect(await catalog.json()).toEqual({ status: 'ok', service: 'catalog', checks: { dynamodb: 'ok' } });

@@ -59,8 +59,11 @@ describe('anonymous callers, by client address', () => {
   it('are refused with 429 RATE_LIMITED and Retry-After past their budget, before any subgraph call', async () => {
     for (let i = 0; i < 5; i += 1) expect((await graphql(system.urls.gateway, CHEAP, {}, from('203.0.113.1'))).errors).toBeUndefined();
     const before = await catalogRequests();
+    const rejections = () => metricValue(system.gateway.http.url, 'gateway_rate_limit_rejections_total', { limit: 'anonymous' });
+    const rejectedBefore = await rejections();
     const refused = await graphql(system.urls.gateway, CHEAP, {}, from('203.0.113.1'));
     expectRateLimited(refused);
+    expect(await rejections()).toBe(rejectedBefore + 1);
     expect(refused.errors![0]!.message).toMatch(/^too many requests: this address may spend 5 points per 60 s; retry in \d+ s$/);
     expect(await catalogRequests()).toBe(before);
     // Another address has its own budget.

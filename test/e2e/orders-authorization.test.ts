@@ -162,6 +162,37 @@ describe('admins', () => {
     expect(ids).toHaveLength(await ordersCount(owner));
   });
 
+  it('list every customer\'s orders, newest first and by status, through the gateway; customers and anonymous callers may not', async () => {
+    const ADMIN_LIST = `query($status: OrderStatus, $first: Int, $after: String) {
+      orders(status: $status, first: $first, after: $after) { edges { node { id status customer { id } } } pageInfo { hasNextPage endCursor } } }`;
+    const mine = await place();
+    const theirs = await placedOrder(system, stranger, [{ productId: product.id, quantity: 2 }]);
+    await graphql(system.urls.gateway, CONFIRM_ORDER, { id: theirs.id }, { token: admin });
+
+    type AdminList = { orders: { edges: { node: { id: string; status: string; customer: { id: string } } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+    const firstPage = await graphql<AdminList>(system.urls.gateway, ADMIN_LIST, { first: 2 }, { token: admin });
+    expect(firstPage.errors).toBeUndefined();
+    expect(firstPage.data!.orders.edges.map((edge) => edge.node)).toEqual([
+      { id: theirs.id, status: 'CONFIRMED', customer: { id: 'customer-stranger' } },
+      { id: mine.id, status: 'PENDING', customer: { id: 'customer-owner' } },
+    ]);
+    expect(firstPage.data!.orders.pageInfo.hasNextPage).toBe(true);
+    const next = await graphql<AdminList>(system.urls.gateway, ADMIN_LIST, { first: 1, after: firstPage.data!.orders.pageInfo.endCursor }, { token: admin });
+    expect(next.data!.orders.edges.map((edge) => edge.node.id)).not.toContain(theirs.id);
+    expect(next.data!.orders.edges).toHaveLength(1);
+
+    const confirmed = await graphql<AdminList>(system.urls.gateway, ADMIN_LIST, { status: 'CONFIRMED', first: 100 }, { token: admin });
+    expect(confirmed.data!.orders.edges.every((edge) => edge.node.status === 'CONFIRMED')).toBe(true);
+    expect(confirmed.data!.orders.edges[0]!.node.id).toBe(theirs.id);
+
+    expect(onlyError(await graphql(system.urls.gateway, ADMIN_LIST, {}, { token: owner }))).toEqual({
+      code: 'FORBIDDEN',
+      message: 'only an admin may list all orders',
+      details: undefined,
+    });
+    expect(errorCodes(await graphql(system.urls.gateway, ADMIN_LIST, {}))).toEqual(['UNAUTHENTICATED']);
+  });
+
   it("have their own, empty order list as me", async () => {
     const response = await graphql<MyOrdersPage>(system.urls.gateway, MY_ORDERS, {}, { token: admin });
     expect(response.data!.me).toEqual({ id: 'admin-1', orders: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } });

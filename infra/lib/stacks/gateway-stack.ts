@@ -63,7 +63,8 @@ export const LOAD_BALANCER_IDLE_TIMEOUT = Duration.seconds(300);
 
 /**
  * The gateway, where WebSocket subscriptions need a long-lived process: ECS Fargate tasks behind an Application
- * Load Balancer (ALB forwards WebSocket upgrades natively), scaling on CPU, health-checked on /health. The image
+ * Load Balancer (ALB forwards WebSocket upgrades natively), scaling on CPU, the balancer probing /health/ready and
+ * ECS /health/live. The image
  * is the repository's Dockerfile (`gateway` part), carrying the composed `schema/supergraph.graphql`. It reaches
  * the subgraphs' function URLs signing with its task role, and receives order status changes from Redis pub/sub,
  * published there by the fan-out Lambda on the order status rule.
@@ -142,9 +143,11 @@ export class GatewayStack extends Stack implements DeadLetterQueues {
         JWT_SECRET: EcsSecret.fromSecretsManager(props.jwtSecret),
         GATEWAY_SIGNING_SECRET: EcsSecret.fromSecretsManager(props.signingSecret),
       },
-      // The slim Node image has no curl: Node's fetch probes the same endpoint the load balancer does.
+      // Liveness only: ECS replaces a task whose check fails, and a subgraph or Redis outage is not cured by
+      // restarting the gateway (the load balancer's readiness check takes it out of rotation instead). The slim
+      // Node image has no curl: Node's fetch probes.
       healthCheck: {
-        command: ['CMD', 'node', '-e', `fetch('http://127.0.0.1:${GATEWAY_PORT}/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`],
+        command: ['CMD', 'node', '-e', `fetch('http://127.0.0.1:${GATEWAY_PORT}/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`],
         interval: Duration.seconds(30),
         timeout: Duration.seconds(5),
         retries: 3,
@@ -186,7 +189,8 @@ export class GatewayStack extends Stack implements DeadLetterQueues {
       port: GATEWAY_PORT,
       protocol: ApplicationProtocol.HTTP,
       targetType: TargetType.IP,
-      healthCheck: { path: '/health', healthyHttpCodes: '200', interval: Duration.seconds(15), healthyThresholdCount: 2 },
+      // Readiness: supergraph loaded, subgraphs and Redis answering (results cached a few seconds by the gateway).
+      healthCheck: { path: '/health/ready', healthyHttpCodes: '200', interval: Duration.seconds(15), healthyThresholdCount: 2 },
       deregistrationDelay: Duration.seconds(30),
     });
     this.service.attachToApplicationTargetGroup(this.targetGroup);

@@ -1,4 +1,4 @@
-import { runWithContext, type Logger } from '../../logging';
+import type { Logger } from '../../logging';
 import { backoffDelay, retryPolicy, type BackoffOptions } from '../backoff';
 import { assertValidConsumer } from '../consumer';
 import type { DeadLetter, DeadLetterReader } from '../dead-letter';
@@ -6,6 +6,7 @@ import { parseEnvelope, type AnyEventEnvelope } from '../envelope';
 import { EventBusClosedError } from '../errors';
 import type { EventBus, EventConsumer, Subscription } from '../event-bus';
 import { noEventMetrics, type EventMetrics } from '../event-metrics';
+import { handleDelivery } from '../event-tracing';
 import { readReceivedEvent } from '../received-event';
 
 export interface MemoryEventBusOptions {
@@ -128,7 +129,7 @@ export class MemoryEventBus implements EventBus, DeadLetterReader {
     const { envelope } = received;
     delivery.attempts += 1;
     try {
-      await runWithContext({ correlationId: envelope.correlationId }, () => member.consumer.handle(envelope));
+      await handleDelivery(envelope, { group, transport: TRANSPORT, metrics: this.metrics }, () => member.consumer.handle(envelope));
       this.metrics.delivered(TRANSPORT, group, envelope.type, 'handled');
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);

@@ -1,8 +1,9 @@
 import type Redis from 'iovalkey';
-import { runWithContext, type Logger } from '../../logging';
+import type { Logger } from '../../logging';
 import { backoffDelay, type BackoffOptions } from '../backoff';
 import type { EventConsumer } from '../event-bus';
 import type { EventMetrics } from '../event-metrics';
+import { handleDelivery } from '../event-tracing';
 import { readReceivedEvent } from '../received-event';
 import { deadLetterStreamKey, eventStreamKey } from './redis-stream-keys';
 import { autoClaimEntries, claimEntries, pendingDeliveries, readGroupEntries, type StreamEntry } from './redis-stream-replies';
@@ -243,7 +244,7 @@ export class RedisStreamConsumer {
       return;
     }
     try {
-      await runWithContext({ correlationId: envelope.correlationId }, () => this.consumer.handle(envelope));
+      await handleDelivery(envelope, { group: this.consumer.group, transport: TRANSPORT, metrics: this.settings.metrics }, () => this.consumer.handle(envelope));
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
       if (deliveries >= this.settings.maxAttempts) {

@@ -49,6 +49,7 @@ function interfered(interfere: (read: number, id: string) => Promise<void>): { d
     findByIds: (ids) => repository.findByIds(ids),
     findIdByIdempotencyKey: (customerId, key) => repository.findIdByIdempotencyKey(customerId, key),
     listByCustomer: (customerId, query) => repository.listByCustomer(customerId, query),
+    list: (query) => repository.list(query),
   };
   return { deps: { ...t.deps, orders }, reads: () => reads };
 }

@@ -1,4 +1,4 @@
-import { isAdmin, requireAuthenticated, type Caller } from '../../../lib/auth';
+import { isAdmin, requireAdmin, requireAuthenticated, type Caller } from '../../../lib/auth';
 import { ForbiddenError, pageRequest, type Page } from '../../../lib/ddd';
 import type { Order } from '../domain/order';
 import type { OrderStatus } from '../domain/order-status';
@@ -43,4 +43,14 @@ export async function listCustomerOrders(
     throw new ForbiddenError(`the orders of customer ${customerId} are not yours to see`, { customerId });
   }
   return deps.orders.listByCustomer(customerId, { ...pageRequest(args.first, args.after), status: args.status ?? undefined });
+}
+
+/** Admin only: every order, newest first, optionally of one status (what an operator confirms or completes). */
+export async function listAllOrders(
+  deps: Deps,
+  caller: Caller,
+  args: { first?: number | null; after?: string | null; status?: OrderStatus | null },
+): Promise<Page<Order>> {
+  requireAdmin(caller, 'list all orders');
+  return deps.orders.list({ ...pageRequest(args.first, args.after), status: args.status ?? undefined });
 }

@@ -30,4 +30,6 @@ export interface OrderRepository {
   findIdByIdempotencyKey(customerId: string, key: string): Promise<string | null>;
   /** A customer's orders, newest first, optionally of one status. */
   listByCustomer(customerId: string, query: { status?: OrderStatus | undefined } & PageRequest): Promise<Page<Order>>;
+  /** Every customer's orders, newest first, optionally of one status (the admin list). */
+  list(query: { status?: OrderStatus | undefined } & PageRequest): Promise<Page<Order>>;
 }

@@ -2,7 +2,7 @@ import { DateTimeScalar, toConnection } from '../../../lib/graphql';
 import { requireAuthenticated } from '../../../lib/auth';
 import { cancelOrder, completeOrder, confirmOrder } from '../application/change-order-status';
 import { placeOrder } from '../application/place-order';
-import { getOrder, listCustomerOrders } from '../application/read-orders';
+import { getOrder, listAllOrders, listCustomerOrders } from '../application/read-orders';
 import type { Resolvers } from './__generated__/resolvers-types';
 
 /** Orders' part of the graph: thin adapters from GraphQL arguments to use cases. */
@@ -11,6 +11,7 @@ export const ordersResolvers: Resolvers = {
   Query: {
     me: (_, __, ctx) => ({ id: requireAuthenticated(ctx.caller, 'ask who you are').sub }),
     order: (_, { id }, ctx) => getOrder(ctx.deps, ctx.caller, id),
+    orders: async (_, args, ctx) => toConnection(await listAllOrders(ctx.deps, ctx.caller, args)),
   },
   Mutation: {
     placeOrder: (_, { input }, ctx) => placeOrder(ctx.deps, ctx.caller, input),

@@ -1,12 +1,20 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, ConflictError, type Page, type PageRequest } from '../../../lib/ddd';
-import { batchGetAll, queryIndexPage, isTransactionConflict, transactWrite, transactionCancellationCodes } from '../../../lib/dynamodb';
+import {
+  batchGetAll,
+  isTransactionConflict,
+  queryIndexPage,
+  queryShardedIndexPage,
+  shardKey,
+  transactWrite,
+  transactionCancellationCodes,
+} from '../../../lib/dynamodb';
 import { processedEventPut, wasAlreadyProcessed, type OutboxWriter } from '../../../lib/events';
 import { Order } from '../domain/order';
 import { OrderItem } from '../domain/order-item';
 import type { CausingEvent, CreateOrderResult, OrderRepository } from '../domain/order-repository';
 import type { OrderStatus } from '../domain/order-status';
-import { ORDERS_INDEXES } from './orders-table';
+import { ORDERS_INDEXES, allOrdersList, ordersWithStatusList } from './orders-table';
 
 interface OrderItemRow {
   productId: string;
@@ -20,6 +28,8 @@ interface OrderRow {
   sk: string;
   customerKey: string;
   customerStatusKey: string;
+  listShardKey: string;
+  statusShardKey: string;
   placedKey: string;
   id: string;
   customerId: string;
@@ -56,6 +66,8 @@ function toRow(order: Order, version: number): OrderRow {
     ...orderKey(state.id),
     customerKey: `CUSTOMER#${state.customerId}`,
     customerStatusKey: `CUSTOMER#${state.customerId}#${state.status}`,
+    listShardKey: shardKey(allOrdersList, state.id),
+    statusShardKey: shardKey(ordersWithStatusList(state.status), state.id),
     placedKey: `${state.placedAt.toISOString()}#${state.id}`,
     id: state.id,
     customerId: state.customerId,
@@ -198,6 +210,17 @@ export class DynamoOrderRepository implements OrderRepository {
       tableName: this.tableName,
       index: query.status ? ORDERS_INDEXES.byCustomerStatus : ORDERS_INDEXES.byCustomer,
       partition: query.status ? `CUSTOMER#${customerId}#${query.status}` : `CUSTOMER#${customerId}`,
+      page: query,
+      newestFirst: true,
+      toNode: (row: OrderRow) => fromRow(row),
+    });
+  }
+
+  list(query: { status?: OrderStatus | undefined } & PageRequest): Promise<Page<Order>> {
+    return queryShardedIndexPage(this.doc, {
+      tableName: this.tableName,
+      index: query.status ? ORDERS_INDEXES.allOrdersByStatus : ORDERS_INDEXES.allOrders,
+      list: query.status ? ordersWithStatusList(query.status) : allOrdersList,
       page: query,
       newestFirst: true,
       toNode: (row: OrderRow) => fromRow(row),

@@ -93,6 +93,7 @@ export function holdingReads(repository: OrderRepository, hold: () => Promise<vo
     findByIds: (ids) => repository.findByIds(ids),
     findIdByIdempotencyKey: (customerId, key) => repository.findIdByIdempotencyKey(customerId, key),
     listByCustomer: (customerId, query) => repository.listByCustomer(customerId, query),
+    list: (query) => repository.list(query),
   };
 }
 

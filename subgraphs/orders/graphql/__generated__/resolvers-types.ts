@@ -154,11 +154,20 @@ export type Query = {
   me?: Maybe<Customer>;
   /** Owner or admin; others get FORBIDDEN. Null when there is no such order. */
   order?: Maybe<Order>;
+  /** Admin only: every customer's orders, newest first, optionally of one status. first: 1..100. */
+  orders: OrderConnection;
 };
 
 
 export type QueryOrderArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<OrderStatus>;
 };
 
 export type Subscription = {
@@ -386,6 +395,7 @@ export type ProductResolvers<ContextType = OrdersContext, ParentType extends Res
 export type QueryResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   me?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
+  orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first'>>;
 }>;
 
 export type SubscriptionResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{

@@ -1,6 +1,7 @@
 import { CatalogUnavailableError } from '../../../../lib/ddd';
 import { ORIGIN_FAILURE_HEADER, isOriginFailureStatus, type CacheKey, type HttpCacheStore, type HttpClient } from '../../../../lib/http-client';
 import type { Logger } from '../../../../lib/logging';
+import { traced } from '../../../../lib/telemetry';
 import type { ProductCacheInvalidator, ProductCatalog, ProductInfo } from '../../application/product-catalog';
 import { isCatalogNotFound, translateCatalogProductBody } from './catalog-product-translation';
 
@@ -42,10 +43,10 @@ export class CatalogHttpAcl implements ProductCatalog, ProductCacheInvalidator {
     this.#logger = deps.logger;
   }
 
-  /** In the order of `ids`; each distinct id is one lookup, all of them concurrent. */
+  /** In the order of `ids`; each distinct id is one lookup (one span when traced), all of them concurrent. */
   async getProducts(ids: readonly string[]): Promise<(ProductInfo | null)[]> {
     const unique = [...new Set(ids)];
-    const found = await Promise.all(unique.map((id) => this.#lookup(id)));
+    const found = await Promise.all(unique.map((id) => traced('catalog-acl lookup', { 'commerce.product.id': id }, () => this.#lookup(id))));
     const byId = new Map(unique.map((id, index) => [id, found[index] ?? null]));
     return ids.map((id) => byId.get(id) ?? null);
   }

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { testDynamoClients, uniquePrefix } from '../../test/support/services';
+import type { DynamoClients } from './client';
+import { ensureTable, type TableDefinition } from './table-definition';
+
+/**
+ * ensureTable on DynamoDB Local: a table made by an older definition (a kept `npm start` data directory) gains the
+ * indexes a newer one adds, backfilled with the items already there, and running it again changes nothing.
+ */
+
+let dynamo: DynamoClients;
+const tableName = `${uniquePrefix('table-definition')}table`;
+const byOwner = { name: 'byOwner', partitionKey: 'ownerKey', sortKey: 'createdKey' };
+const byStatus = { name: 'byStatus', partitionKey: 'statusKey', sortKey: 'createdKey' };
+const older: TableDefinition = { partitionKey: 'pk', sortKey: 'sk', indexes: [byOwner] };
+const newer: TableDefinition = { partitionKey: 'pk', sortKey: 'sk', indexes: [byOwner, byStatus], timeToLiveAttribute: 'expiresAt' };
+
+const indexNames = async () =>
+  ((await dynamo.client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.GlobalSecondaryIndexes ?? [])
+    .map((index) => `${index.IndexName}:${index.IndexStatus}`)
+    .sort();
+
+beforeAll(async () => {
+  dynamo = testDynamoClients();
+  await ensureTable(dynamo.client, tableName, older);
+});
+afterAll(async () => {
+  await dynamo.client.send(new DeleteTableCommand({ TableName: tableName }));
+  dynamo.client.destroy();
+});
+
+describe('ensureTable', () => {
+  it('adds the indexes a newer definition has to an existing table, backfilled with its items', async () => {
+    expect(await indexNames()).toEqual(['byOwner:ACTIVE']);
+    for (const n of [1, 2, 3]) {
+      await dynamo.doc.send(
+        new PutCommand({ TableName: tableName, Item: { pk: `ITEM#${n}`, sk: 'ITEM', ownerKey: 'OWNER#a', statusKey: n === 2 ? 'DONE' : 'OPEN', createdKey: `2026-01-0${n}` } }),
+      );
+    }
+    await ensureTable(dynamo.client, tableName, newer);
+    expect(await indexNames()).toEqual(['byOwner:ACTIVE', 'byStatus:ACTIVE']);
+    const open = await dynamo.doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: byStatus.name,
+        KeyConditionExpression: 'statusKey = :s',
+        ExpressionAttributeValues: { ':s': 'OPEN' },
+        ConsistentRead: false,
+      }),
+    );
+    expect((open.Items ?? []).map((item) => item['pk']).sort()).toEqual(['ITEM#1', 'ITEM#3']);
+  });
+
+  it('changes nothing when the table already matches', async () => {
+    await ensureTable(dynamo.client, tableName, newer);
+    expect(await indexNames()).toEqual(['byOwner:ACTIVE', 'byStatus:ACTIVE']);
+  });
+});
