@@ -8,7 +8,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import cors from 'cors';
 import type { Express } from 'express';
 import { buildSchema, printSchema, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
-import type { Registry } from 'prom-client';
+import type { Histogram, Registry } from 'prom-client';
 import { createTokenVerifier, type TokenVerifier } from '../lib/auth';
 import { createSigV4Signer, signedFetch } from '../lib/aws';
 import { AppError } from '../lib/ddd';
@@ -189,7 +189,7 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
       }
       return { caller, correlationId: req.correlationId, logger };
     },
-    [httpEdge(edge, addressOf), multipartSubscriptions({ schema, executor: subscriptions, formatError, logger, hideSchemaDetails: config.production })],
+    [httpEdge(edge, addressOf, edgeRefusals(registry)), multipartSubscriptions({ schema, executor: subscriptions, formatError, logger, hideSchemaDetails: config.production })],
     requestSizeLimit(config.queryLimits),
   );
   return {
@@ -210,6 +210,15 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
       if (rateLimitRedis) await rateLimitRedis.quit().catch(() => rateLimitRedis.disconnect());
     },
   };
+}
+
+/**
+ * Requests the edge refuses never reach Apollo Server, so the operation metrics plugin does not see them: they are
+ * counted here as its `rejected` outcome, as an operation nobody could resolve.
+ */
+function edgeRefusals(registry: Registry): (seconds: number) => void {
+  const operations = registry.getSingleMetric('graphql_operation_duration_seconds') as Histogram<'operation' | 'type' | 'outcome'> | undefined;
+  return (seconds) => operations?.observe({ operation: 'unknown', type: 'unknown', outcome: 'rejected' }, seconds);
 }
 
 export interface RunningGateway extends Gateway {

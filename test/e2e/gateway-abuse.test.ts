@@ -31,6 +31,8 @@ afterAll(() => system?.stop());
 describe('the attack corpus with the default limits', () => {
   it.each(abuseCorpus().map((attack) => [attack.name, attack] as const))('refuses %s before any subgraph call', async (_name, attack) => {
     const before = await subgraphRequests();
+    const rejected = () => metricValue(system.gateway.http.url, 'graphql_operation_duration_seconds_count', { outcome: 'rejected' });
+    const rejectedBefore = await rejected();
     const token = await tokenFor('attacker-1');
     const response = await graphql(system.urls.gateway, attack.body.query, attack.body.variables ?? {}, { token });
     expect(response.status).toBe(attack.status);
@@ -43,6 +45,8 @@ describe('the attack corpus with the default limits', () => {
     }
     expect(response.data).toBeUndefined();
     expect(await subgraphRequests()).toBe(before);
+    // Refused by the edge: counted as a rejected operation (a body too large never becomes one).
+    expect(await rejected()).toBe(rejectedBefore + (attack.limit ? 1 : 0));
   });
 
   it('still serves ordinary queries and the standard introspection query', async () => {
