@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ConfigError, DEV_JWT_SECRET, DEV_SIGNING_SECRET, loadConfig } from '../lib/config';
 import type { RunningSystem } from '../scripts/system';
 import { errorCodes, graphql } from '../test/support/graphql';
-import { startTestSystem, testEnv } from '../test/support/system';
+import { initialisedSocket } from '../test/support/subscriptions';
+import { startTestSystem, testEnv, tokenFor } from '../test/support/system';
 
 /**
  * What NODE_ENV=production changes at the gateway: no landing page, no introspection, and no start-up with a
@@ -36,6 +37,20 @@ describe('a production gateway', () => {
     expect(response.status).toBe(400);
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.errors![0]!.message).toMatch(/^GraphQL introspection is not allowed/);
+  });
+
+  it('suggests no field names ("Did you mean"), over HTTP and over graphql-ws', async () => {
+    const response = await graphql(system.urls.gateway, '{ product(id: "1") { nme } }');
+    expect(response.status).toBe(400);
+    expect(response.errors![0]!.message).toBe('Cannot query field "nme" on type "Product".');
+    const raw = await initialisedSocket(system.urls.gateway, await tokenFor('production-customer'));
+    raw.send({ id: 's', type: 'subscribe', payload: { query: 'subscription { orderStatusChanged(orderId: "1") { statu } }' } });
+    expect(await raw.next((m) => m['id'] === 's')).toEqual({
+      id: 's',
+      type: 'error',
+      payload: [{ message: 'Cannot query field "statu" on type "OrderStatusUpdate".', locations: [{ line: 1, column: 51 }], extensions: { code: 'BAD_USER_INPUT' } }],
+    });
+    await raw.close();
   });
 
   it('still answers queries', async () => {
