@@ -6,6 +6,7 @@ import type { Bench } from './support/bench';
 import { writeResult } from './support/results';
 
 const BENCHES: Readonly<Record<string, () => Promise<{ run: Bench }>>> = {
+  abuse: () => import('./abuse'),
   'catalog-acl': () => import('./catalog-acl'),
   events: () => import('./events'),
   lambda: () => import('./lambda'),

@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { ConfigError, DEV_EVENT_SIGNING_SECRET, DEV_JWT_SECRET, DEV_SIGNING_SECRET, loadConfig } from '../lib/config';
 import type { RunningSystem } from '../scripts/system';
 import { errorCodes, graphql } from '../test/support/graphql';
-import { startTestSystem, testEnv } from '../test/support/system';
+import { initialisedSocket } from '../test/support/subscriptions';
+import { startTestSystem, testEnv, tokenFor } from '../test/support/system';
 
 /**
  * What NODE_ENV=production changes at the gateway: no landing page, no introspection, and no start-up with a
@@ -38,6 +39,20 @@ describe('a production gateway', () => {
     expect(response.status).toBe(400);
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.errors![0]!.message).toMatch(/^GraphQL introspection is not allowed/);
+  });
+
+  it('suggests no field names ("Did you mean"), over HTTP and over graphql-ws', async () => {
+    const response = await graphql(system.urls.gateway, '{ product(id: "1") { nme } }');
+    expect(response.status).toBe(400);
+    expect(response.errors![0]!.message).toBe('Cannot query field "nme" on type "Product".');
+    const raw = await initialisedSocket(system.urls.gateway, await tokenFor('production-customer'));
+    raw.send({ id: 's', type: 'subscribe', payload: { query: 'subscription { orderStatusChanged(orderId: "1") { statu } }' } });
+    expect(await raw.next((m) => m['id'] === 's')).toEqual({
+      id: 's',
+      type: 'error',
+      payload: [{ message: 'Cannot query field "statu" on type "OrderStatusUpdate".', locations: [{ line: 1, column: 51 }], extensions: { code: 'BAD_USER_INPUT' } }],
+    });
+    await raw.close();
   });
 
   it('still answers queries', async () => {
@@ -79,6 +94,8 @@ describe('production start-up', () => {
     ['no event signing secret', { EVENT_SIGNING_SECRET: '' }, 'EVENT_SIGNING_SECRET'],
     ['the development event signing secret', { EVENT_SIGNING_SECRET: DEV_EVENT_SIGNING_SECRET }, 'EVENT_SIGNING_SECRET'],
     ['a staging run with the development secrets', { NODE_ENV: 'staging', JWT_SECRET: DEV_JWT_SECRET }, 'JWT_SECRET'],
+    ['a JWKS URL without an issuer', { JWT_JWKS_URL: 'https://id.example/jwks.json', JWT_AUDIENCE: 'commerce' }, 'JWT_ISSUER'],
+    ['a JWKS URL without an audience', { JWT_JWKS_URL: 'https://id.example/jwks.json', JWT_ISSUER: 'https://id.example' }, 'JWT_AUDIENCE'],
   ])('refuses %s', (_label, overrides, variable) => {
     expect(productionConfig(overrides)).toThrow(ConfigError);
     expect(productionConfig(overrides)).toThrow(new RegExp(`- ${variable}: `));

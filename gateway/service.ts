@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { resolve } from 'node:path';
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -7,10 +8,11 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import cors from 'cors';
 import type { Express } from 'express';
 import { buildSchema, printSchema, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
-import type { Registry } from 'prom-client';
+import type { Histogram, Registry } from 'prom-client';
 import { createTokenVerifier, type TokenVerifier } from '../lib/auth';
 import { createSigV4Signer, signedFetch } from '../lib/aws';
 import { AppError } from '../lib/ddd';
+import { createRedisClient } from '../lib/redis';
 import { apolloLogger, createErrorFormatter, toGraphQLError, unavailableStatusPlugin } from '../lib/graphql';
 import { mountGraphQL } from '../lib/graphql/express-mount';
 import { createServiceApp, listen, listenMetrics, type RunningServer } from '../lib/http';
@@ -24,7 +26,13 @@ import { subgraphFetchTimer } from './metrics/subgraph-fetch-metrics';
 import { registerSubscriptionGauges } from './metrics/subscription-metrics';
 import { gatewayReadinessChecks } from './readiness';
 import type { GatewayContext } from './gateway-context';
-import { queryLimitsPlugin } from './query-limits';
+import { Edge } from './edge/admission';
+import { httpEdge } from './edge/http-edge';
+import { OperationGuard } from './limits/operation-guard';
+import { requestSizeLimit } from './limits/query-limits';
+import { clientAddressResolver } from './rate-limit/client-address';
+import { createRateLimiter, type RateLimiter } from './rate-limit/rate-limiter';
+import { TrustedDocuments } from './trusted-documents/manifest';
 import { SignedIdentityDataSource, type SubgraphFetcher } from './signed-data-source';
 import { multipartSubscriptions } from './subscriptions/multipart-subscriptions';
 import { InProcessOrderStatusFeed, type OrderStatusFeed } from './subscriptions/order-status-feed';
@@ -55,6 +63,12 @@ export interface Gateway {
   schema(): GraphQLSchema;
   /** The one mapping of errors to `extensions.code`, for every protocol the gateway speaks. */
   readonly formatError: ReturnType<typeof createErrorFormatter>;
+  /** Identity, rate limits, trusted documents and query limits for every operation, on every transport. */
+  readonly edge: Edge;
+  readonly rateLimiter: RateLimiter;
+  readonly addressOf: (request: IncomingMessage) => string;
+  /** Releases what the edge holds (its Redis connection). */
+  closeEdge(): Promise<void>;
   /** Metrics other parts of the gateway report to (the rate limiter counts its rejections here). */
   readonly metrics: { readonly rateLimitRejections: RateLimitRejections };
 }
@@ -99,6 +113,27 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     return apiSchema;
   };
 
+  // The edge (gateway/edge): fails start-up on a bad trusted documents manifest, before anything listens.
+  const documents = config.edge.trustedDocuments ? TrustedDocuments.load(config.edge.trustedDocuments) : undefined;
+  const guard = new OperationGuard(schema, config.queryLimits);
+  // Its own connection: commands fail at once while Redis is away (no offline queue) and time out, so the
+  // in-memory insurance limiter takes over instead of requests waiting on Redis.
+  const rateLimitRedis =
+    config.edge.rateLimit.enabled && config.redisUrl
+      ? createRedisClient(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 250 })
+      : undefined;
+  rateLimitRedis?.on('error', (error: unknown) => logger.debug({ err: error }, 'rate limiter Redis connection error'));
+  const metrics = { rateLimitRejections: rateLimitRejections(registry) };
+  const rateLimiter = createRateLimiter({
+    settings: config.edge.rateLimit,
+    redis: rateLimitRedis,
+    keyPrefix: `${config.namespace}ratelimit:`,
+    logger,
+    onRejected: (limit) => metrics.rateLimitRejections.inc({ limit }),
+  });
+  const edge = new Edge({ verifyToken, guard, rateLimiter, documents });
+  const addressOf = clientAddressResolver(config.edge.trustedProxies);
+
   const formatError = createErrorFormatter(logger);
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -108,12 +143,17 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     // The composition root owns shutdown order; Apollo must not stop itself and re-raise the signal.
     stopOnTerminationSignals: false,
     introspection: !config.production,
+    // No "Did you mean ...?" in production: suggestions reveal the schema that introspection hides.
+    hideSchemaDetailsFromClientErrors: config.production,
+    // The edge checks tokens before anything else (parseOptions covers documents it has not seen: executeOperation).
+    parseOptions: { maxTokens: config.queryLimits.maxTokens },
+    // Persisted documents are the edge's (trusted documents); Apollo Server must not serve or register any itself.
+    persistedQueries: false,
     // CSRF prevention is on by default in Apollo Server 5 and stays on.
     plugins: [
       config.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
-      queryLimitsPlugin(config.queryLimits),
       operationMetricsPlugin(registry),
       unavailableStatusPlugin<GatewayContext>(),
     ],
@@ -139,6 +179,7 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     logger,
     registry,
     healthChecks,
+    trustedProxies: config.edge.trustedProxies,
     metrics: config.metrics,
     requestTimeoutMs: config.timeouts.requestMs,
   });
@@ -147,19 +188,46 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     app,
     server,
     async (req) => {
-      let caller;
+      // The edge identified the caller already; requests it left alone (batches) are identified here.
+      let caller = req.graphqlAdmission?.caller;
       try {
-        caller = await authenticate(verifyToken, req.headers.authorization);
+        caller ??= await authenticate(verifyToken, req.headers.authorization);
       } catch (error) {
         if (error instanceof AppError) throw toGraphQLError(error);
         throw error;
       }
       return { caller, correlationId: req.correlationId, logger };
     },
-    [multipartSubscriptions({ schema, verifyToken, executor: subscriptions, formatError, limits: config.queryLimits, logger })],
+    [httpEdge(edge, addressOf, edgeRefusals(registry)), multipartSubscriptions({ schema, executor: subscriptions, formatError, logger, hideSchemaDetails: config.production })],
+    requestSizeLimit(config.queryLimits),
   );
-  const metrics = { rateLimitRejections: rateLimitRejections(registry) };
-  return { server, app, registry, verifyToken, feed, subscriptions, execute, schema, formatError, metrics };
+  return {
+    server,
+    app,
+    registry,
+    verifyToken,
+    feed,
+    subscriptions,
+    execute,
+    schema,
+    formatError,
+    metrics,
+    edge,
+    rateLimiter,
+    addressOf,
+    async closeEdge() {
+      if (rateLimitRedis) await rateLimitRedis.quit().catch(() => rateLimitRedis.disconnect());
+    },
+  };
+}
+
+/**
+ * Requests the edge refuses never reach Apollo Server, so the operation metrics plugin does not see them: they are
+ * counted here as its `rejected` outcome, as an operation nobody could resolve.
+ */
+function edgeRefusals(registry: Registry): (seconds: number) => void {
+  const operations = registry.getSingleMetric('graphql_operation_duration_seconds') as Histogram<'operation' | 'type' | 'outcome'> | undefined;
+  return (seconds) => operations?.observe({ operation: 'unknown', type: 'unknown', outcome: 'rejected' }, seconds);
 }
 
 export interface RunningGateway extends Gateway {
@@ -181,7 +249,13 @@ export async function startGateway(runtime: ServiceRuntime, port: number, option
     executor: gateway.subscriptions,
     execute: gateway.execute,
     formatError: gateway.formatError,
-    limits: runtime.config.queryLimits,
+    edge: gateway.edge,
+    rateLimiter: gateway.rateLimiter,
+    addressOf: gateway.addressOf,
+    connectionsPerAddress: runtime.config.edge.rateLimit.wsConnectionsPerIp,
+    subscribesPerConnectionPerMinute: runtime.config.edge.rateLimit.wsSubscribesPerConnection,
+    hideSchemaDetails: runtime.config.production,
+    maxPayloadBytes: requestSizeLimit(runtime.config.queryLimits),
     maxSubscriptionsPerConnection: runtime.config.subscriptions.maxPerConnection,
     keepAliveMs: runtime.config.subscriptions.keepAliveMs,
     logger: runtime.logger,
@@ -201,6 +275,7 @@ export async function startGateway(runtime: ServiceRuntime, port: number, option
       await metricsHttp?.close();
       await gateway.server.stop();
       await gateway.feed.close();
+      await gateway.closeEdge();
     },
   };
 }

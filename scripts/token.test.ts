@@ -40,6 +40,7 @@ describe('npm run token', () => {
     expect(await createTokenVerifier({ secret: TEST_JWT_SECRET, jwksUrl: undefined, issuer: undefined, audience: undefined })(token)).toEqual({
       sub: 'admin-7',
       roles: ['admin'],
+      expiresAt: claims.exp,
     });
     const created = await graphql(system.urls.gateway, CREATE_PRODUCT, { input: productInput(1, { sku: 'TOKEN-SCRIPT-1' }) }, { token });
     expect(created.errors).toBeUndefined();
@@ -67,5 +68,8 @@ describe('npm run token', () => {
     const badTtl = await npmToken(['--sub', 'c-1', '--ttl', 'soon']);
     expect(badTtl.code).toBe(2);
     expect(badTtl.stderr).toContain('--ttl must be a positive number of seconds, got "soon"');
+    const tooLong = await npmToken(['--sub', 'c-1', '--ttl', '86401']);
+    expect(tooLong.code).toBe(2);
+    expect(tooLong.stderr).toContain('--ttl 86401 is longer than the gateway accepts (JWT_MAX_TTL_SECONDS=86400)');
   }, 90_000);
 });

@@ -40,6 +40,9 @@ async function main(): Promise<void> {
   } catch (error) {
     fail(error instanceof ConfigError ? error.message : String(error));
   }
+  if (ttl > config.jwt.maxTtlSeconds) {
+    fail(`--ttl ${ttl} is longer than the gateway accepts (JWT_MAX_TTL_SECONDS=${config.jwt.maxTtlSeconds})`);
+  }
   if (!config.jwt.secret) {
     fail('this command signs with JWT_SECRET; with JWT_JWKS_URL set, tokens come from your identity provider');
   }

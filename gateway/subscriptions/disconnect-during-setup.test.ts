@@ -2,12 +2,17 @@ import { request as httpRequest, type ClientRequest, type IncomingMessage } from
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import express from 'express';
 import WebSocket from 'ws';
-import type { Identity } from '../../lib/auth';
+import type { VerifiedIdentity } from '../../lib/auth';
+import { loadConfig } from '../../lib/config';
 import { UnauthenticatedError } from '../../lib/ddd';
 import { waitFor } from '../../lib/events/testing/wait-for';
 import { createErrorFormatter } from '../../lib/graphql';
 import { listen, type RunningServer } from '../../lib/http';
 import { createLogger } from '../../lib/logging';
+import { Edge } from '../edge/admission';
+import { httpEdge } from '../edge/http-edge';
+import { OperationGuard } from '../limits/operation-guard';
+import { NO_RATE_LIMIT } from '../rate-limit/rate-limiter';
 import { multipartSubscriptions } from './multipart-subscriptions';
 import { InProcessOrderStatusFeed } from './order-status-feed';
 import { SubscriptionExecutor } from './subscription-executor';
@@ -21,7 +26,7 @@ import { attachWebSocketServer, type GraphQLWebSocketServer } from './websocket-
  */
 
 const logger = createLogger({ service: 'disconnect-test', level: 'silent' });
-const limits = { maxDepth: 12, maxCost: 10_000 };
+const limits = loadConfig({}).queryLimits;
 const WATCH = 'subscription ($id: ID!) { orderStatusChanged(orderId: $id) { status order { status } } }';
 
 let supergraph: FakeSupergraph;
@@ -33,12 +38,14 @@ let tokenGate: Promise<void> | undefined;
 let releaseToken: () => void = () => undefined;
 
 let tokensRequested = 0;
-const verifyToken = async (token: string): Promise<Identity> => {
+const verifyToken = async (token: string): Promise<VerifiedIdentity> => {
   tokensRequested += 1;
   await tokenGate;
   if (token !== 'customer-1-token') throw new UnauthenticatedError('invalid token');
-  return { sub: 'customer-1', roles: [] };
+  return { sub: 'customer-1', roles: [], expiresAt: Math.floor(Date.now() / 1000) + 600 };
 };
+const edgeFor = () => new Edge({ verifyToken, guard: new OperationGuard(() => supergraph.schema, limits), rateLimiter: NO_RATE_LIMIT, documents: undefined });
+const addressOf = () => '127.0.0.1';
 function holdTokens(): void {
   tokenGate = new Promise<void>((resolve) => {
     releaseToken = () => {
@@ -58,7 +65,8 @@ beforeEach(async () => {
   app.use(
     '/graphql',
     express.json(),
-    multipartSubscriptions({ schema: () => supergraph.schema, verifyToken, executor, formatError: createErrorFormatter(logger), limits, logger, heartbeatMs: 20 }),
+    httpEdge(edgeFor(), addressOf),
+    multipartSubscriptions({ schema: () => supergraph.schema, executor, formatError: createErrorFormatter(logger), logger, hideSchemaDetails: false, heartbeatMs: 20 }),
     (_req, res) => void res.status(404).end(),
   );
   server = await listen(app, 0, '127.0.0.1');
@@ -149,7 +157,12 @@ describe('graphql-ws', () => {
       executor,
       execute: supergraph.execute,
       formatError: createErrorFormatter(logger),
-      limits,
+      edge: edgeFor(),
+      rateLimiter: NO_RATE_LIMIT,
+      addressOf,
+      connectionsPerAddress: 50,
+      subscribesPerConnectionPerMinute: 60,
+      hideSchemaDetails: false,
       maxSubscriptionsPerConnection: 20,
       keepAliveMs: 60_000,
       logger,

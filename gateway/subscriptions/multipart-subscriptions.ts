@@ -1,22 +1,20 @@
 import type { NextFunction, Request, Response } from 'express';
 import { OperationTypeNode, type GraphQLSchema } from 'graphql';
-import { type TokenVerifier } from '../../lib/auth';
-import { AppError, ErrorCode, UnauthenticatedError } from '../../lib/ddd';
-import { httpStatusOf } from '../../lib/http';
+import { ErrorCode, UnauthenticatedError } from '../../lib/ddd';
 import type { Logger } from '../../lib/logging';
-import { authenticate } from '../authenticate';
-import type { QueryLimits } from '../query-limits';
+import { sendError } from '../edge/http-edge';
 import { formatResult, type ErrorFormatter } from './format-result';
 import { prepareOperation } from './prepare-operation';
 import type { SubscriptionExecutor } from './subscription-executor';
+import { atTime } from './token-expiry';
 
 export interface MultipartOptions {
   readonly schema: () => GraphQLSchema;
-  readonly verifyToken: TokenVerifier;
   readonly executor: SubscriptionExecutor;
   readonly formatError: ErrorFormatter;
-  readonly limits: QueryLimits;
   readonly logger: Logger;
+  /** Production: validation errors without "Did you mean" suggestions. */
+  readonly hideSchemaDetails: boolean;
   /** Empty `{}` parts keep intermediaries from closing an idle stream (Apollo's protocol sends them every 5 s). */
   readonly heartbeatMs?: number;
 }
@@ -37,17 +35,13 @@ export function acceptsMultipartSubscriptions(accept: string | undefined): boole
 export function multipartSubscriptions(options: MultipartOptions) {
   const heartbeatMs = options.heartbeatMs ?? 5000;
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    if (req.method !== 'POST' || !req.body || typeof req.body !== 'object') return next();
-    const body = req.body as Record<string, unknown>;
-    // Every query and mutation passes here on its way to Apollo Server: only a document that can hold a
-    // subscription is parsed and validated twice.
-    if (typeof body['query'] !== 'string' || !/\bsubscription\b/.test(body['query'])) return next();
+    // The edge (gateway/edge/http-edge.ts) ran first: it parsed and measured the document, and identified the caller.
+    const admission = req.graphqlAdmission;
+    if (req.method !== 'POST' || !admission?.ok || admission.operation?.operation !== OperationTypeNode.SUBSCRIPTION) return next();
     const schema = options.schema();
-    const prepared = prepareOperation(schema, body, options.limits);
-    if (Array.isArray(prepared) || prepared.operation.operation !== OperationTypeNode.SUBSCRIPTION) {
-      // Not a valid subscription: Apollo Server answers (and reports errors) as for any request.
-      return next();
-    }
+    const prepared = prepareOperation(schema, admission, { hideSchemaDetails: options.hideSchemaDetails });
+    // Not a valid subscription: Apollo Server answers (and reports errors) as for any request.
+    if (Array.isArray(prepared)) return next();
     if (!acceptsMultipartSubscriptions(req.get('accept'))) {
       res.status(400).json({
         errors: [
@@ -70,15 +64,8 @@ export function multipartSubscriptions(options: MultipartOptions) {
     });
     const gone = () => clientGone || req.socket.destroyed;
 
-    let caller;
-    try {
-      caller = await authenticate(options.verifyToken, req.get('authorization'));
-      if (caller === null) throw new UnauthenticatedError('subscriptions need a signed-in caller: send Authorization: Bearer <token>');
-    } catch (error) {
-      if (!(error instanceof AppError)) return next(error);
-      res.status(httpStatusOf[error.code]).json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
-      return;
-    }
+    const caller = admission.caller;
+    if (caller === null) return sendError(res, new UnauthenticatedError('subscriptions need a signed-in caller: send Authorization: Bearer <token>'));
     // Gone already: no access check, which would be a supergraph query for nobody.
     if (gone()) return;
 
@@ -112,13 +99,21 @@ export function multipartSubscriptions(options: MultipartOptions) {
     }
 
     const heartbeat = setInterval(() => writePart({}), heartbeatMs);
+    // The caller's token ends the stream when it expires: a final part with the error, then the closing delimiter.
+    let expired = false;
+    const expiry = atTime(caller.expiresAt * 1000, () => {
+      expired = true;
+      if (!clientGone) writePart({ payload: null, errors: [{ message: 'the token has expired: subscribe again with a fresh one', extensions: { code: ErrorCode.UNAUTHENTICATED } }] });
+      void result.return?.();
+    });
     release = () => {
       clearInterval(heartbeat);
+      expiry.cancel();
       void result.return?.();
     };
     try {
       for await (const update of result) {
-        if (clientGone) break;
+        if (clientGone || expired) break;
         writePart({ payload: formatResult(update, options.formatError) });
       }
     } catch (error) {
@@ -128,6 +123,7 @@ export function multipartSubscriptions(options: MultipartOptions) {
       }
     } finally {
       clearInterval(heartbeat);
+      expiry.cancel();
       end();
     }
   };

@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildSchema, OperationTypeNode, type GraphQLError } from 'graphql';
-import { prepareOperation, type PreparedOperation } from './prepare-operation';
+import { loadConfig } from '../../lib/config';
+import { Edge } from '../edge/admission';
+import { OperationGuard } from '../limits/operation-guard';
+import type { QueryLimits } from '../limits/query-limits';
+import { NO_RATE_LIMIT } from '../rate-limit/rate-limiter';
+import { admitAndPrepare, type PreparedOperation } from './prepare-operation';
 
 const schema = buildSchema(`
   type Money { amount: Int! currency: String! }
@@ -12,7 +17,16 @@ const schema = buildSchema(`
   type Query { order(id: ID!): Order }
   type Subscription { orderStatusChanged(orderId: ID!): OrderStatusUpdate! }
 `);
-const limits = { maxDepth: 6, maxCost: 100 };
+const defaults: QueryLimits = { ...loadConfig({}).queryLimits, maxDepth: 6, maxCost: 100 };
+const limits = {};
+const caller = { sub: 'customer-1', roles: [], expiresAt: Math.floor(Date.now() / 1000) + 600 };
+const verifyToken = () => Promise.reject(new Error('sockets identify their caller when they connect'));
+
+/** The path an operation takes on a socket: the edge, then validation. */
+function prepare(payload: Record<string, unknown>, overrides: Partial<QueryLimits> = {}, hideSchemaDetails = false) {
+  const edge = new Edge({ verifyToken, guard: new OperationGuard(() => schema, { ...defaults, ...overrides }), rateLimiter: NO_RATE_LIMIT, documents: undefined });
+  return admitAndPrepare(edge, () => schema, { ...payload, address: '127.0.0.1' }, caller, { hideSchemaDetails });
+}
 
 function errorsOf(result: PreparedOperation | GraphQLError[]): { message: string; code: unknown }[] {
   if (!Array.isArray(result)) throw new Error('expected errors, got a prepared operation');
@@ -26,11 +40,9 @@ function prepared(result: PreparedOperation | GraphQLError[]): PreparedOperation
 
 /** Operations arriving over WebSocket or multipart pass the same checks as Apollo Server's HTTP pipeline. */
 describe('prepareOperation', () => {
-  it('prepares a valid subscription with its variables and operation name', () => {
+  it('prepares a valid subscription with its variables and operation name', async () => {
     const result = prepared(
-      prepareOperation(
-        schema,
-        {
+      await prepare({
           query: 'query Other { order(id: "1") { id } } subscription Watch($id: ID!) { orderStatusChanged(orderId: $id) { status } }',
           variables: { id: 'order-1' },
           operationName: 'Watch',
@@ -45,28 +57,28 @@ describe('prepareOperation', () => {
     expect(result.document.definitions).toHaveLength(2);
   });
 
-  it('treats null variables and operation name as absent', () => {
-    const result = prepared(prepareOperation(schema, { query: 'subscription { orderStatusChanged(orderId: "1") { status } }', variables: null, operationName: null }, limits));
+  it('treats null variables and operation name as absent', async () => {
+    const result = prepared(await prepare({ query: 'subscription { orderStatusChanged(orderId: "1") { status } }', variables: null, operationName: null }, limits));
     expect(result.variables).toBeUndefined();
     expect(result.operationName).toBeUndefined();
   });
 
   it.each([
     [{}, 'query must be a non-empty string'],
-    [{ query: 42 }, 'query must be a non-empty string'],
-    [{ query: '   ' }, 'query must be a non-empty string'],
+    [{ query: 42 }, 'GraphQL queries must be strings.'],
+    [{ query: '   ' }, 'Syntax Error: Unexpected <EOF>.'],
     [{ query: '{ order(id: "1") { id } }', variables: [1] }, 'variables must be an object'],
     [{ query: '{ order(id: "1") { id } }', variables: 'id=1' }, 'variables must be an object'],
     [{ query: '{ order(id: "1") { id } }', operationName: 7 }, 'operationName must be a string'],
     [{ query: 'subscription {' }, 'Syntax Error: Expected Name, found <EOF>.'],
     [{ query: 'query A { order(id: "1") { id } } query B { order(id: "2") { id } }' }, 'the document must name which operation to run'],
     [{ query: 'query A { order(id: "1") { id } }', operationName: 'B' }, 'no operation named B'],
-  ])('answers %j with BAD_USER_INPUT: %s', (payload, message) => {
-    expect(errorsOf(prepareOperation(schema, payload, limits))).toEqual([{ message, code: 'BAD_USER_INPUT' }]);
+  ])('answers %j with BAD_USER_INPUT: %s', async (payload, message) => {
+    expect(errorsOf(await prepare(payload, limits))).toEqual([{ message, code: 'BAD_USER_INPUT' }]);
   });
 
-  it('reports every validation error as BAD_USER_INPUT, with its location', () => {
-    const result = prepareOperation(schema, { query: 'subscription { orderStatusChanged { nope } }' }, limits);
+  it('reports every validation error as BAD_USER_INPUT, with its location', async () => {
+    const result = await prepare({ query: 'subscription { orderStatusChanged { nope } }' }, limits);
     expect(errorsOf(result)).toEqual([
       { message: 'Cannot query field "nope" on type "OrderStatusUpdate".', code: 'BAD_USER_INPUT' },
       { message: 'Field "orderStatusChanged" argument "orderId" of type "ID!" is required, but it was not provided.', code: 'BAD_USER_INPUT' },
@@ -74,41 +86,46 @@ describe('prepareOperation', () => {
     expect((result as GraphQLError[])[0]!.locations).toEqual([{ line: 1, column: 37 }]);
   });
 
-  it('reports variables that are missing or do not fit their type as BAD_USER_INPUT, before anything runs', () => {
+  it('reports variables that are missing or do not fit their type as BAD_USER_INPUT, before anything runs', async () => {
     const query = 'subscription ($id: ID!, $first: Int) { orderStatusChanged(orderId: $id) { order { customer { orders(first: $first) { edges { node { id } } } } } } }';
-    expect(errorsOf(prepareOperation(schema, { query }, limits))).toEqual([
+    expect(errorsOf(await prepare({ query }, { maxDepth: 10 }))).toEqual([
       { message: 'Variable "$id" of required type "ID!" was not provided.', code: 'BAD_USER_INPUT' },
     ]);
-    expect(errorsOf(prepareOperation(schema, { query, variables: { id: ['a'], first: 'ten' } }, limits))).toEqual([
+    expect(errorsOf(await prepare({ query, variables: { id: ['a'], first: 'ten' } }, { maxDepth: 10 }))).toEqual([
       { message: 'Variable "$id" got invalid value ["a"]; ID cannot represent value: ["a"]', code: 'BAD_USER_INPUT' },
       { message: 'Variable "$first" got invalid value "ten"; Int cannot represent non-integer value: "ten"', code: 'BAD_USER_INPUT' },
     ]);
-    expect(Array.isArray(prepareOperation(schema, { query, variables: { id: 7, first: 3 } }, { maxDepth: 10, maxCost: 100 }))).toBe(false);
+    expect(Array.isArray(await prepare({ query, variables: { id: 7, first: 3 } }, { maxDepth: 10, maxCost: 100 }))).toBe(false);
   });
 
-  it('refuses a document with more tokens than the parser allows, before validating it', () => {
+  it('refuses a document with more tokens than the parser allows, before validating it', async () => {
     const fields = Array.from({ length: 12_000 }, () => 'status').join(' ');
-    const [error] = errorsOf(prepareOperation(schema, { query: `subscription { orderStatusChanged(orderId: "1") { ${fields} } }` }, limits));
-    expect(error).toEqual({ message: 'Syntax Error: Document contains more that 10000 tokens. Parsing aborted.', code: 'BAD_USER_INPUT' });
+    const result = await prepare({ query: `subscription { orderStatusChanged(orderId: "1") { ${fields} } }` }, limits);
+    expect(errorsOf(result)).toEqual([{ message: 'number of tokens more than 5000 exceeds the limit of 5000', code: 'QUERY_TOO_COMPLEX' }]);
+    expect((result as GraphQLError[])[0]!.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', details: { limit: 'tokens', max: 5000, measured: 'more than 5000' } });
   });
 
-  it('refuses an operation deeper than the limit with QUERY_TOO_COMPLEX and its measures', () => {
+  it('strips "Did you mean" suggestions when schema details are hidden (production)', async () => {
+    const query = 'subscription { orderStatusChanged(orderId: "1") { statu } }';
+    expect(errorsOf(await prepare({ query }))).toEqual([{ message: 'Cannot query field "statu" on type "OrderStatusUpdate". Did you mean "status"?', code: 'BAD_USER_INPUT' }]);
+    expect(errorsOf(await prepare({ query }, {}, true))).toEqual([{ message: 'Cannot query field "statu" on type "OrderStatusUpdate".', code: 'BAD_USER_INPUT' }]);
+  });
+
+  it('refuses an operation deeper than the limit with QUERY_TOO_COMPLEX and its measures', async () => {
     // Depth 7: orderStatusChanged > order > customer > orders > edges > node > id.
-    const result = prepareOperation(
-      schema,
-      { query: 'subscription { orderStatusChanged(orderId: "1") { order { customer { orders(first: 1) { edges { node { id } } } } } } }' },
+    const result = await prepare({ query: 'subscription { orderStatusChanged(orderId: "1") { order { customer { orders(first: 1) { edges { node { id } } } } } } }' },
       limits,
     );
-    expect(errorsOf(result)).toEqual([{ message: 'query depth 7 exceeds the limit of 6', code: 'QUERY_TOO_COMPLEX' }]);
-    expect((result as GraphQLError[])[0]!.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', depth: 7, maxDepth: 6 });
+    expect(errorsOf(result)).toEqual([{ message: 'query depth more than 6 exceeds the limit of 6', code: 'QUERY_TOO_COMPLEX' }]);
+    expect((result as GraphQLError[])[0]!.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', details: { limit: 'depth', max: 6, measured: 'more than 6' } });
   });
 
-  it('refuses an operation costlier than the limit, page sizes from variables included', () => {
+  it('refuses an operation costlier than the limit, page sizes from variables included', async () => {
     const query = 'subscription ($n: Int) { orderStatusChanged(orderId: "1") { order { customer { orders(first: $n) { edges { node { id status } } } } } } }';
-    // orders(first: 50): 1 + 50 x (edges 1 + node 1 + 2 fields) = 201, plus orderStatusChanged, order, customer.
-    const result = prepareOperation(schema, { query, variables: { n: 50 } }, { maxDepth: 10, maxCost: 100 });
-    expect(errorsOf(result)).toEqual([{ message: 'query cost 204 exceeds the limit of 100; ask for smaller pages (first)', code: 'QUERY_TOO_COMPLEX' }]);
-    expect((result as GraphQLError[])[0]!.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', cost: 204, maxCost: 100 });
-    expect(Array.isArray(prepareOperation(schema, { query, variables: { n: 2 } }, { maxDepth: 10, maxCost: 100 }))).toBe(false);
+    // orderStatusChanged, order, customer, orders: 4; edges: 50 more (54); node: 50 more (104), over 100: the walk stops.
+    const result = await prepare({ query, variables: { n: 50 } }, { maxDepth: 10, maxCost: 100 });
+    expect(errorsOf(result)).toEqual([{ message: 'query cost more than 100 exceeds the limit of 100; ask for smaller pages (first)', code: 'QUERY_TOO_COMPLEX' }]);
+    expect((result as GraphQLError[])[0]!.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', details: { limit: 'cost', max: 100, measured: 'more than 100' } });
+    expect(Array.isArray(await prepare({ query, variables: { n: 2 } }, { maxDepth: 10, maxCost: 100 }))).toBe(false);
   });
 });

@@ -1,22 +1,13 @@
-import {
-  GraphQLError,
-  Kind,
-  getOperationAST,
-  getVariableValues,
-  parse,
-  validate,
-  type DocumentNode,
-  type FragmentDefinitionNode,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-} from 'graphql';
-import { ErrorCode } from '../../lib/ddd';
-import { measureOperation, type QueryLimits } from '../query-limits';
+import { GraphQLError, getVariableValues, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { ErrorCode, type AppError } from '../../lib/ddd';
+import type { Caller, Edge, EdgeRequest } from '../edge/admission';
 
-export interface OperationPayload {
-  readonly query?: unknown;
-  readonly variables?: unknown;
-  readonly operationName?: unknown;
+/** An operation the edge admitted (gateway/edge): parsed once and measured, not yet validated. */
+export interface AdmittedOperation {
+  readonly document: DocumentNode;
+  readonly operation: OperationDefinitionNode | undefined;
+  readonly operationName: string | undefined;
+  readonly variables: Record<string, unknown> | undefined;
 }
 
 export interface PreparedOperation {
@@ -26,56 +17,55 @@ export interface PreparedOperation {
   readonly operationName: string | undefined;
 }
 
-const badInput = (message: string) => new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
+export interface PrepareOptions {
+  /** Production: no "Did you mean ...?" suggestions, which would reveal the schema (Apollo's hideSchemaDetailsFromClientErrors). */
+  readonly hideSchemaDetails: boolean;
+}
+
+const SUGGESTION = / ?Did you mean(.+?)\?$/;
 
 /**
- * Parses, validates and measures an operation that arrives outside Apollo Server's HTTP pipeline (WebSocket,
- * multipart subscriptions), applying the same rules: a malformed or invalid document, or variables that do not
- * fit it, are BAD_USER_INPUT, and one over the depth or cost limit is QUERY_TOO_COMPLEX.
+ * Validates an admitted operation arriving outside Apollo Server's HTTP pipeline (WebSocket, multipart
+ * subscriptions), with the same rules: an invalid document, or variables that do not fit it, are BAD_USER_INPUT.
+ * The edge has already bounded the document (limits run before validation: some validation rules are superlinear).
  */
-export function prepareOperation(schema: GraphQLSchema, payload: OperationPayload, limits: QueryLimits): PreparedOperation | GraphQLError[] {
-  if (typeof payload.query !== 'string' || payload.query.trim() === '') return [badInput('query must be a non-empty string')];
-  if (payload.variables != null && (typeof payload.variables !== 'object' || Array.isArray(payload.variables))) {
-    return [badInput('variables must be an object')];
+export function prepareOperation(schema: GraphQLSchema, admitted: AdmittedOperation, options: PrepareOptions): PreparedOperation | GraphQLError[] {
+  const badInput = (error: GraphQLError) =>
+    new GraphQLError(options.hideSchemaDetails ? error.message.replace(SUGGESTION, '') : error.message, { nodes: error.nodes, extensions: { code: ErrorCode.BAD_USER_INPUT } });
+  const errors = validate(schema, admitted.document);
+  if (errors.length > 0) return errors.map(badInput);
+  const { operation, operationName } = admitted;
+  if (!operation) {
+    return [new GraphQLError(operationName ? `no operation named ${operationName}` : 'the document must name which operation to run', { extensions: { code: ErrorCode.BAD_USER_INPUT } })];
   }
-  if (payload.operationName != null && typeof payload.operationName !== 'string') return [badInput('operationName must be a string')];
-  let document: DocumentNode;
-  try {
-    document = parse(payload.query, { maxTokens: 10_000 });
-  } catch (error) {
-    return [badInput((error as Error).message)];
-  }
-  const errors = validate(schema, document);
-  if (errors.length > 0) return errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: ErrorCode.BAD_USER_INPUT } }));
-  const operationName = (payload.operationName as string | null | undefined) ?? undefined;
-  const operation = getOperationAST(document, operationName);
-  if (!operation) return [badInput(operationName ? `no operation named ${operationName}` : 'the document must name which operation to run')];
-  const variables = (payload.variables as Record<string, unknown> | null | undefined) ?? undefined;
   // Coerced here rather than left to execution: there a missing or mistyped variable is an execution error with
   // no contract code, which the error mapping would mask as INTERNAL_SERVER_ERROR; it is the client's mistake.
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 20 });
-  if (coerced.errors) {
-    return coerced.errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: ErrorCode.BAD_USER_INPUT } }));
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], admitted.variables ?? {}, { maxErrors: 20 });
+  if (coerced.errors) return coerced.errors.map(badInput);
+  return { document: admitted.document, operation, variables: admitted.variables, operationName };
+}
+
+/** A refusal from the edge as the GraphQL error the socket protocols carry (same code and details as over HTTP). */
+export function edgeRefusal(error: AppError): GraphQLError {
+  return new GraphQLError(error.message, { extensions: { code: error.code, ...(error.details ? { details: error.details } : {}) } });
+}
+
+/**
+ * Admits (edge: identity, rate limit, trusted documents, query limits) then validates an operation that arrived
+ * outside Apollo Server: one pass of each per operation.
+ */
+export async function admitAndPrepare(
+  edge: Edge,
+  schema: () => GraphQLSchema,
+  request: EdgeRequest,
+  caller: Caller,
+  options: PrepareOptions,
+): Promise<PreparedOperation | GraphQLError[]> {
+  const admission = await edge.admit(request, { caller });
+  if (!admission.ok) {
+    if (admission.error) return [edgeRefusal(admission.error)];
+    const message = admission.syntaxError?.message ?? 'query must be a non-empty string';
+    return [new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT } })];
   }
-  const fragments: Record<string, FragmentDefinitionNode> = {};
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-  }
-  const { depth, cost } = measureOperation(schema, operation, fragments, variables ?? {});
-  // The same answers as queryLimitsPlugin gives over HTTP, so a client sees one behaviour on every transport.
-  if (depth > limits.maxDepth) {
-    return [
-      new GraphQLError(`query depth ${depth} exceeds the limit of ${limits.maxDepth}`, {
-        extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, depth, maxDepth: limits.maxDepth },
-      }),
-    ];
-  }
-  if (cost > limits.maxCost) {
-    return [
-      new GraphQLError(`query cost ${cost} exceeds the limit of ${limits.maxCost}; ask for smaller pages (first)`, {
-        extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, cost, maxCost: limits.maxCost },
-      }),
-    ];
-  }
-  return { document, operation, variables, operationName };
+  return prepareOperation(schema(), admission, options);
 }

@@ -1,17 +1,19 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { CloseCode, type Disposable } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { GraphQLError, print, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
-import type { Caller, TokenVerifier } from '../../lib/auth';
-import { AppError, ErrorCode } from '../../lib/ddd';
+import type { TokenVerifier, VerifiedIdentity } from '../../lib/auth';
+import { AppError, ErrorCode, RateLimitedError } from '../../lib/ddd';
 import { correlationIdFrom, runWithContext, type Logger } from '../../lib/logging';
 import { authenticate } from '../authenticate';
+import type { Edge } from '../edge/admission';
 import type { GatewayContext } from '../gateway-context';
-import type { QueryLimits } from '../query-limits';
+import type { RateLimiter } from '../rate-limit/rate-limiter';
 import { formatErrors, formatResult, type ErrorFormatter } from './format-result';
-import { prepareOperation } from './prepare-operation';
+import { admitAndPrepare, edgeRefusal } from './prepare-operation';
 import type { FederatedExecutor, SubscriptionExecutor } from './subscription-executor';
+import { atTime } from './token-expiry';
 
 export interface WebSocketServerOptions {
   readonly path: string;
@@ -21,7 +23,18 @@ export interface WebSocketServerOptions {
   /** Queries and mutations sent over the socket run through the supergraph like HTTP ones. */
   readonly execute: FederatedExecutor;
   readonly formatError: ErrorFormatter;
-  readonly limits: QueryLimits;
+  /** Identifies, limits and measures every operation, as on HTTP. */
+  readonly edge: Edge;
+  readonly rateLimiter: RateLimiter;
+  /** The client's address (X-Forwarded-For only from trusted proxies). */
+  readonly addressOf: (request: IncomingMessage) => string;
+  /** Open connections per address on this instance, and `subscribe` messages per minute per connection. */
+  readonly connectionsPerAddress: number;
+  readonly subscribesPerConnectionPerMinute: number;
+  /** Production: validation errors without "Did you mean" suggestions. */
+  readonly hideSchemaDetails: boolean;
+  /** Largest message read (ws closes the socket with 1009 beyond it); 1 MiB by default. */
+  readonly maxPayloadBytes?: number;
   readonly maxSubscriptionsPerConnection: number;
   readonly keepAliveMs: number;
   readonly logger: Logger;
@@ -29,7 +42,16 @@ export interface WebSocketServerOptions {
 
 interface ConnectionState {
   context?: GatewayContext;
+  caller?: VerifiedIdentity;
+  address?: string;
+  /** Ends the connection when the caller's token expires. */
+  expiry?: { cancel(): void };
+  /** `subscribe` messages in the current minute. */
+  windowStart: number;
+  subscribes: number;
 }
+
+
 
 export interface GraphQLWebSocketServer {
   readonly server: WebSocketServer;
@@ -53,12 +75,40 @@ function authorizationOf(params: Record<string, unknown> | undefined, extra: Ext
  * codes on malformed messages.
  */
 export function attachWebSocketServer(httpServer: Server, options: WebSocketServerOptions): GraphQLWebSocketServer {
-  const wss = new WebSocketServer({ server: httpServer, path: options.path, maxPayload: 1024 * 1024 });
+  const limiting = options.rateLimiter.enabled;
+  const openByAddress = new Map<string, number>();
+  const wss = new WebSocketServer({
+    server: httpServer,
+    path: options.path,
+    maxPayload: options.maxPayloadBytes ?? 1024 * 1024,
+    // Refused at the upgrade, before any socket is kept: too many connections from one address on this instance.
+    verifyClient: (info, callback) => {
+      if (!limiting) return callback(true);
+      const address = options.addressOf(info.req);
+      if ((openByAddress.get(address) ?? 0) >= options.connectionsPerAddress) {
+        options.rateLimiter.rejected('wsConnections');
+        callback(false, 429, `at most ${options.connectionsPerAddress} WebSocket connections per address`, { 'retry-after': '60' });
+        return;
+      }
+      callback(true);
+    },
+  });
+  if (limiting) {
+    wss.on('connection', (socket, request) => {
+      const address = options.addressOf(request);
+      openByAddress.set(address, (openByAddress.get(address) ?? 0) + 1);
+      socket.once('close', () => {
+        const left = (openByAddress.get(address) ?? 1) - 1;
+        if (left <= 0) openByAddress.delete(address);
+        else openByAddress.set(address, left);
+      });
+    });
+  }
   const states = new WeakMap<object, ConnectionState>();
   const stateOf = (ctx: object): ConnectionState => {
     let state = states.get(ctx);
     if (!state) {
-      state = {};
+      state = { windowStart: Date.now(), subscribes: 0 };
       states.set(ctx, state);
     }
     return state;
@@ -68,7 +118,7 @@ export function attachWebSocketServer(httpServer: Server, options: WebSocketServ
     {
       schema: () => options.schema(),
       onConnect: async (ctx) => {
-        let caller: Caller;
+        let caller: VerifiedIdentity | null;
         try {
           caller = await authenticate(options.verifyToken, authorizationOf(ctx.connectionParams, ctx.extra));
         } catch (error) {
@@ -86,12 +136,37 @@ export function attachWebSocketServer(httpServer: Server, options: WebSocketServ
           return false;
         }
         const correlationId = correlationIdFrom(ctx.extra.request.headers['x-correlation-id']);
-        stateOf(ctx).context = { caller, correlationId, logger: options.logger };
+        const state = stateOf(ctx);
+        state.context = { caller, correlationId, logger: options.logger };
+        state.caller = caller;
+        state.address = options.addressOf(ctx.extra.request);
+        // The connection lives no longer than the token that opened it: 4403 at `exp` (the client reconnects with a
+        // fresh token). graphql-ws completes every subscription of a closed socket.
+        const socket = ctx.extra.socket;
+        state.expiry = atTime(caller.expiresAt * 1000, () => socket.close(CloseCode.Forbidden, 'Token expired'));
+        socket.once('close', () => state.expiry?.cancel());
         return true;
       },
-      onSubscribe: (ctx, _id, payload) => {
-        const context = stateOf(ctx).context;
-        if (!context) return [new GraphQLError('not authenticated', { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
+      onSubscribe: async (ctx, _id, payload) => {
+        const state = stateOf(ctx);
+        const { context, caller } = state;
+        if (!context || !caller) return [new GraphQLError('not authenticated', { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
+        if (limiting) {
+          const now = Date.now();
+          if (now - state.windowStart >= 60_000) {
+            state.windowStart = now;
+            state.subscribes = 0;
+          }
+          state.subscribes += 1;
+          if (state.subscribes > options.subscribesPerConnectionPerMinute) {
+            const retryAfterSeconds = Math.ceil((state.windowStart + 60_000 - now) / 1000);
+            options.rateLimiter.rejected('wsSubscribesPerConnection');
+            return [edgeRefusal(new RateLimitedError(`too many subscribe messages: at most ${options.subscribesPerConnectionPerMinute} per minute on one connection; retry in ${retryAfterSeconds} s`, retryAfterSeconds))];
+          }
+          const address = state.address ?? 'unknown';
+          const limited = options.rateLimiter.blocked('wsSubscribe', address) ?? (await options.rateLimiter.consume('wsSubscribe', address, 1));
+          if (limited) return [edgeRefusal(limited)];
+        }
         // `ctx.subscriptions` already holds the new id when this runs.
         if (Object.keys(ctx.subscriptions).length > options.maxSubscriptionsPerConnection) {
           return [
@@ -100,11 +175,12 @@ export function attachWebSocketServer(httpServer: Server, options: WebSocketServ
             }),
           ];
         }
-        const schema = options.schema();
-        const prepared = prepareOperation(schema, payload, options.limits);
+        const prepared = await admitAndPrepare(options.edge, options.schema, { ...payload, address: state.address ?? 'unknown' }, caller, {
+          hideSchemaDetails: options.hideSchemaDetails,
+        });
         if (Array.isArray(prepared)) return prepared;
         const args: ExecutionArgs = {
-          schema,
+          schema: options.schema(),
           document: prepared.document,
           variableValues: prepared.variables,
           operationName: prepared.operationName,

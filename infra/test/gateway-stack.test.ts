@@ -78,6 +78,8 @@ describe('gateway stack', () => {
       expect(joined).toContain('FunctionUrl');
     }
     expect(JSON.stringify(variables['REDIS_URL'])).toContain('rediss://');
+    // Rate limits key on the client address the load balancer reports, and only it may report one.
+    expect(JSON.stringify(variables['TRUSTED_PROXIES'])).toContain('CidrBlock');
     expect(variables['JWT_SECRET']).toBeUndefined();
     expect(variables['GATEWAY_SIGNING_SECRET']).toBeUndefined();
     expect(variables['EVENT_SIGNING_SECRET']).toBeUndefined();

@@ -24,8 +24,29 @@ describe('HS256 token verification', () => {
   const verify = createTokenVerifier(hs256);
 
   it('accepts a development token and returns its subject and roles', async () => {
-    expect(await verify(await signDevToken({ sub: 'customer-1' }, SECRET))).toEqual({ sub: 'customer-1', roles: [] });
-    expect(await verify(await signDevToken({ sub: 'admin-1', roles: ['admin'] }, SECRET))).toEqual({ sub: 'admin-1', roles: ['admin'] });
+    const before = nowSeconds();
+    expect(await verify(await signDevToken({ sub: 'customer-1' }, SECRET))).toEqual({ sub: 'customer-1', roles: [], expiresAt: expect.any(Number) });
+    const admin = await verify(await signDevToken({ sub: 'admin-1', roles: ['admin'], ttlSeconds: 600 }, SECRET));
+    expect(admin).toEqual({ sub: 'admin-1', roles: ['admin'], expiresAt: expect.any(Number) });
+    expect(admin.expiresAt - before).toBeGreaterThanOrEqual(600);
+    expect(admin.expiresAt - nowSeconds()).toBeLessThanOrEqual(600);
+  });
+
+  it('refuses a token without "exp" (it would never expire)', async () => {
+    const forever = await new SignJWT({ roles: ['admin'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('admin-1').setIssuedAt().sign(key);
+    expect((await rejection(verify(forever))).message).toBe('invalid token: it has no "exp" claim');
+  });
+
+  it('refuses a token living longer than the maximum lifetime, measured from iat or, without iat, from now', async () => {
+    const short = createTokenVerifier({ ...hs256, maxTtlSeconds: 3600 });
+    const tooLong = await signDevToken({ sub: 'c-1', ttlSeconds: 3601 }, SECRET);
+    expect((await rejection(short(tooLong))).message).toBe('invalid token: its lifetime of 3601 s exceeds the maximum of 3600 s');
+    expect((await short(await signDevToken({ sub: 'c-1', ttlSeconds: 3600 }, SECRET))).sub).toBe('c-1');
+    const century = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('c-1').setExpirationTime(nowSeconds() + 100 * 365 * 86_400).sign(key);
+    expect((await rejection(verify(century))).message).toMatch(/^invalid token: its lifetime of \d+ s exceeds the maximum of 86400 s$/);
+    // iat long ago, exp soon: the lifetime is exp - iat.
+    const backdated = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('c-1').setIssuedAt(nowSeconds() - 4000).setExpirationTime(nowSeconds() + 60).sign(key);
+    expect((await rejection(short(backdated))).message).toBe('invalid token: its lifetime of 4060 s exceeds the maximum of 3600 s');
   });
 
   it('refuses an expired token with UNAUTHENTICATED', async () => {
@@ -68,7 +89,7 @@ describe('HS256 token verification', () => {
   it('checks issuer and audience when they are configured', async () => {
     const strict = createTokenVerifier({ ...hs256, issuer: 'https://id.example', audience: 'commerce' });
     const right = await signDevToken({ sub: 'c-1' }, SECRET, { issuer: 'https://id.example', audience: 'commerce' });
-    expect(await strict(right)).toEqual({ sub: 'c-1', roles: [] });
+    expect(await strict(right)).toMatchObject({ sub: 'c-1', roles: [] });
     const wrongAudience = await signDevToken({ sub: 'c-1' }, SECRET, { issuer: 'https://id.example', audience: 'other' });
     expect((await rejection(strict(wrongAudience))).message).toBe('invalid token: claim "aud" is not acceptable');
     expect((await rejection(strict(await signDevToken({ sub: 'c-1' }, SECRET)))).code).toBe(ErrorCode.UNAUTHENTICATED);
@@ -112,7 +133,7 @@ describe('JWKS token verification', () => {
 
   it('verifies against the keys the identity provider publishes, with issuer and audience', async () => {
     const verify = createTokenVerifier({ secret: undefined, jwksUrl, issuer: 'https://id.example', audience: 'commerce' });
-    expect(await verify(await sign(privateKey, { iss: 'https://id.example', aud: 'commerce' }))).toEqual({ sub: 'admin-9', roles: ['admin'] });
+    expect(await verify(await sign(privateKey, { iss: 'https://id.example', aud: 'commerce' }))).toMatchObject({ sub: 'admin-9', roles: ['admin'] });
     expect((await rejection(verify(await sign(otherKey, { iss: 'https://id.example', aud: 'commerce' })))).message).toBe(
       'invalid token: the signature does not verify',
     );

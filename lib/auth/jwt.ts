@@ -1,22 +1,37 @@
-import { SignJWT, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createSecretKey } from 'node:crypto';
+import { SignJWT, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import { UnauthenticatedError } from '../ddd';
 import type { Identity } from './identity';
+
+/** The longest token lifetime accepted when the settings name none (JWT_MAX_TTL_SECONDS). */
+export const DEFAULT_MAX_TOKEN_TTL_SECONDS = 86_400;
 
 export interface JwtSettings {
   readonly secret: string | undefined;
   readonly jwksUrl: string | undefined;
   readonly issuer: string | undefined;
   readonly audience: string | undefined;
+  /** The longest lifetime a token may have: exp - iat, or exp - now when it has no iat. */
+  readonly maxTtlSeconds?: number;
 }
 
-export type TokenVerifier = (token: string) => Promise<Identity>;
+/** A caller proven by a token, with the moment the token expires (subscriptions end then). */
+export interface VerifiedIdentity extends Identity {
+  /** The token's `exp`, in seconds since the epoch. */
+  readonly expiresAt: number;
+}
+
+export type TokenVerifier = (token: string) => Promise<VerifiedIdentity>;
 
 /**
  * Verifies bearer tokens: HS256 with a shared secret locally, or keys from a JWKS URL in production
  * (DESIGN.md 3). Anything wrong with a presented token is UNAUTHENTICATED, never a silent downgrade to anonymous.
  */
 export function createTokenVerifier(settings: JwtSettings): TokenVerifier {
-  const options = {
+  const maxTtlSeconds = settings.maxTtlSeconds ?? DEFAULT_MAX_TOKEN_TTL_SECONDS;
+  // A token that never expires cannot be revoked by time (RFC 8725 2.x: bound token lifetime).
+  const options: JWTVerifyOptions = {
+    requiredClaims: ['exp'],
     ...(settings.issuer ? { issuer: settings.issuer } : {}),
     ...(settings.audience ? { audience: settings.audience } : {}),
   };
@@ -25,8 +40,10 @@ export function createTokenVerifier(settings: JwtSettings): TokenVerifier {
     const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(settings.jwksUrl));
     verify = async (token) => (await jwtVerify(token, keys, options)).payload;
   } else if (settings.secret) {
-    const key = new TextEncoder().encode(settings.secret);
-    verify = async (token) => (await jwtVerify(token, key, { ...options, algorithms: ['HS256'] })).payload;
+    // Imported once: given raw bytes, jose imports the key again on every verification.
+    const key = createSecretKey(Buffer.from(settings.secret, 'utf8'));
+    const hs256: JWTVerifyOptions = { ...options, algorithms: ['HS256'] };
+    verify = async (token) => (await jwtVerify(token, key, hs256)).payload;
   } else {
     throw new Error('JWT verification needs JWT_SECRET or JWT_JWKS_URL');
   }
@@ -38,6 +55,11 @@ export function createTokenVerifier(settings: JwtSettings): TokenVerifier {
     } catch (error) {
       throw new UnauthenticatedError(`invalid token: ${describeJoseError(error)}`);
     }
+    const expiresAt = payload.exp as number;
+    const lifetime = expiresAt - (typeof payload.iat === 'number' ? payload.iat : Math.floor(Date.now() / 1000));
+    if (lifetime > maxTtlSeconds) {
+      throw new UnauthenticatedError(`invalid token: its lifetime of ${lifetime} s exceeds the maximum of ${maxTtlSeconds} s`);
+    }
     if (typeof payload.sub !== 'string' || payload.sub.trim() === '' || payload.sub.length > 200) {
       throw new UnauthenticatedError('invalid token: the "sub" claim must be a non-empty string');
     }
@@ -45,13 +67,15 @@ export function createTokenVerifier(settings: JwtSettings): TokenVerifier {
     if (!Array.isArray(roles) || !roles.every((role): role is string => typeof role === 'string')) {
       throw new UnauthenticatedError('invalid token: the "roles" claim must be an array of strings');
     }
-    return { sub: payload.sub, roles };
+    return { sub: payload.sub, roles, expiresAt };
   };
 }
 
 function describeJoseError(error: unknown): string {
   if (error instanceof joseErrors.JWTExpired) return 'it has expired';
-  if (error instanceof joseErrors.JWTClaimValidationFailed) return `claim "${error.claim}" is not acceptable`;
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    return error.reason === 'missing' ? `it has no "${error.claim}" claim` : `claim "${error.claim}" is not acceptable`;
+  }
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'the signature does not verify';
   if (error instanceof joseErrors.JWSInvalid || error instanceof joseErrors.JWTInvalid) return 'it is not a well-formed JWT';
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'its signing algorithm is not accepted';

@@ -39,7 +39,33 @@ describe('loadConfig', () => {
     expect(config.jwt.secret).toBe(DEV_JWT_SECRET);
     expect(config.gatewaySigningSecret).toBe(DEV_SIGNING_SECRET);
     expect(config.dataDir).toBe('.data');
-    expect(config.queryLimits).toEqual({ maxDepth: 12, maxCost: 10_000 });
+    expect(config.queryLimits).toEqual({
+      maxDepth: 16,
+      maxCost: 10_000,
+      maxAliases: 30,
+      maxTokens: 5000,
+      maxQueryLength: 100_000,
+      maxDirectives: 50,
+      maxRootFields: 20,
+      maxDuplicateFields: 20,
+      maxVariables: 50,
+      maxVariablesBytes: 65_536,
+    });
+    expect(config.edge).toEqual({
+      rateLimit: {
+        enabled: true,
+        points: 1200,
+        anonymousPoints: 600,
+        windowSeconds: 60,
+        costPerPoint: 100,
+        wsConnectionsPerIp: 50,
+        wsSubscribesPerConnection: 60,
+        wsSubscribesPerIp: 600,
+      },
+      trustedDocuments: undefined,
+      trustedProxies: [],
+    });
+    expect(config.jwt.maxTtlSeconds).toBe(86_400);
   });
 
   it('reads ports, URLs and table names from the environment', () => {
@@ -147,7 +173,14 @@ describe('loadConfig outside development (fail closed)', () => {
     expect(config.jwt.secret).toBe(STRONG_JWT);
     expect(config.gatewaySigningSecret).toBe(STRONG_SIGNING);
     expect(config.eventSigningSecret).toBe(STRONG_EVENTS);
-    const jwks = loadConfig({ NODE_ENV: 'production', ...STRONG, JWT_SECRET: '', JWT_JWKS_URL: 'https://id.example/.well-known/jwks.json' });
+    const jwks = loadConfig({
+      NODE_ENV: 'production',
+      ...STRONG,
+      JWT_SECRET: '',
+      JWT_JWKS_URL: 'https://id.example/.well-known/jwks.json',
+      JWT_ISSUER: 'https://id.example',
+      JWT_AUDIENCE: 'commerce',
+    });
     expect(jwks.jwt.secret).toBeUndefined();
     expect(jwks.jwt.jwksUrl).toBe('https://id.example/.well-known/jwks.json');
   });
@@ -178,6 +211,40 @@ describe('where /metrics is served', () => {
 
   it('refuses a weak metrics token in production', () => {
     expect(configError({ ...STRONG, METRICS_TOKEN: 'letmein' }).problems).toEqual([`METRICS_TOKEN: must be at least 32 characters ${why(undefined)}, got 7`]);
+  });
+});
+
+describe('loadConfig: the gateway edge', () => {
+  it('reads rate limits, trusted proxies, trusted documents and query limits', () => {
+    const config = loadConfig({
+      RATE_LIMIT: 'off',
+      RATE_LIMIT_POINTS: '10',
+      TRUSTED_PROXIES: '10.0.0.0/8, loopback',
+      TRUSTED_DOCUMENTS: 'web/persisted-queries.json',
+      MAX_QUERY_TOKENS: '800',
+      JWT_MAX_TTL_SECONDS: '600',
+    });
+    expect(config.edge.rateLimit).toMatchObject({ enabled: false, points: 10 });
+    expect(config.edge.trustedProxies).toEqual(['10.0.0.0/8', 'loopback']);
+    expect(config.edge.trustedDocuments).toBe('web/persisted-queries.json');
+    expect(config.queryLimits.maxTokens).toBe(800);
+    expect(config.jwt.maxTtlSeconds).toBe(600);
+  });
+
+  it.each([
+    ['RATE_LIMIT', 'sometimes', 'RATE_LIMIT: must be one of on, off, got "sometimes"'],
+    ['TRUSTED_PROXIES', 'not-an-address', /^TRUSTED_PROXIES: must be a comma-separated list of IP addresses, CIDR ranges/],
+    ['MAX_QUERY_COST', '-5', 'MAX_QUERY_COST: must be a positive integer, got "-5"'],
+    ['JWT_MAX_TTL_SECONDS', 'forever', 'JWT_MAX_TTL_SECONDS: must be a positive integer, got "forever"'],
+  ])('refuses a bad %s naming it', (variable, value, problem) => {
+    let error: unknown;
+    try {
+      loadConfig({ [variable]: value });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([expect.stringMatching(typeof problem === 'string' ? `^${problem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$` : problem)]);
   });
 });
 

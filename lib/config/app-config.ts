@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { edgeEnv, edgeSettings, queryLimitSettings, type EdgeSettings, type QueryLimitsSettings } from './edge-config';
 import { ConfigError, env, parseEnv } from './env';
 import { DEV_EVENT_SIGNING_SECRET, DEV_JWT_SECRET, DEV_SIGNING_SECRET, secretProblem, usesDevelopmentDefaults } from './secrets-policy';
 
@@ -39,6 +40,8 @@ export interface AppConfig {
     readonly jwksUrl: string | undefined;
     readonly issuer: string | undefined;
     readonly audience: string | undefined;
+    /** The longest lifetime a client token may have (exp - iat, or exp - now without iat). */
+    readonly maxTtlSeconds: number;
   };
   readonly gatewaySigningSecret: string;
   /** How far a signed request's timestamp may be from the receiver's clock, either way (lib/auth/signed-request.ts). */
@@ -73,7 +76,9 @@ export interface AppConfig {
     readonly breakerThreshold: number;
   };
   readonly subscriptions: { readonly maxPerConnection: number; readonly keepAliveMs: number };
-  readonly queryLimits: { readonly maxDepth: number; readonly maxCost: number };
+  readonly queryLimits: QueryLimitsSettings;
+  /** Rate limits, trusted documents and proxies of the gateway (lib/config/edge-config.ts). */
+  readonly edge: EdgeSettings;
   /** Origins allowed to call the gateway from a browser (CORS): `*`, a list, or none (same-origin pages only). */
   readonly corsOrigins: readonly string[] | '*';
   /** Ports `npm start` runs DynamoDB Local and redis-server on; undefined: the default, or a free one if it is taken. */
@@ -124,8 +129,7 @@ const schema = z.object({
   CATALOG_BREAKER_THRESHOLD: env.positiveInt(5),
   SUBSCRIPTIONS_PER_CONNECTION: env.positiveInt(20),
   SUBSCRIPTIONS_KEEPALIVE_MS: env.positiveInt(12_000),
-  MAX_QUERY_DEPTH: env.positiveInt(12),
-  MAX_QUERY_COST: env.positiveInt(10_000),
+  ...edgeEnv,
   CORS_ORIGINS: env.text(),
   DYNAMODB_PORT: env.optionalPort(),
   REDIS_PORT: env.optionalPort(),
@@ -169,6 +173,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       const problem = secretProblem(name, value, raw.NODE_ENV, alternative);
       if (problem) problems.push(problem);
     }
+    if (verifiesTokens && raw.JWT_JWKS_URL) {
+      // Without them any token the identity provider signs, for any application, would be accepted (RFC 8725 3.8, 3.9).
+      if (!raw.JWT_ISSUER) problems.push('JWT_ISSUER: is required in production with JWT_JWKS_URL (the issuer tokens must name)');
+      if (!raw.JWT_AUDIENCE) problems.push('JWT_AUDIENCE: is required in production with JWT_JWKS_URL (the audience tokens must name)');
+    }
   }
   const corsOrigins = parseCorsOrigins(raw.CORS_ORIGINS, nodeEnv === 'development' || nodeEnv === 'test', problems);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -204,6 +213,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       jwksUrl: raw.JWT_JWKS_URL,
       issuer: raw.JWT_ISSUER,
       audience: raw.JWT_AUDIENCE,
+      maxTtlSeconds: raw.JWT_MAX_TTL_SECONDS,
     },
     gatewaySigningSecret: raw.GATEWAY_SIGNING_SECRET ?? DEV_SIGNING_SECRET,
     signedRequestWindowSeconds: raw.SIGNED_REQUEST_WINDOW_SECONDS,
@@ -230,7 +240,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       breakerThreshold: raw.CATALOG_BREAKER_THRESHOLD,
     },
     subscriptions: { maxPerConnection: raw.SUBSCRIPTIONS_PER_CONNECTION, keepAliveMs: raw.SUBSCRIPTIONS_KEEPALIVE_MS },
-    queryLimits: { maxDepth: raw.MAX_QUERY_DEPTH, maxCost: raw.MAX_QUERY_COST },
+    queryLimits: queryLimitSettings(raw),
+    edge: edgeSettings(raw),
     corsOrigins,
     localPorts: { dynamodb: raw.DYNAMODB_PORT, redis: raw.REDIS_PORT },
     stockHolds: { ttlSeconds: raw.STOCK_HOLD_TTL_SECONDS, sweepIntervalMs: raw.STOCK_HOLD_SWEEP_INTERVAL_MS, timeoutMs: raw.STOCK_HOLD_TIMEOUT_MS },

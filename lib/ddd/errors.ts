@@ -16,6 +16,8 @@ export const ErrorCode = {
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   /** A dependency did not answer within the request's deadline (HTTP 503); the work was abandoned, not committed later. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  RATE_LIMITED: 'RATE_LIMITED',
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 
@@ -95,6 +97,22 @@ export class QueryTooComplexError extends AppError {
 /** The request ran out of time (its deadline passed, or its client went away) before a dependency answered. */
 export class ServiceUnavailableError extends AppError {
   readonly code = ErrorCode.SERVICE_UNAVAILABLE;
+}
+
+/** Too many requests from one caller or address in the current window; `retryAfterSeconds` says when to come back. */
+export class RateLimitedError extends AppError {
+  readonly code = ErrorCode.RATE_LIMITED;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message, { retryAfterSeconds });
+  }
+}
+
+/** A persisted (trusted) document asked for by a hash the gateway does not know. */
+export class PersistedQueryNotFoundError extends AppError {
+  readonly code = ErrorCode.PERSISTED_QUERY_NOT_FOUND;
 }
 
 /** Describes a value for an error message without letting a huge or multi-line input flood it. */

@@ -25,30 +25,32 @@ export function mountGraphQL<TContext extends BaseSubgraphContext>(
   context: (req: Request) => Promise<TContext>,
   /** Handlers that see parsed requests before Apollo Server (the gateway's multipart subscriptions). */
   before: readonly RequestHandler[] = [],
+  /** Largest request body read, in bytes (1 MiB by default); larger ones are refused with 413 before any parsing. */
+  bodyLimitBytes: number = BODY_LIMIT_BYTES,
 ): void {
   app.use(
     '/graphql',
     express.json({
-      limit: BODY_LIMIT,
+      limit: bodyLimitBytes,
       // The signature is over the bytes sent; re-serialising the parsed body would not reproduce them.
       verify: (req, _res, buffer) => {
         (req as Request).rawBody = buffer;
       },
     }),
-    bodyParserErrors,
+    bodyParserErrors(bodyLimitBytes),
     ...before,
     expressMiddleware(server, { context: ({ req }) => context(req) }),
   );
 }
 
-const BODY_LIMIT = '1mb';
+const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /**
  * A body that body-parser cannot read (malformed JSON, too large, unknown charset) is the client's mistake: answer
  * it in GraphQL's error shape. Left to Express, it would reach the default handler, whose development page
  * prints the stack trace and file paths (DESIGN.md 2: internals never reach a client).
  */
-const bodyParserErrors: ErrorRequestHandler = (error: unknown, req, res, next) => {
+const bodyParserErrors = (limitBytes: number): ErrorRequestHandler => (error: unknown, req, res, next) => {
   const { status, type } = (error ?? {}) as { status?: unknown; type?: unknown };
   if (typeof status !== 'number' || status < 400 || status > 499) {
     next(error);
@@ -58,7 +60,7 @@ const bodyParserErrors: ErrorRequestHandler = (error: unknown, req, res, next) =
     type === 'entity.parse.failed'
       ? 'the request body is not valid JSON'
       : type === 'entity.too.large'
-        ? `the request body is larger than ${BODY_LIMIT}`
+        ? `the request body is larger than ${limitBytes} bytes`
         : `the request body could not be read (${typeof type === 'string' ? type : `HTTP ${status}`})`;
   res.status(status).json({ errors: [{ message, extensions: { code: ErrorCode.BAD_USER_INPUT, correlationId: req.correlationId } }] });
 };

@@ -21,6 +21,11 @@ export interface ServiceAppOptions {
   readonly metrics: MetricsExposure;
   /** The deadline of every request/response exchange (REQUEST_TIMEOUT_MS); streams have none. */
   readonly requestTimeoutMs: number;
+  /**
+   * Proxies whose X-Forwarded-For is believed for `req.ip` (proxy-addr syntax); none by default, since any client
+   * can write the header.
+   */
+  readonly trustedProxies?: readonly string[];
 }
 
 const registries = new WeakMap<Express, Registry>();
@@ -49,7 +54,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   const app = express();
   registries.set(app, options.registry);
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  app.set('trust proxy', options.trustedProxies && options.trustedProxies.length > 0 ? [...options.trustedProxies] : false);
   const duration = httpRequestDuration(options.registry);
 
   app.use((req, res, next) => {

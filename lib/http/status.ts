@@ -4,6 +4,8 @@ import type { ErrorCode } from '../ddd';
 export const httpStatusOf: Readonly<Record<ErrorCode, number>> = {
   BAD_USER_INPUT: 400,
   QUERY_TOO_COMPLEX: 400,
+  PERSISTED_QUERY_NOT_FOUND: 400,
+  RATE_LIMITED: 429,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,

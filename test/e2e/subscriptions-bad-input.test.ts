@@ -146,16 +146,22 @@ describe('invalid operations over graphql-ws', () => {
   });
 
   it('answers an operation over the depth limit with QUERY_TOO_COMPLEX', async () => {
-    // Depth 14 (orderStatusChanged > order > customer > orders > edges > node > customer > orders > edges > node >
-    // customer > orders > pageInfo > hasNextPage), over the default limit of 12.
+    // Depth 18 (orderStatusChanged > order > customer > orders > edges > node > customer > orders > edges > node >
+    // customer > orders > edges > node > customer > orders > pageInfo > hasNextPage), over the default limit of 16:
+    // the analysis stops at the first field past it.
     const deep = `subscription ($id: ID!) { orderStatusChanged(orderId: $id) { order { customer { orders(first: 1) { edges { node { customer {
-      orders(first: 1) { edges { node { customer { orders(first: 1) { pageInfo { hasNextPage } } } } } } } } } } } } } }`;
+      orders(first: 1) { edges { node { customer { orders(first: 1) { edges { node { customer { orders(first: 1) { pageInfo { hasNextPage } } } } } } } } } } } } } } } } } }`;
     expect(await errorFor('v5', { query: deep, variables: { id: orderId } })).toEqual([
       {
         id: 'v5',
         type: 'error',
         // The same error as the HTTP pipeline gives (below, for multipart).
-        payload: [{ message: 'query depth 14 exceeds the limit of 12', extensions: { code: 'QUERY_TOO_COMPLEX', depth: 14, maxDepth: 12 } }],
+        payload: [
+          {
+            message: 'query depth more than 16 exceeds the limit of 16',
+            extensions: { code: 'QUERY_TOO_COMPLEX', details: { limit: 'depth', max: 16, measured: 'more than 16' } },
+          },
+        ],
       },
     ]);
   });
@@ -260,10 +266,12 @@ describe('invalid multipart requests', () => {
 
   it('answer an operation over the depth limit with QUERY_TOO_COMPLEX', async () => {
     const deep = `subscription ($id: ID!) { orderStatusChanged(orderId: $id) { order { customer { orders(first: 1) { edges { node { customer {
-      orders(first: 1) { edges { node { customer { orders(first: 1) { pageInfo { hasNextPage } } } } } } } } } } } } } }`;
+      orders(first: 1) { edges { node { customer { orders(first: 1) { edges { node { customer { orders(first: 1) { pageInfo { hasNextPage } } } } } } } } } } } } } } } } } }`;
     const response = await graphql(url, deep, { id: orderId }, { token: customer, headers: { accept: MULTIPART_ACCEPT } });
     expect(response.status).toBe(400);
-    expect(response.errors).toEqual([{ message: 'query depth 14 exceeds the limit of 12', extensions: { code: 'QUERY_TOO_COMPLEX', depth: 14, maxDepth: 12 } }]);
+    expect(response.errors).toEqual([
+      { message: 'query depth more than 16 exceeds the limit of 16', extensions: { code: 'QUERY_TOO_COMPLEX', details: { limit: 'depth', max: 16, measured: 'more than 16' } } },
+    ]);
   });
 
   it('answer a missing variable with BAD_USER_INPUT', async () => {

@@ -9,7 +9,10 @@ export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789';
 export const TEST_SIGNING_SECRET = 'test-signing-secret-0123456789abcdef01234';
 export { TEST_EVENT_SIGNING_SECRET } from '../../lib/events/testing/fixtures';
 
-/** Configuration for a system under test: every port 0, its own tables, the run's DynamoDB Local. */
+/**
+ * Configuration for a system under test: every port 0, its own tables, the run's DynamoDB Local. Rate limits are
+ * off (tests send far more from one address than a client would) except where a test turns them on.
+ */
 export function testEnv(label: string, extra: Record<string, string> = {}): Record<string, string> {
   return ephemeralSystemEnv({
     dynamoEndpoint: testDynamoEndpoint(),
@@ -17,7 +20,7 @@ export function testEnv(label: string, extra: Record<string, string> = {}): Reco
     jwtSecret: TEST_JWT_SECRET,
     signingSecret: TEST_SIGNING_SECRET,
     eventSigningSecret: TEST_EVENT_SIGNING_SECRET,
-    overrides: extra,
+    overrides: { RATE_LIMIT: 'off', ...extra },
   });
 }
 

@@ -133,6 +133,8 @@ export class GatewayStack extends Stack implements DeadLetterQueues {
         EVENT_BUS: 'eventbridge',
         EVENT_BUS_NAME: props.bus.eventBusName,
         REDIS_URL: props.redisUrl,
+        // The load balancer sits in the VPC and appends the client's address to X-Forwarded-For: rate limits key on it.
+        TRUSTED_PROXIES: props.vpc.vpcCidrBlock,
         SUBGRAPH_AUTH: 'iam',
         CATALOG_URL: graphqlUrl('catalog'),
         ORDERS_URL: graphqlUrl('orders'),

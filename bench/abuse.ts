@@ -1,0 +1,266 @@
+/**
+ * The gateway under hostile queries: an ordinary catalog query at a steady rate (autocannon) while the abuse corpus
+ * (test/fixtures/abuse) is sent alongside, again and again. Rounds without and with the attack alternate (A B A B)
+ * so machine noise hits both. Reports the ordinary query's p99 without and with the attack, the gateway process's
+ * longest event-loop block (perf_hooks monitorEventLoopDelay) and RSS, and each abusive request's rejection time
+ * (arrival to answer on the gateway's clock, and sent to answered on the client's), refused by a query limit or,
+ * past the request size limit, before its JSON is parsed. Starts its own DynamoDB Local
+ * and the subgraphs here; the gateway runs alone in a child process (bench/abuse-gateway.ts) in production mode with
+ * the default limits and RATE_LIMIT=off, so every abusive request reaches the query analysis rather than being
+ * turned away by the rate limiter.
+ *
+ *   npm run bench -- abuse
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import autocannon from 'autocannon';
+import { signDevToken } from '../lib/auth';
+import { startDynamoDbLocal } from '../lib/dynamodb/local';
+import { startSystem } from '../scripts/system';
+import { abuseCorpus, type AbuseCase } from '../test/fixtures/abuse/corpus';
+import type { GatewayCommand, GatewayReply } from './abuse-gateway';
+import { table, targetsSection, type BenchReport, type Target } from './support/bench';
+import { summarize, type LatencySummary } from './support/percentiles';
+import { BENCH_ADMIN, BENCH_JWT_SECRET, benchConfig } from './support/system-env';
+
+const ORDINARY = '{ products(first: 10) { edges { node { id name price { amount currency } inStock } } pageInfo { hasNextPage } } }';
+const ROUND_SECONDS = 10;
+/** Ordinary requests per second: well below what the 2-core machine serves, so queues do not make the p99. */
+const RATE = 50;
+const CONNECTIONS = 10;
+const ROUNDS = 2;
+const MiB = 1024 * 1024;
+
+interface RoundFigures {
+  readonly attack: boolean;
+  readonly p99Ms: number;
+  readonly p50Ms: number;
+  readonly requests: number;
+  readonly errors: number;
+  readonly non2xx: number;
+  readonly maxBlockMs: number;
+  readonly maxRssMiB: number;
+  readonly rejectionsNs: Record<string, number[]>;
+}
+
+class SystemProcess {
+  private readonly child: ChildProcess;
+  private readonly replies: GatewayReply[] = [];
+  private waiting: (() => void) | undefined;
+
+  constructor(config: unknown) {
+    this.child = fork(resolve(__dirname, 'abuse-gateway.ts'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, ABUSE_GATEWAY_CONFIG: JSON.stringify(config) },
+    });
+    this.child.on('message', (reply: GatewayReply) => {
+      this.replies.push(reply);
+      this.waiting?.();
+    });
+  }
+
+  async next<T extends GatewayReply['type']>(type: T): Promise<Extract<GatewayReply, { type: T }>> {
+    for (;;) {
+      const index = this.replies.findIndex((reply) => reply.type === type);
+      if (index >= 0) return this.replies.splice(index, 1)[0] as Extract<GatewayReply, { type: T }>;
+      await new Promise<void>((resolveWait, reject) => {
+        const onExit = (code: number | null) => reject(new Error(`the gateway process exited with ${code}`));
+        this.child.once('exit', onExit);
+        this.waiting = () => {
+          this.child.off('exit', onExit);
+          this.waiting = undefined;
+          resolveWait();
+        };
+      });
+    }
+  }
+
+  send(command: GatewayCommand): void {
+    this.child.send(command);
+  }
+}
+
+async function post(url: string, body: unknown, token?: string): Promise<{ status: number; body: { data?: unknown; errors?: { extensions?: { code?: string; details?: { limit?: string } } }[] } }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as { errors?: { extensions?: { code?: string; details?: { limit?: string } } }[] } };
+}
+
+async function seed(url: string): Promise<void> {
+  const admin = await signDevToken({ ...BENCH_ADMIN, ttlSeconds: 3600 }, BENCH_JWT_SECRET);
+  for (let index = 0; index < 20; index += 1) {
+    const created = await post(
+      url,
+      {
+        query: 'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }',
+        variables: { input: { sku: `ABUSE-${index}`, name: `Product ${index}`, category: 'bench', price: { amount: 100 + index, currency: 'USD' }, stockQuantity: 10 } },
+      },
+      admin,
+    );
+    if (created.body.errors) throw new Error(`seeding failed: ${JSON.stringify(created.body.errors)}`);
+  }
+}
+
+/** Steady load of the ordinary query for one round. */
+function load(url: string): Promise<autocannon.Result> {
+  return autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: ORDINARY }),
+    connections: CONNECTIONS,
+    overallRate: RATE,
+    duration: ROUND_SECONDS,
+  });
+}
+
+interface Rejections {
+  readonly times: Map<string, number[]>;
+  readonly wrong: string[];
+}
+
+/** Sends the corpus in a loop until `until`, timing each answer and checking it is the expected refusal. */
+async function attack(url: string, corpus: readonly AbuseCase[], until: number, rejections: Rejections): Promise<void> {
+  const bodies = corpus.map((abuse, index) => ({ abuse, index, body: JSON.stringify(abuse.body) }));
+  while (Date.now() < until) {
+    for (const { abuse, index, body } of bodies) {
+      const started = process.hrtime.bigint();
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-abuse-case': String(index) }, body });
+      const parsed = (await response.json()) as { errors?: { extensions?: { code?: string; details?: { limit?: string } } }[] };
+      const elapsedNs = Number(process.hrtime.bigint() - started);
+      const error = parsed.errors?.[0]?.extensions;
+      if (response.status !== abuse.status || error?.code !== abuse.code || error.details?.limit !== abuse.limit) {
+        rejections.wrong.push(`${abuse.name}: ${response.status} ${JSON.stringify(parsed).slice(0, 200)}`);
+      }
+      const times = rejections.times.get(abuse.name) ?? [];
+      times.push(elapsedNs);
+      rejections.times.set(abuse.name, times);
+    }
+  }
+}
+
+async function round(system: SystemProcess, url: string, corpus: readonly AbuseCase[], withAttack: boolean, rejections: Rejections): Promise<RoundFigures> {
+  system.send({ type: 'measure' });
+  await system.next('measuring');
+  const until = Date.now() + ROUND_SECONDS * 1000;
+  const [result] = await Promise.all([load(url), withAttack ? attack(url, corpus, until, rejections) : Promise.resolve()]);
+  system.send({ type: 'report' });
+  const report = await system.next('report');
+  return {
+    attack: withAttack,
+    p99Ms: result.latency.p99,
+    p50Ms: result.latency.p50,
+    requests: result.requests.total,
+    errors: result.errors,
+    non2xx: result.non2xx,
+    maxBlockMs: report.maxBlockMs,
+    maxRssMiB: report.maxRssBytes / MiB,
+    rejectionsNs: report.rejectionsNs,
+  };
+}
+
+export async function run(): Promise<BenchReport> {
+  const dynamo = await startDynamoDbLocal();
+  const subgraphs = await startSystem(benchConfig({ dynamoEndpoint: dynamo.endpoint, tablePrefix: `bench-abuse-${Date.now()}-`, eventBus: 'memory', redisUrl: '' }));
+  let system: SystemProcess | undefined;
+  try {
+    system = new SystemProcess(subgraphs.config);
+    const { gatewayUrl } = await system.next('ready');
+    await seed(gatewayUrl);
+    const corpus = abuseCorpus();
+    const rejections: Rejections = { times: new Map(), wrong: [] };
+    // Warm-up: JIT, caches, keep-alive pools; its figures are not reported.
+    await round(system, gatewayUrl, corpus, true, { times: new Map(), wrong: [] });
+    const rounds: RoundFigures[] = [];
+    for (let index = 0; index < ROUNDS; index += 1) {
+      rounds.push(await round(system, gatewayUrl, corpus, false, rejections));
+      rounds.push(await round(system, gatewayUrl, corpus, true, rejections));
+    }
+    system.send({ type: 'stop' });
+    await system.next('stopped');
+
+    const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+    const quiet = rounds.filter((figures) => !figures.attack);
+    const attacked = rounds.filter((figures) => figures.attack);
+    const quietP99 = mean(quiet.map((figures) => figures.p99Ms));
+    const attackedP99 = mean(attacked.map((figures) => figures.p99Ms));
+    const longestBlock = Math.max(...attacked.map((figures) => figures.maxBlockMs));
+    const quietBlock = Math.max(...quiet.map((figures) => figures.maxBlockMs));
+    const maxRss = Math.max(...rounds.map((figures) => figures.maxRssMiB));
+    const perCase: { name: string; limit: string | undefined; summary: LatencySummary; server: LatencySummary }[] = corpus.map((abuse, index) => ({
+      name: abuse.name,
+      limit: abuse.limit,
+      summary: summarize(Float64Array.from(rejections.times.get(abuse.name) ?? [])),
+      server: summarize(Float64Array.from(attacked.flatMap((figures) => figures.rejectionsNs[String(index)] ?? []))),
+    }));
+    const slowest = Math.max(...perCase.map((entry) => entry.server.maxUs)) / 1000;
+    const sent = perCase.reduce((sum, entry) => sum + entry.summary.count, 0);
+    const failures = rounds.reduce((sum, figures) => sum + figures.errors + figures.non2xx, 0);
+
+    const targets: Target[] = [
+      { what: 'every abusive request refused (400 QUERY_TOO_COMPLEX with the expected limit, or 413)', target: `${sent} of ${sent}`, measured: `${sent - rejections.wrong.length} of ${sent}`, met: rejections.wrong.length === 0 },
+      { what: 'slowest abusive request, arrival to refusal (gateway clock)', target: '< 20 ms', measured: `${slowest.toFixed(1)} ms`, met: slowest < 20 },
+      { what: 'longest event-loop block of the gateway process under attack', target: '< 50 ms', measured: `${longestBlock.toFixed(1)} ms`, met: longestBlock < 50 },
+      { what: 'ordinary query p99 under attack vs without', target: '<= 2x', measured: `${attackedP99.toFixed(1)} ms vs ${quietP99.toFixed(1)} ms (${(attackedP99 / quietP99).toFixed(2)}x)`, met: attackedP99 <= 2 * quietP99 },
+      { what: 'ordinary requests failed', target: '0', measured: String(failures), met: failures === 0 },
+    ];
+    const summary = [
+      `Ordinary query at ${RATE} req/s over ${CONNECTIONS} connections, ${ROUND_SECONDS} s rounds, alternating without and with the attack:`,
+      table(
+        ['round', 'attack', 'requests', 'p50 ms', 'p99 ms', 'longest block ms', 'max RSS MiB'],
+        rounds.map((figures, index) => [String(index + 1), figures.attack ? 'yes' : 'no', String(figures.requests), String(figures.p50Ms), String(figures.p99Ms), figures.maxBlockMs.toFixed(1), figures.maxRssMiB.toFixed(0)]),
+      ),
+      '',
+      'Abusive requests, arrival to refusal on the gateway clock (and sent to answered on the client):',
+      table(
+        ['request', 'refused by', 'sent', 'p50 ms', 'p99 ms', 'max ms', 'client p50 ms', 'client max ms'],
+        perCase.map((entry) => [
+          entry.name,
+          entry.limit ?? 'body size (413)',
+          String(entry.server.count),
+          (entry.server.p50Us / 1000).toFixed(1),
+          (entry.server.p99Us / 1000).toFixed(1),
+          (entry.server.maxUs / 1000).toFixed(1),
+          (entry.summary.p50Us / 1000).toFixed(1),
+          (entry.summary.maxUs / 1000).toFixed(1),
+        ]),
+      ),
+      ...(rejections.wrong.length > 0 ? ['', 'Unexpected answers:', ...rejections.wrong.slice(0, 10)] : []),
+      '',
+      `Longest event-loop block without the attack: ${quietBlock.toFixed(1)} ms; gateway process RSS peak: ${maxRss.toFixed(0)} MiB.`,
+      `Machine load average (1, 5, 15 min) at the end: ${loadavg().map((value) => value.toFixed(1)).join(', ')} on ${String(cpus().length)} cores.`,
+      '',
+      targetsSection(targets),
+    ].join('\n');
+    return {
+      summary,
+      data: {
+        settings: { rate: RATE, connections: CONNECTIONS, roundSeconds: ROUND_SECONDS, rounds: ROUNDS, ordinaryQuery: ORDINARY },
+        rounds,
+        ordinaryP99Ms: { withoutAttack: quietP99, underAttack: attackedP99 },
+        longestEventLoopBlockMs: { withoutAttack: quietBlock, underAttack: longestBlock },
+        maxRssMiB: maxRss,
+        rejections: perCase.map((entry) => ({
+          name: entry.name,
+          refusedBy: entry.limit ?? 'request size (413)',
+          count: entry.server.count,
+          gatewayP50Ms: entry.server.p50Us / 1000,
+          gatewayP99Ms: entry.server.p99Us / 1000,
+          gatewayMaxMs: entry.server.maxUs / 1000,
+          clientP50Ms: entry.summary.p50Us / 1000,
+          clientMaxMs: entry.summary.maxUs / 1000,
+        })),
+        loadAverage: loadavg(),
+        unexpectedAnswers: rejections.wrong,
+        targets,
+      },
+    };
+  } finally {
+    await subgraphs.stop();
+    await dynamo.stop();
+  }
+}
