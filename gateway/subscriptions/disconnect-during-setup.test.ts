@@ -26,7 +26,7 @@ import { attachWebSocketServer, type GraphQLWebSocketServer } from './websocket-
  */
 
 const logger = createLogger({ service: 'disconnect-test', level: 'silent' });
-const limits = loadConfig({}).queryLimits;
+const limits = loadConfig({ NODE_ENV: 'test' }).queryLimits;
 const WATCH = 'subscription ($id: ID!) { orderStatusChanged(orderId: $id) { status order { status } } }';
 
 let supergraph: FakeSupergraph;

@@ -17,7 +17,7 @@ const schema = buildSchema(`
   type Query { order(id: ID!): Order }
   type Subscription { orderStatusChanged(orderId: ID!): OrderStatusUpdate! }
 `);
-const defaults: QueryLimits = { ...loadConfig({}).queryLimits, maxDepth: 6, maxCost: 100 };
+const defaults: QueryLimits = { ...loadConfig({ NODE_ENV: 'test' }).queryLimits, maxDepth: 6, maxCost: 100 };
 const limits = {};
 const caller = { sub: 'customer-1', roles: [], expiresAt: Math.floor(Date.now() / 1000) + 600 };
 const verifyToken = () => Promise.reject(new Error('sockets identify their caller when they connect'));

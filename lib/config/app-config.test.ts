@@ -217,6 +217,7 @@ describe('where /metrics is served', () => {
 describe('loadConfig: the gateway edge', () => {
   it('reads rate limits, trusted proxies, trusted documents and query limits', () => {
     const config = loadConfig({
+      NODE_ENV: 'test',
       RATE_LIMIT: 'off',
       RATE_LIMIT_POINTS: '10',
       TRUSTED_PROXIES: '10.0.0.0/8, loopback',
@@ -249,13 +250,14 @@ describe('loadConfig: the gateway edge', () => {
 });
 
 describe('CORS_ORIGINS', () => {
-  const production = { NODE_ENV: 'production', JWT_SECRET: STRONG_JWT, GATEWAY_SIGNING_SECRET: STRONG_SIGNING };
+  const production = { NODE_ENV: 'production', ...STRONG };
 
   it('defaults to any origin in development and test, and to none elsewhere', () => {
-    expect(loadConfig({}).corsOrigins).toBe('*');
+    expect(loadConfig({ NODE_ENV: 'development' }).corsOrigins).toBe('*');
     expect(loadConfig({ NODE_ENV: 'test' }).corsOrigins).toBe('*');
     expect(loadConfig(production).corsOrigins).toEqual([]);
-    expect(loadConfig({ NODE_ENV: 'staging', JWT_SECRET: STRONG_JWT, GATEWAY_SIGNING_SECRET: STRONG_SIGNING }).corsOrigins).toEqual([]);
+    expect(loadConfig({ ...STRONG, NODE_ENV: 'staging' }).corsOrigins).toEqual([]);
+    expect(loadConfig({ ...STRONG }).corsOrigins).toEqual([]);
   });
 
   it('takes * or a comma list of origins', () => {
@@ -267,7 +269,7 @@ describe('CORS_ORIGINS', () => {
   });
 
   it('refuses an entry that is not an origin, naming it', () => {
-    expect(configError({ CORS_ORIGINS: 'https://shop.example.com/path,shop.example.com' }).problems).toEqual([
+    expect(configError({ NODE_ENV: 'test', CORS_ORIGINS: 'https://shop.example.com/path,shop.example.com' }).problems).toEqual([
       'CORS_ORIGINS: each entry must be * or an origin such as https://shop.example.com (scheme, host, optional port; no path), got "https://shop.example.com/path"',
       'CORS_ORIGINS: each entry must be * or an origin such as https://shop.example.com (scheme, host, optional port; no path), got "shop.example.com"',
     ]);
@@ -276,9 +278,9 @@ describe('CORS_ORIGINS', () => {
 
 describe('DYNAMODB_PORT and REDIS_PORT', () => {
   it('are unset by default (npm start picks) and read as ports when set', () => {
-    expect(loadConfig({}).localPorts).toEqual({ dynamodb: undefined, redis: undefined });
-    expect(loadConfig({ DYNAMODB_PORT: '8100', REDIS_PORT: '0' }).localPorts).toEqual({ dynamodb: 8100, redis: 0 });
-    expect(configError({ DYNAMODB_PORT: 'eight', REDIS_PORT: '70000' }).problems).toEqual([
+    expect(loadConfig({ NODE_ENV: 'development' }).localPorts).toEqual({ dynamodb: undefined, redis: undefined });
+    expect(loadConfig({ NODE_ENV: 'development', DYNAMODB_PORT: '8100', REDIS_PORT: '0' }).localPorts).toEqual({ dynamodb: 8100, redis: 0 });
+    expect(configError({ NODE_ENV: 'development', DYNAMODB_PORT: 'eight', REDIS_PORT: '70000' }).problems).toEqual([
       'DYNAMODB_PORT: must be a port number between 0 and 65535, got "eight"',
       'REDIS_PORT: must be a port number between 0 and 65535, got "70000"',
     ]);
