@@ -24,14 +24,19 @@ import { multipartSubscriptions } from './subscriptions/multipart-subscriptions'
 import { InProcessOrderStatusFeed, type OrderStatusFeed } from './subscriptions/order-status-feed';
 import { SubscriptionExecutor, type FederatedExecutor } from './subscriptions/subscription-executor';
 import { attachWebSocketServer, type GraphQLWebSocketServer } from './subscriptions/websocket-server';
+import { mountWeb } from './web';
 
 export const SUPERGRAPH_PATH = resolve(__dirname, '../schema/supergraph.graphql');
+/** The storefront and GraphiQL builds (scripts/web-build.ts), served by the gateway (gateway/web/). */
+export const WEB_ROOTS = { storefrontRoot: resolve(__dirname, '../web/dist'), graphiqlRoot: resolve(__dirname, '../web/dist-graphiql') };
 
 export interface GatewayOptions {
   /** Supergraph SDL; defaults to the composed schema/supergraph.graphql. */
   readonly supergraphSdl?: string;
   /** Where order status changes arrive for subscriptions; in-process unless the composition root passes Redis. */
   readonly feed?: OrderStatusFeed;
+  /** Where the storefront and GraphiQL builds are; defaults to WEB_ROOTS. */
+  readonly web?: { readonly storefrontRoot: string; readonly graphiqlRoot: string };
 }
 
 export interface Gateway {
@@ -129,6 +134,7 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     },
     [multipartSubscriptions({ schema, verifyToken, executor: subscriptions, formatError, limits: config.queryLimits, logger })],
   );
+  mountWeb(app, config, options.web ?? WEB_ROOTS);
   return { server, app, registry, verifyToken, feed, subscriptions, execute, schema, formatError };
 }
 

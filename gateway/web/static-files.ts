@@ -1,0 +1,77 @@
+import { existsSync, statSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { join, sep } from 'node:path';
+import type { RequestHandler, Response } from 'express';
+import expressStaticGzip from 'express-static-gzip';
+
+/** Vite names every built asset after a hash of its content: a URL never changes meaning, so it may be cached for good. */
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** Pages must be revalidated on each visit, so a new build's asset names reach browsers at once. */
+export const REVALIDATE = 'no-cache';
+
+export interface StaticFiles {
+  /** Serves the request's path from the directory (precompressed .br/.gz copies when the client accepts them). */
+  readonly serve: RequestHandler;
+  /** Whether the build is there at all. */
+  built(): boolean;
+}
+
+/**
+ * A Vite build served with its precompressed copies: files under assets/ immutable, anything else (the page)
+ * revalidated. express-static-gzip indexes the copies when it is
+ * created, so the handler is made again when the build changes (index.html's modification time), which lets a
+ * running gateway pick up `npm run web:build`.
+ */
+export function staticFiles(root: string): StaticFiles {
+  const assets = join(root, 'assets') + sep;
+  const index = join(root, 'index.html');
+  let handler: RequestHandler | undefined;
+  let builtAt = -1;
+  let checkedAt = 0;
+
+  const current = (): RequestHandler | undefined => {
+    const now = Date.now();
+    if (handler && now - checkedAt < 1000) return handler;
+    checkedAt = now;
+    const mtime = existsSync(index) ? statSync(index).mtimeMs : -1;
+    if (mtime < 0) return undefined;
+    if (!handler || mtime !== builtAt) {
+      builtAt = mtime;
+      handler = expressStaticGzip(root, {
+        enableBrotli: true,
+        orderPreference: ['br', 'gzip'],
+        index: false,
+        serveStatic: {
+          index: false,
+          dotfiles: 'ignore',
+          fallthrough: true,
+          // Cache-Control is decided here, not by serve-static's maxAge.
+          cacheControl: false,
+          setHeaders: (res: ServerResponse, path: string) => res.setHeader('Cache-Control', path.startsWith(assets) ? IMMUTABLE : REVALIDATE),
+        },
+      }) as RequestHandler;
+    }
+    return handler;
+  };
+
+  return {
+    serve: (req, res, next) => {
+      const serve = current();
+      if (!serve) {
+        next();
+        return;
+      }
+      void serve(req, res, next);
+    },
+    built: () => current() !== undefined,
+  };
+}
+
+/** A plain-text answer that no cache keeps (a later build may add what is missing). */
+export function plainError(res: Response, status: number, message: string): void {
+  res.status(status).setHeader('Cache-Control', 'no-store').type('text/plain').send(`${message}\n`);
+}
+
+export function notFound(res: Response, message: string): void {
+  plainError(res, 404, message);
+}
