@@ -4,7 +4,9 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** One line of a new order. */
 export type OrderItemInput = {
+  /** Id of a Catalog product; NOT_FOUND when there is none. */
   productId: string | number;
   /** 1..1000 per line. */
   quantity: number;
@@ -12,11 +14,16 @@ export type OrderItemInput = {
 
 /** PENDING -> CONFIRMED -> COMPLETED; PENDING or CONFIRMED -> CANCELLED. */
 export type OrderStatus =
+  /** Cancelled by its owner or an admin. Final. */
   | 'CANCELLED'
+  /** Fulfilled. Final; Rewards then issues the reward points asynchronously. */
   | 'COMPLETED'
+  /** Confirmed by an admin or by the payment.completed event; not yet fulfilled. */
   | 'CONFIRMED'
+  /** Placed and waiting for confirmation (payment). */
   | 'PENDING';
 
+/** What to order. */
 export type PlaceOrderInput = {
   /** Repeating a call with the same key returns the same order. */
   idempotencyKey?: string | null | undefined;
@@ -26,13 +33,20 @@ export type PlaceOrderInput = {
 
 /** BRONZE below 1,000 lifetime points, SILVER from 1,000, GOLD from 5,000. */
 export type RewardTier =
+  /** Below 1,000 lifetime points: 1 point per whole currency unit of a completed order. */
   | 'BRONZE'
+  /** From 5,000 lifetime points: 1.5 points per whole currency unit, rounded down. */
   | 'GOLD'
+  /** From 1,000 lifetime points: 1.25 points per whole currency unit, rounded down. */
   | 'SILVER';
 
+/** What moved points in or out of an account. */
 export type RewardTransactionType =
+  /** Points that expired unused after 12 months. */
   | 'EXPIRED'
+  /** Points earned by a completed order (once per order). */
   | 'ISSUED'
+  /** Points spent with redeemPoints. */
   | 'REDEEMED';
 
 export type AdminOrdersQueryVariables = Exact<{
