@@ -101,7 +101,8 @@ export default function AdminOrdersPage() {
                 <td>
                   <OrderStatusBadge status={node.status} />
                 </td>
-                <td className="actions">
+                <td>
+                  <div className="actions">
                   {node.status === 'PENDING' ? (
                     <button type="button" disabled={busy} aria-label={`Confirm order ${node.id}`} onClick={() => void act('confirmed', node.id, () => confirm({ variables: { id: node.id } }))}>
                       Confirm
@@ -122,6 +123,7 @@ export default function AdminOrdersPage() {
                       Cancel
                     </button>
                   ) : null}
+                  </div>
                 </td>
               </tr>
             ))}

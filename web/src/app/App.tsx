@@ -57,9 +57,8 @@ export function App() {
               </Link>
             </li>
             <li>
-              <Link to="/cart" aria-current={pathname === '/cart' ? 'page' : undefined}>
-                Cart ({count}
-                <span className="visually-hidden"> items</span>)
+              <Link to="/cart" aria-current={pathname === '/cart' ? 'page' : undefined} aria-label={`Cart: ${count} ${count === 1 ? 'item' : 'items'}`}>
+                Cart ({count})
               </Link>
             </li>
             {session ? (

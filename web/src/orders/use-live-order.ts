@@ -17,17 +17,15 @@ export function useLiveOrder(order: { id: string; status: OrderStatus; rewardPoi
   const subscription = useSubscription(OrderStatusChangedDocument, { variables: { orderId: order?.id ?? '' }, skip: !live });
 
   const awaitingPoints = enabled && order?.status === 'COMPLETED' && order.rewardPoints == null;
-  const [waitStarted, setWaitStarted] = useState<number | undefined>();
   const [gaveUp, setGaveUp] = useState(false);
   useEffect(() => {
     if (!awaitingPoints) return;
-    setWaitStarted(Date.now());
     const timer = window.setTimeout(() => setGaveUp(true), REWARD_WAIT_MS);
     return () => window.clearTimeout(timer);
   }, [awaitingPoints]);
   useQuery(OrderRewardPointsDocument, {
     variables: { id: order?.id ?? '' },
-    skip: !awaitingPoints || waitStarted === undefined || gaveUp,
+    skip: !awaitingPoints || gaveUp,
     pollInterval: REWARD_POLL_MS,
     fetchPolicy: 'network-only',
   });
