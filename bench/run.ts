@@ -10,6 +10,7 @@ const BENCHES: Readonly<Record<string, () => Promise<{ run: Bench }>>> = {
   events: () => import('./events'),
   lambda: () => import('./lambda'),
   subscriptions: () => import('./subscriptions'),
+  web: () => import('./web'),
 };
 
 async function main(): Promise<void> {
