@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { graphiqlHeaders } from './security-headers';
-import { notFound, plainError, staticFiles } from './static-files';
+import { plainError, staticFiles } from './static-files';
 
 /**
  * GraphiQL at /graphiql, bundled from npm into web/dist-graphiql (web/graphiql/), so the explorer works without
@@ -10,14 +10,7 @@ export function graphiqlRoutes(root: string): Router {
   const files = staticFiles(root);
   const router = Router();
   router.use(graphiqlHeaders());
-  // Not router.use('/assets', ...): that would strip the prefix the files are found under.
-  router.use((req, res, next) => {
-    if (!req.path.startsWith('/assets/')) {
-      next();
-      return;
-    }
-    files.serve(req, res, () => notFound(res, 'No such asset.'));
-  });
+  router.use(files.assets);
   router.get('/', (req, res, next) => {
     if (!files.built()) {
       plainError(res, 503, 'GraphiQL is not built yet. `npm start` builds it before starting; or run `npm run web:build`.');

@@ -1,30 +1,25 @@
 import helmet from 'helmet';
 import type { RequestHandler } from 'express';
 
-/**
- * Headers of the pages the gateway serves. The storefront's policy allows nothing but its own origin: scripts
- * and styles are files of the build (no inline code, no eval), the API and its WebSocket are same-origin
- * (CSP Level 3: 'self' also matches ws:/wss: of the same host), and no other site may frame it.
- */
-export function storefrontHeaders(): RequestHandler {
+type Directives = Record<string, string[]>;
+
+/** What every page the gateway serves shares; each page adds the sources it needs. */
+function pageHeaders(directives: Directives): RequestHandler {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
         connectSrc: ["'self'"],
-        manifestSrc: ["'self'"],
         objectSrc: ["'none'"],
         baseUri: ["'none'"],
-        formAction: ["'self'"],
         frameAncestors: ["'none'"],
+        ...directives,
       },
     },
-    // Cross-origin isolation would block nothing the shop uses, but also buys nothing: left to defaults.
+    // Cross-origin isolation would block nothing these pages use, but also buys nothing: left to defaults.
     crossOriginEmbedderPolicy: false,
     referrerPolicy: { policy: 'no-referrer' },
     xFrameOptions: { action: 'deny' },
@@ -34,29 +29,19 @@ export function storefrontHeaders(): RequestHandler {
 }
 
 /**
- * GraphiQL (development only): the editor (Monaco) sets inline styles and runs its language services in
- * workers, so styles may be inline and workers may come from blob: URLs; scripts still only from the gateway.
+ * Headers of the storefront. Its policy allows nothing but its own origin: scripts and styles are files of the
+ * build (no inline code, no eval), the API and its WebSocket are same-origin (CSP Level 3: 'self' also matches
+ * ws:/wss: of the same host), and no other site may frame it.
+ */
+export function storefrontHeaders(): RequestHandler {
+  return pageHeaders({ styleSrc: ["'self'"], fontSrc: ["'self'"], manifestSrc: ["'self'"], formAction: ["'self'"] });
+}
+
+/**
+ * GraphiQL (development only): the editor (Monaco) sets inline styles, ships its icon font, and runs its
+ * language services in workers, so styles may be inline, fonts data: URLs and workers blob: URLs; scripts still
+ * only from the gateway.
  */
 export function graphiqlHeaders(): RequestHandler {
-  return helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'", 'data:'],
-        workerSrc: ["'self'", 'blob:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-    crossOriginEmbedderPolicy: false,
-    referrerPolicy: { policy: 'no-referrer' },
-    xFrameOptions: { action: 'deny' },
-    strictTransportSecurity: false,
-  });
+  return pageHeaders({ styleSrc: ["'self'", "'unsafe-inline'"], fontSrc: ["'self'", 'data:'], workerSrc: ["'self'", 'blob:'] });
 }

@@ -12,32 +12,36 @@ export const REVALIDATE = 'no-cache';
 export interface StaticFiles {
   /** Serves the request's path from the directory (precompressed .br/.gz copies when the client accepts them). */
   readonly serve: RequestHandler;
+  /**
+   * Hashed assets: requests under /assets/ answered from the build, or 404 (never the page) when unknown. Mounted
+   * with router.use(files.assets), not under '/assets', which would strip the prefix the files are found under.
+   */
+  readonly assets: RequestHandler;
   /** Whether the build is there at all. */
   built(): boolean;
 }
 
 /**
  * A Vite build served with its precompressed copies: files under assets/ immutable, anything else (the page)
- * revalidated. express-static-gzip indexes the copies when it is
- * created, so the handler is made again when the build changes (index.html's modification time), which lets a
- * running gateway pick up `npm run web:build`.
+ * revalidated. express-static-gzip indexes the copies when it is created, so the handler is made again when the
+ * build changes (index.html's modification time), which lets a running gateway pick up `npm run web:build`.
  */
 export function staticFiles(root: string): StaticFiles {
   const assets = join(root, 'assets') + sep;
   const index = join(root, 'index.html');
-  let handler: RequestHandler | undefined;
+  let cached: RequestHandler | undefined;
   let builtAt = -1;
   let checkedAt = 0;
 
   const current = (): RequestHandler | undefined => {
     const now = Date.now();
-    if (handler && now - checkedAt < 1000) return handler;
+    if (cached && now - checkedAt < 1000) return cached;
     checkedAt = now;
     const mtime = existsSync(index) ? statSync(index).mtimeMs : -1;
     if (mtime < 0) return undefined;
-    if (!handler || mtime !== builtAt) {
+    if (!cached || mtime !== builtAt) {
       builtAt = mtime;
-      handler = expressStaticGzip(root, {
+      cached = expressStaticGzip(root, {
         enableBrotli: true,
         orderPreference: ['br', 'gzip'],
         index: false,
@@ -51,17 +55,25 @@ export function staticFiles(root: string): StaticFiles {
         },
       }) as RequestHandler;
     }
-    return handler;
+    return cached;
   };
 
+  const serve: RequestHandler = (req, res, next) => {
+    const handler = current();
+    if (!handler) {
+      next();
+      return;
+    }
+    void handler(req, res, next);
+  };
   return {
-    serve: (req, res, next) => {
-      const serve = current();
-      if (!serve) {
+    serve,
+    assets: (req, res, next) => {
+      if (!req.path.startsWith('/assets/')) {
         next();
         return;
       }
-      void serve(req, res, next);
+      void serve(req, res, () => notFound(res, 'No such asset.'));
     },
     built: () => current() !== undefined,
   };

@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express';
 import { storefrontHeaders } from './security-headers';
-import { notFound, plainError, staticFiles } from './static-files';
+import { plainError, staticFiles } from './static-files';
 
 /** Paths the gateway serves itself; a page request for one of them that nothing answered is a 404, not the shop. */
 const NOT_PAGES = /^\/(graphql|graphiql|dev|health|metrics)(\/|$)/;
@@ -20,14 +20,7 @@ export function storefrontRoutes(root: string): Router {
   const files = staticFiles(root);
   const router = Router();
   router.use(storefrontHeaders());
-  // Not router.use('/assets', ...): that would strip the prefix the files are found under.
-  router.use((req, res, next) => {
-    if (!req.path.startsWith('/assets/')) {
-      next();
-      return;
-    }
-    files.serve(req, res, () => notFound(res, 'No such asset.'));
-  });
+  router.use(files.assets);
   router.use((req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_PAGES.test(req.path) || HAS_EXTENSION.test(req.path)) {
       next();

@@ -17,7 +17,7 @@ const SECRET = 'web-routes-test-secret-0123456789abcdef';
 const PAGE = '<!doctype html><html><body><div id="root"></div><script type="module" src="/assets/index-Ab12Cd34.js"></script></body></html>';
 const SCRIPT = `console.log(${JSON.stringify('x'.repeat(2000))});`;
 const STOREFRONT_CSP =
-  "default-src 'self';script-src 'self';style-src 'self';img-src 'self' data:;font-src 'self';connect-src 'self';manifest-src 'self';object-src 'none';base-uri 'none';form-action 'self';frame-ancestors 'none'";
+  "default-src 'self';script-src 'self';img-src 'self' data:;connect-src 'self';object-src 'none';base-uri 'none';frame-ancestors 'none';style-src 'self';font-src 'self';manifest-src 'self';form-action 'self'";
 
 const dir = mkdtempSync(join(tmpdir(), 'web-routes-'));
 const storefrontRoot = join(dir, 'dist');

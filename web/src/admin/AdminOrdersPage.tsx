@@ -1,6 +1,7 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { AdminOrdersDocument, CancelOrderDocument, CompleteOrderDocument, ConfirmOrderDocument, type OrderStatus } from '../__generated__/graphql';
+import { CursorPager, useCursorStack } from '../components/CursorPager';
 import { DateTime } from '../components/DateTime';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Money } from '../components/Money';
@@ -15,8 +16,8 @@ const STATUSES: readonly OrderStatus[] = ['PENDING', 'CONFIRMED', 'COMPLETED', '
 export default function AdminOrdersPage() {
   const { session } = useSession();
   const [status, setStatus] = useState<OrderStatus | undefined>();
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const after = cursors[cursors.length - 1];
+  const cursors = useCursorStack(status ?? '');
+  const after = cursors.after;
   const variables = { status, first: PAGE_SIZE, after };
   const { data, loading, error } = useQuery(AdminOrdersDocument, { variables, skip: !session?.admin, fetchPolicy: 'cache-and-network' });
   const options = { refetchQueries: [AdminOrdersDocument] };
@@ -56,7 +57,6 @@ export default function AdminOrdersPage() {
           value={status ?? ''}
           onChange={(event) => {
             setStatus((event.target.value || undefined) as OrderStatus | undefined);
-            setCursors([undefined]);
           }}
         >
           <option value="">Any status</option>
@@ -130,14 +130,7 @@ export default function AdminOrdersPage() {
           </tbody>
         </table>
       ) : null}
-      <nav className="pager" aria-label="Order pages">
-        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Newer orders
-        </button>
-        <button type="button" disabled={!page?.pageInfo.hasNextPage} onClick={() => setCursors([...cursors, page?.pageInfo.endCursor ?? undefined])}>
-          Older orders
-        </button>
-      </nav>
+      <CursorPager label="Order pages" cursors={cursors} pageInfo={page?.pageInfo} previous="Newer orders" next="Older orders" />
     </section>
   );
 }

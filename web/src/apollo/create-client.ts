@@ -59,6 +59,11 @@ export function createShopClient(options: ShopClientOptions): ShopClient {
     documentTransform: canonicalDocument,
     clientAwareness: { name: 'storefront', version: '1' },
   });
+  // Status changes sent while the socket was down are gone (subscriptions do not replay): after a reconnect,
+  // what is on screen is read again.
+  socket?.on('connected', (_socket, _payload, wasRetry) => {
+    if (wasRetry) void apollo.refetchQueries({ include: 'active' });
+  });
   return {
     apollo,
     dispose() {

@@ -1,7 +1,7 @@
 import { useQuery } from '@apollo/client/react';
-import { useState } from 'react';
 import { MyOrdersDocument, type OrderSummaryFragment } from '../__generated__/graphql';
 import { Link } from '../app/router';
+import { CursorPager, useCursorStack } from '../components/CursorPager';
 import { DateTime } from '../components/DateTime';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Money } from '../components/Money';
@@ -37,8 +37,8 @@ function OrderRow({ order }: { order: OrderSummaryFragment }) {
 
 export function OrdersPage() {
   const { session } = useSession();
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const after = cursors[cursors.length - 1];
+  const cursors = useCursorStack();
+  const after = cursors.after;
   const { data, loading, error } = useQuery(MyOrdersDocument, {
     variables: { first: PAGE_SIZE, after },
     skip: !session,
@@ -76,14 +76,7 @@ export function OrdersPage() {
           </tbody>
         </table>
       ) : null}
-      <nav className="pager" aria-label="Order pages">
-        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Newer orders
-        </button>
-        <button type="button" disabled={!page?.pageInfo.hasNextPage} onClick={() => setCursors([...cursors, page?.pageInfo.endCursor ?? undefined])}>
-          Older orders
-        </button>
-      </nav>
+      <CursorPager label="Order pages" cursors={cursors} pageInfo={page?.pageInfo} previous="Newer orders" next="Older orders" />
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { CategoriesDocument, ProductsDocument } from '../__generated__/graphql';
 import { navigate, Link, useLocation } from '../app/router';
 import { AddToCart } from '../components/AddToCart';
+import { CursorPager, useCursorStack } from '../components/CursorPager';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Money } from '../components/Money';
 
@@ -11,10 +12,9 @@ export const PAGE_SIZE = 8;
 export function ProductListPage() {
   const location = useLocation();
   const category = location.searchParams.get('category') || undefined;
-  // Cursors of the pages before this one, for "Previous"; the URL keeps only the category.
-  const [cursors, setCursors] = useState<{ category: string | undefined; stack: (string | undefined)[] }>({ category, stack: [undefined] });
-  const stack = cursors.category === category ? cursors.stack : [undefined];
-  const after = stack[stack.length - 1];
+  // The URL keeps the category; paging within it starts over when it changes.
+  const cursors = useCursorStack(category ?? '');
+  const after = cursors.after;
   const [announcement, setAnnouncement] = useState('');
 
   const categories = useQuery(CategoriesDocument);
@@ -67,19 +67,7 @@ export function ProductListPage() {
           </ul>
         )
       ) : null}
-      <nav className="pager" aria-label="Product pages">
-        <button type="button" disabled={stack.length <= 1} onClick={() => setCursors({ category, stack: stack.slice(0, -1) })}>
-          Previous page
-        </button>
-        <span>Page {stack.length}</span>
-        <button
-          type="button"
-          disabled={!page?.pageInfo.hasNextPage}
-          onClick={() => setCursors({ category, stack: [...stack, page?.pageInfo.endCursor ?? undefined] })}
-        >
-          Next page
-        </button>
-      </nav>
+      <CursorPager label="Product pages" cursors={cursors} pageInfo={page?.pageInfo} previous="Previous page" next="Next page" showPage />
       <p role="status" className="announcement">
         {announcement}
       </p>
