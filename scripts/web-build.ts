@@ -23,13 +23,13 @@ export interface WebTarget {
 export const WEB_TARGETS: readonly WebTarget[] = [
   {
     name: 'the storefront',
-    config: 'web/vite.config.ts',
+    config: 'web/vite.config.mts',
     outDir: 'web/dist',
-    inputs: ['web/src', 'web/index.html', 'web/vite.config.ts', 'web/persisted-documents.ts', 'web/persisted-query-manifest.json', 'package-lock.json'],
+    inputs: ['web/src', 'web/index.html', 'web/vite.config.mts', 'web/persisted-documents.ts', 'web/persisted-query-manifest.json', 'package-lock.json'],
   },
   {
     name: 'GraphiQL',
-    config: 'web/graphiql/vite.config.ts',
+    config: 'web/graphiql/vite.config.mts',
     outDir: 'web/dist-graphiql',
     inputs: ['web/graphiql', 'package-lock.json'],
   },
@@ -66,7 +66,7 @@ function runVite(target: WebTarget, outDir: string): Promise<void> {
     const child = spawn(process.execPath, [vite, 'build', '--config', resolve(root, target.config), '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
       cwd: root,
       // A production bundle whatever NODE_ENV the caller runs with (tests run with NODE_ENV=test).
-      env: { ...process.env, NODE_ENV: 'production', VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+      env: { ...process.env, NODE_ENV: 'production' },
       stdio: ['ignore', 'inherit', 'pipe'],
     });
     let stderr = '';

@@ -8,13 +8,14 @@ import { seedDemoProducts } from '../../scripts/seed';
 import { ensureWebBuild } from '../../scripts/web-build';
 import { MANIFEST_PATH } from '../../scripts/web-manifest';
 import { launchChromium, recordPage, type PageLog } from '../support/browser';
-import { startTestSystem } from '../support/system';
+import { startTestSystem, tokenFor } from '../support/system';
 
 /**
  * The storefront as shoppers and admins use it: the production build served by the real gateway over the real
- * subgraphs (DynamoDB Local, in-process events), driven in Debian's Chromium. A customer browses, filters and
- * pages, fills a cart, places an order and watches it; an admin, in a second browser context, confirms and
- * completes it; the customer's page follows over the WebSocket and shows the reward points, without a reload.
+ * subgraphs (DynamoDB Local, in-process events), driven in Debian's Chromium. A customer (demo sign-in) browses,
+ * filters and pages, fills a cart, places an order and watches it; an admin (a pasted token), in a second browser
+ * context, confirms and completes it; the customer's page follows over the WebSocket and shows the reward points,
+ * without a reload.
  * SCREENSHOT_DIR=docs/images saves the screenshots the README shows.
  */
 
@@ -159,8 +160,10 @@ describe('the storefront in a browser', () => {
     });
 
     const { page: adminPage } = admin;
+    // The admin signs in the other way: a token as `npm run -s token -- --sub admin-1 --admin` prints it, pasted.
     await adminPage.goto(`${base}/sign-in`);
-    await adminPage.getByRole('button', { name: 'Sign in as admin' }).click();
+    await adminPage.getByRole('textbox', { name: /^Token/ }).fill(`${await tokenFor('admin-1', { admin: true })}\n`);
+    await adminPage.getByRole('button', { name: 'Sign in with this token' }).click();
     await adminPage.getByRole('heading', { name: 'All orders' }).waitFor();
     const row = adminPage.locator(`tr[data-order-id="${orderId}"]`);
     await waitFor('the order in the admin list, PENDING', async () => (await row.locator('[data-status]').getAttribute('data-status').catch(() => null)) === 'PENDING');

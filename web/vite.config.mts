@@ -48,6 +48,8 @@ export default defineConfig({
     manifest: true,
     target: 'es2022',
   },
+  // Only the shop's page: web/graphiql/ has its own build (and Monaco's workers need its config).
+  optimizeDeps: { entries: ['index.html'] },
   server: {
     port: Number(process.env['WEB_DEV_PORT'] ?? 5173),
     strictPort: false,
