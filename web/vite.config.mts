@@ -53,6 +53,8 @@ export default defineConfig({
   server: {
     port: Number(process.env['WEB_DEV_PORT'] ?? 5173),
     strictPort: false,
+    // Builds (and the temporary directories a build swaps through) are outputs, not sources to reload on.
+    watch: { ignored: ['**/dist/**', '**/dist-graphiql/**', '**/dist.*/**', '**/dist-graphiql.*/**'] },
     proxy: {
       '/graphql': { target: gateway, ws: true, changeOrigin: true },
       '/dev/token': { target: gateway, changeOrigin: true },
