@@ -90,7 +90,3 @@ function closeCodeMeaning(closeCode: number): string {
   if (closeCode === 4429) return 'RATE_LIMITED';
   return 'NETWORK_ERROR';
 }
-
-export function errorCodes(error: unknown): string[] {
-  return describeErrors(error).map((description) => description.code);
-}

@@ -7,7 +7,7 @@ import { CursorPager, useCursorStack } from '../components/CursorPager';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Money } from '../components/Money';
 
-export const PAGE_SIZE = 8;
+const PAGE_SIZE = 8;
 
 export function ProductListPage() {
   const location = useLocation();
