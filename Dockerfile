@@ -2,8 +2,9 @@
 #   docker run <image> catalog | orders | rewards | gateway | seed
 # The build stage compiles the TypeScript entry point and the telemetry preload with esbuild, leaving packages
 # external: OpenTelemetry's instrumentations patch modules as they are required from node_modules, which they
-# cannot do inside a bundle. The runtime stage holds the two bundles, the production dependencies and the composed
-# supergraph schema. Node 22 LTS, as on Lambda (nodejs22.x).
+# cannot do inside a bundle; it also builds the storefront the gateway serves at /. The runtime stage holds the two
+# bundles, the production dependencies, the composed supergraph schema and the storefront's static build.
+# Node 22 LTS, as on Lambda (nodejs22.x).
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -11,6 +12,8 @@ RUN npm ci --ignore-scripts
 COPY . .
 RUN npx esbuild run-service=scripts/run-service.ts telemetry=lib/telemetry/register.ts --bundle --platform=node \
       --target=node22 --packages=external --minify --sourcemap --outdir=dist
+# The storefront the gateway serves at / (web/dist, resolved next to the bundle as ../web/dist).
+RUN npx tsx scripts/web-build.ts --force
 
 FROM node:22-bookworm-slim AS dependencies
 WORKDIR /app
@@ -25,6 +28,7 @@ WORKDIR /app
 COPY --from=dependencies /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/schema ./schema
+COPY --from=build /app/web/dist ./web/dist
 USER node
 # The preload starts tracing only when OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER) is set.
 ENTRYPOINT ["node", "--require", "./dist/telemetry.js", "dist/run-service.js"]

@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { apiSchemaSdl } from './scripts/api-schema';
 
 /**
  * For each subgraph, from schema/<context>.graphql:
  * - `resolvers-types.ts`: typed resolvers; mappers bind GraphQL types to what resolvers really return (domain
  *   objects), so a resolver that returns the wrong shape fails the typecheck;
  * - `type-defs.ts`: the SDL as a module, so servers, Lambda bundles and tests load the schema without file I/O.
+ * And for the storefront, from its operations in web/src/graphql/*.graphql, checked against the supergraph's API
+ * schema (what the gateway validates them with): typed documents (client preset) in web/src/__generated__/.
  * The output is checked in; `npm run codegen:check` fails when it is stale.
  */
 const shared = {
@@ -76,6 +79,19 @@ for (const subgraph of subgraphs) {
     ],
   };
 }
+
+generates['web/src/__generated__/'] = {
+  schema: apiSchemaSdl(),
+  documents: ['web/src/graphql/**/*.graphql'],
+  preset: 'client',
+  // Components read the fields they select straight from the result: no fragment masking, no `graphql()` tag.
+  presetConfig: { fragmentMasking: false },
+  config: {
+    useTypeImports: true,
+    enumsAsTypes: true,
+    scalars: { DateTime: 'string' },
+  },
+};
 
 const config: CodegenConfig = { overwrite: true, generates };
 

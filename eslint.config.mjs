@@ -53,7 +53,7 @@ const layering = [
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'infra/cdk.out/**', '.data/**', 'coverage/**', '**/__generated__/**', 'bench/results/**'],
+    ignores: ['node_modules/**', 'infra/cdk.out/**', '.data/**', 'coverage/**', '**/__generated__/**', 'bench/results/**', 'web/dist*/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -73,4 +73,11 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs' },
   },
   ...layering,
+  {
+    // The storefront and GraphiQL run in browsers and import nothing of the server (they meet it over HTTP).
+    files: ['web/src/**/*.{ts,tsx}', 'web/graphiql/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: restrict([{ regex: '^(\\.\\./)+(lib|gateway|subgraphs|scripts)(/|$)', message: 'Browser code reaches the server only through the graph.' }]),
+  },
 );

@@ -8,8 +8,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/infra/cdk.out/', '/.data/'],
-  modulePathIgnorePatterns: ['<rootDir>/infra/cdk.out/', '<rootDir>/.data/'],
+  testPathIgnorePatterns: ['/node_modules/', '/infra/cdk.out/', '/.data/', '<rootDir>/web/dist'],
+  modulePathIgnorePatterns: ['<rootDir>/infra/cdk.out/', '<rootDir>/.data/', '<rootDir>/web/dist'],
   transform: {
     '^.+\\.(t|j)sx?$': [
       '@swc/jest',

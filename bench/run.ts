@@ -12,6 +12,7 @@ const BENCHES: Readonly<Record<string, () => Promise<{ run: Bench }>>> = {
   lambda: () => import('./lambda'),
   stock: () => import('./stock'),
   subscriptions: () => import('./subscriptions'),
+  web: () => import('./web'),
 };
 
 async function main(): Promise<void> {

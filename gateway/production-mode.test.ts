@@ -55,6 +55,13 @@ describe('a production gateway', () => {
     await raw.close();
   });
 
+  it('has neither GraphiQL nor demo tokens', async () => {
+    const base = system.gateway.http.url;
+    expect((await fetch(`${base}/graphiql`, { headers: { accept: 'text/html' } })).status).toBe(404);
+    const token = await fetch(`${base}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sub":"admin-1","admin":true}' });
+    expect(token.status).toBe(404);
+  });
+
   it('still answers queries', async () => {
     const response = await graphql(system.urls.gateway, '{ products(first: 1) { edges { cursor } } __typename }');
     expect(response.errors).toBeUndefined();
@@ -68,6 +75,17 @@ describe('a development gateway', () => {
     system = await startTestSystem('gateway-development', { env: { NODE_ENV: 'development' } });
   });
   afterAll(() => system?.stop());
+
+  it('mints demo tokens at POST /dev/token', async () => {
+    const response = await fetch(`${system.gateway.http.url}/dev/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"sub":"customer-9"}',
+    });
+    expect(response.status).toBe(200);
+    const { token } = (await response.json()) as { token: string };
+    expect(await system.gateway.verifyToken(token)).toEqual({ sub: 'customer-9', roles: [] });
+  });
 
   it('shows Apollo Sandbox to a browser on GET /graphql', async () => {
     const response = await landingPage(system.urls.gateway);

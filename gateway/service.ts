@@ -38,8 +38,11 @@ import { multipartSubscriptions } from './subscriptions/multipart-subscriptions'
 import { InProcessOrderStatusFeed, type OrderStatusFeed } from './subscriptions/order-status-feed';
 import { SubscriptionExecutor, type FederatedExecutor } from './subscriptions/subscription-executor';
 import { attachWebSocketServer, type GraphQLWebSocketServer } from './subscriptions/websocket-server';
+import { mountWeb } from './web';
 
 export const SUPERGRAPH_PATH = resolve(__dirname, '../schema/supergraph.graphql');
+/** The storefront and GraphiQL builds (scripts/web-build.ts), served by the gateway (gateway/web/). */
+export const WEB_ROOTS = { storefrontRoot: resolve(__dirname, '../web/dist'), graphiqlRoot: resolve(__dirname, '../web/dist-graphiql') };
 
 export interface GatewayOptions {
   /** Supergraph SDL; defaults to the composed schema/supergraph.graphql. */
@@ -48,6 +51,8 @@ export interface GatewayOptions {
   readonly feed?: OrderStatusFeed;
   /** How long a readiness result (subgraphs, Redis) is reused; see gateway/readiness.ts. */
   readonly readinessCacheMs?: number;
+  /** Where the storefront and GraphiQL builds are; defaults to WEB_ROOTS. */
+  readonly web?: { readonly storefrontRoot: string; readonly graphiqlRoot: string };
 }
 
 export interface Gateway {
@@ -201,6 +206,7 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     [httpEdge(edge, addressOf, edgeRefusals(registry)), multipartSubscriptions({ schema, executor: subscriptions, formatError, logger, hideSchemaDetails: config.production })],
     requestSizeLimit(config.queryLimits),
   );
+  mountWeb(app, config, options.web ?? WEB_ROOTS);
   return {
     server,
     app,

@@ -87,6 +87,13 @@ async function runOnce(): Promise<{ count: number; categories: Set<string> }> {
   });
   await waitForReady(run, 150_000);
   expect(run.output()).toContain(`http://localhost:${gatewayPort}/graphql`);
+  expect(run.output()).toContain(`Storefront                         http://localhost:${gatewayPort}/`);
+  expect(run.output()).toContain(`http://localhost:${gatewayPort}/graphiql`);
+  // The runner built the storefront before starting: the gateway serves it at /.
+  const shop = await fetch(`http://127.0.0.1:${gatewayPort}/`);
+  expect(shop.status).toBe(200);
+  expect(shop.headers.get('content-type')).toMatch(/^text\/html; charset=utf-8$/i);
+  expect(await shop.text()).toContain('<div id="root"></div>');
 
   const children = childrenOf(run.child.pid!);
   for (const child of children) grandchildren.add(child.pid);

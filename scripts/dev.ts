@@ -8,6 +8,7 @@
  * Ctrl-C (SIGINT) or SIGTERM stops everything it started, the Java and Redis children included.
  */
 import { join } from 'node:path';
+import { developmentTools } from '../gateway/web';
 import { ConfigError, loadConfig, type AppConfig } from '../lib/config';
 import { startDynamoDbLocal } from '../lib/dynamodb/local';
 import { createLogger } from '../lib/logging';
@@ -17,6 +18,7 @@ import { shutdownTelemetry } from '../lib/telemetry';
 import { removeLocalEndpoints, writeLocalEndpoints } from './local-endpoints';
 import { seedDemoProducts } from './seed';
 import { startSystem } from './system';
+import { ensureWebBuild } from './web-build';
 
 interface Stoppable {
   stop(): Promise<void>;
@@ -92,6 +94,7 @@ async function main(): Promise<void> {
 
   const notes: string[] = [];
   try {
+    await ensureWebBuild({ log: (message) => logger.info(message) });
     const env: Record<string, string | undefined> = { ...process.env };
     if (!config.dynamodb.endpoint) {
       const port = await localPort('DYNAMODB_PORT', config.localPorts.dynamodb, 8000, notes);
@@ -131,7 +134,9 @@ async function main(): Promise<void> {
       [
         '',
         'Federated commerce is running:',
+        `  Storefront                         http://localhost:${port(running.urls.gateway)}/`,
         `  Gateway (GraphQL, Apollo Sandbox)  http://localhost:${port(running.urls.gateway)}/graphql`,
+        ...(developmentTools(config) ? [`  GraphiQL (works offline)           http://localhost:${port(running.urls.gateway)}/graphiql`] : []),
         `  Subscriptions (graphql-ws)         ws://localhost:${port(running.urls.gateway)}/graphql`,
         `  Catalog subgraph                   http://localhost:${port(running.urls.catalog)}/graphql`,
         `  Catalog REST                       http://localhost:${port(running.urls.catalog)}/products/<id>`,

@@ -17,22 +17,32 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** A new product. */
 export type CreateProductInput = {
+  /** 1-64 letters, digits, spaces, '&', apostrophes or dashes, starting with a letter or digit. */
   category: Scalars['String']['input'];
+  /** Up to 2,000 characters; empty when left out. */
   description?: InputMaybe<Scalars['String']['input']>;
+  /** Display name, 1-200 characters. */
   name: Scalars['String']['input'];
+  /** Unit price, in minor units. */
   price: MoneyInput;
+  /** Stock keeping unit: upper-case letters, digits and dashes, 3-64 characters; unique (CONFLICT when taken). */
   sku: Scalars['String']['input'];
+  /** Units in stock, 0 to 1,000,000,000. */
   stockQuantity: Scalars['Int']['input'];
 };
 
 /** An amount of money in integer minor units (cents) of an ISO 4217 currency. */
 export type Money = {
   __typename?: 'Money';
+  /** Integer number of minor units of the currency (cents for USD, yen for JPY); never negative. */
   amount: Scalars['Int']['output'];
+  /** ISO 4217 code of three upper-case letters, e.g. USD. */
   currency: Scalars['String']['output'];
 };
 
+/** An amount of money to set, in integer minor units of an ISO 4217 currency. */
 export type MoneyInput = {
   /** Integer minor units (cents), not negative. */
   amount: Scalars['Int']['input'];
@@ -40,6 +50,7 @@ export type MoneyInput = {
   currency: Scalars['String']['input'];
 };
 
+/** Changes. Each needs a token; who may call is stated on each field. Errors carry extensions.code. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Admin only. */
@@ -51,58 +62,80 @@ export type Mutation = {
 };
 
 
+/** Changes. Each needs a token; who may call is stated on each field. Errors carry extensions.code. */
 export type MutationChangeProductPriceArgs = {
   id: Scalars['ID']['input'];
   price: MoneyInput;
 };
 
 
+/** Changes. Each needs a token; who may call is stated on each field. Errors carry extensions.code. */
 export type MutationCreateProductArgs = {
   input: CreateProductInput;
 };
 
 
+/** Changes. Each needs a token; who may call is stated on each field. Errors carry extensions.code. */
 export type MutationUpdateProductArgs = {
   id: Scalars['ID']['input'];
   input: UpdateProductInput;
 };
 
+/** Where a page of a connection ends (Relay cursor connections). */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** The cursor of this page's last item: pass it as `after` to get the next page; null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether more items follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** A product for sale. Catalog owns it: name, price and stock; other subgraphs refer to it by id. */
 export type Product = {
   __typename?: 'Product';
+  /** Category the product is listed under (1-64 letters, digits, spaces, '&', apostrophes or dashes); `products(category:)` filters by it. */
   category: Scalars['String']['output'];
+  /** When the product was created. */
   createdAt: Scalars['DateTime']['output'];
+  /** Longer text for the product page, up to 2,000 characters; empty when there is none. */
   description: Scalars['String']['output'];
+  /** Unique, immutable id assigned by Catalog. */
   id: Scalars['ID']['output'];
+  /** Whether at least one unit is available (stockQuantity > 0). */
   inStock: Scalars['Boolean']['output'];
+  /** Display name, 1-200 characters. */
   name: Scalars['String']['output'];
+  /** Current unit price. Orders keep the price of the moment they were placed. */
   price: Money;
   /** Admin only: units held by open orders (placed, not yet cancelled or completed). Null for anyone who is not an admin. */
   reservedQuantity?: Maybe<Scalars['Int']['output']>;
   /** Upper-case letters, digits and dashes, 3-64 characters; unique. */
   sku: Scalars['String']['output'];
-  /** Units available to order now: on hand minus the units held by open orders. An order holds its units when it is placed; cancelling returns them. */
+  /** Units available to order now, 0 to 1,000,000,000: on hand minus the units held by open orders. An order holds its units when it is placed (asking for more fails with PRODUCT_UNAVAILABLE); cancelling returns them. */
   stockQuantity: Scalars['Int']['output'];
+  /** When the product last changed (any field, stock included). */
   updatedAt: Scalars['DateTime']['output'];
 };
 
+/** A page of products (Relay cursor connection). */
 export type ProductConnection = {
   __typename?: 'ProductConnection';
+  /** The products of this page, in order. */
   edges: Array<ProductEdge>;
+  /** Whether more products follow, and the cursor to get them. */
   pageInfo: PageInfo;
 };
 
+/** One product of a page, with its cursor. */
 export type ProductEdge = {
   __typename?: 'ProductEdge';
+  /** Opaque position of this product: pass it as `after` to continue after it. */
   cursor: Scalars['String']['output'];
+  /** The product. */
   node: Product;
 };
 
+/** Reads. Anonymous callers may read the catalog; orders and rewards need a token (Authorization: Bearer <JWT>). */
 export type Query = {
   __typename?: 'Query';
   /** The product with this id, or null when there is none. */
@@ -112,22 +145,28 @@ export type Query = {
 };
 
 
+/** Reads. Anonymous callers may read the catalog; orders and rewards need a token (Authorization: Bearer <JWT>). */
 export type QueryProductArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Reads. Anonymous callers may read the catalog; orders and rewards need a token (Authorization: Bearer <JWT>). */
 export type QueryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   category?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Changes to a product; fields left out or null keep their value. The price changes with changeProductPrice. */
 export type UpdateProductInput = {
+  /** New category: 1-64 letters, digits, spaces, '&', apostrophes or dashes. */
   category?: InputMaybe<Scalars['String']['input']>;
+  /** New description, up to 2,000 characters. */
   description?: InputMaybe<Scalars['String']['input']>;
+  /** New display name, 1-200 characters. */
   name?: InputMaybe<Scalars['String']['input']>;
-  /** Sets the units available to order now (a restock); units held by open orders stay held. At least 0. */
+  /** Sets the units available to order now (a restock), 0 to 1,000,000,000; units held by open orders stay held. */
   stockQuantity?: InputMaybe<Scalars['Int']['input']>;
 };
 

@@ -19,14 +19,17 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** A customer: the `sub` of their token. Orders and Rewards each contribute fields. */
 export type Customer = {
   __typename?: 'Customer';
+  /** The customer's id: the `sub` claim of their token. */
   id: Scalars['ID']['output'];
   /** Newest first. The customer themself or an admin. first: 1..100. */
   orders: OrderConnection;
 };
 
 
+/** A customer: the `sub` of their token. Orders and Rewards each contribute fields. */
 export type CustomerOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -36,10 +39,13 @@ export type CustomerOrdersArgs = {
 /** An amount of money in integer minor units (cents) of an ISO 4217 currency. */
 export type Money = {
   __typename?: 'Money';
+  /** Integer number of minor units of the currency (cents for USD, yen for JPY); never negative. */
   amount: Scalars['Int']['output'];
+  /** ISO 4217 code of three upper-case letters, e.g. USD. */
   currency: Scalars['String']['output'];
 };
 
+/** Changes. Each needs a token; who may call is stated on each field. Errors carry extensions.code. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Owner or admin. PENDING or CONFIRMED -> CANCELLED. */
@@ -53,62 +59,85 @@ export type Mutation = {
 };
 
 
+/** Changes. Each needs a token; who may call is stated on each field. Errors carry extensions.code. */
 export type MutationCancelOrderArgs = {
   id: Scalars['ID']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
 };
 
 
+/** Changes. Each needs a token; who may call is stated on each field. Errors carry extensions.code. */
 export type MutationCompleteOrderArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Changes. Each needs a token; who may call is stated on each field. Errors carry extensions.code. */
 export type MutationConfirmOrderArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Changes. Each needs a token; who may call is stated on each field. Errors carry extensions.code. */
 export type MutationPlaceOrderArgs = {
   input: PlaceOrderInput;
 };
 
+/** A customer's order: its lines with the names and prices of the moment it was placed, and its status. */
 export type Order = {
   __typename?: 'Order';
+  /** Who placed the order. */
   customer: Customer;
+  /** Unique, immutable id assigned when the order is placed. */
   id: Scalars['ID']['output'];
+  /** The order lines, one per product (1 to 50). */
   items: Array<OrderItem>;
+  /** When the order was placed. */
   placedAt: Scalars['DateTime']['output'];
+  /** Where the order is in its lifecycle; orderStatusChanged streams each change. */
   status: OrderStatus;
   /** Sum of the line totals; an order never mixes currencies. */
   total: Money;
+  /** When the order last changed status (placedAt until then). */
   updatedAt: Scalars['DateTime']['output'];
 };
 
+/** A page of orders, newest first (Relay cursor connection). */
 export type OrderConnection = {
   __typename?: 'OrderConnection';
+  /** The orders of this page, newest first. */
   edges: Array<OrderEdge>;
+  /** Whether more (older) orders follow, and the cursor to get them. */
   pageInfo: PageInfo;
 };
 
+/** One order of a page, with its cursor. */
 export type OrderEdge = {
   __typename?: 'OrderEdge';
+  /** Opaque position of this order: pass it as `after` to continue after it. */
   cursor: Scalars['String']['output'];
+  /** The order. */
   node: Order;
 };
 
+/** One line of an order: a product, how many, and at what price. */
 export type OrderItem = {
   __typename?: 'OrderItem';
+  /** unitPrice times quantity. */
   lineTotal: Money;
+  /** The product ordered; its current fields come from Catalog. */
   product: Product;
   /** The product's name when the order was placed. */
   productName: Scalars['String']['output'];
+  /** Units ordered, 1 to 1,000. */
   quantity: Scalars['Int']['output'];
   /** The product's price when the order was placed. */
   unitPrice: Money;
 };
 
+/** One line of a new order. */
 export type OrderItemInput = {
+  /** Id of a Catalog product; NOT_FOUND when there is none. */
   productId: Scalars['ID']['input'];
   /** 1..1000 per line. */
   quantity: Scalars['Int']['input'];
@@ -116,25 +145,38 @@ export type OrderItemInput = {
 
 /** PENDING -> CONFIRMED -> COMPLETED; PENDING or CONFIRMED -> CANCELLED. */
 export type OrderStatus =
+  /** Cancelled by its owner or an admin. Final. */
   | 'CANCELLED'
+  /** Fulfilled. Final; Rewards then issues the reward points asynchronously. */
   | 'COMPLETED'
+  /** Confirmed by an admin or by the payment.completed event; not yet fulfilled. */
   | 'CONFIRMED'
+  /** Placed and waiting for confirmation (payment). */
   | 'PENDING';
 
+/** One status change of an order, as orderStatusChanged delivers it. */
 export type OrderStatusUpdate = {
   __typename?: 'OrderStatusUpdate';
+  /** When the change happened (the order's updatedAt after it). */
   at: Scalars['DateTime']['output'];
+  /** The order as it is when the update is sent, with any fields of the supergraph (read with the subscriber's identity). */
   order: Order;
+  /** The status before this change; null when the order was just placed (PENDING). */
   previousStatus?: Maybe<OrderStatus>;
+  /** The status the order changed to. */
   status: OrderStatus;
 };
 
+/** Where a page of a connection ends (Relay cursor connections). */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** The cursor of this page's last item: pass it as `after` to get the next page; null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether more items follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** What to order. */
 export type PlaceOrderInput = {
   /** Repeating a call with the same key returns the same order. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
@@ -145,9 +187,11 @@ export type PlaceOrderInput = {
 /** A product as Catalog serves it; Orders only refers to it. */
 export type Product = {
   __typename?: 'Product';
+  /** Unique, immutable id assigned by Catalog. */
   id: Scalars['ID']['output'];
 };
 
+/** Reads. Anonymous callers may read the catalog; orders and rewards need a token (Authorization: Bearer <JWT>). */
 export type Query = {
   __typename?: 'Query';
   /** The caller. UNAUTHENTICATED when anonymous. */
@@ -159,17 +203,20 @@ export type Query = {
 };
 
 
+/** Reads. Anonymous callers may read the catalog; orders and rewards need a token (Authorization: Bearer <JWT>). */
 export type QueryOrderArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Reads. Anonymous callers may read the catalog; orders and rewards need a token (Authorization: Bearer <JWT>). */
 export type QueryOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<OrderStatus>;
 };
 
+/** Live updates, over graphql-ws (WebSocket) or multipart HTTP on /graphql; a token is required. */
 export type Subscription = {
   __typename?: 'Subscription';
   /** Owner or admin. Each status change of the order, with any fields of the supergraph. */
@@ -177,6 +224,7 @@ export type Subscription = {
 };
 
 
+/** Live updates, over graphql-ws (WebSocket) or multipart HTTP on /graphql; a token is required. */
 export type SubscriptionOrderStatusChangedArgs = {
   orderId: Scalars['ID']['input'];
 };

@@ -18,13 +18,16 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** A customer: the `sub` of their token. Orders and Rewards each contribute fields. */
 export type Customer = {
   __typename?: 'Customer';
+  /** The customer's id: the `sub` claim of their token. */
   id: Scalars['ID']['output'];
   /** The customer themself or an admin. */
   rewards: RewardAccount;
 };
 
+/** Changes. Each needs a token; who may call is stated on each field. Errors carry extensions.code. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Customer. INSUFFICIENT_POINTS when the balance is short. */
@@ -32,35 +35,44 @@ export type Mutation = {
 };
 
 
+/** Changes. Each needs a token; who may call is stated on each field. Errors carry extensions.code. */
 export type MutationRedeemPointsArgs = {
   points: Scalars['Int']['input'];
 };
 
+/** A customer's order: its lines with the names and prices of the moment it was placed, and its status. */
 export type Order = {
   __typename?: 'Order';
+  /** Unique, immutable id assigned when the order is placed. */
   id: Scalars['ID']['output'];
   /** Points this order earned; null until they are issued (after the order completes). */
   rewardPoints?: Maybe<Scalars['Int']['output']>;
 };
 
+/** Where a page of a connection ends (Relay cursor connections). */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** The cursor of this page's last item: pass it as `after` to get the next page; null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether more items follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** A customer's loyalty points. Every customer has one, empty until their first completed order. */
 export type RewardAccount = {
   __typename?: 'RewardAccount';
   /** Points available to redeem; never below zero. */
   balance: Scalars['Int']['output'];
   /** Every point ever issued; decides the tier. */
   lifetimePoints: Scalars['Int']['output'];
+  /** Decided by lifetimePoints; it sets how many points the next completed order earns. */
   tier: RewardTier;
   /** Newest first. first: 1..100. */
   transactions: RewardTransactionConnection;
 };
 
 
+/** A customer's loyalty points. Every customer has one, empty until their first completed order. */
 export type RewardAccountTransactionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -68,35 +80,53 @@ export type RewardAccountTransactionsArgs = {
 
 /** BRONZE below 1,000 lifetime points, SILVER from 1,000, GOLD from 5,000. */
 export type RewardTier =
+  /** Below 1,000 lifetime points: 1 point per whole currency unit of a completed order. */
   | 'BRONZE'
+  /** From 5,000 lifetime points: 1.5 points per whole currency unit, rounded down. */
   | 'GOLD'
+  /** From 1,000 lifetime points: 1.25 points per whole currency unit, rounded down. */
   | 'SILVER';
 
+/** One movement of points. */
 export type RewardTransaction = {
   __typename?: 'RewardTransaction';
+  /** Unique id of the transaction. */
   id: Scalars['ID']['output'];
+  /** When the points moved. */
   occurredAt: Scalars['DateTime']['output'];
   /** The order that earned the points (ISSUED only). */
   order?: Maybe<Order>;
+  /** How many points moved; always positive (the type says in which direction). */
   points: Scalars['Int']['output'];
+  /** Issued, redeemed or expired. */
   type: RewardTransactionType;
 };
 
+/** A page of transactions, newest first (Relay cursor connection). */
 export type RewardTransactionConnection = {
   __typename?: 'RewardTransactionConnection';
+  /** The transactions of this page, newest first. */
   edges: Array<RewardTransactionEdge>;
+  /** Whether more (older) transactions follow, and the cursor to get them. */
   pageInfo: PageInfo;
 };
 
+/** One transaction of a page, with its cursor. */
 export type RewardTransactionEdge = {
   __typename?: 'RewardTransactionEdge';
+  /** Opaque position of this transaction: pass it as `after` to continue after it. */
   cursor: Scalars['String']['output'];
+  /** The transaction. */
   node: RewardTransaction;
 };
 
+/** What moved points in or out of an account. */
 export type RewardTransactionType =
+  /** Points that expired unused after 12 months. */
   | 'EXPIRED'
+  /** Points earned by a completed order (once per order). */
   | 'ISSUED'
+  /** Points spent with redeemPoints. */
   | 'REDEEMED';
 
 export type WithIndex<TObject> = TObject & Record<string, any>;

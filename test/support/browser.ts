@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page, type Request } from 'playwright-core';
+
+/** Debian's Chromium (.ci/run installs it); playwright-core never downloads a browser of its own. */
+export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+/**
+ * Headless, and quiet on the network: without the background-networking flags Chromium calls Google's services
+ * at start, which a closed network refuses. Playwright's launch() gives every browser a fresh, empty
+ * --user-data-dir of its own.
+ */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH`);
+  }
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** What a page did that a test should know about: script errors, console errors, requests. */
+export interface PageLog {
+  readonly errors: string[];
+  readonly requests: Request[];
+}
+
+export function recordPage(page: Page): PageLog {
+  const log: PageLog = { errors: [], requests: [] };
+  page.on('pageerror', (error) => log.errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') log.errors.push(`console: ${message.text()}`);
+  });
+  page.on('request', (request) => log.requests.push(request));
+  return log;
+}

@@ -1,0 +1,104 @@
+import { useMutation, useQuery } from '@apollo/client/react';
+import { CancelOrderDocument, OrderDocument } from '../__generated__/graphql';
+import { Link } from '../app/router';
+import { DateTime } from '../components/DateTime';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { Money } from '../components/Money';
+import { OrderStatusBadge } from '../components/OrderStatusBadge';
+import { useLiveOrder } from '../orders/use-live-order';
+import { useSession } from '../session/SessionProvider';
+import { SignInPrompt } from './SignInPrompt';
+
+export function OrderPage({ id }: { id: string }) {
+  const { session } = useSession();
+  const { data, loading, error } = useQuery(OrderDocument, { variables: { id }, skip: !session });
+  const order = data?.order ?? undefined;
+  const live = useLiveOrder(order, Boolean(session));
+  const [cancelOrder, cancelling] = useMutation(CancelOrderDocument);
+
+  if (!session) return <SignInPrompt what="see this order" />;
+  if (loading && !data) return <p aria-busy="true">Loading the order…</p>;
+  if (error) return <ErrorMessage error={error} title="The order could not be loaded." />;
+  if (!order) {
+    return (
+      <section>
+        <h1>No such order</h1>
+        <p>
+          There is no order {id}. <Link to="/orders">Your orders</Link>
+        </p>
+      </section>
+    );
+  }
+  const cancellable = order.status === 'PENDING' || order.status === 'CONFIRMED';
+  return (
+    <article aria-labelledby="order-heading" className="order">
+      <h1 id="order-heading">Order {order.id}</h1>
+      <p className="order-status" role="status" aria-live="polite" aria-atomic="true">
+        Status: <OrderStatusBadge status={order.status} />
+      </p>
+      <ErrorMessage error={live.subscriptionError} title="Live updates of this order stopped." />
+      <dl>
+        <dt>Placed</dt>
+        <dd>
+          <DateTime value={order.placedAt} />
+        </dd>
+        <dt>Last change</dt>
+        <dd>
+          <DateTime value={order.updatedAt} />
+        </dd>
+        <dt>Total</dt>
+        <dd>
+          <Money value={order.total} />
+        </dd>
+        <dt>Reward points</dt>
+        <dd className="reward-points" aria-live="polite">
+          {order.rewardPoints != null
+            ? `${order.rewardPoints} points earned`
+            : live.awaitingPoints
+              ? 'Being issued…'
+              : live.pointsDelayed
+                ? 'On their way: check again later.'
+                : 'Earned when the order is completed.'}
+        </dd>
+      </dl>
+      <table>
+        <caption>Items</caption>
+        <thead>
+          <tr>
+            <th scope="col">Product</th>
+            <th scope="col">Unit price</th>
+            <th scope="col">Quantity</th>
+            <th scope="col">Line total</th>
+          </tr>
+        </thead>
+        <tbody>
+          {order.items.map((item) => (
+            <tr key={item.product.id}>
+              <th scope="row">
+                <Link to={`/products/${encodeURIComponent(item.product.id)}`}>{item.productName}</Link>
+              </th>
+              <td>
+                <Money value={item.unitPrice} />
+              </td>
+              <td>{item.quantity}</td>
+              <td>
+                <Money value={item.lineTotal} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {cancellable ? (
+        <p>
+          <button type="button" onClick={() => void cancelOrder({ variables: { id: order.id, reason: 'cancelled by the customer' } }).catch(() => undefined)} disabled={cancelling.loading}>
+            Cancel this order
+          </button>
+        </p>
+      ) : null}
+      <ErrorMessage error={cancelling.error} title="The order was not cancelled." />
+      <p>
+        <Link to="/orders">All your orders</Link>
+      </p>
+    </article>
+  );
+}
