@@ -84,7 +84,7 @@ describe('a development gateway', () => {
     });
     expect(response.status).toBe(200);
     const { token } = (await response.json()) as { token: string };
-    expect(await system.gateway.verifyToken(token)).toEqual({ sub: 'customer-9', roles: [] });
+    expect(await system.gateway.verifyToken(token)).toEqual({ sub: 'customer-9', roles: [], expiresAt: expect.any(Number) });
   });
 
   it('shows Apollo Sandbox to a browser on GET /graphql', async () => {

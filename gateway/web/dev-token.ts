@@ -1,4 +1,5 @@
 import express, { Router } from 'express';
+import { decodeJwt } from 'jose';
 import * as z from 'zod';
 import { signDevToken } from '../../lib/auth';
 
@@ -42,7 +43,8 @@ export function devTokenRoutes(options: DevTokenOptions): Router {
     const ttlSeconds = Math.min(DEV_TOKEN_TTL_SECONDS, options.maxTtlSeconds);
     const token = await signDevToken({ sub, roles: admin ? ['admin'] : [], ttlSeconds }, options.secret, options);
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ token, expiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString() });
+    // The token's own `exp`, so the client's idea of its lifetime is exactly the gateway's.
+    res.json({ token, expiresAt: new Date((decodeJwt(token).exp ?? 0) * 1000).toISOString() });
   });
   return router;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { NotFoundError } from '../../../lib/ddd';
+import { CatalogUnavailableError, NotFoundError, describeValue } from '../../../lib/ddd';
 import type { PricedLine } from '../domain/order';
 import type { IdempotencyClaim } from '../domain/order-repository';
 import type { OrdersDependencies } from './orders-dependencies';
@@ -38,14 +38,37 @@ export async function holdStockForOrder(
     const held = await deps.stock.hold(order);
     return held.lines.map((line) => ({ productId: line.productId, productName: line.productName, unitPrice: line.unitPrice, quantity: line.quantity }));
   } catch (error) {
-    if (error instanceof NotFoundError && typeof error.details?.['productId'] === 'string') {
-      const productId = error.details['productId'];
-      // Lines are merged by product: name the position the client sent, not the merged line's.
-      const position = requested.findIndex((item) => item.productId === productId);
-      throw new NotFoundError(`no product with id "${productId}"`, { field: `items[${Math.max(position, 0)}].productId`, value: productId });
-    }
+    if (error instanceof NotFoundError && typeof error.details?.['productId'] === 'string') throw unknownProduct(error.details['productId'], requested);
     throw error;
   }
+}
+
+/**
+ * Refuses a cart naming a product Catalog does not know, read through the catalog port (the ACL: batched per
+ * request, cached, invalidated by Catalog's events) before any stock is asked for: an unknown id costs a read, not
+ * a hold. Only existence is taken from it; stock, names and prices come from the hold. When the read model cannot
+ * answer (Catalog down and nothing cached), the hold decides alone: this check never adds a way to fail.
+ */
+export async function requireKnownProducts(
+  deps: Pick<OrdersDependencies, 'catalog'>,
+  lines: readonly { readonly productId: string }[],
+  requested: readonly { readonly productId: string }[],
+): Promise<void> {
+  let products: Awaited<ReturnType<OrdersDependencies['catalog']['getProducts']>>;
+  try {
+    products = await deps.catalog.getProducts(lines.map((line) => line.productId));
+  } catch (error) {
+    if (error instanceof CatalogUnavailableError) return;
+    throw error;
+  }
+  const unknown = lines.find((_, index) => !products[index]);
+  if (unknown) throw unknownProduct(unknown.productId, requested);
+}
+
+/** NOT_FOUND naming the position the client sent: lines are merged by product, so not the merged line's. */
+function unknownProduct(productId: string, requested: readonly { readonly productId: string }[]): NotFoundError {
+  const position = requested.findIndex((item) => item.productId === productId);
+  return new NotFoundError(`no product with id ${describeValue(productId)}`, { field: `items[${Math.max(position, 0)}].productId`, value: productId });
 }
 
 /**

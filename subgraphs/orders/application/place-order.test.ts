@@ -75,6 +75,28 @@ describe('placeOrder', () => {
     expect(error.details).toEqual({ field: 'items[3].productId', value: unknown });
   });
 
+  it('refuses an unknown product from the catalog read model, without asking Catalog to hold anything', async () => {
+    const holds = t.catalog.holds.size;
+    const unknown = randomUUID();
+    let holdsAsked = 0;
+    const counting: StockHolds = { hold: (request) => ((holdsAsked += 1), t.catalog.hold(request)), release: (id) => t.catalog.release(id) };
+    const error = await rejectionOf(placeOrder({ ...t.deps, stock: counting }, buyer, { items: [{ productId: unknown, quantity: 1 }] }));
+    expect(error.code).toBe(ErrorCode.NOT_FOUND);
+    expect(holdsAsked).toBe(0);
+    expect(t.catalog.holds.size).toBe(holds);
+  });
+
+  it('lets the hold decide when the read model cannot answer (Catalog down, nothing cached)', async () => {
+    const unreadable = {
+      getProducts: async () => {
+        throw new CatalogUnavailableError('The product catalog is unavailable: try again shortly.');
+      },
+    };
+    const order = await placeOrder({ ...t.deps, catalog: unreadable }, customer('customer-read-model-down'), { items: [{ productId: lamp.id, quantity: 1 }] });
+    expect(order.items.map((item) => [item.productName, item.quantity])).toEqual([['Desk Lamp', 1]]);
+    expect(t.catalog.holds.get(order.id)?.open).toBe(true);
+  });
+
   it('refuses more units than Catalog has in stock with PRODUCT_UNAVAILABLE, counting merged lines together', async () => {
     t.catalog.products.set(mug.id, { ...mug, availableQuantity: 3 });
     const before = await ordersOf('customer-place');

@@ -1,7 +1,7 @@
 import { requireAuthenticated, type Caller } from '../../../lib/auth';
 import { Order, normaliseLines } from '../domain/order';
 import type { CreateOrderResult } from '../domain/order-repository';
-import { holdStockForOrder, orderIdFor, releaseAbandonedHold } from './hold-order-stock';
+import { holdStockForOrder, orderIdFor, releaseAbandonedHold, requireKnownProducts } from './hold-order-stock';
 import { idempotencyClaim, previousPlacement } from './idempotency-key';
 import type { OrdersDependencies } from './orders-dependencies';
 
@@ -11,8 +11,8 @@ export interface PlaceOrderInput {
 }
 
 /**
- * A customer orders products for themselves. Stock for every line is held in Catalog first (all or nothing), and
- * names and prices are snapshotted from the hold. With an idempotency key, repeating the call (even concurrently)
+ * A customer orders products for themselves. Unknown products are refused from the catalog's read model (the ACL);
+ * then stock for every line is held in Catalog (all or nothing), and names and prices are snapshotted from the hold. With an idempotency key, repeating the call (even concurrently)
  * with the same items returns the order the first call created, holding stock once; the same key with other
  * items is a CONFLICT (idempotency-key.ts).
  */
@@ -22,6 +22,7 @@ export async function placeOrder(deps: OrdersDependencies, caller: Caller, input
   const claim = idempotencyClaim(deps, customer.sub, input.idempotencyKey, lines);
   const previous = claim ? await previousPlacement(deps, claim) : undefined;
   if (previous?.order) return previous.order;
+  await requireKnownProducts(deps, lines, input.items);
   const orderId = orderIdFor(deps, claim, previous?.supersedes);
   const priced = await holdStockForOrder(deps, { orderId, customerId: customer.sub, lines }, input.items);
   let order: Order;
