@@ -9,7 +9,6 @@ import type { Express } from 'express';
 import { buildSchema, printSchema, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import type { Registry } from 'prom-client';
 import { createTokenVerifier, type TokenVerifier } from '../lib/auth';
-import { createSigV4Signer, signedFetch } from '../lib/aws';
 import { AppError } from '../lib/ddd';
 import { apolloLogger, createErrorFormatter, toGraphQLError } from '../lib/graphql';
 import { mountGraphQL } from '../lib/graphql/express-mount';
@@ -19,7 +18,7 @@ import type { ServiceRuntime } from '../lib/runtime';
 import { authenticate } from './authenticate';
 import type { GatewayContext } from './gateway-context';
 import { queryLimitsPlugin } from './query-limits';
-import { SignedIdentityDataSource, type SubgraphFetcher } from './signed-data-source';
+import { createGatewayLevers, type GatewayLevers, type LeverOptions } from './performance-levers';
 import { multipartSubscriptions } from './subscriptions/multipart-subscriptions';
 import { InProcessOrderStatusFeed, type OrderStatusFeed } from './subscriptions/order-status-feed';
 import { SubscriptionExecutor, type FederatedExecutor } from './subscriptions/subscription-executor';
@@ -32,6 +31,8 @@ export interface GatewayOptions {
   readonly supergraphSdl?: string;
   /** Where order status changes arrive for subscriptions; in-process unless the composition root passes Redis. */
   readonly feed?: OrderStatusFeed;
+  /** Hooks of the performance levers (fetch observation for metrics, the APQ registration gate). */
+  readonly levers?: LeverOptions;
 }
 
 export interface Gateway {
@@ -47,6 +48,8 @@ export interface Gateway {
   schema(): GraphQLSchema;
   /** The one mapping of errors to `extensions.code`, for every protocol the gateway speaks. */
   readonly formatError: ReturnType<typeof createErrorFormatter>;
+  /** Dedupe, response cache, subgraph transport, persisted queries (see performance-levers.ts). */
+  readonly levers: GatewayLevers;
 }
 
 /**
@@ -63,15 +66,15 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     rewards: config.urls.rewardsGraphql,
   };
 
-  const fetcher =
-    config.subgraphAuth === 'iam' ? signedFetch(createSigV4Signer({ region: config.dynamodb.region }), fetch as unknown as SubgraphFetcher) : undefined;
+  const levers = createGatewayLevers(runtime, options.levers);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
     logger: apolloLogger(logger),
+    experimental_approximateQueryPlanStoreMiB: levers.planCacheMiB,
     buildService: ({ name, url }) => {
       const target = urls[name] ?? url;
       if (!target) throw new Error(`no URL configured for subgraph ${name}`);
-      return new SignedIdentityDataSource(target, config.gatewaySigningSecret, fetcher);
+      return levers.dataSource(name, target);
     },
   });
   let apiSchema: GraphQLSchema | undefined;
@@ -94,12 +97,15 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     // The composition root owns shutdown order; Apollo must not stop itself and re-raise the signal.
     stopOnTerminationSignals: false,
     introspection: !config.production,
+    persistedQueries: levers.persistedQueries,
     // CSRF prevention is on by default in Apollo Server 5 and stays on.
     plugins: [
       config.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       queryLimitsPlugin(config.queryLimits),
+      // After the limits: a cached response is served only to a request that passed them.
+      ...levers.plugins,
     ],
   });
   await server.start();
@@ -129,7 +135,7 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     },
     [multipartSubscriptions({ schema, verifyToken, executor: subscriptions, formatError, limits: config.queryLimits, logger })],
   );
-  return { server, app, registry, verifyToken, feed, subscriptions, execute, schema, formatError };
+  return { server, app, registry, verifyToken, feed, subscriptions, execute, schema, formatError, levers };
 }
 
 export interface RunningGateway extends Gateway {
@@ -162,6 +168,7 @@ export async function startGateway(runtime: ServiceRuntime, port: number, option
       await http.close();
       await gateway.server.stop();
       await gateway.feed.close();
+      await gateway.levers.close();
     },
   };
 }

@@ -147,8 +147,10 @@ export async function startGatewayInstance(
   const feed = createOrderStatusFeed(config, runtime.logger);
   const gateway = await startGateway(runtime, config.ports.gateway, { feed, ...(options.supergraphSdl ? { supergraphSdl: options.supergraphSdl } : {}) });
   const fanout = bus && config.eventBus.kind !== 'eventbridge' ? await bus.subscribe(orderStatusFanout(feed)) : undefined;
+  const invalidation = bus && gateway.levers.cacheInvalidation ? await bus.subscribe(gateway.levers.cacheInvalidation) : undefined;
   return Object.assign(gateway, {
     async stopAll() {
+      await invalidation?.close();
       await fanout?.close();
       await gateway.stop();
     },

@@ -57,6 +57,29 @@ export interface AppConfig {
   };
   readonly subscriptions: { readonly maxPerConnection: number; readonly keepAliveMs: number };
   readonly queryLimits: { readonly maxDepth: number; readonly maxCost: number };
+  /** The gateway's throughput levers (README "Gateway performance"); each can be turned off to measure it alone. */
+  readonly gatewayPerformance: GatewayPerformanceConfig;
+}
+
+export interface GatewayPerformanceConfig {
+  /** Share one subgraph fetch between identical in-flight queries of the same caller. */
+  readonly dedupe: boolean;
+  /** Whole-response and entity caching by the subgraphs' cache hints (shared in Redis when configured). */
+  readonly responseCache: boolean;
+  /** Entries each gateway process keeps in memory in front of the shared cache. */
+  readonly responseCacheEntries: number;
+  /** `undici`: a keep-alive pool per subgraph; `default`: @apollo/gateway's own fetcher (make-fetch-happen). */
+  readonly subgraphFetcher: 'undici' | 'default';
+  /** Connections each gateway process opens at most to one subgraph. */
+  readonly subgraphConnections: number;
+  /** Automatic persisted queries (stored in Redis when configured). */
+  readonly persistedQueries: boolean;
+  /** Memory for planned queries and for parsed and validated documents, each. */
+  readonly planCacheMiB: number;
+  /** Serve POST/GET /graphql without Express, pino-http and AsyncLocalStorage. */
+  readonly leanHttp: boolean;
+  /** Gateway processes sharing the port (Node cluster). */
+  readonly workers: number;
 }
 
 const schema = z.object({
@@ -95,6 +118,15 @@ const schema = z.object({
   SUBSCRIPTIONS_KEEPALIVE_MS: env.positiveInt(12_000),
   MAX_QUERY_DEPTH: env.positiveInt(12),
   MAX_QUERY_COST: env.positiveInt(10_000),
+  GATEWAY_DEDUPE: env.boolean(true),
+  GATEWAY_RESPONSE_CACHE: env.boolean(true),
+  GATEWAY_RESPONSE_CACHE_ENTRIES: env.positiveInt(10_000),
+  GATEWAY_SUBGRAPH_FETCHER: env.oneOf(['undici', 'default']),
+  GATEWAY_SUBGRAPH_CONNECTIONS: env.positiveInt(32),
+  GATEWAY_APQ: env.boolean(true),
+  GATEWAY_PLAN_CACHE_MIB: env.positiveInt(50),
+  GATEWAY_LEAN_HTTP: env.boolean(true),
+  GATEWAY_WORKERS: env.positiveInt(1),
 });
 
 export interface LoadConfigOptions {
@@ -175,5 +207,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     subscriptions: { maxPerConnection: raw.SUBSCRIPTIONS_PER_CONNECTION, keepAliveMs: raw.SUBSCRIPTIONS_KEEPALIVE_MS },
     queryLimits: { maxDepth: raw.MAX_QUERY_DEPTH, maxCost: raw.MAX_QUERY_COST },
+    gatewayPerformance: {
+      dedupe: raw.GATEWAY_DEDUPE,
+      responseCache: raw.GATEWAY_RESPONSE_CACHE,
+      responseCacheEntries: raw.GATEWAY_RESPONSE_CACHE_ENTRIES,
+      subgraphFetcher: raw.GATEWAY_SUBGRAPH_FETCHER ?? 'undici',
+      subgraphConnections: raw.GATEWAY_SUBGRAPH_CONNECTIONS,
+      persistedQueries: raw.GATEWAY_APQ,
+      planCacheMiB: raw.GATEWAY_PLAN_CACHE_MIB,
+      leanHttp: raw.GATEWAY_LEAN_HTTP,
+      workers: raw.GATEWAY_WORKERS,
+    },
   };
 }

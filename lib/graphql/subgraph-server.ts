@@ -35,9 +35,30 @@ export function createSubgraphServer<TContext extends BaseSubgraphContext>(optio
     includeStacktraceInErrorResponses: false,
     // The composition root owns shutdown order; Apollo must not stop itself and re-raise the signal.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ...((options.plugins ?? []) as ApolloServerPlugin<TContext>[])],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      cacheTagsHeader,
+      ...((options.plugins ?? []) as ApolloServerPlugin<TContext>[]),
+    ],
   });
 }
+
+/**
+ * A context that collects the tags of what it served (Catalog: `product:<id>`, `products`) sends them as `cache-tags`
+ * beside the `Cache-Control` Apollo Server derives from `@cacheControl`, so the gateway can drop cached responses by
+ * tag when an event says the data changed (the REST API's `Cache-Tags` convention).
+ */
+const cacheTagsHeader: ApolloServerPlugin<BaseContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ contextValue, response }) {
+        const tags = (contextValue as { cacheTags?: unknown }).cacheTags;
+        if (tags instanceof Set && tags.size > 0) response.http.headers.set('cache-tags', [...(tags as Set<string>)].join(','));
+      },
+    };
+  },
+};
 
 /**
  * The caller a subgraph believes: only a valid gateway signature counts. Forged or stale identity headers

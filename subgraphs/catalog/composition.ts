@@ -56,7 +56,10 @@ export function catalogModule(runtime: ServiceRuntime, options: CatalogOptions =
       typeDefs,
       resolvers: catalogResolvers,
       routes: (app) => mountProductsRestApi(app, rest, logger),
-      context: (base) => ({ ...base, deps, loaders: createCatalogLoaders(deps) }),
+      context: (base) => {
+        const cacheTags = new Set<string>();
+        return { ...base, deps, loaders: createCatalogLoaders(deps, cacheTags), cacheTags };
+      },
     },
   };
 }

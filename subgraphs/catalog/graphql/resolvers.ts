@@ -1,4 +1,5 @@
 import { ValidationError, describeValue } from '../../../lib/ddd';
+import { PRODUCT_LIST_TAG, productTag } from '../../../lib/events/product-changes';
 import { DateTimeScalar, toConnection } from '../../../lib/graphql';
 import { changeProductPrice } from '../application/change-product-price';
 import { createProduct } from '../application/create-product';
@@ -12,7 +13,12 @@ export const catalogResolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query: {
     product: (_, { id }, ctx) => ctx.loaders.product.load(id),
-    products: async (_, args, ctx) => toConnection(await listProducts(ctx.deps, args)),
+    products: async (_, args, ctx) => {
+      const page = await listProducts(ctx.deps, args);
+      ctx.cacheTags.add(PRODUCT_LIST_TAG);
+      for (const edge of page.edges) ctx.cacheTags.add(productTag(edge.node.id));
+      return toConnection(page);
+    },
   },
   Mutation: {
     createProduct: (_, { input }, ctx) => createProduct(ctx.deps, ctx.caller, input),
