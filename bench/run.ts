@@ -8,6 +8,7 @@ import { writeResult } from './support/results';
 const BENCHES: Readonly<Record<string, () => Promise<{ run: Bench }>>> = {
   'catalog-acl': () => import('./catalog-acl'),
   events: () => import('./events'),
+  gateway: () => import('./gateway'),
   lambda: () => import('./lambda'),
   subscriptions: () => import('./subscriptions'),
 };

@@ -6,6 +6,7 @@ import type { EventConsumer } from '../lib/events';
 import { createRedisClient } from '../lib/redis';
 import type { ServiceRuntime } from '../lib/runtime';
 import { productCacheInvalidation } from './cache/product-invalidation';
+import { inflightOperationsPlugin } from './cache/inflight-operations-plugin';
 import { responseCachePlugin } from './cache/response-cache-plugin';
 import { TaggedCache } from './cache/tagged-cache';
 import type { GatewayContext } from './gateway-context';
@@ -77,7 +78,8 @@ export function createGatewayLevers(runtime: ServiceRuntime, options: LeverOptio
         entityCache: cache,
         observe: options.observeFetch,
       }),
-    plugins: cache ? [responseCachePlugin(cache)] : [],
+    // A cached response first; else an identical query of the same caller already running.
+    plugins: [...(cache ? [responseCachePlugin(cache)] : []), ...(levers.dedupe ? [inflightOperationsPlugin()] : [])],
     persistedQueries: levers.persistedQueries
       ? persistedQueryStore({
           logger,

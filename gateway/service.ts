@@ -5,9 +5,10 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import cors from 'cors';
+import type { RequestListener } from 'node:http';
 import type { Express } from 'express';
 import { buildSchema, printSchema, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
-import type { Registry } from 'prom-client';
+import type { Histogram, Registry } from 'prom-client';
 import { createTokenVerifier, type TokenVerifier } from '../lib/auth';
 import { AppError } from '../lib/ddd';
 import { apolloLogger, createErrorFormatter, toGraphQLError } from '../lib/graphql';
@@ -17,6 +18,8 @@ import { createMetricsRegistry } from '../lib/metrics';
 import type { ServiceRuntime } from '../lib/runtime';
 import { authenticate } from './authenticate';
 import type { GatewayContext } from './gateway-context';
+import { graphqlRequestListener, type PreExecutionStep } from './http/graphql-request-listener';
+import { maskedErrorCorrelation } from './http/masked-error-correlation';
 import { queryLimitsPlugin } from './query-limits';
 import { createGatewayLevers, type GatewayLevers, type LeverOptions } from './performance-levers';
 import { multipartSubscriptions } from './subscriptions/multipart-subscriptions';
@@ -33,11 +36,15 @@ export interface GatewayOptions {
   readonly feed?: OrderStatusFeed;
   /** Hooks of the performance levers (fetch observation for metrics, the APQ registration gate). */
   readonly levers?: LeverOptions;
+  /** Steps before execution on the lean /graphql route (rate limiting). */
+  readonly preExecution?: readonly PreExecutionStep[];
 }
 
 export interface Gateway {
   readonly server: ApolloServer<GatewayContext>;
   readonly app: Express;
+  /** What the HTTP server runs: the lean /graphql route in front of `app`, or `app` alone. */
+  readonly handler: RequestListener;
   readonly registry: Registry;
   readonly verifyToken: TokenVerifier;
   readonly feed: OrderStatusFeed;
@@ -104,6 +111,7 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       queryLimitsPlugin(config.queryLimits),
+      maskedErrorCorrelation,
       // After the limits: a cached response is served only to a request that passed them.
       ...levers.plugins,
     ],
@@ -118,24 +126,34 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
   const feed = options.feed ?? new InProcessOrderStatusFeed();
   const subscriptions = new SubscriptionExecutor({ schema, feed, execute, logger });
 
+  const contextFor = async (authorization: string | undefined, correlationId: string): Promise<GatewayContext> => {
+    let caller;
+    try {
+      caller = await authenticate(verifyToken, authorization);
+    } catch (error) {
+      if (error instanceof AppError) throw toGraphQLError(error);
+      throw error;
+    }
+    return { caller, correlationId, logger };
+  };
   const app = createServiceApp({ service: 'gateway', logger, registry });
-  app.use('/graphql', cors());
-  mountGraphQL(
-    app,
-    server,
-    async (req) => {
-      let caller;
-      try {
-        caller = await authenticate(verifyToken, req.headers.authorization);
-      } catch (error) {
-        if (error instanceof AppError) throw toGraphQLError(error);
-        throw error;
-      }
-      return { caller, correlationId: req.correlationId, logger };
-    },
-    [multipartSubscriptions({ schema, verifyToken, executor: subscriptions, formatError, limits: config.queryLimits, logger })],
-  );
-  return { server, app, registry, verifyToken, feed, subscriptions, execute, schema, formatError, levers };
+  const corsPolicy = cors();
+  app.use('/graphql', corsPolicy);
+  mountGraphQL(app, server, (req) => contextFor(req.headers.authorization, req.correlationId), [
+    multipartSubscriptions({ schema, verifyToken, executor: subscriptions, formatError, limits: config.queryLimits, logger }),
+  ]);
+  const handler: RequestListener = config.gatewayPerformance.leanHttp
+    ? graphqlRequestListener({
+        server,
+        context: ({ req, correlationId }) => contextFor(req.headers.authorization, correlationId),
+        cors: corsPolicy,
+        duration: registry.getSingleMetric('http_request_duration_seconds') as Histogram<'method' | 'route' | 'status'>,
+        logger,
+        steps: options.preExecution ?? [],
+        fallback: app,
+      })
+    : app;
+  return { server, app, handler, registry, verifyToken, feed, subscriptions, execute, schema, formatError, levers };
 }
 
 export interface RunningGateway extends Gateway {
@@ -146,7 +164,7 @@ export interface RunningGateway extends Gateway {
 
 export async function startGateway(runtime: ServiceRuntime, port: number, options: GatewayOptions = {}): Promise<RunningGateway> {
   const gateway = await createGateway(runtime, options);
-  const http = await listen(gateway.app, port, runtime.config.host);
+  const http = await listen(gateway.handler, port, runtime.config.host);
   const websocket = attachWebSocketServer(http.server, {
     path: '/graphql',
     schema: gateway.schema,

@@ -4,6 +4,8 @@
  */
 export interface RequestCacheState {
   readonly tags: Set<string>;
+  /** The response is another request's (in-flight dedupe): it is not stored again, under this request's empty tags. */
+  shared: boolean;
 }
 
 const states = new WeakMap<object, RequestCacheState>();
@@ -11,7 +13,7 @@ const states = new WeakMap<object, RequestCacheState>();
 export function requestCacheState(context: object): RequestCacheState {
   let state = states.get(context);
   if (!state) {
-    state = { tags: new Set() };
+    state = { tags: new Set(), shared: false };
     states.set(context, state);
   }
   return state;

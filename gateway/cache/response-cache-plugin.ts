@@ -40,7 +40,7 @@ export function responseCachePlugin(cache: TaggedCache): ApolloServerPlugin<Gate
           if (response.body.kind !== 'single' || response.body.singleResult.errors || !response.body.singleResult.data) return;
           const policy = requestContext.overallCachePolicy.policyIfCacheable();
           // An invalidation during this request may concern what it read: not stored, the next request refetches.
-          if (!policy || cache.epoch !== epoch) return;
+          if (!policy || cache.epoch !== epoch || requestCacheState(requestContext.contextValue).shared) return;
           const caller = requestContext.contextValue.caller;
           const base = baseKey(requestContext);
           const key = policy.scope === 'PUBLIC' ? publicKey(base, requestContext) : caller ? `${base}|user:${caller.sub}` : undefined;

@@ -146,6 +146,11 @@ export class TaggedCache {
     }
   }
 
+  /** Repeat invalidations still to run (see repeatInvalidationMs). */
+  pendingInvalidations(): number {
+    return this.timers.size;
+  }
+
   /** Entries held in this process right now. */
   size(): number {
     return this.local.size;

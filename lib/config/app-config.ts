@@ -150,6 +150,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 
   const problems: string[] = [];
   if (eventBusKind === 'redis' && !raw.REDIS_URL) problems.push('EVENT_BUS: "redis" needs REDIS_URL to be set');
+  if (raw.GATEWAY_WORKERS > 1 && !raw.REDIS_URL) {
+    problems.push(`GATEWAY_WORKERS: ${raw.GATEWAY_WORKERS} workers share subscriptions and cache invalidations through Redis; set REDIS_URL`);
+  }
   if (production) {
     if (verifiesTokens && !raw.JWT_JWKS_URL && !raw.JWT_SECRET) {
       problems.push('JWT_SECRET: is required in production (or set JWT_JWKS_URL)');
