@@ -22,7 +22,7 @@ import { graphqlRequestListener, type PreExecutionStep } from './http/graphql-re
 import { maskedErrorCorrelation } from './http/masked-error-correlation';
 import { queryLimitsPlugin } from './query-limits';
 import { createGatewayLevers, type GatewayLevers, type LeverOptions } from './performance-levers';
-import { multipartSubscriptions } from './subscriptions/multipart-subscriptions';
+import { multipartSubscriptions, plainPostSubscriptions } from './subscriptions/multipart-subscriptions';
 import { InProcessOrderStatusFeed, type OrderStatusFeed } from './subscriptions/order-status-feed';
 import { SubscriptionExecutor, type FederatedExecutor } from './subscriptions/subscription-executor';
 import { attachWebSocketServer, type GraphQLWebSocketServer } from './subscriptions/websocket-server';
@@ -149,7 +149,7 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
         cors: corsPolicy,
         duration: registry.getSingleMetric('http_request_duration_seconds') as Histogram<'method' | 'route' | 'status'>,
         logger,
-        steps: options.preExecution ?? [],
+        steps: [plainPostSubscriptions({ schema, limits: config.queryLimits }), ...(options.preExecution ?? [])],
         fallback: app,
       })
     : app;

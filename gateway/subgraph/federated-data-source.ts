@@ -29,7 +29,7 @@ export interface FederatedDataSourceOptions {
   readonly signingSecret: string;
   /** Share identical query fetches of the same caller while one is in flight. */
   readonly dedupe: boolean;
-  /** Entity-level cache for `_entities` fetches (absent: off). */
+  /** The response cache: entity-level caching of `_entities` fetches, and invalidation by writes (absent: off). */
   readonly entityCache?: TaggedCache | undefined;
   readonly observe?: FetchObserver | undefined;
 }
@@ -96,6 +96,9 @@ export class FederatedDataSource implements GraphQLDataSource<GatewayContext> {
     }
 
     const fetched = await this.load(send);
+    // A write names what it changed: cached copies go before the client can read again (events do the same for
+    // changes made elsewhere, a moment later).
+    if (!readOnly && incoming && this.options.entityCache && fetched.status === 200 && fetched.tags.length > 0) await this.options.entityCache.invalidate(fetched.tags);
     policy?.restrict(fetched.hint ? { maxAge: fetched.hint.maxAge, scope: fetched.hint.scope } : { maxAge: 0 });
     if (tags) for (const tag of fetched.tags) tags.add(tag);
     return toResponse(fetched, this.options.name);

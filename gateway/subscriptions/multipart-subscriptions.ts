@@ -5,9 +5,10 @@ import { AppError, ErrorCode, UnauthenticatedError } from '../../lib/ddd';
 import { httpStatusOf } from '../../lib/http';
 import type { Logger } from '../../lib/logging';
 import { authenticate } from '../authenticate';
+import type { PreExecutionStep } from '../http/graphql-request-listener';
 import type { QueryLimits } from '../query-limits';
 import { formatResult, type ErrorFormatter } from './format-result';
-import { prepareOperation } from './prepare-operation';
+import { prepareOperation, type PreparedOperation } from './prepare-operation';
 import type { SubscriptionExecutor } from './subscription-executor';
 
 export interface MultipartOptions {
@@ -28,6 +29,30 @@ export function acceptsMultipartSubscriptions(accept: string | undefined): boole
   return accept !== undefined && /multipart\/mixed/i.test(accept) && /subscriptionSpec\s*=\s*"?1\.0"?/i.test(accept);
 }
 
+/** The answer to a subscription sent as a plain POST. */
+export const SUBSCRIPTION_TRANSPORT_ERROR = {
+  errors: [
+    {
+      message: 'subscriptions are served over WebSocket (graphql-transport-ws) or with Accept: multipart/mixed;subscriptionSpec="1.0"',
+      extensions: { code: ErrorCode.BAD_USER_INPUT },
+    },
+  ],
+};
+
+/**
+ * The subscription operation a request body holds, if it holds a valid one. Every query and mutation passes here on
+ * its way to Apollo Server: only a document that can hold a subscription is parsed and validated twice.
+ */
+export function subscriptionIn(body: unknown, options: Pick<MultipartOptions, 'schema' | 'limits'>): PreparedOperation | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const query = (body as Record<string, unknown>)['query'];
+  if (typeof query !== 'string' || !/\bsubscription\b/.test(query)) return undefined;
+  const prepared = prepareOperation(options.schema(), body as Parameters<typeof prepareOperation>[1], options.limits);
+  // Not a valid subscription: Apollo Server answers (and reports errors) as for any request.
+  if (Array.isArray(prepared) || prepared.operation.operation !== OperationTypeNode.SUBSCRIPTION) return undefined;
+  return prepared;
+}
+
 /**
  * Subscriptions over HTTP multipart (Apollo's "multipart HTTP protocol for GraphQL subscriptions", which Apollo
  * Client's plain HttpLink speaks): `Accept: multipart/mixed;subscriptionSpec="1.0"` on a POST. Every update is
@@ -37,26 +62,11 @@ export function acceptsMultipartSubscriptions(accept: string | undefined): boole
 export function multipartSubscriptions(options: MultipartOptions) {
   const heartbeatMs = options.heartbeatMs ?? 5000;
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    if (req.method !== 'POST' || !req.body || typeof req.body !== 'object') return next();
-    const body = req.body as Record<string, unknown>;
-    // Every query and mutation passes here on its way to Apollo Server: only a document that can hold a
-    // subscription is parsed and validated twice.
-    if (typeof body['query'] !== 'string' || !/\bsubscription\b/.test(body['query'])) return next();
-    const schema = options.schema();
-    const prepared = prepareOperation(schema, body, options.limits);
-    if (Array.isArray(prepared) || prepared.operation.operation !== OperationTypeNode.SUBSCRIPTION) {
-      // Not a valid subscription: Apollo Server answers (and reports errors) as for any request.
-      return next();
-    }
+    if (req.method !== 'POST') return next();
+    const prepared = subscriptionIn(req.body, options);
+    if (!prepared) return next();
     if (!acceptsMultipartSubscriptions(req.get('accept'))) {
-      res.status(400).json({
-        errors: [
-          {
-            message: 'subscriptions are served over WebSocket (graphql-transport-ws) or with Accept: multipart/mixed;subscriptionSpec="1.0"',
-            extensions: { code: ErrorCode.BAD_USER_INPUT },
-          },
-        ],
-      });
+      res.status(400).json(SUBSCRIPTION_TRANSPORT_ERROR);
       return;
     }
     // The client may leave while the subscription is being set up (token verification, then the access check, a
@@ -130,5 +140,19 @@ export function multipartSubscriptions(options: MultipartOptions) {
       clearInterval(heartbeat);
       end();
     }
+  };
+}
+
+/**
+ * The lean /graphql route's step for subscriptions: multipart ones never reach it (they take the Express route), so
+ * a subscription here was sent as a plain POST and is answered as the Express route answers it.
+ */
+export function plainPostSubscriptions(options: Pick<MultipartOptions, 'schema' | 'limits'>): PreExecutionStep {
+  return ({ body }, res) => {
+    if (!subscriptionIn(body, options)) return false;
+    res.statusCode = 400;
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    res.end(JSON.stringify(SUBSCRIPTION_TRANSPORT_ERROR));
+    return true;
   };
 }
