@@ -31,8 +31,9 @@ const CUSTOMERS = 8;
 const ORDERS_PER_CUSTOMER = 5;
 
 type Operation = 'products' | 'product' | 'me' | 'mixed';
-const OPERATIONS: readonly Operation[] = ['products', 'product', 'me', 'mixed'];
-const PEERS = ['project', 'apollo-stock', 'hive', 'hive-rust', 'direct'] as const;
+/** BENCH_OPERATIONS / BENCH_GATEWAYS (comma lists) narrow a run while iterating; the full run measures all. */
+const OPERATIONS = listFromEnv('BENCH_OPERATIONS', ['products', 'product', 'me', 'mixed'] as const);
+const PEERS = listFromEnv('BENCH_GATEWAYS', ['project', 'apollo-stock', 'hive', 'hive-rust', 'direct'] as const);
 
 const PRODUCTS_QUERY = 'query Products { products(first: 20) { edges { node { id name price { amount currency } inStock } } pageInfo { hasNextPage endCursor } } }';
 const PRODUCT_QUERY = 'query Product($id: ID!) { product(id: $id) { id name description price { amount currency } stockQuantity inStock } }';
@@ -92,15 +93,19 @@ export async function run(): Promise<BenchReport> {
     peers = new BenchPeers(env);
     const subgraphs = await peers.startSubgraphs();
     const fixture = await seed(subgraphs);
-    const gateways: Record<string, RunningGateway> = {
-      project: await peers.startProject('project', subgraphs),
-      'apollo-stock': await peers.startApolloStock(subgraphs),
-      hive: await peers.startHive(subgraphs, false),
-      'hive-rust': await peers.startHive(subgraphs, true),
-      direct: { name: 'direct', url: subgraphs.catalog, process: undefined },
+    const start: Record<(typeof PEERS)[number], () => Promise<RunningGateway>> = {
+      project: () => peers!.startProject('project', subgraphs),
+      'apollo-stock': () => peers!.startApolloStock(subgraphs),
+      hive: () => peers!.startHive(subgraphs, false),
+      'hive-rust': () => peers!.startHive(subgraphs, true),
+      direct: async () => ({ name: 'direct', url: subgraphs.catalog, process: undefined }),
     };
+    const gateways: Record<string, RunningGateway> = {};
+    for (const name of PEERS) gateways[name] = await start[name]();
     const rows: Row[] = [];
     const measure = makeMeasure(peers, fixture);
+    // Every gateway must answer each customer with their own data under concurrency before its figures count.
+    for (const name of PEERS) if (name !== 'direct') await checkIsolation(gateways[name]!, fixture);
 
     for (const name of PEERS) for (const operation of operationsOf(name)) await measure(gateways[name]!, operation, WARMUP_SECONDS, 0);
     for (let round = 1; round <= ROUNDS; round += 1) {
@@ -113,10 +118,10 @@ export async function run(): Promise<BenchReport> {
 
     const leverRows: Row[] = [];
     if (LEVERS) {
-      const variants: Record<string, RunningGateway> = { project: gateways['project']! };
+      const variants: Record<string, RunningGateway> = { project: gateways['project'] ?? (await peers.startProject('project', subgraphs)) };
       for (const variant of LEVER_VARIANTS) variants[`project:${variant.name}`] = await peers.startProject(`project-${variant.name}`, subgraphs, variant.env);
       // The peers are idle from here on; stop them so the lever runs have the machine.
-      for (const name of ['apollo-stock', 'hive', 'hive-rust'] as const) await peers.group.stop(gateways[name]!.process!);
+      for (const name of ['apollo-stock', 'hive', 'hive-rust'] as const) if (gateways[name]) await peers.group.stop(gateways[name].process!);
       const names = Object.keys(variants);
       for (const name of names) for (const operation of LEVER_OPERATIONS) await measure(variants[name]!, operation, WARMUP_SECONDS, 0);
       for (let round = 1; round <= ROUNDS; round += 1) {
@@ -207,6 +212,24 @@ function makeMeasure(peers: BenchPeers, fixture: Fixture) {
       loadGeneratorCpuPercent: round1(((load.user + load.system) / 1000 / (elapsedSeconds * 1000)) * 100),
     };
   };
+}
+
+/** 64 concurrent `me` queries over the customers: each answer must be its caller's (no dedupe or cache mixes them). */
+async function checkIsolation(gateway: RunningGateway, fixture: Fixture): Promise<void> {
+  const answers = await Promise.all(
+    Array.from({ length: 64 }, async (_, n) => {
+      const index = n % fixture.customerTokens.length;
+      const response = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${fixture.customerTokens[index]}` },
+        body: JSON.stringify({ query: ME_QUERY, operationName: 'Me' }),
+      });
+      const body = (await response.json()) as { data?: { me?: { id?: string } } };
+      return { expected: `bench-customer-${index + 1}`, got: body.data?.me?.id };
+    }),
+  );
+  const wrong = answers.filter((answer) => answer.expected !== answer.got);
+  if (wrong.length > 0) throw new Error(`${gateway.name} answered ${wrong.length} of 64 concurrent me queries with another caller's data, e.g. ${JSON.stringify(wrong[0])}`);
 }
 
 /** The mixed workload: 19 reads of the three kinds, then one price change (1 mutation in 20). */
@@ -348,6 +371,15 @@ function positive(name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${JSON.stringify(raw)}`);
   return value;
+}
+
+function listFromEnv<const T extends string>(name: string, all: readonly T[]): readonly T[] {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return all;
+  const chosen = raw.split(',').map((item) => item.trim());
+  const unknown = chosen.filter((item) => !all.includes(item as T));
+  if (unknown.length > 0) throw new Error(`${name}: unknown ${unknown.join(', ')}; choose from ${all.join(', ')}`);
+  return chosen as T[];
 }
 
 function round1(value: number): number {

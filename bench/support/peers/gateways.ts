@@ -64,7 +64,9 @@ export class BenchPeers {
   /** The project's gateway as `npm start`'s standalone part runs it, with `levers` overriding its environment. */
   async startProject(name: string, urls: SubgraphUrls, levers: Record<string, string> = {}): Promise<RunningGateway> {
     const port = await freePort();
-    const started = this.group.spawn(name, process.execPath, [...TSX, join(ROOT, 'scripts/run-service.ts'), 'gateway'], {
+    // BENCH_PROFILE_DIR: the project's gateway writes a V8 CPU profile there when it stops (node --cpu-prof).
+    const profile = process.env['BENCH_PROFILE_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`] : [];
+    const started = this.group.spawn(name, process.execPath, [...profile, ...TSX, join(ROOT, 'scripts/run-service.ts'), 'gateway'], {
       ...this.env,
       GATEWAY_PORT: String(port),
       CATALOG_URL: urls.catalog,
