@@ -11,6 +11,7 @@
  * Load comes from autocannon in this process; its CPU is reported. Gateway CPU is read from /proc for the gateway's
  * whole process group (workers included). Writes bench/results/gateway.json with a `runs` row per measurement.
  */
+import { createHash } from 'node:crypto';
 import autocannon from 'autocannon';
 import { signDevToken, signIdentity, type Identity } from '../lib/auth';
 import { startDynamoDbLocal } from '../lib/dynamodb/local';
@@ -49,7 +50,11 @@ const LEVER_VARIANTS: readonly { readonly name: string; readonly env: Record<str
   { name: 'express-path', env: { GATEWAY_LEAN_HTTP: 'off' }, what: 'Express, pino-http and AsyncLocalStorage on /graphql' },
   { name: 'all-off', env: { GATEWAY_DEDUPE: 'off', GATEWAY_RESPONSE_CACHE: 'off', GATEWAY_SUBGRAPH_FETCHER: 'default', GATEWAY_LEAN_HTTP: 'off' }, what: 'every lever off' },
   { name: 'workers-2', env: { GATEWAY_WORKERS: '2' }, what: 'GATEWAY_WORKERS=2 (every lever on)' },
+  { name: 'apq-hashes', env: {}, what: 'clients send persisted query hashes (APQ) instead of documents' },
 ];
+
+/** Variants whose load sends APQ hashes instead of the documents (registered once first). */
+const APQ_CLIENTS = new Set(['project-apq-hashes']);
 const LEVER_OPERATIONS: readonly Operation[] = ['product', 'me'];
 
 interface Row {
@@ -119,7 +124,7 @@ export async function run(): Promise<BenchReport> {
     const leverRows: Row[] = [];
     if (LEVERS) {
       const variants: Record<string, RunningGateway> = { project: gateways['project'] ?? (await peers.startProject('project', subgraphs)) };
-      for (const variant of LEVER_VARIANTS) variants[`project:${variant.name}`] = await peers.startProject(`project-${variant.name}`, subgraphs, variant.env);
+      for (const variant of LEVER_VARIANTS) variants[`project-${variant.name}`] = await peers.startProject(`project-${variant.name}`, subgraphs, variant.env);
       // The peers are idle from here on; stop them so the lever runs have the machine.
       for (const name of ['apollo-stock', 'hive', 'hive-rust'] as const) if (gateways[name]) await peers.group.stop(gateways[name].process!);
       const names = Object.keys(variants);
@@ -151,23 +156,27 @@ function makeMeasure(peers: BenchPeers, fixture: Fixture) {
     let graphqlErrors = 0;
     let priceToggle = 0;
     const anonymous = direct ? signIdentity(null, BENCH_SIGNING_SECRET) : {};
+    const apq = APQ_CLIENTS.has(gateway.name);
+    if (apq) await registerPersistedQueries(gateway, fixture);
+    const encode = (request: { query: string; operationName: string; variables?: Record<string, unknown> }) =>
+      JSON.stringify(apq ? { operationName: request.operationName, variables: request.variables ?? {}, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(request.query) } } } : request);
     const body = (): { body: string; headers: Record<string, string> } => {
       sequence += 1;
       const kind = operation === 'mixed' ? mixedKind(sequence) : operation;
       switch (kind) {
         case 'products':
-          return { body: JSON.stringify({ query: PRODUCTS_QUERY, operationName: 'Products' }), headers: anonymous };
+          return { body: encode({ query: PRODUCTS_QUERY, operationName: 'Products' }), headers: anonymous };
         case 'product':
-          return { body: JSON.stringify({ query: PRODUCT_QUERY, operationName: 'Product', variables: { id: fixture.productIds[zipf()] } }), headers: anonymous };
+          return { body: encode({ query: PRODUCT_QUERY, operationName: 'Product', variables: { id: fixture.productIds[zipf()]! } }), headers: anonymous };
         case 'me':
-          return { body: JSON.stringify({ query: ME_QUERY, operationName: 'Me' }), headers: { authorization: `Bearer ${fixture.customerTokens[sequence % fixture.customerTokens.length]}` } };
+          return { body: encode({ query: ME_QUERY, operationName: 'Me' }), headers: { authorization: `Bearer ${fixture.customerTokens[sequence % fixture.customerTokens.length]}` } };
         default:
           priceToggle += 1;
           return {
-            body: JSON.stringify({
+            body: encode({
               query: PRICE_MUTATION,
               operationName: 'Price',
-              variables: { id: fixture.productIds[zipf()], price: { amount: 1000 + (priceToggle % 50), currency: 'USD' } },
+              variables: { id: fixture.productIds[zipf()]!, price: { amount: 1000 + (priceToggle % 50), currency: 'USD' } },
             }),
             headers: { authorization: `Bearer ${fixture.adminToken}` },
           };
@@ -212,6 +221,26 @@ function makeMeasure(peers: BenchPeers, fixture: Fixture) {
       loadGeneratorCpuPercent: round1(((load.user + load.system) / 1000 / (elapsedSeconds * 1000)) * 100),
     };
   };
+}
+
+/** Registers the benchmark's documents with a gateway's automatic persisted queries (hash and document once). */
+async function registerPersistedQueries(gateway: RunningGateway, fixture: Fixture): Promise<void> {
+  for (const [query, operationName, variables, token] of [
+    [PRODUCTS_QUERY, 'Products', {}, undefined],
+    [PRODUCT_QUERY, 'Product', { id: fixture.productIds[0] }, undefined],
+    [ME_QUERY, 'Me', {}, fixture.customerTokens[0]],
+  ] as const) {
+    const response = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, operationName, variables, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } } }),
+    });
+    if (response.status !== 200) throw new Error(`${gateway.name} refused to register ${operationName}: HTTP ${response.status} ${await response.text()}`);
+  }
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** 64 concurrent `me` queries over the customers: each answer must be its caller's (no dedupe or cache mixes them). */
@@ -306,7 +335,7 @@ function report(rows: readonly Row[], leverRows: readonly Row[]): BenchReport {
     }),
   );
   const leverSummary = LEVER_OPERATIONS.flatMap((operation) =>
-    ['project', ...LEVER_VARIANTS.map((variant) => `project:${variant.name}`)].map((gateway) => {
+    ['project', ...LEVER_VARIANTS.map((variant) => `project-${variant.name}`)].map((gateway) => {
       const s = summary(leverRows, gateway, operation);
       const on = summary(leverRows, 'project', operation).rps;
       return [operation, gateway, s.rps.toFixed(0), s.p99.toFixed(1), String(s.errors), ratio(s.rps, on), s.calls.toFixed(2), s.cpu.toFixed(2)];
@@ -327,7 +356,7 @@ function report(rows: readonly Row[], leverRows: readonly Row[]): BenchReport {
     );
   }
   if (leverRows.length > 0) {
-    const uncached = summary(leverRows, 'project:cache-off', 'product');
+    const uncached = summary(leverRows, 'project-cache-off', 'product');
     const direct = summary(rows, 'direct', 'product');
     targets.push({ what: 'product(id:) without the response cache vs direct subgraph', target: '>= 0.8x', measured: ratio(uncached.rps, direct.rps), met: uncached.rps >= 0.8 * direct.rps });
   }

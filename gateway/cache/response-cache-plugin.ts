@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext } from '@apollo/server';
 import { isAdmin } from '../../lib/auth';
 import type { GatewayContext } from '../gateway-context';
@@ -61,7 +62,10 @@ export function responseCachePlugin(cache: TaggedCache): ApolloServerPlugin<Gate
 
 function baseKey(requestContext: GraphQLRequestContext<GatewayContext>): string {
   const { request, queryHash } = requestContext;
-  return `r|${queryHash ?? ''}|${request.operationName ?? ''}|${JSON.stringify(request.variables ?? {})}`;
+  const variables = JSON.stringify(request.variables ?? {});
+  // Keys stay short in memory and in Redis whatever the variables (up to the 1 MB body limit).
+  const variablesKey = variables.length > 256 ? createHash('sha256').update(variables).digest('base64url') : variables;
+  return `r|${queryHash ?? ''}|${request.operationName ?? ''}|${variablesKey}`;
 }
 
 function publicKey(base: string, requestContext: GraphQLRequestContext<GatewayContext>): string {

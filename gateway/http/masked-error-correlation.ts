@@ -14,6 +14,8 @@ export const maskedErrorCorrelation: ApolloServerPlugin<GatewayContext> = {
         const correlationId = contextValue.correlationId;
         response.body.singleResult.errors = response.body.singleResult.errors.map((error) => {
           if (error.extensions?.['masked'] !== true || error.extensions['correlationId'] || !correlationId) return error;
+          // The formatter logged the error itself; this line ties it to the request for whoever reads the logs.
+          contextValue.logger.error({ correlationId, graphqlPath: error.path }, 'request answered with a masked internal error');
           return { ...error, message: `Internal server error (correlation id ${correlationId})`, extensions: { ...error.extensions, correlationId } };
         });
       },
