@@ -25,30 +25,40 @@ export async function runGatewayCluster(options: ClusterOptions): Promise<{ stop
     });
     return worker;
   };
-  const workers = Array.from({ length: options.workers }, fork);
-  await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
-    worker.once('listening', () => resolve());
-    worker.once('exit', (code) => reject(new Error(`gateway worker ${worker.process.pid} exited with code ${code} while starting`)));
-  })));
-  return {
-    async stop() {
-      stopping = true;
-      const alive = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined && !worker.isDead());
-      await Promise.all(
-        alive.map(
-          (worker) =>
-            new Promise<void>((resolve) => {
-              const timer = setTimeout(() => worker.process.kill('SIGKILL'), options.stopGraceMs ?? 10_000);
-              worker.once('exit', () => {
-                clearTimeout(timer);
-                resolve();
-              });
-              worker.process.kill('SIGTERM');
-            }),
-        ),
-      );
-    },
+  const stop = async () => {
+    stopping = true;
+    const alive = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined && !worker.isDead());
+    await Promise.all(
+      alive.map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => worker.process.kill('SIGKILL'), options.stopGraceMs ?? 10_000);
+            worker.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            worker.process.kill('SIGTERM');
+          }),
+      ),
+    );
   };
+  const workers = Array.from({ length: options.workers }, fork);
+  try {
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            worker.once('listening', () => resolve());
+            worker.once('exit', (code) => reject(new Error(`gateway worker ${worker.process.pid} exited with code ${code} while starting`)));
+          }),
+      ),
+    );
+  } catch (error) {
+    // A worker that cannot start would not start when replaced either (configuration, port): stop them all.
+    await stop();
+    throw error;
+  }
+  return { stop };
 }
 
 export function isClusterWorker(): boolean {
