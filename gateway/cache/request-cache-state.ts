@@ -6,6 +6,8 @@ export interface RequestCacheState {
   readonly tags: Set<string>;
   /** The response is another request's (in-flight dedupe): it is not stored again, under this request's empty tags. */
   shared: boolean;
+  /** The cache epochs at which this request's subgraph fetches left (a shared fetch may predate the request). */
+  readonly fetchEpochs: Set<number>;
 }
 
 const states = new WeakMap<object, RequestCacheState>();
@@ -13,7 +15,7 @@ const states = new WeakMap<object, RequestCacheState>();
 export function requestCacheState(context: object): RequestCacheState {
   let state = states.get(context);
   if (!state) {
-    state = { tags: new Set(), shared: false };
+    state = { tags: new Set(), shared: false, fetchEpochs: new Set() };
     states.set(context, state);
   }
   return state;

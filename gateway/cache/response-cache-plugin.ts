@@ -41,7 +41,10 @@ export function responseCachePlugin(cache: TaggedCache): ApolloServerPlugin<Gate
           if (response.body.kind !== 'single' || response.body.singleResult.errors || !response.body.singleResult.data) return;
           const policy = requestContext.overallCachePolicy.policyIfCacheable();
           // An invalidation during this request may concern what it read: not stored, the next request refetches.
-          if (!policy || cache.epoch !== epoch || requestCacheState(requestContext.contextValue).shared) return;
+          const state = requestCacheState(requestContext.contextValue);
+          // Stored only if nothing it was made from was read before an invalidation: neither during this request nor
+          // by a shared fetch that had left before it.
+          if (!policy || cache.epoch !== epoch || state.shared || [...state.fetchEpochs].some((fetchEpoch) => fetchEpoch !== epoch)) return;
           const caller = requestContext.contextValue.caller;
           const base = baseKey(requestContext);
           const key = policy.scope === 'PUBLIC' ? publicKey(base, requestContext) : caller ? `${base}|user:${caller.sub}` : undefined;
@@ -52,7 +55,7 @@ export function responseCachePlugin(cache: TaggedCache): ApolloServerPlugin<Gate
             parsed: data,
             scope: policy.scope,
             ttlSeconds: policy.maxAge,
-            tags: [...requestCacheState(requestContext.contextValue).tags],
+            tags: [...state.tags],
           });
         },
       };

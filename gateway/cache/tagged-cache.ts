@@ -46,7 +46,8 @@ export class TaggedCache {
   private readonly byTag = new Map<string, Set<string>>();
   private readonly now: () => number;
   private epochValue = 0;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly repeatDue = new Map<string, number>();
+  private repeatTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: TaggedCacheOptions) {
     this.now = options.now ?? Date.now;
@@ -131,24 +132,38 @@ export class TaggedCache {
     }
   }
 
-  /** Drops everything tagged with any of `tags`, everywhere, now and once more after the repeat delay. */
+  /**
+   * Drops everything tagged with any of `tags`, everywhere, now and once more the repeat delay after a tag's last
+   * invalidation. Within one process the epoch already keeps fetches begun before the change from storing; the repeat
+   * covers another instance storing in Redis before the broadcast reached it, so it runs only with Redis. Repeats are
+   * coalesced: a tag changed again and again (a hot product) is repeated once, after its last change.
+   */
   async invalidate(tags: readonly string[]): Promise<void> {
     if (tags.length === 0) return;
     await this.invalidateOnce(tags);
     const delay = this.options.repeatInvalidationMs ?? 500;
-    if (delay > 0) {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        void this.invalidateOnce(tags);
-      }, delay);
-      timer.unref();
-      this.timers.add(timer);
-    }
+    if (delay <= 0 || !this.options.redis) return;
+    const due = this.now() + delay;
+    for (const tag of tags) this.repeatDue.set(tag, due);
+    this.scheduleRepeat(delay);
   }
 
-  /** Repeat invalidations still to run (see repeatInvalidationMs). */
+  /** Tags whose repeat invalidation is still to run (see repeatInvalidationMs). */
   pendingInvalidations(): number {
-    return this.timers.size;
+    return this.repeatDue.size;
+  }
+
+  private scheduleRepeat(delay: number): void {
+    if (this.repeatTimer) return;
+    this.repeatTimer = setTimeout(() => {
+      this.repeatTimer = undefined;
+      const now = this.now();
+      const dueTags = [...this.repeatDue].filter(([, due]) => due <= now).map(([tag]) => tag);
+      for (const tag of dueTags) this.repeatDue.delete(tag);
+      if (dueTags.length > 0) void this.invalidateOnce(dueTags);
+      if (this.repeatDue.size > 0) this.scheduleRepeat(Math.max(1, Math.min(...this.repeatDue.values()) - now));
+    }, delay);
+    this.repeatTimer.unref();
   }
 
   /** Entries held in this process right now. */
@@ -157,8 +172,9 @@ export class TaggedCache {
   }
 
   close(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    if (this.repeatTimer) clearTimeout(this.repeatTimer);
+    this.repeatTimer = undefined;
+    this.repeatDue.clear();
   }
 
   private async invalidateOnce(tags: readonly string[]): Promise<void> {

@@ -4,6 +4,7 @@ import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { IDENTITY_HEADERS, verifyIdentity } from '../../lib/auth';
 import { createLogger } from '../../lib/logging';
+import { eventually } from '../../test/support/subscriptions';
 import { TaggedCache } from '../cache/tagged-cache';
 import type { GatewayContext } from '../gateway-context';
 import { FederatedDataSource, type FetchObservation } from './federated-data-source';
@@ -168,6 +169,20 @@ describe('entity cache', () => {
     ((second.data!['_entities'] as Record<string, unknown>[])[0]!)['name'] = 'changed again';
     const third = await dataSource.process(fetchOf(ENTITIES, reps('p5'), contextOf(null)).options);
     expect(third.data).toEqual({ _entities: [{ name: 'Product p5', sub: null }] });
+  });
+
+  it('does not store what a shared fetch read before an invalidation that came between', async () => {
+    const dataSource = source({ cache });
+    const leader = dataSource.process(fetchOf(ENTITIES, reps('p9'), contextOf(null)).options);
+    await eventually('the request at the subgraph', () => received.length === 1, 5_000);
+    await cache.invalidate(['product:p9']);
+    // Joins the fetch in flight, which left before the invalidation: its answer may predate the change.
+    const follower = dataSource.process(fetchOf(ENTITIES, reps('p9'), contextOf(null)).options);
+    await Promise.all([leader, follower]);
+    expect(received).toHaveLength(1);
+    received = [];
+    await dataSource.process(fetchOf(ENTITIES, reps('p9'), contextOf(null)).options);
+    expect(received).toHaveLength(1);
   });
 
   it('drops an entity when its tag is invalidated, and keeps admins apart', async () => {

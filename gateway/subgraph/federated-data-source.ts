@@ -36,6 +36,8 @@ export interface FederatedDataSourceOptions {
 
 /** A subgraph's answer, parsed once per consumer from the text fetched once. */
 interface Fetched {
+  /** The cache's epoch when the request left: data read before an invalidation is never stored after it. */
+  readonly epoch: number;
   readonly status: number;
   readonly text: string;
   readonly hint: CacheHint | undefined;
@@ -84,14 +86,17 @@ export class FederatedDataSource implements GraphQLDataSource<GatewayContext> {
     const incoming = 'incomingRequestContext' in options ? options.incomingRequestContext : undefined;
     const readOnly = incoming !== undefined && incoming.operation.operation === 'query' && !MUTATION.test(query);
     const policy = incoming?.overallCachePolicy as { restrict(hint: { maxAge?: number; scope?: string }): void } | undefined;
-    const tags = incoming ? requestCacheState(options.context).tags : undefined;
+    const state = incoming ? requestCacheState(options.context) : undefined;
     const send = { query, variables, operationName: request.operationName, caller, correlationId: context.correlationId, readOnly };
 
     const entities = this.options.entityCache && readOnly ? entityFetch(variables) : undefined;
     if (entities && this.entityCacheWanted(entities.typename)) {
       const result = await this.fetchEntities(send, entities.representations, entities.typename, this.options.entityCache!);
       policy?.restrict(result.hint ? { maxAge: result.hint.maxAge, scope: result.hint.scope } : { maxAge: 0 });
-      if (tags) for (const tag of result.tags) tags.add(tag);
+      if (state) {
+        for (const tag of result.tags) state.tags.add(tag);
+        if (result.epoch !== undefined) state.fetchEpochs.add(result.epoch);
+      }
       return result.body;
     }
 
@@ -100,7 +105,10 @@ export class FederatedDataSource implements GraphQLDataSource<GatewayContext> {
     // changes made elsewhere, a moment later).
     if (!readOnly && incoming && this.options.entityCache && fetched.status === 200 && fetched.tags.length > 0) await this.options.entityCache.invalidate(fetched.tags);
     policy?.restrict(fetched.hint ? { maxAge: fetched.hint.maxAge, scope: fetched.hint.scope } : { maxAge: 0 });
-    if (tags) for (const tag of fetched.tags) tags.add(tag);
+    if (state) {
+      for (const tag of fetched.tags) state.tags.add(tag);
+      state.fetchEpochs.add(fetched.epoch);
+    }
     return toResponse(fetched, this.options.name);
   }
 
@@ -139,8 +147,10 @@ export class FederatedDataSource implements GraphQLDataSource<GatewayContext> {
       ...this.identityHeaders(send.caller, body),
     };
     if (send.correlationId) headers[CORRELATION_HEADER] = send.correlationId;
+    const epoch = this.options.entityCache?.epoch ?? 0;
     const response = await this.options.fetch({ url: this.options.url, headers, body });
     return {
+      epoch,
       status: response.status,
       text: response.text,
       hint: response.status === 200 ? parseCacheHint(response.cacheControl) : undefined,
@@ -167,7 +177,12 @@ export class FederatedDataSource implements GraphQLDataSource<GatewayContext> {
    * `<type>:<id>`. Only PUBLIC entities are cached, partitioned by admin role so an admin-only field can never
    * reach anyone else even if a hint were wrong.
    */
-  private async fetchEntities(send: SendOptions, representations: readonly Representation[], typename: string, cache: TaggedCache): Promise<{ body: GatewayGraphQLResponse; hint: CacheHint | undefined; tags: string[] }> {
+  private async fetchEntities(
+    send: SendOptions,
+    representations: readonly Representation[],
+    typename: string,
+    cache: TaggedCache,
+  ): Promise<{ body: GatewayGraphQLResponse; hint: CacheHint | undefined; tags: string[]; epoch?: number }> {
     const started = performance.now();
     const documentKey = this.documentKey(send.query);
     const partition = isAdmin(send.caller) ? 'admin' : 'all';
@@ -191,7 +206,6 @@ export class FederatedDataSource implements GraphQLDataSource<GatewayContext> {
       return { body: { data: { _entities: entities } }, hint, tags };
     }
 
-    const epoch = cache.epoch;
     const partial = missing.length === representations.length ? representations : missing.map((index) => representations[index]!);
     const fetched = await this.load({ ...send, variables: { representations: partial } });
     const response = parseBody(fetched, this.options.name);
@@ -207,20 +221,21 @@ export class FederatedDataSource implements GraphQLDataSource<GatewayContext> {
       failed.add(position);
       return { ...error, path: ['_entities', missing[position] ?? position, ...error.path!.slice(2)] };
     });
-    if (!Array.isArray(received)) return { body: { ...response, ...(errors ? { errors } : {}) }, hint: undefined, tags };
+    if (!Array.isArray(received)) return { body: { ...response, ...(errors ? { errors } : {}) }, hint: undefined, tags, epoch: fetched.epoch };
     const writes: Promise<void>[] = [];
     missing.forEach((index, position) => {
       const entity = received[position] ?? null;
       entities[index] = entity;
       const id = representations[index]!.id;
       const entityHint = fetched.hint;
-      if (entity === null || failed.has(position) || !entityHint || entityHint.scope !== 'PUBLIC' || typeof id !== 'string' || cache.epoch !== epoch) return;
+      // A shared fetch may have left before an invalidation this request came after: its epoch tells.
+      if (entity === null || failed.has(position) || !entityHint || entityHint.scope !== 'PUBLIC' || typeof id !== 'string' || cache.epoch !== fetched.epoch) return;
       const tag = `${typename.toLowerCase()}:${id}`;
       writes.push(cache.set(keys[index]!, { value: JSON.stringify(entity), scope: 'PUBLIC', ttlSeconds: entityHint.maxAge, tags: [tag] }));
     });
     // Fetched entities were handed to the executor as parsed; the cache keeps text, so later merges cannot touch it.
     await Promise.all(writes);
-    return { body: { data: { _entities: entities }, ...(errors ? { errors } : {}), ...(response.extensions ? { extensions: response.extensions } : {}) }, hint, tags };
+    return { body: { data: { _entities: entities }, ...(errors ? { errors } : {}), ...(response.extensions ? { extensions: response.extensions } : {}) }, hint, tags, epoch: fetched.epoch };
   }
 
   /** A short stable key for a subgraph document (the planner reuses the same strings). */
