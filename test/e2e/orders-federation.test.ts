@@ -66,7 +66,12 @@ describe('OrderItem.product', () => {
 
   it('resolves the products of many orders in one Catalog batch', async () => {
     const token = await tokenFor('customer-product-batch');
-    for (let n = 0; n < 5; n += 1) await placedOrder(system, token, [{ productId: lamp.id, quantity: 1 }, { productId: mug.id, quantity: 1 }]);
+    // Products no query has read yet: the gateway's entity cache would answer ones it has seen without Catalog.
+    const [freshLamp, freshMug] = await createProducts(system, admin, [
+      { n: 3, name: 'Desk Lamp', price: { amount: 2599, currency: 'USD' }, stockQuantity: 100 },
+      { n: 4, name: 'Mug', price: { amount: 899, currency: 'USD' }, stockQuantity: 100 },
+    ]);
+    for (let n = 0; n < 5; n += 1) await placedOrder(system, token, [{ productId: freshLamp!.id, quantity: 1 }, { productId: freshMug!.id, quantity: 1 }]);
     const before = { batch: await catalogMetric('BatchGetItem'), get: await catalogMetric('GetItem') };
     const response = await graphql<{ me: { orders: { edges: { node: { items: { product: { name: string } }[] } }[] } } }>(
       system.urls.gateway,
