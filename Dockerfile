@@ -29,6 +29,7 @@ COPY --from=dependencies /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/schema ./schema
 COPY --from=build /app/web/dist ./web/dist
+COPY --from=build /app/web/persisted-query-manifest.json ./web/persisted-query-manifest.json
 USER node
 # The preload starts tracing only when OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER) is set.
 ENTRYPOINT ["node", "--require", "./dist/telemetry.js", "dist/run-service.js"]

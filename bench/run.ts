@@ -9,6 +9,7 @@ const BENCHES: Readonly<Record<string, () => Promise<{ run: Bench }>>> = {
   abuse: () => import('./abuse'),
   'catalog-acl': () => import('./catalog-acl'),
   events: () => import('./events'),
+  gateway: () => import('./gateway'),
   lambda: () => import('./lambda'),
   stock: () => import('./stock'),
   subscriptions: () => import('./subscriptions'),

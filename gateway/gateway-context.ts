@@ -1,4 +1,9 @@
 import type { BaseSubgraphContext } from '../lib/graphql';
+import type { RequestDeadline } from '../lib/logging';
 
-/** Per-request context of the gateway: who calls, and the correlation id passed on to subgraphs. */
-export type GatewayContext = BaseSubgraphContext;
+/**
+ * Per-request context of the gateway: who calls, the correlation id passed on to subgraphs, and the request's
+ * deadline, which aborts its subgraph fetches when it passes or the client goes away (absent for the gateway's own
+ * operations, such as subscription payloads).
+ */
+export type GatewayContext = BaseSubgraphContext & { readonly deadline?: RequestDeadline | undefined };

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, RequestListener } from 'node:http';
 import { resolve } from 'node:path';
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -10,31 +10,30 @@ import type { Express } from 'express';
 import { buildSchema, printSchema, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import type { Histogram, Registry } from 'prom-client';
 import { createTokenVerifier, type TokenVerifier } from '../lib/auth';
-import { createSigV4Signer, signedFetch } from '../lib/aws';
 import { AppError } from '../lib/ddd';
-import { createRedisClient } from '../lib/redis';
 import { apolloLogger, createErrorFormatter, toGraphQLError, unavailableStatusPlugin } from '../lib/graphql';
 import { mountGraphQL } from '../lib/graphql/express-mount';
 import { createServiceApp, listen, listenMetrics, type RunningServer } from '../lib/http';
+import { currentDeadline, type RequestDeadline } from '../lib/logging';
 import { createMetricsRegistry } from '../lib/metrics';
 import type { ServiceRuntime } from '../lib/runtime';
 import { authenticate } from './authenticate';
 import { corsOptions } from './cors';
+import type { Caller, Edge } from './edge/admission';
+import { createGatewayEdge } from './edge/create-edge';
+import { httpEdge, leanEdge } from './edge/http-edge';
+import type { GatewayContext } from './gateway-context';
+import { graphqlRequestListener } from './http/graphql-request-listener';
+import { maskedErrorCorrelation } from './http/masked-error-correlation';
+import { requestSizeLimit } from './limits/query-limits';
 import { operationMetricsPlugin } from './metrics/operation-metrics';
 import { rateLimitRejections, type RateLimitRejections } from './metrics/rate-limit-metrics';
 import { subgraphFetchTimer } from './metrics/subgraph-fetch-metrics';
 import { registerSubscriptionGauges } from './metrics/subscription-metrics';
+import { createGatewayLevers, type GatewayLevers, type LeverOptions } from './performance-levers';
+import type { RateLimiter } from './rate-limit/rate-limiter';
 import { gatewayReadinessChecks } from './readiness';
-import type { GatewayContext } from './gateway-context';
-import { Edge } from './edge/admission';
-import { httpEdge } from './edge/http-edge';
-import { OperationGuard } from './limits/operation-guard';
-import { requestSizeLimit } from './limits/query-limits';
-import { clientAddressResolver } from './rate-limit/client-address';
-import { createRateLimiter, type RateLimiter } from './rate-limit/rate-limiter';
-import { TrustedDocuments } from './trusted-documents/manifest';
-import { SignedIdentityDataSource, type SubgraphFetcher } from './signed-data-source';
-import { multipartSubscriptions } from './subscriptions/multipart-subscriptions';
+import { multipartSubscriptions, plainPostSubscriptions } from './subscriptions/multipart-subscriptions';
 import { InProcessOrderStatusFeed, type OrderStatusFeed } from './subscriptions/order-status-feed';
 import { SubscriptionExecutor, type FederatedExecutor } from './subscriptions/subscription-executor';
 import { attachWebSocketServer, type GraphQLWebSocketServer } from './subscriptions/websocket-server';
@@ -43,6 +42,8 @@ import { mountWeb } from './web';
 export const SUPERGRAPH_PATH = resolve(__dirname, '../schema/supergraph.graphql');
 /** The storefront and GraphiQL builds (scripts/web-build.ts), served by the gateway (gateway/web/). */
 export const WEB_ROOTS = { storefrontRoot: resolve(__dirname, '../web/dist'), graphiqlRoot: resolve(__dirname, '../web/dist-graphiql') };
+/** The storefront's operations by hash (npm run codegen), which the gateway knows without registration. */
+export const STOREFRONT_MANIFEST = resolve(__dirname, '../web/persisted-query-manifest.json');
 
 export interface GatewayOptions {
   /** Supergraph SDL; defaults to the composed schema/supergraph.graphql. */
@@ -53,11 +54,15 @@ export interface GatewayOptions {
   readonly readinessCacheMs?: number;
   /** Where the storefront and GraphiQL builds are; defaults to WEB_ROOTS. */
   readonly web?: { readonly storefrontRoot: string; readonly graphiqlRoot: string };
+  /** Hooks of the performance levers (fetch observation for metrics). */
+  readonly levers?: LeverOptions;
 }
 
 export interface Gateway {
   readonly server: ApolloServer<GatewayContext>;
   readonly app: Express;
+  /** What the HTTP server runs: the lean /graphql route in front of `app`, or `app` alone (GATEWAY_LEAN_HTTP). */
+  readonly handler: RequestListener;
   readonly registry: Registry;
   readonly verifyToken: TokenVerifier;
   readonly feed: OrderStatusFeed;
@@ -72,15 +77,18 @@ export interface Gateway {
   readonly edge: Edge;
   readonly rateLimiter: RateLimiter;
   readonly addressOf: (request: IncomingMessage) => string;
-  /** Releases what the edge holds (its Redis connection). */
-  closeEdge(): Promise<void>;
+  /** Dedupe, response cache, subgraph transport, persisted queries (see performance-levers.ts). */
+  readonly levers: GatewayLevers;
   /** Metrics other parts of the gateway report to (the rate limiter counts its rejections here). */
   readonly metrics: { readonly rateLimitRejections: RateLimitRejections };
+  /** Releases the edge's and the levers' connections. */
+  close(): Promise<void>;
 }
 
 /**
- * Composition root of the gateway: the supergraph executor (started), auth, query limits, the subscription
- * executor and the HTTP app (not listening; WebSocket subscriptions attach when it listens).
+ * Composition root of the gateway: the supergraph executor (started), the edge (auth, rate limits, trusted
+ * documents, query limits), the throughput levers, the subscription executor and the HTTP handler (not listening;
+ * WebSocket subscriptions attach when it listens).
  */
 export async function createGateway(runtime: ServiceRuntime, options: GatewayOptions = {}): Promise<Gateway> {
   const { config, logger } = runtime;
@@ -92,17 +100,17 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     rewards: config.urls.rewardsGraphql,
   };
 
+  const levers = createGatewayLevers(runtime, options.levers);
   const timeFetches = subgraphFetchTimer(registry);
   const dataSources = new Map<string, GraphQLDataSource>();
-  const fetcher =
-    config.subgraphAuth === 'iam' ? signedFetch(createSigV4Signer({ region: config.dynamodb.region }), fetch as unknown as SubgraphFetcher) : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
     logger: apolloLogger(logger),
+    experimental_approximateQueryPlanStoreMiB: levers.planCacheMiB,
     buildService: ({ name, url }) => {
       const target = urls[name] ?? url;
       if (!target) throw new Error(`no URL configured for subgraph ${name}`);
-      const dataSource = timeFetches(name, new SignedIdentityDataSource(target, config.gatewaySigningSecret, fetcher));
+      const dataSource = timeFetches(name, levers.dataSource(name, target));
       dataSources.set(name, dataSource);
       return dataSource;
     },
@@ -119,25 +127,14 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
   };
 
   // The edge (gateway/edge): fails start-up on a bad trusted documents manifest, before anything listens.
-  const documents = config.edge.trustedDocuments ? TrustedDocuments.load(config.edge.trustedDocuments) : undefined;
-  const guard = new OperationGuard(schema, config.queryLimits);
-  // Its own connection: commands fail at once while Redis is away (no offline queue) and time out, so the
-  // in-memory insurance limiter takes over instead of requests waiting on Redis.
-  const rateLimitRedis =
-    config.edge.rateLimit.enabled && config.redisUrl
-      ? createRedisClient(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 250 })
-      : undefined;
-  rateLimitRedis?.on('error', (error: unknown) => logger.debug({ err: error }, 'rate limiter Redis connection error'));
   const metrics = { rateLimitRejections: rateLimitRejections(registry) };
-  const rateLimiter = createRateLimiter({
-    settings: config.edge.rateLimit,
-    redis: rateLimitRedis,
-    keyPrefix: `${config.namespace}ratelimit:`,
-    logger,
-    onRejected: (limit) => metrics.rateLimitRejections.inc({ limit }),
+  const { edge, rateLimiter, addressOf, close: closeEdge } = createGatewayEdge(runtime, {
+    verifyToken,
+    schema,
+    registeredDocuments: levers.persistedQueries,
+    storefrontManifest: STOREFRONT_MANIFEST,
+    onRateLimited: (limit) => metrics.rateLimitRejections.inc({ limit }),
   });
-  const edge = new Edge({ verifyToken, guard, rateLimiter, documents });
-  const addressOf = clientAddressResolver(config.edge.trustedProxies);
 
   const formatError = createErrorFormatter(logger);
   const server = new ApolloServer<GatewayContext>({
@@ -152,7 +149,8 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     hideSchemaDetailsFromClientErrors: config.production,
     // The edge checks tokens before anything else (parseOptions covers documents it has not seen: executeOperation).
     parseOptions: { maxTokens: config.queryLimits.maxTokens },
-    // Persisted documents are the edge's (trusted documents); Apollo Server must not serve or register any itself.
+    // Persisted documents are the edge's (trusted documents, the storefront's manifest, APQ); Apollo Server must
+    // not serve or register any itself.
     persistedQueries: false,
     // CSRF prevention is on by default in Apollo Server 5 and stays on.
     plugins: [
@@ -161,6 +159,9 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       operationMetricsPlugin(registry),
       unavailableStatusPlugin<GatewayContext>(),
+      maskedErrorCorrelation,
+      // Every request reaching Apollo Server passed the edge: a cached response is served only to an admitted one.
+      ...levers.plugins,
     ],
   });
   await server.start();
@@ -173,6 +174,17 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
   const feed = options.feed ?? new InProcessOrderStatusFeed();
   const subscriptions = new SubscriptionExecutor({ schema, feed, execute, logger });
 
+  /** The caller the edge identified; requests it left alone (batches) are identified here. */
+  const contextFor = async (admitted: Caller | undefined, authorization: string | undefined, correlationId: string, deadline: RequestDeadline | undefined): Promise<GatewayContext> => {
+    let caller = admitted;
+    try {
+      caller ??= await authenticate(verifyToken, authorization);
+    } catch (error) {
+      if (error instanceof AppError) throw toGraphQLError(error);
+      throw error;
+    }
+    return { caller, correlationId, logger, deadline };
+  };
   const healthChecks = gatewayReadinessChecks({
     supergraphLoaded: () => apiSchema !== undefined,
     subgraphs: dataSources,
@@ -188,28 +200,36 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     metrics: config.metrics,
     requestTimeoutMs: config.timeouts.requestMs,
   });
-  app.use('/graphql', cors(corsOptions(config.corsOrigins)));
+  const corsPolicy = cors(corsOptions(config.corsOrigins));
+  const refusals = edgeRefusals(registry);
+  const bodyLimitBytes = requestSizeLimit(config.queryLimits);
+  app.use('/graphql', corsPolicy);
   mountGraphQL(
     app,
     server,
-    async (req) => {
-      // The edge identified the caller already; requests it left alone (batches) are identified here.
-      let caller = req.graphqlAdmission?.caller;
-      try {
-        caller ??= await authenticate(verifyToken, req.headers.authorization);
-      } catch (error) {
-        if (error instanceof AppError) throw toGraphQLError(error);
-        throw error;
-      }
-      return { caller, correlationId: req.correlationId, logger };
-    },
-    [httpEdge(edge, addressOf, edgeRefusals(registry)), multipartSubscriptions({ schema, executor: subscriptions, formatError, logger, hideSchemaDetails: config.production })],
-    requestSizeLimit(config.queryLimits),
+    // The service app put this request's deadline in its context (lib/http/service-app.ts).
+    (req) => contextFor(req.graphqlAdmission?.caller, req.headers.authorization, req.correlationId, currentDeadline()),
+    [httpEdge(edge, addressOf, refusals), multipartSubscriptions({ schema, executor: subscriptions, formatError, logger, hideSchemaDetails: config.production })],
+    bodyLimitBytes,
   );
   mountWeb(app, config, options.web ?? WEB_ROOTS);
+  const handler: RequestListener = config.gatewayPerformance.leanHttp
+    ? graphqlRequestListener({
+        server,
+        context: (request) => contextFor(request.admission?.caller, request.req.headers.authorization, request.correlationId, request.deadline),
+        cors: corsPolicy,
+        duration: registry.getSingleMetric('http_request_duration_seconds') as Histogram<'method' | 'route' | 'status'>,
+        logger,
+        steps: [leanEdge(edge, addressOf, refusals), plainPostSubscriptions()],
+        fallback: app,
+        bodyLimitBytes,
+        requestTimeoutMs: config.timeouts.requestMs,
+      })
+    : app;
   return {
     server,
     app,
+    handler,
     registry,
     verifyToken,
     feed,
@@ -217,12 +237,14 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     execute,
     schema,
     formatError,
-    metrics,
     edge,
     rateLimiter,
     addressOf,
-    async closeEdge() {
-      if (rateLimitRedis) await rateLimitRedis.quit().catch(() => rateLimitRedis.disconnect());
+    levers,
+    metrics,
+    async close() {
+      await closeEdge();
+      await levers.close();
     },
   };
 }
@@ -246,7 +268,7 @@ export interface RunningGateway extends Gateway {
 
 export async function startGateway(runtime: ServiceRuntime, port: number, options: GatewayOptions = {}): Promise<RunningGateway> {
   const gateway = await createGateway(runtime, options);
-  const http = await listen(gateway.app, port, runtime.config.host);
+  const http = await listen(gateway.handler, port, runtime.config.host);
   const metricsHttp = await listenMetrics(gateway.registry, runtime.config.metrics, runtime.config.host);
   const websocket = attachWebSocketServer(http.server, {
     path: '/graphql',
@@ -281,7 +303,7 @@ export async function startGateway(runtime: ServiceRuntime, port: number, option
       await metricsHttp?.close();
       await gateway.server.stop();
       await gateway.feed.close();
-      await gateway.closeEdge();
+      await gateway.close();
     },
   };
 }

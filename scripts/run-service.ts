@@ -11,7 +11,8 @@
  */
 import { resolveSecretVariables } from '../lib/aws/secrets';
 import { ConfigError, loadConfig, type AppConfig } from '../lib/config';
-import { createLogger } from '../lib/logging';
+import { createLogger, disableImplicitContext } from '../lib/logging';
+import { isClusterWorker, runGatewayCluster } from '../gateway/cluster';
 import { createServiceRuntime } from '../lib/runtime';
 import { shutdownTelemetry } from '../lib/telemetry';
 import { catalogModule } from '../subgraphs/catalog/service';
@@ -45,6 +46,17 @@ async function main(): Promise<void> {
     return;
   }
   if (config.dynamodb.endpoint && part !== 'gateway') await ensureTables(createServiceRuntime(config, part), [part]);
+  if (part === 'gateway' && config.gatewayPerformance.leanHttp) disableImplicitContext();
+  if (part === 'gateway' && config.gatewayPerformance.workers > 1 && !isClusterWorker()) {
+    const cluster = await runGatewayCluster({ workers: config.gatewayPerformance.workers, logger });
+    logger.info({ workers: config.gatewayPerformance.workers, pid: process.pid }, 'gateway workers are listening');
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        void cluster.stop().then(() => process.exit(0));
+      });
+    }
+    return;
+  }
 
   const bus = createSystemEventBus(config, logger);
   const running =

@@ -190,8 +190,10 @@ export async function startGatewayInstance(
   const gateway = await startGateway(runtime, config.ports.gateway, { feed, ...(options.supergraphSdl ? { supergraphSdl: options.supergraphSdl } : {}) });
   if (bus) reportBusMetrics(bus, GATEWAY_CONSUMER_GROUP, gateway.registry);
   const fanout = bus && config.eventBus.kind !== 'eventbridge' ? await bus.subscribe(orderStatusFanout(feed)) : undefined;
+  const invalidation = bus && gateway.levers.cacheInvalidation ? await bus.subscribe(gateway.levers.cacheInvalidation) : undefined;
   return Object.assign(gateway, {
     async stopAll() {
+      await invalidation?.close();
       await fanout?.close();
       await gateway.stop();
     },

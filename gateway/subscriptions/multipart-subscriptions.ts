@@ -3,6 +3,7 @@ import { OperationTypeNode, type GraphQLSchema } from 'graphql';
 import { ErrorCode, UnauthenticatedError } from '../../lib/ddd';
 import type { Logger } from '../../lib/logging';
 import { sendError } from '../edge/http-edge';
+import type { PreExecutionStep } from '../http/graphql-request-listener';
 import { formatResult, type ErrorFormatter } from './format-result';
 import { prepareOperation } from './prepare-operation';
 import type { SubscriptionExecutor } from './subscription-executor';
@@ -26,6 +27,16 @@ export function acceptsMultipartSubscriptions(accept: string | undefined): boole
   return accept !== undefined && /multipart\/mixed/i.test(accept) && /subscriptionSpec\s*=\s*"?1\.0"?/i.test(accept);
 }
 
+/** The answer to a subscription sent as a plain POST. */
+export const SUBSCRIPTION_TRANSPORT_ERROR = {
+  errors: [
+    {
+      message: 'subscriptions are served over WebSocket (graphql-transport-ws) or with Accept: multipart/mixed;subscriptionSpec="1.0"',
+      extensions: { code: ErrorCode.BAD_USER_INPUT },
+    },
+  ],
+};
+
 /**
  * Subscriptions over HTTP multipart (Apollo's "multipart HTTP protocol for GraphQL subscriptions", which Apollo
  * Client's plain HttpLink speaks): `Accept: multipart/mixed;subscriptionSpec="1.0"` on a POST. Every update is
@@ -43,14 +54,7 @@ export function multipartSubscriptions(options: MultipartOptions) {
     // Not a valid subscription: Apollo Server answers (and reports errors) as for any request.
     if (Array.isArray(prepared)) return next();
     if (!acceptsMultipartSubscriptions(req.get('accept'))) {
-      res.status(400).json({
-        errors: [
-          {
-            message: 'subscriptions are served over WebSocket (graphql-transport-ws) or with Accept: multipart/mixed;subscriptionSpec="1.0"',
-            extensions: { code: ErrorCode.BAD_USER_INPUT },
-          },
-        ],
-      });
+      res.status(400).json(SUBSCRIPTION_TRANSPORT_ERROR);
       return;
     }
     // The client may leave while the subscription is being set up (token verification, then the access check, a
@@ -126,5 +130,19 @@ export function multipartSubscriptions(options: MultipartOptions) {
       expiry.cancel();
       end();
     }
+  };
+}
+
+/**
+ * The lean /graphql route's step for subscriptions: multipart ones never reach it (they take the Express route), so
+ * a subscription the edge admitted here was sent as a plain POST, and is answered as the Express route answers it.
+ */
+export function plainPostSubscriptions(): PreExecutionStep {
+  return ({ admission }, res) => {
+    if (!admission?.ok || admission.operation?.operation !== OperationTypeNode.SUBSCRIPTION) return false;
+    res.statusCode = 400;
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    res.end(JSON.stringify(SUBSCRIPTION_TRANSPORT_ERROR));
+    return true;
   };
 }

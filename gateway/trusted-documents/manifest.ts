@@ -43,25 +43,31 @@ export class TrustedDocuments implements PersistedDocumentStore {
    * to start rather than run without the documents it was told to trust.
    */
   static load(path: string, variable = 'TRUSTED_DOCUMENTS'): TrustedDocuments {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-      throw new ConfigError([`${variable}: cannot read the persisted query manifest ${JSON.stringify(path)} (${reason})`]);
-    }
-    const parsed = manifestSchema.safeParse(raw);
-    if (!parsed.success) {
-      throw new ConfigError(parsed.error.issues.slice(0, 10).map((issue) => `${variable}: ${path}: ${issue.path.join('.') || '(manifest)'}: ${issue.message}`));
-    }
-    const byHash = new Map<string, string>();
-    const problems: string[] = [];
-    parsed.data.operations.forEach((operation, index) => {
-      const actual = sha256Hex(operation.body);
-      if (actual !== operation.id) problems.push(`${variable}: ${path}: operations.${index} (${operation.name}): id ${operation.id} is not the sha256 of its body (${actual})`);
-      byHash.set(operation.id, operation.body);
-    });
-    if (problems.length > 0) throw new ConfigError(problems.slice(0, 10));
+    const byHash = readManifest(path, variable);
     return new TrustedDocuments(byHash, new Set(byHash.values()));
   }
+}
+
+/** The documents of a persisted query manifest by hash, every id checked against its body; a ConfigError names `variable`. */
+export function readManifest(path: string, variable: string): Map<string, string> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new ConfigError([`${variable}: cannot read the persisted query manifest ${JSON.stringify(path)} (${reason})`]);
+  }
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.slice(0, 10).map((issue) => `${variable}: ${path}: ${issue.path.join('.') || '(manifest)'}: ${issue.message}`));
+  }
+  const byHash = new Map<string, string>();
+  const problems: string[] = [];
+  parsed.data.operations.forEach((operation, index) => {
+    const actual = sha256Hex(operation.body);
+    if (actual !== operation.id) problems.push(`${variable}: ${path}: operations.${index} (${operation.name}): id ${operation.id} is not the sha256 of its body (${actual})`);
+    byHash.set(operation.id, operation.body);
+  });
+  if (problems.length > 0) throw new ConfigError(problems.slice(0, 10));
+  return byHash;
 }

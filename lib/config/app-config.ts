@@ -85,6 +85,29 @@ export interface AppConfig {
   readonly localPorts: { readonly dynamodb: number | undefined; readonly redis: number | undefined };
   /** Stock holds (issue 10): how long an unclaimed hold keeps its units, how often the local sweep runs. */
   readonly stockHolds: { readonly ttlSeconds: number; readonly sweepIntervalMs: number; readonly timeoutMs: number };
+  /** The gateway's throughput levers (README "Gateway performance"); each can be turned off to measure it alone. */
+  readonly gatewayPerformance: GatewayPerformanceConfig;
+}
+
+export interface GatewayPerformanceConfig {
+  /** Share one subgraph fetch between identical in-flight queries of the same caller. */
+  readonly dedupe: boolean;
+  /** Whole-response and entity caching by the subgraphs' cache hints (shared in Redis when configured). */
+  readonly responseCache: boolean;
+  /** Entries each gateway process keeps in memory in front of the shared cache. */
+  readonly responseCacheEntries: number;
+  /** `undici`: a keep-alive pool per subgraph; `default`: @apollo/gateway's own fetcher (make-fetch-happen). */
+  readonly subgraphFetcher: 'undici' | 'default';
+  /** Connections each gateway process opens at most to one subgraph. */
+  readonly subgraphConnections: number;
+  /** Automatic persisted queries (stored in Redis when configured). */
+  readonly persistedQueries: boolean;
+  /** Memory for planned queries and for parsed and validated documents, each. */
+  readonly planCacheMiB: number;
+  /** Serve POST/GET /graphql without Express, pino-http and AsyncLocalStorage. */
+  readonly leanHttp: boolean;
+  /** Gateway processes sharing the port (Node cluster). */
+  readonly workers: number;
 }
 
 const schema = z.object({
@@ -136,6 +159,15 @@ const schema = z.object({
   STOCK_HOLD_TTL_SECONDS: env.positiveInt(900),
   STOCK_HOLD_SWEEP_INTERVAL_MS: env.positiveInt(30_000),
   STOCK_HOLD_TIMEOUT_MS: env.positiveInt(5_000),
+  GATEWAY_DEDUPE: env.boolean(true),
+  GATEWAY_RESPONSE_CACHE: env.boolean(true),
+  GATEWAY_RESPONSE_CACHE_ENTRIES: env.positiveInt(10_000),
+  GATEWAY_SUBGRAPH_FETCHER: env.oneOf(['undici', 'default']),
+  GATEWAY_SUBGRAPH_CONNECTIONS: env.positiveInt(32),
+  GATEWAY_APQ: env.boolean(true),
+  GATEWAY_PLAN_CACHE_MIB: env.positiveInt(50),
+  GATEWAY_LEAN_HTTP: env.boolean(true),
+  GATEWAY_WORKERS: env.positiveInt(1),
 });
 
 export interface LoadConfigOptions {
@@ -159,6 +191,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 
   const problems: string[] = [];
   if (eventBusKind === 'redis' && !raw.REDIS_URL) problems.push('EVENT_BUS: "redis" needs REDIS_URL to be set');
+  if (raw.GATEWAY_WORKERS > 1 && !raw.REDIS_URL) {
+    problems.push(`GATEWAY_WORKERS: ${raw.GATEWAY_WORKERS} workers share subscriptions and cache invalidations through Redis; set REDIS_URL`);
+  }
   if (production) {
     const checks: { name: string; value: string | undefined; alternative?: string }[] = [
       { name: 'GATEWAY_SIGNING_SECRET', value: raw.GATEWAY_SIGNING_SECRET },
@@ -245,6 +280,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     corsOrigins,
     localPorts: { dynamodb: raw.DYNAMODB_PORT, redis: raw.REDIS_PORT },
     stockHolds: { ttlSeconds: raw.STOCK_HOLD_TTL_SECONDS, sweepIntervalMs: raw.STOCK_HOLD_SWEEP_INTERVAL_MS, timeoutMs: raw.STOCK_HOLD_TIMEOUT_MS },
+    gatewayPerformance: {
+      dedupe: raw.GATEWAY_DEDUPE,
+      responseCache: raw.GATEWAY_RESPONSE_CACHE,
+      responseCacheEntries: raw.GATEWAY_RESPONSE_CACHE_ENTRIES,
+      subgraphFetcher: raw.GATEWAY_SUBGRAPH_FETCHER ?? 'undici',
+      subgraphConnections: raw.GATEWAY_SUBGRAPH_CONNECTIONS,
+      persistedQueries: raw.GATEWAY_APQ,
+      planCacheMiB: raw.GATEWAY_PLAN_CACHE_MIB,
+      leanHttp: raw.GATEWAY_LEAN_HTTP,
+      workers: raw.GATEWAY_WORKERS,
+    },
   };
 }
 

@@ -35,7 +35,12 @@ export function createSubgraphServer<TContext extends BaseSubgraphContext>(optio
     includeStacktraceInErrorResponses: false,
     // The composition root owns shutdown order; Apollo must not stop itself and re-raise the signal.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ...((options.plugins ?? []) as ApolloServerPlugin<TContext>[])],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      cacheTagsHeader,
+      ...((options.plugins ?? []) as ApolloServerPlugin<TContext>[]),
+    ],
   });
 }
 
@@ -44,6 +49,29 @@ export interface RequestSigning {
   readonly secret: string;
   readonly windowSeconds: number;
 }
+
+/**
+ * A context that collects the tags of what it served (Catalog: `product:<id>`, `products`) sends them as `cache-tags`
+ * beside the `Cache-Control` Apollo Server derives from `@cacheControl`, so the gateway can drop cached responses by
+ * tag when an event says the data changed (the REST API's `Cache-Tags` convention).
+ */
+const MAX_CACHE_TAGS_LENGTH = 8 * 1024;
+
+const cacheTagsHeader: ApolloServerPlugin<BaseContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ contextValue, response }) {
+        const tags = (contextValue as { cacheTags?: unknown }).cacheTags;
+        if (!(tags instanceof Set) || tags.size === 0) return;
+        const header = [...(tags as Set<string>)].join(',');
+        // A response whose tags cannot all be sent (an id no header may carry, too many) must not be cached at all:
+        // nothing could invalidate it.
+        if (header.length > MAX_CACHE_TAGS_LENGTH || !/^[\x21-\x7e]+$/.test(header)) response.http.headers.set('cache-control', 'no-store');
+        else response.http.headers.set('cache-tags', header);
+      },
+    };
+  },
+};
 
 /**
  * The caller a subgraph believes: only a valid gateway signature over this very request (method, target, body

@@ -25,8 +25,19 @@ export function correlationIdFrom(header: string | string[] | undefined): string
   return value && VALID_CORRELATION_ID.test(value) ? value : randomUUID();
 }
 
+let implicitContext = true;
+
+/**
+ * For a process that carries its request context explicitly (the standalone gateway passes the correlation id in
+ * the GraphQL context): AsyncLocalStorage is never entered, because once entered its promise hooks tax every
+ * promise the process creates (Node 20). Log lines of such a process name the correlation id explicitly.
+ */
+export function disableImplicitContext(): void {
+  implicitContext = false;
+}
+
 export function runWithContext<T>(context: RequestContext, fn: () => T): T {
-  return storage.run(context, fn);
+  return implicitContext ? storage.run(context, fn) : fn();
 }
 
 export function currentContext(): RequestContext | undefined {

@@ -69,7 +69,10 @@ export function catalogModule(runtime: ServiceRuntime, options: CatalogOptions =
         mountProductsRestApi(app, rest, logger);
         mountStockHoldsApi(app, stockHolds);
       },
-      context: (base) => ({ ...base, deps, loaders: createCatalogLoaders(deps) }),
+      context: (base) => {
+        const cacheTags = new Set<string>();
+        return { ...base, deps, loaders: createCatalogLoaders(deps, cacheTags), cacheTags };
+      },
     },
   };
 }

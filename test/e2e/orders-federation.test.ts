@@ -67,8 +67,13 @@ describe('OrderItem.product', () => {
 
   it('resolves the products of many orders in one Catalog batch', async () => {
     const token = await tokenFor('customer-product-batch');
+    // Products no query has read yet: the gateway's entity cache would answer ones it has seen without Catalog.
+    const [freshLamp, freshMug] = await createProducts(system, admin, [
+      { n: 3, name: 'Desk Lamp', price: { amount: 2599, currency: 'USD' }, stockQuantity: 100 },
+      { n: 4, name: 'Mug', price: { amount: 899, currency: 'USD' }, stockQuantity: 100 },
+    ]);
     const placed: string[] = [];
-    for (let n = 0; n < 5; n += 1) placed.push((await placedOrder(system, token, [{ productId: lamp.id, quantity: 1 }, { productId: mug.id, quantity: 1 }])).id);
+    for (let n = 0; n < 5; n += 1) placed.push((await placedOrder(system, token, [{ productId: freshLamp!.id, quantity: 1 }, { productId: freshMug!.id, quantity: 1 }])).id);
     // Catalog claims each order's stock hold when its order.created arrives (a read of the hold): let that settle first.
     await waitFor('the orders to claim their holds', async () => (await Promise.all(placed.map((id) => system.catalog.deps.holds.findByOrderId(id)))).every((hold) => hold?.status === 'CLAIMED'), 15_000, 50);
     const before = { batch: await catalogMetric('BatchGetItem'), get: await catalogMetric('GetItem') };

@@ -2,11 +2,14 @@ import DataLoader from 'dataloader';
 import type { BaseSubgraphContext } from '../../../lib/graphql';
 import type { CatalogDependencies } from '../application/catalog-dependencies';
 import { findProducts } from '../application/find-products';
+import { productTag } from '../../../lib/events/product-changes';
 import type { Product } from '../domain/product';
 
 export interface CatalogContext extends BaseSubgraphContext {
   readonly deps: CatalogDependencies;
   readonly loaders: { readonly product: DataLoader<string, Product | null> };
+  /** Tags of the products this request served, sent as `cache-tags` so caches of the response can be invalidated. */
+  readonly cacheTags: Set<string>;
 }
 
 /**
@@ -14,6 +17,15 @@ export interface CatalogContext extends BaseSubgraphContext {
  * mutations). All `__resolveReference` calls of one `_entities` query land in the same tick, so they become
  * one BatchGetItem of up to 100 keys.
  */
-export function createCatalogLoaders(deps: CatalogDependencies): CatalogContext['loaders'] {
-  return { product: new DataLoader((ids: readonly string[]) => findProducts(deps, ids), { maxBatchSize: 100 }) };
+export function createCatalogLoaders(deps: CatalogDependencies, cacheTags: Set<string>): CatalogContext['loaders'] {
+  return {
+    product: new DataLoader(
+      async (ids: readonly string[]) => {
+        // Unknown ids are tagged too: a product created under that id later must invalidate the cached null.
+        for (const id of ids) cacheTags.add(productTag(id));
+        return findProducts(deps, ids);
+      },
+      { maxBatchSize: 100 },
+    ),
+  };
 }

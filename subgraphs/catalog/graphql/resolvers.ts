@@ -1,5 +1,6 @@
 import { isAdmin } from '../../../lib/auth';
 import { ValidationError, describeValue } from '../../../lib/ddd';
+import { PRODUCT_LIST_TAG, productTag } from '../../../lib/events/product-changes';
 import { DateTimeScalar, toConnection } from '../../../lib/graphql';
 import { changeProductPrice } from '../application/change-product-price';
 import { createProduct } from '../application/create-product';
@@ -7,18 +8,31 @@ import { listProducts } from '../application/list-products';
 import { updateProduct } from '../application/update-product';
 import type { Product } from '../domain/product';
 import type { Resolvers } from './__generated__/resolvers-types';
+import type { CatalogContext } from './catalog-context';
+
+function tagged(ctx: CatalogContext, product: Product, ...more: string[]): Product {
+  ctx.cacheTags.add(productTag(product.id));
+  for (const tag of more) ctx.cacheTags.add(tag);
+  return product;
+}
 
 /** Catalog's part of the graph: thin adapters from GraphQL arguments to use cases. */
 export const catalogResolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query: {
     product: (_, { id }, ctx) => ctx.loaders.product.load(id),
-    products: async (_, args, ctx) => toConnection(await listProducts(ctx.deps, args)),
+    products: async (_, args, ctx) => {
+      const page = await listProducts(ctx.deps, args);
+      ctx.cacheTags.add(PRODUCT_LIST_TAG);
+      for (const edge of page.edges) ctx.cacheTags.add(productTag(edge.node.id));
+      return toConnection(page);
+    },
   },
   Mutation: {
-    createProduct: (_, { input }, ctx) => createProduct(ctx.deps, ctx.caller, input),
-    updateProduct: (_, { id, input }, ctx) => updateProduct(ctx.deps, ctx.caller, id, input),
-    changeProductPrice: (_, { id, price }, ctx) => changeProductPrice(ctx.deps, ctx.caller, id, price),
+    // A write names what it changed in `cache-tags`, so the gateway drops its cached copies before it answers.
+    createProduct: async (_, { input }, ctx) => tagged(ctx, await createProduct(ctx.deps, ctx.caller, input), PRODUCT_LIST_TAG),
+    updateProduct: async (_, { id, input }, ctx) => tagged(ctx, await updateProduct(ctx.deps, ctx.caller, id, input), PRODUCT_LIST_TAG),
+    changeProductPrice: async (_, { id, price }, ctx) => tagged(ctx, await changeProductPrice(ctx.deps, ctx.caller, id, price)),
   },
   Product: {
     // The gateway always sends `{ __typename, id }`; anything else reached the subgraph directly and is bad

@@ -1,4 +1,5 @@
 import type { EventConsumer } from '../../../lib/events';
+import { PRODUCT_CHANGE_EVENT_TYPES, productIdsChangedBy } from '../../../lib/events/product-changes';
 import type { Logger } from '../../../lib/logging';
 import { cancelOrderOnExpiredHold, confirmOrderOnPayment } from '../application/change-order-status';
 import type { OrdersDependencies } from '../application/orders-dependencies';
@@ -17,22 +18,15 @@ export function ordersEventConsumers(
 ): EventConsumer[] {
   return [
     {
-      // Invalidation is idempotent by nature: dropping an entry twice is the same as once.
+      // Cached views of the products an event changed (details, price, stock) are dropped by tag (product:<id>),
+      // by the one mapping every product cache uses (lib/events/product-changes.ts). Invalidation is idempotent by
+      // nature: dropping an entry twice is the same as once.
       group: ORDERS_CONSUMER_GROUP,
-      types: ['product.updated', 'product.price.changed'],
+      types: PRODUCT_CHANGE_EVENT_TYPES,
       async handle(envelope) {
-        if (envelope.type !== 'product.updated' && envelope.type !== 'product.price.changed') return;
-        await cache.invalidateProducts([envelope.data.productId]);
-        logger.debug({ productId: envelope.data.productId, eventId: envelope.id }, 'catalog cache entry invalidated');
-      },
-    },
-    {
-      // Stock changes change a product's available quantity: cached views of it are dropped by tag (product:<id>).
-      group: ORDERS_CONSUMER_GROUP,
-      types: ['stock.held', 'stock.released', 'stock.sold'],
-      async handle(envelope) {
-        if (envelope.type !== 'stock.held' && envelope.type !== 'stock.released' && envelope.type !== 'stock.sold') return;
-        await cache.invalidateProducts(envelope.data.lines.map((line) => line.productId));
+        const productIds = productIdsChangedBy(envelope);
+        await cache.invalidateProducts(productIds);
+        logger.debug({ productIds, eventId: envelope.id, type: envelope.type }, 'catalog cache entries invalidated');
         if (envelope.type === 'stock.released' && envelope.data.reason === 'expired') {
           const outcome = await cancelOrderOnExpiredHold(deps, envelope.data.orderId, { consumer: ORDERS_CONSUMER_GROUP, eventId: envelope.id });
           logger.warn({ orderId: envelope.data.orderId, eventId: envelope.id, outcome }, 'stock hold expired');

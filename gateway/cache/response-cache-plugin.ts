@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext } from '@apollo/server';
+import { isAdmin } from '../../lib/auth';
+import type { GatewayContext } from '../gateway-context';
+import { requestCacheState } from './request-cache-state';
+import type { TaggedCache } from './tagged-cache';
+
+/**
+ * Whole-response caching by the subgraphs' cache hints. The overall policy Apollo Server computes from every
+ * subgraph's `Cache-Control` (and the entity cache) decides: a query whose every part is cacheable is stored for the
+ * shortest max-age, under PUBLIC for everyone (partitioned by admin role, as a second line of defence against a
+ * missing hint on an admin-only field) or under PRIVATE for its caller's `sub` only. Entries carry the tags of the
+ * data they were made from, so catalog events drop them. Runs after the request's validation and `didResolveOperation`
+ * plugins (limits, rate limits), so a hit is checked like any other request; responses with errors are never stored.
+ */
+export function responseCachePlugin(cache: TaggedCache): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      let epoch = 0;
+      let servedFromCache = false;
+      return {
+        async responseForOperation(requestContext) {
+          if (requestContext.operation.operation !== 'query') return null;
+          epoch = cache.epoch;
+          const base = baseKey(requestContext);
+          const caller = requestContext.contextValue.caller;
+          const entry = (await cache.get(publicKey(base, requestContext))) ?? (caller ? await cache.get(`${base}|user:${caller.sub}`) : undefined);
+          if (!entry) return null;
+          const remaining = Math.max(1, Math.floor((entry.expiresAt - Date.now()) / 1000));
+          requestContext.overallCachePolicy.replace({ maxAge: remaining, scope: entry.scope });
+          entry.parsed ??= JSON.parse(entry.value) as unknown;
+          servedFromCache = true;
+          return {
+            http: { status: undefined, headers: new HeaderMap() },
+            body: { kind: 'single', singleResult: { data: entry.parsed as Record<string, unknown> } },
+          };
+        },
+        async willSendResponse(requestContext) {
+          if (servedFromCache || requestContext.operation?.operation !== 'query') return;
+          const { response } = requestContext;
+          if (response.body.kind !== 'single' || response.body.singleResult.errors || !response.body.singleResult.data) return;
+          const policy = requestContext.overallCachePolicy.policyIfCacheable();
+          // An invalidation during this request may concern what it read: not stored, the next request refetches.
+          const state = requestCacheState(requestContext.contextValue);
+          // Stored only if nothing it was made from was read before an invalidation: neither during this request nor
+          // by a shared fetch that had left before it.
+          if (!policy || cache.epoch !== epoch || state.shared || [...state.fetchEpochs].some((fetchEpoch) => fetchEpoch !== epoch)) return;
+          const caller = requestContext.contextValue.caller;
+          const base = baseKey(requestContext);
+          const key = policy.scope === 'PUBLIC' ? publicKey(base, requestContext) : caller ? `${base}|user:${caller.sub}` : undefined;
+          if (!key) return;
+          const data = response.body.singleResult.data;
+          await cache.set(key, {
+            value: JSON.stringify(data),
+            parsed: data,
+            scope: policy.scope,
+            ttlSeconds: policy.maxAge,
+            tags: [...state.tags],
+          });
+        },
+      };
+    },
+  };
+}
+
+function baseKey(requestContext: GraphQLRequestContext<GatewayContext>): string {
+  const { request, queryHash } = requestContext;
+  const variables = JSON.stringify(request.variables ?? {});
+  // Keys stay short in memory and in Redis whatever the variables (up to the 1 MB body limit).
+  const variablesKey = variables.length > 256 ? createHash('sha256').update(variables).digest('base64url') : variables;
+  return `r|${queryHash ?? ''}|${request.operationName ?? ''}|${variablesKey}`;
+}
+
+function publicKey(base: string, requestContext: GraphQLRequestContext<GatewayContext>): string {
+  return `${base}|${isAdmin(requestContext.contextValue.caller) ? 'admin' : 'all'}`;
+}

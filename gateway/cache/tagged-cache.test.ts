@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import type Redis from 'iovalkey';
+import { createLogger } from '../../lib/logging';
+import { createRedisClient } from '../../lib/redis';
+import { testRedisUrl } from '../../test/support/services';
+import { eventually } from '../../test/support/subscriptions';
+import { TaggedCache } from './tagged-cache';
+
+const logger = createLogger({ service: 'test', level: 'silent' });
+const connections: Redis[] = [];
+const caches: TaggedCache[] = [];
+
+afterAll(async () => {
+  for (const cache of caches) cache.close();
+  await Promise.all(connections.map((connection) => connection.quit()));
+});
+
+function redisCache(prefix: string, options: { maxEntries?: number; repeatInvalidationMs?: number } = {}): TaggedCache {
+  const client = createRedisClient(testRedisUrl());
+  const subscriber = createRedisClient(testRedisUrl(), { enableAutoPipelining: false });
+  connections.push(client, subscriber);
+  const cache = new TaggedCache({ maxEntries: options.maxEntries ?? 100, logger, redis: { client, subscriber, prefix }, repeatInvalidationMs: options.repeatInvalidationMs ?? 0 });
+  caches.push(cache);
+  return cache;
+}
+
+const entry = (value: string, tags: string[], ttlSeconds = 60) => ({ value, scope: 'PUBLIC' as const, ttlSeconds, tags });
+
+describe('tagged cache', () => {
+  it('keeps entries locally, bounded, and expires them by their max-age', async () => {
+    let now = 1_000_000;
+    const cache = new TaggedCache({ maxEntries: 2, logger, now: () => now });
+    await cache.set('a', entry('"A"', ['product:1'], 10));
+    await cache.set('b', entry('"B"', ['product:2']));
+    await cache.set('c', entry('"C"', ['product:3']));
+    expect(cache.size()).toBe(2);
+    expect(cache.peek('a')).toBeUndefined();
+    expect(cache.peek('b')?.value).toBe('"B"');
+    await cache.set('d', entry('"D"', ['product:4'], 10));
+    now += 10_001;
+    expect(await cache.get('d')).toBeUndefined();
+  });
+
+  it('drops entries by tag and changes its epoch', async () => {
+    const cache = new TaggedCache({ maxEntries: 10, logger, repeatInvalidationMs: 0 });
+    await cache.set('one', entry('1', ['product:1', 'products']));
+    await cache.set('two', entry('2', ['product:2', 'products']));
+    const epoch = cache.epoch;
+    await cache.invalidate(['product:1']);
+    expect(cache.epoch).not.toBe(epoch);
+    expect(cache.peek('one')).toBeUndefined();
+    expect(cache.peek('two')?.value).toBe('2');
+    await cache.invalidate(['products']);
+    expect(cache.size()).toBe(0);
+  });
+
+  it('shares entries through Redis and invalidates every instance', async () => {
+    const prefix = `test-cache-${randomUUID().slice(0, 8)}:`;
+    const first = redisCache(prefix);
+    const second = redisCache(prefix);
+    await first.set('shared', entry('{"price":1}', ['product:9']));
+    expect((await second.get('shared'))?.value).toBe('{"price":1}');
+    expect(second.peek('shared')?.value).toBe('{"price":1}');
+
+    await first.invalidate(['product:9']);
+    // The second instance hears it on the Redis channel and drops its local copy.
+    await eventually('the broadcast invalidation', () => second.peek('shared') === undefined, 5_000);
+    expect(await second.get('shared')).toBeUndefined();
+    expect(await connections[0]!.exists(`${prefix}e:shared`, `${prefix}t:product:9`)).toBe(0);
+  });
+
+  it("repeats an invalidation with Redis, once after a tag's last change, so what another instance stored late goes too", async () => {
+    const prefix = `test-cache-${randomUUID().slice(0, 8)}:`;
+    const cache = redisCache(prefix, { repeatInvalidationMs: 100 });
+    const other = redisCache(prefix);
+    await cache.invalidate(['product:7']);
+    await cache.invalidate(['product:7', 'product:8']);
+    expect(cache.pendingInvalidations()).toBe(2);
+    // Another instance stores data read before the change after the broadcast passed it by: the repeat drops it.
+    await other.set('late', entry('"stale"', ['product:7']));
+    await eventually('the repeat invalidation', () => cache.pendingInvalidations() === 0, 5_000);
+    expect(await connections[0]!.exists(`${prefix}e:late`)).toBe(0);
+    await eventually('the broadcast of the repeat', () => other.peek('late') === undefined, 5_000);
+  });
+
+  it('does not repeat without Redis: the epoch keeps fetches begun before a change from storing', async () => {
+    const cache = new TaggedCache({ maxEntries: 10, logger, repeatInvalidationMs: 100 });
+    const epoch = cache.epoch;
+    await cache.invalidate(['product:7']);
+    expect(cache.pendingInvalidations()).toBe(0);
+    expect(cache.epoch).not.toBe(epoch);
+  });
+
+  it('treats an unreachable Redis as a miss, never an error', async () => {
+    const client = createRedisClient('redis://127.0.0.1:1', { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
+    const subscriber = createRedisClient('redis://127.0.0.1:1', { retryStrategy: () => null, lazyConnect: true });
+    client.on('error', () => undefined);
+    subscriber.on('error', () => undefined);
+    const cache = new TaggedCache({ maxEntries: 10, logger, redis: { client, subscriber, prefix: 'down:' }, repeatInvalidationMs: 0 });
+    await cache.set('k', entry('"v"', ['product:1']));
+    expect(cache.peek('k')?.value).toBe('"v"');
+    expect(await cache.get('missing')).toBeUndefined();
+    await cache.invalidate(['product:1']);
+    expect(cache.peek('k')).toBeUndefined();
+    client.disconnect();
+    subscriber.disconnect();
+  });
+});

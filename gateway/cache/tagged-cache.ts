@@ -1,0 +1,264 @@
+import type Redis from 'iovalkey';
+import type { Logger } from '../../lib/logging';
+
+/** Who may be served an entry: anyone (PUBLIC) or only the caller it was made for (PRIVATE, keyed by `sub`). */
+export type CacheScope = 'PUBLIC' | 'PRIVATE';
+
+export interface CacheEntry {
+  /** The cached JSON text. */
+  readonly value: string;
+  readonly scope: CacheScope;
+  /** Epoch milliseconds after which the entry is not served. */
+  readonly expiresAt: number;
+  readonly tags: readonly string[];
+}
+
+interface LocalEntry extends CacheEntry {
+  /** The parsed value, kept for readers that promise not to mutate it (whole responses). */
+  parsed?: unknown;
+}
+
+export interface TaggedCacheOptions {
+  /** Entries kept in this process; the oldest go first beyond it. */
+  readonly maxEntries: number;
+  /** Shared layer: every gateway instance reads and fills it, and hears every invalidation through it. */
+  readonly redis?: { readonly client: Redis; readonly subscriber: Redis; readonly prefix: string } | undefined;
+  readonly logger: Logger;
+  /**
+   * A second invalidation this long after the first drops what a fetch already under way at the first one stored
+   * from data read before the change ("delayed double delete"), so a change shows within this time.
+   */
+  readonly repeatInvalidationMs?: number;
+  readonly now?: () => number;
+}
+
+/** Values larger than this are not cached (they would crowd out many small entries for little gain). */
+const MAX_VALUE_BYTES = 256 * 1024;
+
+/**
+ * The gateway's cache of subgraph data: whole responses and entities, each tagged with what it was made from
+ * (`product:<id>`, `products`). A bounded map in each process in front of Redis shared by all instances; an
+ * invalidation deletes by tag in Redis and is broadcast on a Redis channel so every instance drops its local copies.
+ * Without Redis it is the local map alone. Redis failures are misses, never request errors.
+ */
+export class TaggedCache {
+  private readonly local = new Map<string, LocalEntry>();
+  private readonly byTag = new Map<string, Set<string>>();
+  private readonly now: () => number;
+  private epochValue = 0;
+  private readonly repeatDue = new Map<string, number>();
+  private repeatTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: TaggedCacheOptions) {
+    this.now = options.now ?? Date.now;
+    const redis = options.redis;
+    if (redis) {
+      void redis.subscriber.subscribe(this.channel()).catch((error: unknown) => options.logger.warn({ err: error }, 'response cache: could not subscribe to invalidations'));
+      redis.subscriber.on('message', (channel: string, message: string) => {
+        if (channel !== this.channel()) return;
+        try {
+          this.dropLocal(JSON.parse(message) as string[]);
+        } catch (error) {
+          options.logger.warn({ err: error }, 'response cache: ignoring a malformed invalidation message');
+        }
+      });
+    }
+  }
+
+  /**
+   * Changes whenever anything is invalidated. A writer notes it before fetching and stores only if it is unchanged,
+   * so data read before a change is not stored after the change's invalidation.
+   */
+  get epoch(): number {
+    return this.epochValue;
+  }
+
+  /** The local entry, without touching Redis (the hot path). */
+  peek(key: string): LocalEntry | undefined {
+    const entry = this.local.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.now()) {
+      this.deleteLocal(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** The entry, locally or from Redis (then kept locally until it expires). */
+  async get(key: string): Promise<LocalEntry | undefined> {
+    const found = this.peek(key);
+    if (found || !this.options.redis) return found;
+    const epoch = this.epochValue;
+    let raw: string | null;
+    try {
+      raw = await this.options.redis.client.get(this.entryKey(key));
+    } catch (error) {
+      this.options.logger.debug({ err: error }, 'response cache: Redis read failed; treated as a miss');
+      return undefined;
+    }
+    if (!raw) return undefined;
+    const entry = decode(raw);
+    if (!entry || entry.expiresAt <= this.now()) return undefined;
+    if (epoch === this.epochValue) this.setLocal(key, entry);
+    return entry;
+  }
+
+  /** Stores `value` for `ttlSeconds` under `tags`, locally and in Redis. */
+  async set(key: string, entry: Omit<CacheEntry, 'expiresAt'> & { readonly ttlSeconds: number; readonly parsed?: unknown }): Promise<void> {
+    if (entry.ttlSeconds <= 0 || entry.value.length > MAX_VALUE_BYTES) return;
+    const stored: LocalEntry = {
+      value: entry.value,
+      scope: entry.scope,
+      tags: entry.tags,
+      expiresAt: this.now() + entry.ttlSeconds * 1000,
+      ...(entry.parsed !== undefined ? { parsed: entry.parsed } : {}),
+    };
+    this.setLocal(key, stored);
+    const redis = this.options.redis;
+    if (!redis) return;
+    const ttlMs = entry.ttlSeconds * 1000;
+    try {
+      const pipeline = redis.client.multi();
+      pipeline.set(this.entryKey(key), encode(stored), 'PX', ttlMs);
+      for (const tag of stored.tags) {
+        pipeline.sadd(this.tagKey(tag), key);
+        // The index outlives every entry it names (entries live at most their max-age).
+        pipeline.pexpire(this.tagKey(tag), ttlMs, 'GT');
+        pipeline.pexpire(this.tagKey(tag), ttlMs, 'NX');
+      }
+      await pipeline.exec();
+    } catch (error) {
+      this.options.logger.debug({ err: error }, 'response cache: Redis write failed; the entry stays local');
+    }
+  }
+
+  /**
+   * Drops everything tagged with any of `tags`, everywhere, now and once more the repeat delay after a tag's last
+   * invalidation. Within one process the epoch already keeps fetches begun before the change from storing; the repeat
+   * covers another instance storing in Redis before the broadcast reached it, so it runs only with Redis. Repeats are
+   * coalesced: a tag changed again and again (a hot product) is repeated once, after its last change.
+   */
+  async invalidate(tags: readonly string[]): Promise<void> {
+    if (tags.length === 0) return;
+    await this.invalidateOnce(tags);
+    const delay = this.options.repeatInvalidationMs ?? 500;
+    if (delay <= 0 || !this.options.redis) return;
+    const due = this.now() + delay;
+    for (const tag of tags) this.repeatDue.set(tag, due);
+    this.scheduleRepeat(delay);
+  }
+
+  /** Tags whose repeat invalidation is still to run (see repeatInvalidationMs). */
+  pendingInvalidations(): number {
+    return this.repeatDue.size;
+  }
+
+  private scheduleRepeat(delay: number): void {
+    if (this.repeatTimer) return;
+    this.repeatTimer = setTimeout(() => {
+      this.repeatTimer = undefined;
+      const now = this.now();
+      const dueTags = [...this.repeatDue].filter(([, due]) => due <= now).map(([tag]) => tag);
+      for (const tag of dueTags) this.repeatDue.delete(tag);
+      if (dueTags.length > 0) void this.invalidateOnce(dueTags);
+      if (this.repeatDue.size > 0) this.scheduleRepeat(Math.max(1, Math.min(...this.repeatDue.values()) - now));
+    }, delay);
+    this.repeatTimer.unref();
+  }
+
+  /** Entries held in this process right now. */
+  size(): number {
+    return this.local.size;
+  }
+
+  close(): void {
+    if (this.repeatTimer) clearTimeout(this.repeatTimer);
+    this.repeatTimer = undefined;
+    this.repeatDue.clear();
+  }
+
+  private async invalidateOnce(tags: readonly string[]): Promise<void> {
+    this.dropLocal(tags);
+    const redis = this.options.redis;
+    if (!redis) return;
+    try {
+      const members = await Promise.all(tags.map((tag) => redis.client.smembers(this.tagKey(tag))));
+      const keys = [...new Set(members.flat())].map((key) => this.entryKey(key));
+      const pipeline = redis.client.multi();
+      if (keys.length > 0) pipeline.del(...keys);
+      pipeline.del(...tags.map((tag) => this.tagKey(tag)));
+      pipeline.publish(this.channel(), JSON.stringify(tags));
+      await pipeline.exec();
+    } catch (error) {
+      // The entries still expire by their max-age; the next invalidation retries.
+      this.options.logger.warn({ err: error, tags }, 'response cache: could not invalidate in Redis');
+    }
+  }
+
+  private dropLocal(tags: readonly string[]): void {
+    this.epochValue += 1;
+    for (const tag of tags) {
+      const keys = this.byTag.get(tag);
+      if (!keys) continue;
+      for (const key of [...keys]) this.deleteLocal(key);
+      this.byTag.delete(tag);
+    }
+  }
+
+  private setLocal(key: string, entry: LocalEntry): void {
+    if (this.local.has(key)) this.deleteLocal(key);
+    this.local.set(key, entry);
+    for (const tag of entry.tags) {
+      let keys = this.byTag.get(tag);
+      if (!keys) {
+        keys = new Set();
+        this.byTag.set(tag, keys);
+      }
+      keys.add(key);
+    }
+    while (this.local.size > this.options.maxEntries) {
+      const oldest = this.local.keys().next().value as string;
+      this.deleteLocal(oldest);
+    }
+  }
+
+  private deleteLocal(key: string): void {
+    const entry = this.local.get(key);
+    if (!entry) return;
+    this.local.delete(key);
+    for (const tag of entry.tags) {
+      const keys = this.byTag.get(tag);
+      if (!keys) continue;
+      keys.delete(key);
+      if (keys.size === 0) this.byTag.delete(tag);
+    }
+  }
+
+  private channel(): string {
+    return `${this.options.redis?.prefix ?? ''}invalidate`;
+  }
+
+  private entryKey(key: string): string {
+    return `${this.options.redis?.prefix ?? ''}e:${key}`;
+  }
+
+  private tagKey(tag: string): string {
+    return `${this.options.redis?.prefix ?? ''}t:${tag}`;
+  }
+}
+
+function encode(entry: CacheEntry): string {
+  return JSON.stringify({ v: entry.value, s: entry.scope, x: entry.expiresAt, t: entry.tags });
+}
+
+function decode(raw: string): CacheEntry | undefined {
+  try {
+    const parsed = JSON.parse(raw) as { v?: unknown; s?: unknown; x?: unknown; t?: unknown };
+    if (typeof parsed.v !== 'string' || (parsed.s !== 'PUBLIC' && parsed.s !== 'PRIVATE') || typeof parsed.x !== 'number' || !Array.isArray(parsed.t)) {
+      return undefined;
+    }
+    return { value: parsed.v, scope: parsed.s, expiresAt: parsed.x, tags: parsed.t.filter((tag): tag is string => typeof tag === 'string') };
+  } catch {
+    return undefined;
+  }
+}

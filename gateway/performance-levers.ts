@@ -1,0 +1,96 @@
+import type { GraphQLDataSource } from '@apollo/gateway';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type Redis from 'iovalkey';
+import { createSigV4Signer, signedFetch } from '../lib/aws';
+import type { EventConsumer } from '../lib/events';
+import { createRedisClient } from '../lib/redis';
+import type { ServiceRuntime } from '../lib/runtime';
+import { productCacheInvalidation } from './cache/product-invalidation';
+import { inflightOperationsPlugin } from './cache/inflight-operations-plugin';
+import { responseCachePlugin } from './cache/response-cache-plugin';
+import { TaggedCache } from './cache/tagged-cache';
+import type { GatewayContext } from './gateway-context';
+import { automaticPersistedQueries } from './persisted-queries';
+import type { PersistedDocumentStore } from './trusted-documents/persisted-documents';
+import { FederatedDataSource, type FetchObserver } from './subgraph/federated-data-source';
+import { apolloDefaultFetcher, fetchSubgraphFetch, undiciSubgraphFetch, type FetchLike, type SubgraphFetch } from './subgraph/subgraph-fetch';
+
+export interface LeverOptions {
+  /** Called for every subgraph fetch with its subgraph, outcome and duration (metrics, traces). */
+  readonly observeFetch?: FetchObserver | undefined;
+}
+
+/** The gateway's throughput levers, built from `config.gatewayPerformance` (each can be turned off alone). */
+export interface GatewayLevers {
+  dataSource(name: string, url: string): GraphQLDataSource<GatewayContext>;
+  readonly plugins: readonly ApolloServerPlugin<GatewayContext>[];
+  /** Automatic persisted queries, for the edge to resolve hashes with (absent when off). */
+  readonly persistedQueries: PersistedDocumentStore | undefined;
+  readonly planCacheMiB: number;
+  /** Catalog events that invalidate the response cache; subscribe it on the event bus (absent without a cache). */
+  readonly cacheInvalidation: EventConsumer | undefined;
+  readonly cache: TaggedCache | undefined;
+  close(): Promise<void>;
+}
+
+export function createGatewayLevers(runtime: ServiceRuntime, options: LeverOptions = {}): GatewayLevers {
+  const { config, logger } = runtime;
+  const levers = config.gatewayPerformance;
+  const redisClients: Redis[] = [];
+  // Cache and APQ reads must never wait for a Redis that is down: fail fast and count as a miss.
+  const redis = (name: string, subscriber = false): Redis => {
+    const client = createRedisClient(config.redisUrl!, {
+      connectionName: name,
+      ...(subscriber ? { enableAutoPipelining: false } : { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500 }),
+    });
+    client.on('error', (error: unknown) => logger.debug({ err: error, connection: name }, 'gateway Redis connection error'));
+    redisClients.push(client);
+    return client;
+  };
+  const commands = config.redisUrl && (levers.responseCache || levers.persistedQueries) ? redis('gateway-cache') : undefined;
+
+  let transport: { fetch: SubgraphFetch; close(): Promise<void> };
+  if (config.subgraphAuth === 'iam') {
+    // Function URLs with AWS_IAM auth: every request SigV4-signed over its final body.
+    transport = { fetch: fetchSubgraphFetch(signedFetch(createSigV4Signer({ region: config.dynamodb.region }), fetch as unknown as FetchLike)), close: async () => undefined };
+  } else if (levers.subgraphFetcher === 'undici') {
+    transport = undiciSubgraphFetch({ connections: levers.subgraphConnections });
+  } else {
+    transport = { fetch: fetchSubgraphFetch(apolloDefaultFetcher()), close: async () => undefined };
+  }
+
+  const cache = levers.responseCache
+    ? new TaggedCache({
+        maxEntries: levers.responseCacheEntries,
+        logger,
+        redis: commands ? { client: commands, subscriber: redis('gateway-cache-invalidations', true), prefix: `${config.namespace}gateway-cache:` } : undefined,
+      })
+    : undefined;
+
+  return {
+    dataSource: (name, url) =>
+      new FederatedDataSource({
+        name,
+        url,
+        fetch: transport.fetch,
+        signingSecret: config.gatewaySigningSecret,
+        dedupe: levers.dedupe,
+        entityCache: cache,
+        observe: options.observeFetch,
+        sharedFetchTimeoutMs: config.timeouts.requestMs,
+      }),
+    // A cached response first; else an identical query of the same caller already running.
+    plugins: [...(cache ? [responseCachePlugin(cache)] : []), ...(levers.dedupe ? [inflightOperationsPlugin()] : [])],
+    persistedQueries: levers.persistedQueries
+      ? automaticPersistedQueries({ logger, redis: commands ? { client: commands, prefix: `${config.namespace}` } : undefined })
+      : undefined,
+    planCacheMiB: levers.planCacheMiB,
+    cacheInvalidation: cache ? productCacheInvalidation(cache, logger) : undefined,
+    cache,
+    async close() {
+      cache?.close();
+      await transport.close();
+      await Promise.all(redisClients.map((client) => client.quit().catch(() => client.disconnect())));
+    },
+  };
+}

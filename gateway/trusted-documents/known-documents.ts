@@ -1,0 +1,31 @@
+import { existsSync } from 'node:fs';
+import { readManifest } from './manifest';
+import type { PersistedDocumentStore } from './persisted-documents';
+
+/**
+ * The documents a gateway knows by hash when it does not enforce trusted documents: the manifest of the storefront
+ * it serves (web/persisted-query-manifest.json, so the storefront's requests by hash run at once instead of being
+ * bounced to register first), then whatever clients registered through automatic persisted queries. Ad-hoc text
+ * still runs: nothing here is exclusive.
+ */
+export class KnownDocuments implements PersistedDocumentStore {
+  readonly exclusive = false;
+
+  constructor(
+    private readonly manifest: ReadonlyMap<string, string>,
+    private readonly registered: PersistedDocumentStore | undefined,
+  ) {}
+
+  /** The storefront's manifest when its build is there (a gateway deployed without the storefront has none). */
+  static withManifestAt(path: string, registered: PersistedDocumentStore | undefined): KnownDocuments {
+    return new KnownDocuments(existsSync(path) ? readManifest(path, 'the storefront manifest') : new Map(), registered);
+  }
+
+  async get(sha256Hash: string): Promise<string | undefined> {
+    return this.manifest.get(sha256Hash) ?? (await this.registered?.get(sha256Hash));
+  }
+
+  async register(sha256Hash: string, query: string): Promise<void> {
+    await this.registered?.register?.(sha256Hash, query);
+  }
+}

@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { RunningSystem } from '../../scripts/system';
+import { graphql } from '../support/graphql';
+import { metricValue } from '../support/metrics';
+import { testRedisUrl } from '../support/services';
+import { createProduct, eventually, placeOrder } from '../support/subscriptions';
+import { TEST_SIGNING_SECRET, startTestSystem, tokenFor } from '../support/system';
+
+/**
+ * The gateway's response cache, entity cache and in-flight dedupe, with every lever on and the cache shared in
+ * Redis: what may be cached is, a price change shows within a second, and one customer's data never reaches another.
+ */
+
+const PRODUCT = 'query CachedProduct($id: ID!) { product(id: $id) { id name price { amount currency } } }';
+const ORDER = 'query CachedOrder($id: ID!) { order(id: $id) { id items { product { id price { amount } } } } }';
+const ME = 'query MyOrders { me { id orders(first: 50) { edges { node { id items { quantity product { id name } } } } } } }';
+const CHANGE_PRICE = 'mutation ($id: ID!, $price: MoneyInput!) { changeProductPrice(id: $id, price: $price) { price { amount } } }';
+
+let system: RunningSystem;
+let admin: string;
+
+beforeAll(async () => {
+  system = await startTestSystem('gw-cache', { env: { REDIS_URL: testRedisUrl() } });
+  admin = await tokenFor('admin-cache', { admin: true });
+});
+afterAll(async () => {
+  await system?.stop();
+});
+
+/** GraphQL requests Catalog has served: what a cached response saves. */
+function catalogRequests(): Promise<number> {
+  return metricValue(system.urls.catalog, 'http_request_duration_seconds_count', { route: '/graphql' });
+}
+
+describe('response and entity cache', () => {
+  it('answers a repeated product query from the cache, marked public', async () => {
+    const productId = await createProduct(system.urls.gateway, admin, { name: 'Cached Lamp', amount: 1_000 });
+    const first = await graphql<{ product: { price: { amount: number } } }>(system.urls.gateway, PRODUCT, { id: productId });
+    expect(first.data?.product.price.amount).toBe(1_000);
+    // The product's creation event drops what was cached before it arrived (twice, 500 ms apart): wait until a
+    // repeat is served without Catalog, then every further repeat must be too.
+    await eventually('a repeated query answered from the cache', async () => {
+      if (system.gateway.levers.cache!.pendingInvalidations() > 0) return false;
+      const count = await catalogRequests();
+      await graphql(system.urls.gateway, PRODUCT, { id: productId });
+      return (await catalogRequests()) === count;
+    });
+    const before = await catalogRequests();
+    for (let n = 0; n < 5; n += 1) {
+      const again = await graphql<{ product: { name: string; price: { amount: number } } }>(system.urls.gateway, PRODUCT, { id: productId });
+      expect(again.data?.product).toEqual({ id: productId, name: 'Cached Lamp', price: { amount: 1_000, currency: 'USD' } });
+      expect(again.headers.get('cache-control')).toMatch(/^max-age=([1-9]\d*), public$/);
+    }
+    expect(await catalogRequests()).toBe(before);
+  });
+
+  /** A price change made through the gateway, or at Catalog itself so only its event can tell the gateway. */
+  async function changePrice(where: 'gateway' | 'catalog', productId: string, amount: number): Promise<void> {
+    const variables = { id: productId, price: { amount, currency: 'USD' } };
+    const changed =
+      where === 'gateway'
+        ? await graphql(system.urls.gateway, CHANGE_PRICE, variables, { token: admin })
+        : await graphql(`${system.urls.catalog}/graphql`, CHANGE_PRICE, variables, { signedAs: { caller: { sub: 'admin-cache', roles: ['admin'] }, secret: TEST_SIGNING_SECRET } });
+    expect(changed.errors).toBeUndefined();
+  }
+
+  it.each([
+    ['through the gateway', 'gateway'],
+    ['at Catalog directly, told by its event', 'catalog'],
+  ] as const)('shows a price change made %s within 1 s, in whole responses and in cached entities', async (_label, where) => {
+    const customer = await tokenFor(`customer-cache-${where}`);
+    const productId = await createProduct(system.urls.gateway, admin, { name: `Cached Kettle ${where}`, amount: 2_500 });
+    const orderId = await placeOrder(system.urls.gateway, customer, [{ productId, quantity: 1 }]);
+    const prices = async () => {
+      const [product, order] = await Promise.all([
+        graphql<{ product: { price: { amount: number } } }>(system.urls.gateway, PRODUCT, { id: productId }),
+        graphql<{ order: { items: { product: { price: { amount: number } } }[] } }>(system.urls.gateway, ORDER, { id: orderId }, { token: customer }),
+      ]);
+      return [product.data?.product.price.amount, order.data?.order.items[0]?.product.price.amount];
+    };
+    // Both cached (the product query whole, the order's product as an entity) once the creation event is through.
+    await eventually('both prices answered from the cache', async () => {
+      if (system.gateway.levers.cache!.pendingInvalidations() > 0) return false;
+      const count = await catalogRequests();
+      const seen = await prices();
+      return seen[0] === 2_500 && seen[1] === 2_500 && (await catalogRequests()) === count;
+    });
+
+    await changePrice(where, productId, 2_999);
+    const changedAt = performance.now();
+    let seenAfterMs = Number.POSITIVE_INFINITY;
+    await eventually(
+      'the new price through the gateway',
+      async () => {
+        const [product, entity] = await prices();
+        if (product !== 2_999 || entity !== 2_999) return false;
+        seenAfterMs = performance.now() - changedAt;
+        return true;
+      },
+      10_000,
+    );
+    expect(seenAfterMs).toBeLessThan(1_000);
+    // And it stays changed: nothing stale was stored behind the invalidation.
+    await eventually('the repeat invalidation', () => system.gateway.levers.cache!.pendingInvalidations() === 0);
+    expect(await prices()).toEqual([2_999, 2_999]);
+  });
+});
+
+describe('private data', () => {
+  it("never gives one customer's orders to another, with both asking the same query at once", async () => {
+    const customers = ['customer-cache-a', 'customer-cache-b'];
+    const tokens = await Promise.all(customers.map((sub) => tokenFor(sub)));
+    const productId = await createProduct(system.urls.gateway, admin, { name: 'Shared Mug', amount: 700 });
+    const own: string[][] = [[], []];
+    for (const [index, token] of tokens.entries()) {
+      for (let n = 0; n <= index; n += 1) own[index]!.push(await placeOrder(system.urls.gateway, token, [{ productId, quantity: 1 + index }]));
+    }
+    type Me = { me: { id: string; orders: { edges: { node: { id: string; items: { quantity: number; product: { id: string; name: string } }[] } }[] } } };
+    // 60 identical queries in flight together, alternating callers: dedupe and caches get every chance to mix them up.
+    const responses = await Promise.all(Array.from({ length: 60 }, (_, n) => graphql<Me>(system.urls.gateway, ME, {}, { token: tokens[n % 2] })));
+    responses.forEach((response, n) => {
+      const index = n % 2;
+      expect(response.errors).toBeUndefined();
+      expect(response.data?.me.id).toBe(customers[index]);
+      expect(response.data?.me.orders.edges.map((edge) => edge.node.id).sort()).toEqual([...own[index]!].sort());
+      for (const edge of response.data!.me.orders.edges) {
+        expect(edge.node.items).toEqual([{ quantity: 1 + index, product: { id: productId, name: 'Shared Mug' } }]);
+      }
+    });
+    // Not cached: a new order shows at once to its customer and only to them.
+    const another = await placeOrder(system.urls.gateway, tokens[0]!, [{ productId, quantity: 1 }]);
+    const [mine, theirs] = await Promise.all(tokens.map((token) => graphql<Me>(system.urls.gateway, ME, {}, { token })));
+    expect(mine!.data?.me.orders.edges.map((edge) => edge.node.id)).toContain(another);
+    expect(theirs!.data?.me.orders.edges.map((edge) => edge.node.id).sort()).toEqual([...own[1]!].sort());
+  });
+});
