@@ -3,7 +3,8 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Histogram } from 'prom-client';
 import { ErrorCode } from '../../lib/ddd';
 import { CORRELATION_HEADER, correlationIdFrom, RequestDeadline, type Logger } from '../../lib/logging';
-import { inService } from '../../lib/telemetry';
+import { trace } from '@opentelemetry/api';
+import { ATTR, inService } from '../../lib/telemetry';
 import type { HttpAdmission } from '../edge/http-admission';
 import type { GatewayContext } from '../gateway-context';
 import { acceptsMultipartSubscriptions } from '../subscriptions/multipart-subscriptions';
@@ -74,15 +75,16 @@ export function graphqlRequestListener(options: GraphQLRequestListenerOptions): 
       deadline.dispose();
     });
     // The request's span is the gateway's (one process may run every service: lib/telemetry/service-scope.ts).
-    inService('gateway', () =>
+    inService('gateway', () => {
+      trace.getActiveSpan()?.setAttribute(ATTR.correlationId, correlationId);
       options.cors(req, res, () => {
         void handle(req, res, correlationId, deadline).catch((error: unknown) => {
           options.logger.error({ err: error, correlationId }, 'unexpected error while serving a GraphQL request');
           if (!res.headersSent) sendError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, `Internal server error (correlation id ${correlationId})`, correlationId);
           else res.destroy();
         });
-      }),
-    );
+      });
+    });
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse, correlationId: string, deadline: RequestDeadline): Promise<void> {

@@ -22,7 +22,8 @@ describe('observability stack', () => {
   const allQueues = () => [...dev.stacks.subgraphs.deadLetterQueues, ...dev.stacks.gateway.deadLetterQueues];
 
   it('alarms on every function’s errors and throttles', () => {
-    expect(allFunctions()).toHaveLength(10);
+    // 11 subgraph functions (3 APIs, 3 relays, 3 event consumers, the expiry job, the hold sweep) and the fan-out.
+    expect(allFunctions()).toHaveLength(12);
     for (const fn of allFunctions()) {
       for (const [kind, metric] of [
         ['errors', 'Errors'],
@@ -54,8 +55,9 @@ describe('observability stack', () => {
 
   it('alarms as soon as any dead-letter queue holds a message, for every DLQ of the system', () => {
     const queues = allQueues();
-    // Rules (3: Orders, Rewards, fan-out), async on-failure (4), stream relays (3), the schedule (1).
-    expect(queues).toHaveLength(11);
+    // Rules (4: Catalog, Orders, Rewards, fan-out), async on-failure (6: the 3 consumers, the fan-out, the expiry
+    // job, the hold sweep), stream relays (3), the schedules (2: expiry, hold sweep).
+    expect(queues).toHaveLength(15);
     const depthAlarms = alarms().filter(([, alarm]) => alarm.Properties['MetricName'] === 'ApproximateNumberOfMessagesVisible');
     expect(depthAlarms).toHaveLength(queues.length);
     const watched = new Set(depthAlarms.map(([, alarm]) => JSON.stringify((alarm.Properties['Dimensions'] as { Value: unknown }[])[0]!.Value)));
