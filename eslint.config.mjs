@@ -6,19 +6,19 @@ import tseslint from 'typescript-eslint';
 const CONTEXTS = ['catalog', 'orders', 'rewards'];
 
 /**
- * DESIGN.md 6: dependencies point inward, and one context never imports another context's code.
+ * docs/architecture.md §6: dependencies point inward, and one context never imports another context's code.
  * ESLint applies the last matching setting of a rule, so each layer's list repeats the cross-context patterns.
  */
 const crossContext = (context) => {
   const others = CONTEXTS.filter((c) => c !== context).join('|');
-  const message = 'Contexts meet only through the graph, HTTP and events (DESIGN.md 6).';
+  const message = 'Contexts meet only through the graph, HTTP and events (docs/architecture.md §6).';
   return [
     { regex: `^(\\.\\./)+(${others})(/|$)`, message },
     { regex: `(^|/)subgraphs/(${others})(/|$)`, message },
   ];
 };
 const domainPatterns = [
-  { regex: '^(?!\\.)', message: 'Domain code imports no packages: no I/O, no framework (DESIGN.md 6).' },
+  { regex: '^(?!\\.)', message: 'Domain code imports no packages: no I/O, no framework (docs/architecture.md §6).' },
   { regex: '^\\.\\./(application|infrastructure|graphql|rest)(/|$)', message: 'Domain code does not depend on outer layers.' },
   { regex: '^(\\.\\./)+lib/(?!ddd(/|$))', message: 'Domain code may use only lib/ddd from the shared kernel.' },
 ];

@@ -1,7 +1,7 @@
 /**
  * The gateway under attack in `npm run bench -- abuse`, alone in a process of its own so that its event loop is
- * measured alone (perf_hooks monitorEventLoopDelay): production mode, default query limits, rate limits off (the
- * load and the attack come from one address), over the subgraphs bench/abuse.ts runs. It also times, on its own
+ * measured alone (perf_hooks monitorEventLoopDelay): production mode, default query limits, and the rate limits of
+ * the configuration bench/abuse.ts gives it, over the subgraphs bench/abuse.ts runs. It also times, on its own
  * clock, each request tagged `x-abuse-case` from its arrival to the end of its answer. Driven over IPC.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';

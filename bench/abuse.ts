@@ -4,10 +4,12 @@
  * so machine noise hits both. Reports the ordinary query's p99 without and with the attack, the gateway process's
  * longest event-loop block (perf_hooks monitorEventLoopDelay) and RSS, and each abusive request's rejection time
  * (arrival to answer on the gateway's clock, and sent to answered on the client's), refused by a query limit or,
- * past the request size limit, before its JSON is parsed. Starts its own DynamoDB Local
- * and the subgraphs here; the gateway runs alone in a child process (bench/abuse-gateway.ts) in production mode with
- * the default limits and RATE_LIMIT=off, so every abusive request reaches the query analysis rather than being
- * turned away by the rate limiter.
+ * past the request size limit, before its JSON is parsed. Starts its own DynamoDB Local and the subgraphs here;
+ * the gateway runs alone in a child process (bench/abuse-gateway.ts) in production mode with the default limits,
+ * in two configurations measured one after the other:
+ * - rate limits off: every abusive request reaches the query analysis, which is what is measured;
+ * - the production defaults: rate limits on, the attacker at one address and the ordinary load spread over ten
+ *   (X-Forwarded-For from a trusted proxy), so the attacker is soon refused before its requests are even read.
  *
  *   npm run bench -- abuse
  */
@@ -17,6 +19,7 @@ import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { signDevToken } from '../lib/auth';
 import { startDynamoDbLocal } from '../lib/dynamodb/local';
+import { loadConfig, type AppConfig } from '../lib/config';
 import { startSystem } from '../scripts/system';
 import { abuseCorpus, type AbuseCase } from '../test/fixtures/abuse/corpus';
 import type { GatewayCommand, GatewayReply } from './abuse-gateway';
@@ -105,8 +108,9 @@ async function seed(url: string): Promise<void> {
   }
 }
 
-/** Steady load of the ordinary query for one round. */
+/** Steady load of the ordinary query for one round, from ten addresses in turn (5 requests a second each). */
 function load(url: string): Promise<autocannon.Result> {
+  let next = 0;
   return autocannon({
     url,
     method: 'POST',
@@ -115,6 +119,11 @@ function load(url: string): Promise<autocannon.Result> {
     connections: CONNECTIONS,
     overallRate: RATE,
     duration: ROUND_SECONDS,
+    requests: [
+      {
+        setupRequest: (request) => ({ ...request, headers: { ...request.headers, 'x-forwarded-for': ORDINARY_ADDRESSES[next++ % ORDINARY_ADDRESSES.length]! } }),
+      },
+    ],
   });
 }
 
@@ -123,17 +132,23 @@ interface Rejections {
   readonly wrong: string[];
 }
 
+/** The attacker's address, and the ten the ordinary load comes from (rate limits count them apart). */
+const ATTACKER = '203.0.113.66';
+const ORDINARY_ADDRESSES = Array.from({ length: 10 }, (_, index) => `198.51.100.${index + 1}`);
+
 /** Sends the corpus in a loop until `until`, timing each answer and checking it is the expected refusal. */
-async function attack(url: string, corpus: readonly AbuseCase[], until: number, rejections: Rejections): Promise<void> {
+async function attack(url: string, corpus: readonly AbuseCase[], until: number, rejections: Rejections, rateLimited: boolean): Promise<void> {
   const bodies = corpus.map((abuse, index) => ({ abuse, index, body: JSON.stringify(abuse.body) }));
   while (Date.now() < until) {
     for (const { abuse, index, body } of bodies) {
       const started = process.hrtime.bigint();
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-abuse-case': String(index) }, body });
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-abuse-case': String(index), 'x-forwarded-for': ATTACKER }, body });
       const parsed = (await response.json()) as { errors?: { extensions?: { code?: string; details?: { limit?: string } } }[] };
       const elapsedNs = Number(process.hrtime.bigint() - started);
       const error = parsed.errors?.[0]?.extensions;
-      if (response.status !== abuse.status || error?.code !== abuse.code || error.details?.limit !== abuse.limit) {
+      const expected = response.status === abuse.status && error?.code === abuse.code && error.details?.limit === abuse.limit;
+      const limited = rateLimited && response.status === 429 && error?.code === 'RATE_LIMITED';
+      if (!expected && !limited) {
         rejections.wrong.push(`${abuse.name}: ${response.status} ${JSON.stringify(parsed).slice(0, 200)}`);
       }
       const times = rejections.times.get(abuse.name) ?? [];
@@ -143,11 +158,11 @@ async function attack(url: string, corpus: readonly AbuseCase[], until: number, 
   }
 }
 
-async function round(system: SystemProcess, url: string, corpus: readonly AbuseCase[], withAttack: boolean, rejections: Rejections): Promise<RoundFigures> {
+async function round(system: SystemProcess, url: string, corpus: readonly AbuseCase[], withAttack: boolean, rejections: Rejections, rateLimited: boolean): Promise<RoundFigures> {
   system.send({ type: 'measure' });
   await system.next('measuring');
   const until = Date.now() + ROUND_SECONDS * 1000;
-  const [result] = await Promise.all([load(url), withAttack ? attack(url, corpus, until, rejections) : Promise.resolve()]);
+  const [result] = await Promise.all([load(url), withAttack ? attack(url, corpus, until, rejections, rateLimited) : Promise.resolve()]);
   system.send({ type: 'report' });
   const report = await system.next('report');
   return {
@@ -163,99 +178,147 @@ async function round(system: SystemProcess, url: string, corpus: readonly AbuseC
   };
 }
 
+interface Configuration {
+  readonly name: string;
+  /** Rate limits on (the production default): a refusal may then be RATE_LIMITED as well. */
+  readonly rateLimited: boolean;
+  readonly config: AppConfig;
+}
+
+interface Measured {
+  readonly targets: Target[];
+  readonly summary: string;
+  readonly data: Record<string, unknown>;
+}
+
+/** One configuration: its gateway process, a warm-up, then ROUNDS pairs of rounds without and with the attack. */
+async function measure(configuration: Configuration): Promise<Measured> {
+  const system = new SystemProcess(configuration.config);
+  const { gatewayUrl } = await system.next('ready');
+  const corpus = abuseCorpus();
+  const rejections: Rejections = { times: new Map(), wrong: [] };
+  // Warm-up: JIT, caches, keep-alive pools; its figures are not reported.
+  await round(system, gatewayUrl, corpus, true, { times: new Map(), wrong: [] }, configuration.rateLimited);
+  const rounds: RoundFigures[] = [];
+  for (let index = 0; index < ROUNDS; index += 1) {
+    rounds.push(await round(system, gatewayUrl, corpus, false, rejections, configuration.rateLimited));
+    rounds.push(await round(system, gatewayUrl, corpus, true, rejections, configuration.rateLimited));
+  }
+  system.send({ type: 'stop' });
+  await system.next('stopped');
+
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const quiet = rounds.filter((figures) => !figures.attack);
+  const attacked = rounds.filter((figures) => figures.attack);
+  const quietP99 = mean(quiet.map((figures) => figures.p99Ms));
+  const attackedP99 = mean(attacked.map((figures) => figures.p99Ms));
+  const longestBlock = Math.max(...attacked.map((figures) => figures.maxBlockMs));
+  const quietBlock = Math.max(...quiet.map((figures) => figures.maxBlockMs));
+  const maxRss = Math.max(...rounds.map((figures) => figures.maxRssMiB));
+  const perCase: { name: string; limit: string | undefined; summary: LatencySummary; server: LatencySummary }[] = corpus.map((abuse, index) => ({
+    name: abuse.name,
+    limit: abuse.limit,
+    summary: summarize(Float64Array.from(rejections.times.get(abuse.name) ?? [])),
+    server: summarize(Float64Array.from(attacked.flatMap((figures) => figures.rejectionsNs[String(index)] ?? []))),
+  }));
+  const slowest = Math.max(...perCase.map((entry) => entry.server.maxUs)) / 1000;
+  const sent = perCase.reduce((sum, entry) => sum + entry.summary.count, 0);
+  const failures = rounds.reduce((sum, figures) => sum + figures.errors + figures.non2xx, 0);
+  const refusal = configuration.rateLimited ? 'the expected refusal or 429 RATE_LIMITED' : '400 QUERY_TOO_COMPLEX with the expected limit, or 413';
+  const targets: Target[] = [
+    { what: `${configuration.name}: every abusive request refused (${refusal})`, target: `${sent} of ${sent}`, measured: `${sent - rejections.wrong.length} of ${sent}`, met: rejections.wrong.length === 0 },
+    { what: `${configuration.name}: slowest abusive request, arrival to refusal (gateway clock)`, target: '< 20 ms', measured: `${slowest.toFixed(1)} ms`, met: slowest < 20 },
+    { what: `${configuration.name}: longest event-loop block of the gateway under attack`, target: '< 50 ms', measured: `${longestBlock.toFixed(1)} ms`, met: longestBlock < 50 },
+    {
+      what: `${configuration.name}: ordinary query p99 under attack vs without`,
+      target: '<= 2x',
+      measured: `${attackedP99.toFixed(1)} ms vs ${quietP99.toFixed(1)} ms (${(attackedP99 / quietP99).toFixed(2)}x)`,
+      met: attackedP99 <= 2 * quietP99,
+    },
+    { what: `${configuration.name}: ordinary requests failed`, target: '0', measured: String(failures), met: failures === 0 },
+  ];
+  const summary = [
+    `== ${configuration.name} ==`,
+    `Ordinary query at ${RATE} req/s over ${CONNECTIONS} connections from ${ORDINARY_ADDRESSES.length} addresses, ${ROUND_SECONDS} s rounds, alternating without and with the attack (from ${ATTACKER}):`,
+    table(
+      ['round', 'attack', 'requests', 'p50 ms', 'p99 ms', 'longest block ms', 'max RSS MiB'],
+      rounds.map((figures, index) => [String(index + 1), figures.attack ? 'yes' : 'no', String(figures.requests), String(figures.p50Ms), String(figures.p99Ms), figures.maxBlockMs.toFixed(1), figures.maxRssMiB.toFixed(0)]),
+    ),
+    '',
+    'Abusive requests, arrival to refusal on the gateway clock (and sent to answered on the client):',
+    table(
+      ['request', 'refused by', 'sent', 'p50 ms', 'p99 ms', 'max ms', 'client p50 ms', 'client max ms'],
+      perCase.map((entry) => [
+        entry.name,
+        entry.limit ?? 'body size (413)',
+        String(entry.server.count),
+        (entry.server.p50Us / 1000).toFixed(1),
+        (entry.server.p99Us / 1000).toFixed(1),
+        (entry.server.maxUs / 1000).toFixed(1),
+        (entry.summary.p50Us / 1000).toFixed(1),
+        (entry.summary.maxUs / 1000).toFixed(1),
+      ]),
+    ),
+    ...(rejections.wrong.length > 0 ? ['', 'Unexpected answers:', ...rejections.wrong.slice(0, 10)] : []),
+    '',
+    `Longest event-loop block without the attack: ${quietBlock.toFixed(1)} ms; gateway process RSS peak: ${maxRss.toFixed(0)} MiB.`,
+  ].join('\n');
+  return {
+    targets,
+    summary,
+    data: {
+      name: configuration.name,
+      rateLimited: configuration.rateLimited,
+      rounds,
+      ordinaryP99Ms: { withoutAttack: quietP99, underAttack: attackedP99 },
+      longestEventLoopBlockMs: { withoutAttack: quietBlock, underAttack: longestBlock },
+      maxRssMiB: maxRss,
+      rejections: perCase.map((entry) => ({
+        name: entry.name,
+        refusedBy: entry.limit ?? 'request size (413)',
+        count: entry.server.count,
+        gatewayP50Ms: entry.server.p50Us / 1000,
+        gatewayP99Ms: entry.server.p99Us / 1000,
+        gatewayMaxMs: entry.server.maxUs / 1000,
+        clientP50Ms: entry.summary.p50Us / 1000,
+        clientMaxMs: entry.summary.maxUs / 1000,
+      })),
+      unexpectedAnswers: rejections.wrong,
+      targets,
+    },
+  };
+}
+
 export async function run(): Promise<BenchReport> {
   const dynamo = await startDynamoDbLocal();
   const subgraphs = await startSystem(benchConfig({ dynamoEndpoint: dynamo.endpoint, tablePrefix: `bench-abuse-${Date.now()}-`, eventBus: 'memory', redisUrl: '' }));
-  let system: SystemProcess | undefined;
   try {
-    system = new SystemProcess(subgraphs.config);
-    const { gatewayUrl } = await system.next('ready');
-    await seed(gatewayUrl);
-    const corpus = abuseCorpus();
-    const rejections: Rejections = { times: new Map(), wrong: [] };
-    // Warm-up: JIT, caches, keep-alive pools; its figures are not reported.
-    await round(system, gatewayUrl, corpus, true, { times: new Map(), wrong: [] });
-    const rounds: RoundFigures[] = [];
-    for (let index = 0; index < ROUNDS; index += 1) {
-      rounds.push(await round(system, gatewayUrl, corpus, false, rejections));
-      rounds.push(await round(system, gatewayUrl, corpus, true, rejections));
-    }
-    system.send({ type: 'stop' });
-    await system.next('stopped');
-
-    const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
-    const quiet = rounds.filter((figures) => !figures.attack);
-    const attacked = rounds.filter((figures) => figures.attack);
-    const quietP99 = mean(quiet.map((figures) => figures.p99Ms));
-    const attackedP99 = mean(attacked.map((figures) => figures.p99Ms));
-    const longestBlock = Math.max(...attacked.map((figures) => figures.maxBlockMs));
-    const quietBlock = Math.max(...quiet.map((figures) => figures.maxBlockMs));
-    const maxRss = Math.max(...rounds.map((figures) => figures.maxRssMiB));
-    const perCase: { name: string; limit: string | undefined; summary: LatencySummary; server: LatencySummary }[] = corpus.map((abuse, index) => ({
-      name: abuse.name,
-      limit: abuse.limit,
-      summary: summarize(Float64Array.from(rejections.times.get(abuse.name) ?? [])),
-      server: summarize(Float64Array.from(attacked.flatMap((figures) => figures.rejectionsNs[String(index)] ?? []))),
-    }));
-    const slowest = Math.max(...perCase.map((entry) => entry.server.maxUs)) / 1000;
-    const sent = perCase.reduce((sum, entry) => sum + entry.summary.count, 0);
-    const failures = rounds.reduce((sum, figures) => sum + figures.errors + figures.non2xx, 0);
-
-    const targets: Target[] = [
-      { what: 'every abusive request refused (400 QUERY_TOO_COMPLEX with the expected limit, or 413)', target: `${sent} of ${sent}`, measured: `${sent - rejections.wrong.length} of ${sent}`, met: rejections.wrong.length === 0 },
-      { what: 'slowest abusive request, arrival to refusal (gateway clock)', target: '< 20 ms', measured: `${slowest.toFixed(1)} ms`, met: slowest < 20 },
-      { what: 'longest event-loop block of the gateway process under attack', target: '< 50 ms', measured: `${longestBlock.toFixed(1)} ms`, met: longestBlock < 50 },
-      { what: 'ordinary query p99 under attack vs without', target: '<= 2x', measured: `${attackedP99.toFixed(1)} ms vs ${quietP99.toFixed(1)} ms (${(attackedP99 / quietP99).toFixed(2)}x)`, met: attackedP99 <= 2 * quietP99 },
-      { what: 'ordinary requests failed', target: '0', measured: String(failures), met: failures === 0 },
+    // The seeding and the subgraphs' own gateway run without rate limits; the measured gateways are child processes.
+    await seed(subgraphs.urls.gateway);
+    const production = loadConfig({ NODE_ENV: 'production', JWT_SECRET: BENCH_JWT_SECRET, GATEWAY_SIGNING_SECRET: 'x'.repeat(32), EVENT_SIGNING_SECRET: 'y'.repeat(32) });
+    const configurations: Configuration[] = [
+      { name: 'rate limits off (the query analysis alone)', rateLimited: false, config: { ...subgraphs.config, edge: { ...subgraphs.config.edge, trustedProxies: ['loopback'] } } },
+      {
+        name: 'production defaults (rate limits on)',
+        rateLimited: true,
+        config: { ...subgraphs.config, edge: { ...subgraphs.config.edge, rateLimit: production.edge.rateLimit, trustedProxies: ['loopback'] } },
+      },
     ];
+    const measured: Measured[] = [];
+    for (const configuration of configurations) measured.push(await measure(configuration));
+    const targets = measured.flatMap((entry) => entry.targets);
     const summary = [
-      `Ordinary query at ${RATE} req/s over ${CONNECTIONS} connections, ${ROUND_SECONDS} s rounds, alternating without and with the attack:`,
-      table(
-        ['round', 'attack', 'requests', 'p50 ms', 'p99 ms', 'longest block ms', 'max RSS MiB'],
-        rounds.map((figures, index) => [String(index + 1), figures.attack ? 'yes' : 'no', String(figures.requests), String(figures.p50Ms), String(figures.p99Ms), figures.maxBlockMs.toFixed(1), figures.maxRssMiB.toFixed(0)]),
-      ),
-      '',
-      'Abusive requests, arrival to refusal on the gateway clock (and sent to answered on the client):',
-      table(
-        ['request', 'refused by', 'sent', 'p50 ms', 'p99 ms', 'max ms', 'client p50 ms', 'client max ms'],
-        perCase.map((entry) => [
-          entry.name,
-          entry.limit ?? 'body size (413)',
-          String(entry.server.count),
-          (entry.server.p50Us / 1000).toFixed(1),
-          (entry.server.p99Us / 1000).toFixed(1),
-          (entry.server.maxUs / 1000).toFixed(1),
-          (entry.summary.p50Us / 1000).toFixed(1),
-          (entry.summary.maxUs / 1000).toFixed(1),
-        ]),
-      ),
-      ...(rejections.wrong.length > 0 ? ['', 'Unexpected answers:', ...rejections.wrong.slice(0, 10)] : []),
-      '',
-      `Longest event-loop block without the attack: ${quietBlock.toFixed(1)} ms; gateway process RSS peak: ${maxRss.toFixed(0)} MiB.`,
+      ...measured.map((entry) => entry.summary),
       `Machine load average (1, 5, 15 min) at the end: ${loadavg().map((value) => value.toFixed(1)).join(', ')} on ${String(cpus().length)} cores.`,
       '',
       targetsSection(targets),
-    ].join('\n');
+    ].join('\n\n');
     return {
       summary,
       data: {
-        settings: { rate: RATE, connections: CONNECTIONS, roundSeconds: ROUND_SECONDS, rounds: ROUNDS, ordinaryQuery: ORDINARY },
-        rounds,
-        ordinaryP99Ms: { withoutAttack: quietP99, underAttack: attackedP99 },
-        longestEventLoopBlockMs: { withoutAttack: quietBlock, underAttack: longestBlock },
-        maxRssMiB: maxRss,
-        rejections: perCase.map((entry) => ({
-          name: entry.name,
-          refusedBy: entry.limit ?? 'request size (413)',
-          count: entry.server.count,
-          gatewayP50Ms: entry.server.p50Us / 1000,
-          gatewayP99Ms: entry.server.p99Us / 1000,
-          gatewayMaxMs: entry.server.maxUs / 1000,
-          clientP50Ms: entry.summary.p50Us / 1000,
-          clientMaxMs: entry.summary.maxUs / 1000,
-        })),
+        settings: { rate: RATE, connections: CONNECTIONS, roundSeconds: ROUND_SECONDS, rounds: ROUNDS, ordinaryQuery: ORDINARY, attacker: ATTACKER, ordinaryAddresses: ORDINARY_ADDRESSES },
+        configurations: measured.map((entry) => entry.data),
         loadAverage: loadavg(),
-        unexpectedAnswers: rejections.wrong,
         targets,
       },
     };

@@ -19,7 +19,7 @@ import { startRedisServer } from '../lib/redis';
 import { table, targetsSection, type BenchReport, type Target } from './support/bench';
 import { BenchPeers, type RunningGateway, type SubgraphUrls } from './support/peers/gateways';
 import type { Started } from './support/processes';
-import { BENCH_ADMIN, BENCH_JWT_SECRET, BENCH_SIGNING_SECRET } from './support/system-env';
+import { BENCH_ADMIN, BENCH_EVENT_SIGNING_SECRET, BENCH_JWT_SECRET, BENCH_METRICS_TOKEN, BENCH_SIGNING_SECRET } from './support/system-env';
 import { seededRandom, zipfSampler } from './support/zipf';
 
 const SECONDS = positive('BENCH_SECONDS', 10);
@@ -93,6 +93,10 @@ export async function run(): Promise<BenchReport> {
       TABLE_PREFIX: `bench-gateway-${Date.now()}-`,
       JWT_SECRET: BENCH_JWT_SECRET,
       GATEWAY_SIGNING_SECRET: BENCH_SIGNING_SECRET,
+      EVENT_SIGNING_SECRET: BENCH_EVENT_SIGNING_SECRET,
+      // Production mode serves /metrics to this token only; the subgraph call counts are read from it.
+      METRICS_TOKEN: BENCH_METRICS_TOKEN,
+      // The benchmark drives one address far past any client's budget.
       RATE_LIMIT: 'off',
     };
     peers = new BenchPeers(env);
@@ -304,7 +308,9 @@ async function seed(subgraphs: SubgraphUrls & { readonly processes: Started[] })
 async function subgraphCalls(urls: SubgraphUrls): Promise<number> {
   let total = 0;
   for (const url of [urls.catalog, urls.orders, urls.rewards]) {
-    const text = await (await fetch(url.replace(/\/graphql$/, '/metrics'))).text();
+    const response = await fetch(url.replace(/\/graphql$/, '/metrics'), { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } });
+    if (response.status !== 200) throw new Error(`${url}: /metrics answered ${response.status}; the subgraph call counts cannot be read`);
+    const text = await response.text();
     for (const line of text.split('\n')) {
       if (line.startsWith('http_request_duration_seconds_count{') && line.includes('route="/graphql"')) total += Number(line.slice(line.lastIndexOf(' ') + 1));
     }

@@ -12,6 +12,9 @@ import { createRedisClient } from '../lib/redis';
 import { eventBridgeEvent, setLambdaEnvironment } from '../test/support/lambda';
 import { testRedisUrl, uniquePrefix } from '../test/support/services';
 import type * as FanoutLambda from './fanout-lambda';
+import { TaggedCache, gatewayCachePrefix } from './cache/tagged-cache';
+import { createLogger } from '../lib/logging';
+import { eventually } from '../test/support/subscriptions';
 import { orderStatusChannelPrefix } from './subscriptions/create-feed';
 
 let lambda: typeof FanoutLambda;
@@ -95,6 +98,31 @@ describe('order status fan-out (EventBridge rule target)', () => {
   });
 
   it('handles nothing for an event type its rule does not route (and says so in its logs)', async () => {
-    await expect(lambda.handler(eventBridgeEvent(sampleEnvelope('product.updated')))).resolves.toEqual({ handled: 0 });
+    await expect(lambda.handler(eventBridgeEvent(sampleEnvelope('reward.issued')))).resolves.toEqual({ handled: 0 });
+  });
+});
+
+describe('product changes (EventBridge rule target)', () => {
+  it('drops what the gateways cached about the changed products, in Redis and in every gateway task that holds it', async () => {
+    // A gateway task's cache over the same Redis and namespace, holding an entry about two products and one about another.
+    const connections = [createRedisClient(testRedisUrl()), createRedisClient(testRedisUrl())];
+    const gatewayCache = new TaggedCache({
+      maxEntries: 100,
+      logger: createLogger({ service: 'fanout-test', level: 'silent' }),
+      redis: { client: connections[0]!, subscriber: connections[1]!, prefix: gatewayCachePrefix({ namespace: prefix }) },
+    });
+    try {
+      await gatewayCache.set('response:held', { value: '{"held":true}', scope: 'PUBLIC', ttlSeconds: 60, tags: ['product:p-held-1', 'product:p-held-2'] });
+      await gatewayCache.set('response:other', { value: '{"other":true}', scope: 'PUBLIC', ttlSeconds: 60, tags: ['product:p-other'] });
+      expect((await gatewayCache.get('response:held'))?.value).toBe('{"held":true}');
+
+      const event = sampleEnvelope('stock.held', { orderId: 'order-fanout-stock', lines: [{ productId: 'p-held-1', quantity: 1 }, { productId: 'p-held-2', quantity: 3 }] });
+      await expect(lambda.handler(eventBridgeEvent(event))).resolves.toEqual({ handled: 1 });
+      await eventually('the held products dropped from the gateway task', async () => (await gatewayCache.get('response:held')) === undefined);
+      expect((await gatewayCache.get('response:other'))?.value).toBe('{"other":true}');
+    } finally {
+      gatewayCache.close();
+      for (const connection of connections) connection.disconnect();
+    }
   });
 });

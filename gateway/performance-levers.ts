@@ -8,7 +8,7 @@ import type { ServiceRuntime } from '../lib/runtime';
 import { productCacheInvalidation } from './cache/product-invalidation';
 import { inflightOperationsPlugin } from './cache/inflight-operations-plugin';
 import { responseCachePlugin } from './cache/response-cache-plugin';
-import { TaggedCache } from './cache/tagged-cache';
+import { TaggedCache, gatewayCachePrefix } from './cache/tagged-cache';
 import type { GatewayContext } from './gateway-context';
 import { automaticPersistedQueries } from './persisted-queries';
 import type { PersistedDocumentStore } from './trusted-documents/persisted-documents';
@@ -63,7 +63,7 @@ export function createGatewayLevers(runtime: ServiceRuntime, options: LeverOptio
     ? new TaggedCache({
         maxEntries: levers.responseCacheEntries,
         logger,
-        redis: commands ? { client: commands, subscriber: redis('gateway-cache-invalidations', true), prefix: `${config.namespace}gateway-cache:` } : undefined,
+        redis: commands ? { client: commands, subscriber: redis('gateway-cache-invalidations', true), prefix: gatewayCachePrefix(config) } : undefined,
       })
     : undefined;
 

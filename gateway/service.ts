@@ -202,6 +202,7 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
   });
   const corsPolicy = cors(corsOptions(config.corsOrigins));
   const refusals = edgeRefusals(registry);
+  const lean = leanEdge(edge, addressOf, refusals);
   const bodyLimitBytes = requestSizeLimit(config.queryLimits);
   app.use('/graphql', corsPolicy);
   mountGraphQL(
@@ -216,11 +217,12 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
   const handler: RequestListener = config.gatewayPerformance.leanHttp
     ? graphqlRequestListener({
         server,
-        context: (request) => contextFor(request.admission?.caller, request.req.headers.authorization, request.correlationId, request.deadline),
+        context: (request) => contextFor(request.admission?.caller ?? request.identified?.caller, request.req.headers.authorization, request.correlationId, request.deadline),
         cors: corsPolicy,
         duration: registry.getSingleMetric('http_request_duration_seconds') as Histogram<'method' | 'route' | 'status'>,
         logger,
-        steps: [leanEdge(edge, addressOf, refusals), plainPostSubscriptions()],
+        beforeBody: [lean.beforeBody],
+        steps: [lean.afterBody, plainPostSubscriptions()],
         fallback: app,
         bodyLimitBytes,
         requestTimeoutMs: config.timeouts.requestMs,

@@ -5,7 +5,7 @@
  * With tracing (OTEL_EXPORTER_OTLP_ENDPOINT), preload the SDK before this module so its instrumentations see
  * every module load: `node --import tsx --import ./lib/telemetry/register.ts scripts/run-service.ts <part>`
  * (the container image does the same with its bundles).
- * Configuration comes from the environment (DESIGN.md 5), secrets optionally from Secrets Manager through
+ * Configuration comes from the environment (docs/architecture.md §5), secrets optionally from Secrets Manager through
  * JWT_SECRET_ARN / GATEWAY_SIGNING_SECRET_ARN. With a local DYNAMODB_ENDPOINT the context's table is created
  * when missing. SIGINT / SIGTERM stop it gracefully.
  */

@@ -32,6 +32,11 @@ export interface TaggedCacheOptions {
   readonly now?: () => number;
 }
 
+/** Where the gateway's shared cache lives in Redis, and the prefix of its invalidation channel. */
+export function gatewayCachePrefix(config: { readonly namespace: string }): string {
+  return `${config.namespace}gateway-cache:`;
+}
+
 /** Values larger than this are not cached (they would crowd out many small entries for little gain). */
 const MAX_VALUE_BYTES = 256 * 1024;
 

@@ -57,6 +57,29 @@ export class Edge {
     },
   ) {}
 
+  /**
+   * Before an HTTP request's body is read or parsed: who calls (its token verified), and whether that caller, or for
+   * an anonymous caller or a bad token its address, is already over its rate budget. A bad token (which spends one
+   * point, as in admit) and a caller already over budget are refused here, so a flood of them costs no parsing at
+   * all; an admitted caller goes on to `admit` with `{ caller }`.
+   */
+  async beforeBody(authorization: string | undefined, address: string): Promise<{ readonly ok: true; readonly caller: Caller } | { readonly ok: false; readonly error: AppError }> {
+    const { rateLimiter } = this.deps;
+    let caller: Caller;
+    try {
+      caller = await authenticate(this.deps.verifyToken, authorization);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      if (rateLimiter.enabled) {
+        const limited = rateLimiter.blocked('anonymous', address) ?? (await rateLimiter.consume('anonymous', address, 1));
+        if (limited) return { ok: false, error: limited };
+      }
+      return { ok: false, error };
+    }
+    const blocked = rateLimiter.enabled ? rateLimiter.blocked(caller ? 'caller' : 'anonymous', caller ? caller.sub : address) : undefined;
+    return blocked ? { ok: false, error: blocked } : { ok: true, caller };
+  }
+
   async admit(request: EdgeRequest, identity: EdgeIdentity): Promise<Admission> {
     const { guard, rateLimiter } = this.deps;
     let caller: Caller = null;

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { AppError } from '../../lib/ddd';
-import type { Admission, Caller, Edge } from './admission';
+import type { Admission, Caller, Edge, EdgeIdentity } from './admission';
 
 /** What the edge left on an HTTP request for what runs after it: the caller and, when admitted, the measured document. */
 export type HttpAdmission = Extract<Admission, { ok: true }> | { readonly caller: Caller; readonly ok: false };
@@ -31,14 +31,22 @@ export type HttpAdmissionResult =
  */
 export async function admitHttpRequest(
   edge: Edge,
-  request: { readonly method: string | undefined; readonly url: string; readonly body: unknown; readonly req: IncomingMessage },
+  request: {
+    readonly method: string | undefined;
+    readonly url: string;
+    readonly body: unknown;
+    readonly req: IncomingMessage;
+    /** The caller `Edge.beforeBody` identified already; else the Authorization header is verified here. */
+    readonly identified?: { readonly caller: Caller } | undefined;
+  },
   addressOf: (req: IncomingMessage) => string,
 ): Promise<HttpAdmissionResult> {
   let raw: RawRequest | undefined;
   if (request.method === 'POST' && request.body && typeof request.body === 'object' && !Array.isArray(request.body)) raw = request.body as RawRequest;
   else if (request.method === 'GET') raw = fromQueryString(request.url);
   if (!raw) return { kind: 'skip' };
-  const admission = await edge.admit({ ...raw, address: addressOf(request.req) }, { authorization: request.req.headers.authorization });
+  const identity: EdgeIdentity = request.identified ?? { authorization: request.req.headers.authorization };
+  const admission = await edge.admit({ ...raw, address: addressOf(request.req) }, identity);
   if (!admission.ok) {
     if (admission.error) return { kind: 'refused', error: admission.error };
     return { kind: 'continue', admission: { ok: false, caller: admission.caller } };

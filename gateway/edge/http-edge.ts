@@ -56,11 +56,30 @@ export function httpEdge(edge: Edge, addressOf: (req: IncomingMessage) => string
   };
 }
 
-/** The same edge as a step of the lean /graphql route (gateway/http/graphql-request-listener.ts). */
-export function leanEdge(edge: Edge, addressOf: (req: IncomingMessage) => string, onRefused: RefusalObserver = () => undefined): PreExecutionStep {
-  return async (request, res) => {
+/**
+ * The same edge as the lean /graphql route's steps (gateway/http/graphql-request-listener.ts): before the body is
+ * read, the caller is identified and a bad token or a caller over budget refused (a flood of them costs no body
+ * parsing); once it is parsed, the operation is admitted.
+ */
+export function leanEdge(
+  edge: Edge,
+  addressOf: (req: IncomingMessage) => string,
+  onRefused: RefusalObserver = () => undefined,
+): { readonly beforeBody: PreExecutionStep; readonly afterBody: PreExecutionStep } {
+  const beforeBody: PreExecutionStep = async (request, res) => {
     const started = process.hrtime.bigint();
-    const result = await admitHttpRequest(edge, { method: request.req.method, url: request.url, body: request.body, req: request.req }, addressOf);
+    const identified = await edge.beforeBody(request.req.headers.authorization, addressOf(request.req));
+    if (identified.ok) {
+      request.identified = { caller: identified.caller };
+      return false;
+    }
+    sendError(res, identified.error);
+    onRefused(Number(process.hrtime.bigint() - started) / 1e9);
+    return true;
+  };
+  const afterBody: PreExecutionStep = async (request, res) => {
+    const started = process.hrtime.bigint();
+    const result = await admitHttpRequest(edge, { method: request.req.method, url: request.url, body: request.body, req: request.req, identified: request.identified }, addressOf);
     if (result.kind === 'refused') {
       sendError(res, result.error);
       onRefused(Number(process.hrtime.bigint() - started) / 1e9);
@@ -73,4 +92,5 @@ export function leanEdge(edge: Edge, addressOf: (req: IncomingMessage) => string
     }
     return false;
   };
+  return { beforeBody, afterBody };
 }

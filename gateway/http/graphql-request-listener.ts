@@ -5,6 +5,7 @@ import { ErrorCode } from '../../lib/ddd';
 import { CORRELATION_HEADER, correlationIdFrom, RequestDeadline, type Logger } from '../../lib/logging';
 import { trace } from '@opentelemetry/api';
 import { ATTR, inService } from '../../lib/telemetry';
+import type { Caller } from '../edge/admission';
 import type { HttpAdmission } from '../edge/http-admission';
 import type { GatewayContext } from '../gateway-context';
 import { acceptsMultipartSubscriptions } from '../subscriptions/multipart-subscriptions';
@@ -17,6 +18,8 @@ export interface GraphQLHttpRequest {
   body: unknown;
   /** The request target (path and query string); a step may replace it, as the body. */
   url: string;
+  /** The caller the edge identified before the body was read (gateway/edge/http-edge.ts). */
+  identified?: { readonly caller: Caller };
   /** What the edge admitted (gateway/edge/http-edge.ts). */
   admission?: HttpAdmission;
   /** REQUEST_TIMEOUT_MS for this request: subgraph fetches are aborted with it (lib/logging/request-deadline.ts). */
@@ -38,6 +41,8 @@ export interface GraphQLRequestListenerOptions {
   readonly duration: Histogram<'method' | 'route' | 'status'>;
   readonly logger: Logger;
   readonly steps?: readonly PreExecutionStep[];
+  /** Steps before the body is read (identity and rate budget: refusing there costs no parsing). */
+  readonly beforeBody?: readonly PreExecutionStep[];
   /** Everything else: health, metrics, the landing page, multipart subscriptions, static files. */
   readonly fallback: RequestListener;
   /** The largest body read (gateway/limits/query-limits.ts requestSizeLimit); larger is refused before JSON parsing. */
@@ -88,6 +93,14 @@ export function graphqlRequestListener(options: GraphQLRequestListenerOptions): 
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse, correlationId: string, deadline: RequestDeadline): Promise<void> {
+    const request: GraphQLHttpRequest = { req, correlationId, body: undefined, url: req.url ?? '', deadline };
+    for (const step of options.beforeBody ?? []) {
+      if (await step(request, res)) {
+        // Answered without reading the body: let it drain, unparsed.
+        req.resume();
+        return;
+      }
+    }
     let body: unknown;
     if (req.method === 'POST') {
       const read = await readBody(req, options.bodyLimitBytes);
@@ -101,7 +114,7 @@ export function graphqlRequestListener(options: GraphQLRequestListenerOptions): 
         }
       }
     }
-    const request: GraphQLHttpRequest = { req, correlationId, body, url: req.url ?? '', deadline };
+    request.body = body;
     for (const step of steps) if (await step(request, res)) return;
 
     const headers = new HeaderMap();

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from '../gateway-context';
 
 /**
- * Masked errors name the request's correlation id so a client can quote it (DESIGN.md 2). The error formatter reads
+ * Masked errors name the request's correlation id so a client can quote it (docs/architecture.md §2). The error formatter reads
  * it from the implicit request context, which the lean HTTP route does not set up; this fills it in from the
  * GraphQL context, where the id always is.
  */

@@ -59,9 +59,10 @@ export function queryTooComplex(limit: LimitName, limits: QueryLimits, measured:
 
 /**
  * The largest request body (HTTP) or message (WebSocket) worth reading: a document and variables at their limits,
- * with room for JSON escaping (twice the characters) and the rest of the request. Anything larger is refused before
- * its JSON is parsed, which for a megabyte of small keys costs more than every check after it.
+ * with room for JSON escaping (a quarter more characters: quotes and newlines in a document) and the rest of the
+ * request. Anything larger is refused before its JSON is parsed, which for a body of many small keys costs more
+ * than every check after it: the bound keeps the worst parse an attacker can ask for to a few milliseconds.
  */
 export function requestSizeLimit(limits: QueryLimits): number {
-  return 2 * (limits.maxQueryLength + limits.maxVariablesBytes) + 16 * 1024;
+  return Math.ceil((limits.maxQueryLength + limits.maxVariablesBytes) * 1.25) + 16 * 1024;
 }

@@ -177,7 +177,7 @@ export class FederatedDataSource implements GraphQLDataSource<GatewayContext> {
 
   /**
    * The signed caller headers for a POST of this body to the subgraph (the one place identity is signed,
-   * DESIGN.md 3): the signature covers method, path and the exact body bytes, so it is good for this fetch only.
+   * docs/architecture.md §3): the signature covers method, path and the exact body bytes, so it is good for this fetch only.
    */
   private identityHeaders(caller: Caller, body: string): Record<string, string> {
     if (caller === null) return {};

@@ -48,7 +48,7 @@ interface FeedUnderTest {
   dispose(): Promise<void>;
 }
 
-/** The OrderStatusFeed port's contract (DESIGN.md 7: one suite per port, run against every adapter). */
+/** The OrderStatusFeed port's contract (docs/architecture.md §7: one suite per port, run against every adapter). */
 function orderStatusFeedContract(name: string, create: () => FeedUnderTest): void {
   describe(`OrderStatusFeed contract: ${name}`, () => {
     let current: FeedUnderTest;

@@ -76,7 +76,7 @@ export class SubscriptionExecutor {
     requireAuthenticated(context.caller, 'subscribe to order status');
     const orderId = String((args as { orderId: unknown }).orderId);
     let unwatch: () => Promise<void> = async () => undefined;
-    // Event delivery is at least once and unordered across event types (DESIGN.md 4): updates reach the client once
+    // Event delivery is at least once and unordered across event types (docs/architecture.md §4): updates reach the client once
     // each and in the order's version order (version-order.ts).
     const push: { to?: (message: OrderStatusMessage) => void } = {};
     // Subscribing needs the order to exist (the access check below), so its creation (version 1) has happened for

@@ -7,7 +7,7 @@ export const DEFAULT_REORDER_WINDOW_MS = 250;
 const MAX_REMEMBERED_EVENTS = 32;
 
 /**
- * Puts one order's status updates in version order for one subscriber (DESIGN.md 4: "Order status events carry the
+ * Puts one order's status updates in version order for one subscriber (docs/architecture.md §4: "Order status events carry the
  * order's version so consumers can keep their order"). Delivery is at least once and transports do not keep order
  * across event types, so an update may arrive twice, or CONFIRMED after COMPLETED:
  * - a redelivered event (same id) and any version at or below the last one delivered are dropped, so a subscriber

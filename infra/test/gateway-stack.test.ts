@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
 import { ORDER_STATUS_EVENT_TYPES } from '../../lib/events/schemas';
+import { PRODUCT_CHANGE_EVENT_TYPES } from '../../lib/events/product-changes';
 import { actionsGranted, resourcesOf, resourcesOfType, statementsOf, synthesize, type SynthesizedApp } from './support/synth';
 
 type Container = { Name: string; Command: string[]; PortMappings: { ContainerPort: number }[]; Environment: { Name: string; Value: unknown }[]; Secrets: { Name: string; ValueFrom: unknown }[]; HealthCheck: { Command: string[] } };
@@ -130,17 +131,22 @@ describe('gateway stack', () => {
     expect(JSON.stringify(prod.templates.gateway.findOutputs('GatewayWebSocketUrl'))).toContain('wss://');
   });
 
-  it('the fan-out Lambda takes the order status events into Redis, with a DLQ on the rule target and on failures', () => {
+  it('the fan-out Lambda takes order status and product events into Redis, with a DLQ on the rule targets and on failures', () => {
     const template = dev.templates.gateway;
-    template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['ecommerce.orders'], 'detail-type': [...ORDER_STATUS_EVENT_TYPES] },
-      Targets: [
-        Match.objectLike({
-          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } },
-          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 3600 },
-        }),
-      ],
-    });
+    for (const [source, types] of [
+      ['ecommerce.orders', [...ORDER_STATUS_EVENT_TYPES]],
+      ['ecommerce.catalog', [...PRODUCT_CHANGE_EVENT_TYPES]],
+    ] as const) {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: { source: [source], 'detail-type': types },
+        Targets: [
+          Match.objectLike({
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } },
+            RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 3600 },
+          }),
+        ],
+      });
+    }
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } } },
     });

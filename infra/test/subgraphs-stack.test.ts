@@ -138,7 +138,7 @@ describe('subgraphs stack', () => {
     }
   });
 
-  it('routes the events of DESIGN.md 4: product changes and payments to Orders, completed orders to Rewards', () => {
+  it('routes the events of docs/architecture.md §4: product changes and payments to Orders, completed orders to Rewards', () => {
     const template = dev.templates.subgraphs;
     const patterns = resourcesOfType(template, 'AWS::Events::Rule').map(([, rule]) => rule.Properties['EventPattern']);
     expect(patterns).toEqual(

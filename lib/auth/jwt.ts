@@ -25,7 +25,7 @@ export type TokenVerifier = (token: string) => Promise<VerifiedIdentity>;
 
 /**
  * Verifies bearer tokens: HS256 with a shared secret locally, or keys from a JWKS URL in production
- * (DESIGN.md 3). Anything wrong with a presented token is UNAUTHENTICATED, never a silent downgrade to anonymous.
+ * (docs/architecture.md §3). Anything wrong with a presented token is UNAUTHENTICATED, never a silent downgrade to anonymous.
  */
 export function createTokenVerifier(settings: JwtSettings): TokenVerifier {
   const maxTtlSeconds = settings.maxTtlSeconds ?? DEFAULT_MAX_TOKEN_TTL_SECONDS;

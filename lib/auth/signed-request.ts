@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Identity } from './identity';
 
 /**
- * Who is calling, bound to the one request it was signed for (DESIGN.md 3, issue 9). The gateway (and any
+ * Who is calling, bound to the one request it was signed for (docs/architecture.md §3, issue 9). The gateway (and any
  * service sending an internal command to another) sends the caller in these headers with an HMAC-SHA256 over
  *
  *   ["v2", METHOD, request target, sub, roles, timestamp (ms), base64url(SHA-256(body bytes))]   (as JSON text)

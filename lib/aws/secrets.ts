@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
-/** Variables whose value may instead come from Secrets Manager through `<NAME>_ARN` (DESIGN.md 3 and 4 secrets). */
+/** Variables whose value may instead come from Secrets Manager through `<NAME>_ARN` (docs/architecture.md §3 and 4 secrets). */
 export const SECRET_VARIABLES = ['JWT_SECRET', 'GATEWAY_SIGNING_SECRET', 'EVENT_SIGNING_SECRET'] as const;
 
 /**

@@ -44,12 +44,12 @@ describe('loadConfig', () => {
       maxCost: 10_000,
       maxAliases: 30,
       maxTokens: 5000,
-      maxQueryLength: 100_000,
+      maxQueryLength: 50_000,
       maxDirectives: 50,
       maxRootFields: 20,
       maxDuplicateFields: 20,
       maxVariables: 50,
-      maxVariablesBytes: 65_536,
+      maxVariablesBytes: 16_384,
     });
     expect(config.edge).toEqual({
       rateLimit: {

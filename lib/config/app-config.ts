@@ -179,7 +179,7 @@ export interface LoadConfigOptions {
 }
 
 /**
- * Reads and validates the whole configuration once, at start-up, from the variables of DESIGN.md 5.
+ * Reads and validates the whole configuration once, at start-up, from the variables of docs/architecture.md §5.
  * Composition roots receive the result; nothing below them reads `process.env`.
  */
 export function loadConfig(source: Record<string, string | undefined> = process.env, options: LoadConfigOptions = {}): AppConfig {

@@ -1,7 +1,7 @@
 /**
  * When the development defaults may stand in for real secrets, and what a real secret must look like.
  *
- * Fail closed (issue 9, DESIGN.md 5): only `NODE_ENV=development` or `test`, spelled exactly, may run with the
+ * Fail closed (issue 9, docs/architecture.md §5): only `NODE_ENV=development` or `test`, spelled exactly, may run with the
  * public development values. Every other value (`production`, `staging`, `prod`, `Production`...) and an unset
  * NODE_ENV need real secrets, so a process started bare (`node dist/run-service.js`, a container or a Lambda
  * whose environment lost a variable) never runs with keys anyone can read in this repository. `npm start`,

@@ -1,6 +1,6 @@
 /**
  * A fact that happened inside an aggregate, recorded by the aggregate and persisted with it (outbox).
- * `type` is the public event name of DESIGN.md 4; `data` is the event's payload, already in its wire shape.
+ * `type` is the public event name of docs/architecture.md §4; `data` is the event's payload, already in its wire shape.
  */
 export interface DomainEvent<TType extends string = string, TData = unknown> {
   readonly type: TType;

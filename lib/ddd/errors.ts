@@ -1,5 +1,5 @@
 /**
- * Error codes are the stable contract between layers, processes and clients (DESIGN.md 2).
+ * Error codes are the stable contract between layers, processes and clients (docs/architecture.md §2).
  * Callers match on `code`, never on the class or the message: a code survives serialisation across
  * Lambda and HTTP boundaries where `instanceof` does not (the same habit as undici's `UND_ERR_*`).
  */

@@ -15,7 +15,7 @@ export interface MoneyProps {
 }
 
 /**
- * Money in integer minor units (cents) with an ISO 4217 currency code (DESIGN.md 2). Part of the shared kernel:
+ * Money in integer minor units (cents) with an ISO 4217 currency code (docs/architecture.md §2). Part of the shared kernel:
  * every context means the same thing by it, and floating point never touches an amount.
  */
 export class Money implements MoneyProps {

@@ -14,7 +14,7 @@ export interface Page<T> {
   readonly hasNextPage: boolean;
 }
 
-/** Validates Relay arguments: `first` within 1..100 (DESIGN.md 2). */
+/** Validates Relay arguments: `first` within 1..100 (docs/architecture.md §2). */
 export function pageRequest(first: number | null | undefined, after: string | null | undefined, defaultFirst = 20): PageRequest {
   const size = first ?? defaultFirst;
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {

@@ -8,7 +8,7 @@ import { MemoryEventBus, type MemoryEventBusOptions } from './transports/memory-
 import { RedisStreamsEventBus, type RedisStreamsEventBusOptions } from './transports/redis-streams-event-bus';
 
 export interface CreateEventBusOptions {
-  /** `EVENT_BUS` (DESIGN.md 5); AppConfig already defaults it to `redis` when REDIS_URL is set. */
+  /** `EVENT_BUS` (docs/architecture.md §5); AppConfig already defaults it to `redis` when REDIS_URL is set. */
   readonly kind: EventBusKind;
   /** `REDIS_URL`, required for `redis`. */
   readonly redisUrl?: string | undefined;
@@ -29,7 +29,7 @@ export interface CreateEventBusOptions {
   readonly eventBridge?: Partial<Omit<EventBridgeEventBusOptions, 'eventBusName' | 'logger' | 'metrics' | 'signingSecret'>>;
 }
 
-/** Builds the transport chosen by configuration behind the one EventBus port (DESIGN.md 4). */
+/** Builds the transport chosen by configuration behind the one EventBus port (docs/architecture.md §4). */
 export function createEventBus(options: CreateEventBusOptions): EventBus {
   const metrics = options.metrics ?? createEventMetrics(options.registry);
   const { logger, signingSecret } = options;

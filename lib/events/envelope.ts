@@ -5,7 +5,7 @@ import { currentTraceCarrier, type TraceCarrier } from '../telemetry/trace-conte
 import { EVENT_SOURCES, eventDataSchemas, type EventData, type EventSource, type EventType } from './schemas';
 
 /**
- * The envelope every event travels in (DESIGN.md 4). `id` is what consumers deduplicate on. `traceparent` and
+ * The envelope every event travels in (docs/architecture.md §4). `id` is what consumers deduplicate on. `traceparent` and
  * `tracestate` (W3C Trace Context, present when the producer was traced) carry the trace of the change that
  * caused the event, so the consumer's span joins it however late the event is delivered.
  */

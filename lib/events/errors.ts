@@ -1,5 +1,5 @@
 /**
- * Failures of the event infrastructure. Like InvalidEventError they carry a stable `code` (DESIGN.md 7):
+ * Failures of the event infrastructure. Like InvalidEventError they carry a stable `code` (docs/architecture.md §7):
  * the outbox relay and the composition roots match on it, and it survives a Lambda boundary.
  */
 export class EventBusClosedError extends Error {

@@ -20,7 +20,7 @@ export interface Subscription {
 }
 
 /**
- * The one port behind which events travel (DESIGN.md 4): EventBridge, Redis Streams or in-process.
+ * The one port behind which events travel (docs/architecture.md §4): EventBridge, Redis Streams or in-process.
  * Delivery is at least once; consumers deduplicate by envelope id.
  */
 export interface EventBus {

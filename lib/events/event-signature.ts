@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { canonicalize } from 'json-canonicalize';
 
 /**
- * Event envelopes are signed (DESIGN.md 4, issue 9): whoever can write to a stream (a Redis client without our
+ * Event envelopes are signed (docs/architecture.md §4, issue 9): whoever can write to a stream (a Redis client without our
  * secret, a replayed or edited dead letter) cannot make a consumer act. The signature is
  *
  *   signature = "v1=" + base64url(HMAC-SHA256(EVENT_SIGNING_SECRET, JCS(envelope without "signature")))

@@ -19,7 +19,7 @@ export interface EventBridgeDelivery {
 }
 
 /**
- * Turns an EventBridge delivery into a validated envelope (DESIGN.md 4: validated on receipt). The outer
+ * Turns an EventBridge delivery into a validated envelope (docs/architecture.md §4: validated on receipt). The outer
  * `source` and `detail-type` must agree with the envelope, so a rule matching on them cannot be fooled by a
  * mislabelled event. Throws InvalidEventError: the Lambda then fails the delivery and EventBridge sends it to
  * the target's dead-letter queue after its retries.

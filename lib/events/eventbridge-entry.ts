@@ -1,7 +1,7 @@
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { AnyEventEnvelope } from './envelope';
 
-/** DESIGN.md 4: on EventBridge, `Source` = `ecommerce.<context>`. */
+/** docs/architecture.md §4: on EventBridge, `Source` = `ecommerce.<context>`. */
 export const EVENTBRIDGE_SOURCE_PREFIX = 'ecommerce.';
 
 /** PutEvents limits (EventBridge quotas): 10 entries per call, 256 KB for all entries of a call together. */
@@ -13,7 +13,7 @@ export function eventBridgeSource(source: string): string {
 }
 
 /**
- * `Source` = ecommerce.<context>, `DetailType` = the event type, `Detail` = the whole envelope (DESIGN.md 4), as
+ * `Source` = ecommerce.<context>, `DetailType` = the event type, `Detail` = the whole envelope (docs/architecture.md §4), as
  * the JSON text given (the signed envelope: lib/events/event-signature.ts).
  */
 export function putEventsEntry(envelope: AnyEventEnvelope, eventBusName: string, detail: string = JSON.stringify(envelope)): PutEventsRequestEntry {

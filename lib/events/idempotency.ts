@@ -18,7 +18,7 @@ export interface ProcessedEventPut {
 }
 
 /**
- * The "processed" record of an event, to add to the consumer's own TransactWriteItems (DESIGN.md 4: "its
+ * The "processed" record of an event, to add to the consumer's own TransactWriteItems (docs/architecture.md §4: "its
  * 'processed' record is written in the same transaction as its effect"). Its condition makes a redelivered
  * event cancel the whole transaction, so the effect happens at most once; see wasAlreadyProcessed.
  *

@@ -62,7 +62,7 @@ export const OUTBOX_RELAY_DEFAULTS = { minAgeMs: 5000, pageSize: 25, maxPagesPer
 const MAX_FAST_PATH_BATCH = 100;
 
 /**
- * Publishes a context's outbox (DESIGN.md 4): right after each commit (attach), and by a periodic sweep of
+ * Publishes a context's outbox (docs/architecture.md §4): right after each commit (attach), and by a periodic sweep of
  * the rows left behind when that did not happen (a crash between commit and publish, the bus down).
  *
  * The fast path publishes in commit order: transactions committed while a publish is on the wire wait and go

@@ -63,7 +63,7 @@ const MAX_WRITES_PER_CALL = 25;
 const MAX_ROUNDS = 8;
 
 /**
- * Deletes published rows: "marks them published" (DESIGN.md 4), leaving nothing for the sweep. BatchWriteItem
+ * Deletes published rows: "marks them published" (docs/architecture.md §4), leaving nothing for the sweep. BatchWriteItem
  * takes 25 writes per call; UnprocessedItems are retried with backoff, as the DynamoDB developer guide requires.
  */
 export async function deleteOutboxRows(doc: DynamoDBDocumentClient, tableName: string, eventIds: readonly string[]): Promise<void> {

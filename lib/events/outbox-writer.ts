@@ -16,7 +16,7 @@ export interface PreparedOutbox {
 }
 
 /**
- * Turns an aggregate's recorded events into outbox rows for the same transaction (DESIGN.md 4: "events are
+ * Turns an aggregate's recorded events into outbox rows for the same transaction (docs/architecture.md §4: "events are
  * written in the same DynamoDB transaction as the aggregate change"). Envelopes are validated here, so an
  * event that does not match its schema aborts the write instead of reaching consumers.
  */

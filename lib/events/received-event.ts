@@ -12,7 +12,7 @@ export type ReceivedEvent =
     };
 
 /**
- * Receipt-side checks shared by the transports that carry envelopes as JSON text (DESIGN.md 4: "validated on
+ * Receipt-side checks shared by the transports that carry envelopes as JSON text (docs/architecture.md §4: "validated on
  * receipt"). An event is accepted only when it is JSON, its signature verifies over exactly what arrived (before
  * the schema strips or coerces anything), it matches its schema, and it is of the type it was routed as;
  * anything else is reported (never thrown) so the transport dead-letters it instead of retrying it forever.

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 
 /**
- * Wire schemas of the domain events in DESIGN.md 4. They describe the fields every consumer may rely on
+ * Wire schemas of the domain events in docs/architecture.md §4. They describe the fields every consumer may rely on
  * ("data (at least)"): producers may add fields, so objects are not strict.
  */
 const money = z.object({ amount: z.number().int().nonnegative(), currency: z.string().regex(/^[A-Z]{3}$/) });

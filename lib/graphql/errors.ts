@@ -16,7 +16,7 @@ const CLIENT_QUERY_CODES = new Set([
 ]);
 
 /**
- * The single mapping from thrown errors to GraphQL `extensions.code` (DESIGN.md 2):
+ * The single mapping from thrown errors to GraphQL `extensions.code` (docs/architecture.md §2):
  * - an AppError keeps its code and human message (plus safe details),
  * - GraphQL errors that already carry a contract code pass through (subgraph errors seen by the gateway),
  * - Apollo's query-shape errors become BAD_USER_INPUT,

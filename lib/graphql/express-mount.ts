@@ -48,7 +48,7 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 /**
  * A body that body-parser cannot read (malformed JSON, too large, unknown charset) is the client's mistake: answer
  * it in GraphQL's error shape. Left to Express, it would reach the default handler, whose development page
- * prints the stack trace and file paths (DESIGN.md 2: internals never reach a client).
+ * prints the stack trace and file paths (docs/architecture.md §2: internals never reach a client).
  */
 const bodyParserErrors = (limitBytes: number): ErrorRequestHandler => (error: unknown, req, res, next) => {
   const { status, type } = (error ?? {}) as { status?: unknown; type?: unknown };

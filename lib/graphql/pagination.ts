@@ -5,7 +5,7 @@ export interface Connection<T> {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
-/** A Relay connection (DESIGN.md 2) from a page of items that carry their own cursors. */
+/** A Relay connection (docs/architecture.md §2) from a page of items that carry their own cursors. */
 export function toConnection<T, U = T>(page: Page<T>, map: (node: T) => U = (node) => node as unknown as U): Connection<U> {
   return {
     edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: map(edge.node) })),

@@ -14,7 +14,7 @@ function parse(value: unknown): string {
   return new Date(value).toISOString();
 }
 
-/** ISO 8601 timestamps (DESIGN.md 2); resolvers may return a Date or an ISO string. */
+/** ISO 8601 timestamps (docs/architecture.md §2); resolvers may return a Date or an ISO string. */
 export const DateTimeScalar = new GraphQLScalarType({
   name: 'DateTime',
   description: 'An ISO 8601 date-time with offset, e.g. 2026-01-31T12:00:00.000Z.',

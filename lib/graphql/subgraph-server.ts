@@ -76,7 +76,7 @@ const cacheTagsHeader: ApolloServerPlugin<BaseContext> = {
 /**
  * The caller a subgraph believes: only a valid gateway signature over this very request (method, target, body
  * bytes as received) counts. Forged, stale or replayed-elsewhere identity headers are logged and treated as
- * anonymous (DESIGN.md 3).
+ * anonymous (docs/architecture.md §3).
  */
 export function callerFromSignedRequest(
   headers: Parameters<typeof verifyRequest>[0],

@@ -52,7 +52,7 @@ export async function handleEventBridgeDelivery(
 export type OutboxRelayInvocation = DynamoDBStreamEvent | { readonly sweep: true };
 
 /**
- * The outbox relay in AWS, both halves of DESIGN.md 4 in one function:
+ * The outbox relay in AWS, both halves of docs/architecture.md §4 in one function:
  * - on the table's DynamoDB Stream: the same publish-then-delete step as the local relay right after commit. A
  *   failed publish fails the batch; the event source mapping retries it, bisecting to isolate a bad record, and
  *   dead-letters what still fails (the row itself stays in the table);

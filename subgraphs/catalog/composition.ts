@@ -12,7 +12,7 @@ import { createCatalogLoaders, type CatalogContext } from './graphql/catalog-con
 import { catalogResolvers } from './graphql/resolvers';
 import { DynamoProductRepository } from './infrastructure/dynamo-product-repository';
 import { DynamoStockHoldRepository } from './infrastructure/dynamo-stock-hold-repository';
-import { mountStockHoldsApi } from './internal/adapters';
+import { mountStockHoldsApi } from './internal/express-adapter';
 import { createStockHoldsApi, type StockHoldsApi } from './internal/stock-holds-api';
 import { internalCommandVerifier } from './internal/verify-internal-command';
 import { mountProductsRestApi } from './rest/express-adapter';

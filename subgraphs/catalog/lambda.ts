@@ -12,7 +12,7 @@ import { lambdaContainer, subgraphLambdaHandler } from '../../lib/runtime/lambda
 import { handleEventBridgeDelivery, lambdaEventBus, relayOutbox, type OutboxRelayInvocation } from '../../lib/runtime/lambda-events';
 import { expireUnclaimedHolds } from './application/stock-hold-lifecycle';
 import { catalogEventConsumers } from './infrastructure/event-consumers';
-import { serveStockHoldsFromLambda } from './internal/adapters';
+import { serveStockHoldsFromLambda } from './internal/lambda-adapter';
 import { serveRestFromLambda } from './rest/lambda-adapter';
 import { catalogModule } from './composition';
 

@@ -77,7 +77,7 @@ const orderId = randomUUID();
 
 describe('Rewards event handler (EventBridge rule target)', () => {
   it('issues points once for the same order.completed event delivered twice', async () => {
-    // $123.45 at BRONZE: floor(123 x 1) = 123 points (DESIGN.md 2).
+    // $123.45 at BRONZE: floor(123 x 1) = 123 points (docs/architecture.md §2).
     const completed = sampleEnvelope('order.completed', { orderId, customerId: CUSTOMER, total: { amount: 12_345, currency: 'USD' } });
     await expect(lambda.eventHandler(eventBridgeEvent(completed))).resolves.toEqual({ handled: 1 });
     await expect(lambda.eventHandler(eventBridgeEvent(completed))).resolves.toEqual({ handled: 1 });

@@ -177,7 +177,7 @@ describe('the storefront in a browser', () => {
     await waitFor('the admin list to show COMPLETED', async () => (await row.locator('[data-status]').getAttribute('data-status')) === 'COMPLETED');
     await screenshot(adminPage, 'admin-orders');
     await waitFor("the customer's page to show COMPLETED", async () => (await statusOf(page)) === 'COMPLETED');
-    // $144.97 at BRONZE: floor(144) x 1 (DESIGN.md 2), issued asynchronously by Rewards.
+    // $144.97 at BRONZE: floor(144) x 1 (docs/architecture.md §2), issued asynchronously by Rewards.
     await page.locator('.reward-points').filter({ hasText: '144 points earned' }).waitFor();
     await expect(page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).resolves.toBe(true);
     await screenshot(page, 'order');

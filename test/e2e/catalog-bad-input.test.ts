@@ -6,7 +6,7 @@ import { errorCodes, graphql, type GraphQLResponse } from '../support/graphql';
 import { startTestSystem, tokenFor } from '../support/system';
 
 /**
- * Every bad input through the real gateway answers with its DESIGN.md 2 code and a message naming the field and
+ * Every bad input through the real gateway answers with its docs/architecture.md §2 code and a message naming the field and
  * the value; nothing a client sends crashes a service or shows it internals.
  */
 

@@ -8,7 +8,7 @@ import { errorCodes, graphql } from '../support/graphql';
 import { TEST_SIGNING_SECRET, startTestSystem, tokenFor } from '../support/system';
 
 /**
- * Subgraphs believe only identity the gateway signed for that very request (DESIGN.md 3, issue 9). A request
+ * Subgraphs believe only identity the gateway signed for that very request (docs/architecture.md §3, issue 9). A request
  * straight to the catalog with made-up, wrongly signed, stale, future-dated or altered identity headers is
  * anonymous; headers captured on the wire between the gateway and a subgraph do not authorise any other
  * operation; the gateway never passes on identity headers a client sent.

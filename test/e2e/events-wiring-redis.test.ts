@@ -22,7 +22,7 @@ import { testRedisUrl } from '../support/services';
 import { startTestSystem, tokenFor } from '../support/system';
 
 /**
- * The event wiring of DESIGN.md 4 on Redis Streams (the `npm start` transport when Redis is there): who emits
+ * The event wiring of docs/architecture.md §4 on Redis Streams (the `npm start` transport when Redis is there): who emits
  * what, product events invalidating the Orders cache on every Orders instance, payment.completed confirming.
  */
 

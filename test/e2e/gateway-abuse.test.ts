@@ -41,7 +41,7 @@ describe('the attack corpus with the default limits', () => {
       expect(response.errors![0]!.extensions!['details']).toMatchObject({ limit: attack.limit });
       expect(response.errors![0]!.message).toMatch(/ exceeds the limit of \d+/);
     } else {
-      expect(response.errors![0]!.message).toBe(`the request body is larger than ${2 * (100_000 + 65_536) + 16 * 1024} bytes`);
+      expect(response.errors![0]!.message).toBe(`the request body is larger than ${Math.ceil((50_000 + 16_384) * 1.25) + 16 * 1024} bytes`);
     }
     expect(response.data).toBeUndefined();
     expect(await subgraphRequests()).toBe(before);

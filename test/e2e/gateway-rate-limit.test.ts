@@ -79,6 +79,23 @@ describe('anonymous callers, by client address', () => {
     expectRateLimited(await graphql(system.urls.gateway, CHEAP, {}, from('203.0.113.3')));
   });
 
+  it('are refused before their request body is even read: a flood costs no parsing', async () => {
+    const raw = (address: string, headers: Record<string, string> = {}) =>
+      fetch(system.urls.gateway, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address, ...headers }, body: '{"query": "{ products' });
+    // A bad token is refused as such, and an address over its budget as RATE_LIMITED, whatever the body holds:
+    // the unparsable body would be 400 BAD_USER_INPUT had it been parsed.
+    const badToken = await raw('203.0.113.8', { authorization: 'Bearer not.a.token' });
+    expect(badToken.status).toBe(401);
+    // One point for the bad token, four within the budget, then the one that goes over it (and blocks the address).
+    for (let i = 0; i < 4; i += 1) expect((await graphql(system.urls.gateway, CHEAP, {}, from('203.0.113.8'))).errors).toBeUndefined();
+    expectRateLimited(await graphql(system.urls.gateway, CHEAP, {}, from('203.0.113.8')));
+    const overBudget = await raw('203.0.113.8');
+    expect(overBudget.status).toBe(429);
+    expect(((await overBudget.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('RATE_LIMITED');
+    // The same body from an address within its budget is read, and refused for what it is.
+    expect((await raw('203.0.113.9')).status).toBe(400);
+  });
+
   it('count refused documents too (one point each)', async () => {
     for (let i = 0; i < 5; i += 1) expect(errorCodes(await graphql(system.urls.gateway, `{ ${'__typename '.repeat(30)}}`, {}, from('203.0.113.6')))).toEqual(['QUERY_TOO_COMPLEX']);
     expectRateLimited(await graphql(system.urls.gateway, CHEAP, {}, from('203.0.113.6')));

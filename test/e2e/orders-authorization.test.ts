@@ -19,7 +19,7 @@ import {
 import { TEST_SIGNING_SECRET, startTestSystem, tokenFor } from '../support/system';
 
 /**
- * DESIGN.md 2 authorization through the real gateway: customers act on their own orders, admins on any, other
+ * docs/architecture.md §2 authorization through the real gateway: customers act on their own orders, admins on any, other
  * customers get FORBIDDEN, anonymous callers UNAUTHENTICATED. Every refusal leaves the order as it was.
  */
 

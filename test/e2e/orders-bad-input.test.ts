@@ -20,7 +20,7 @@ import {
 import { startTestSystem, tokenFor } from '../support/system';
 
 /**
- * Every bad input to Orders through the real gateway answers with its DESIGN.md 2 code and a message naming the
+ * Every bad input to Orders through the real gateway answers with its docs/architecture.md §2 code and a message naming the
  * field and the value, writes nothing, and shows nothing of the implementation.
  */
 

@@ -20,7 +20,7 @@ import { startTestSystem, tokenFor } from '../support/system';
 /**
  * An order's life through the real gateway: placed by a customer with name and price snapshots, read back,
  * listed, confirmed and completed by an admin, cancelled by its owner or an admin, and every transition
- * DESIGN.md 2 does not allow refused with INVALID_ORDER_TRANSITION.
+ * docs/architecture.md §2 does not allow refused with INVALID_ORDER_TRANSITION.
  */
 
 let system: RunningSystem;
@@ -142,7 +142,7 @@ describe('changing its status', () => {
     expect((await change(CANCEL_ORDER, 'cancelOrder', { id: order.id, reason: null }, alice)).status).toBe('CANCELLED');
   });
 
-  it('refuses every transition DESIGN.md 2 does not allow with INVALID_ORDER_TRANSITION naming both states', async () => {
+  it('refuses every transition docs/architecture.md §2 does not allow with INVALID_ORDER_TRANSITION naming both states', async () => {
     const pending = await placedOrder(system, alice, [{ productId: lamp.id, quantity: 1 }]);
     const confirmed = await placedOrder(system, alice, [{ productId: lamp.id, quantity: 1 }]);
     await change(CONFIRM_ORDER, 'confirmOrder', { id: confirmed.id }, admin);

@@ -41,7 +41,7 @@ export async function startTestCatalog(label: string, options: CatalogOptions = 
   };
 }
 
-/** Every field of the public Product type (DESIGN.md 2). */
+/** Every field of the public Product type (docs/architecture.md §2). */
 export const PRODUCT_FIELDS = 'id sku name description category price { amount currency } stockQuantity inStock createdAt updatedAt';
 
 export interface ProductView {

@@ -85,7 +85,7 @@ export function lambdaContext(functionName = 'test-function'): Context {
   };
 }
 
-/** What a rule delivers to its Lambda target for an event put with `Source`/`DetailType`/`Detail` (DESIGN.md 4). */
+/** What a rule delivers to its Lambda target for an event put with `Source`/`DetailType`/`Detail` (docs/architecture.md §4). */
 export function eventBridgeEvent(envelope: AnyEventEnvelope): EventBridgeEvent<string, unknown> {
   return {
     version: '0',

@@ -3,7 +3,7 @@ import type { RunningSystem } from '../../scripts/system';
 import { CREATE_PRODUCT, productInput, type CreateProductInput, type ProductView } from './catalog';
 import { graphql, type GraphQLResponse } from './graphql';
 
-/** Every field Orders serves on Order (DESIGN.md 2), without the ones other subgraphs contribute. */
+/** Every field Orders serves on Order (docs/architecture.md §2), without the ones other subgraphs contribute. */
 export const ORDER_FIELDS = `id customer { id } status total { amount currency } placedAt updatedAt
   items { product { id } productName unitPrice { amount currency } quantity lineTotal { amount currency } }`;
 

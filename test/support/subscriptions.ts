@@ -8,7 +8,7 @@ import { sampleEnvelope } from '../../lib/events/testing/fixtures';
 import type { RunningSystem } from '../../scripts/system';
 import { graphql } from './graphql';
 
-/** The issue's example selection (DESIGN.md 2): every subgraph contributes a field. */
+/** The issue's example selection (docs/architecture.md §2): every subgraph contributes a field. */
 export const WATCH_ORDER = `subscription Watch($id: ID!) {
   orderStatusChanged(orderId: $id) { status previousStatus at order { status total { amount } items { product { name } } rewardPoints } }
 }`;

@@ -22,7 +22,7 @@ export interface EventConsumerRulesProps {
 export const TARGET_RETRY_ATTEMPTS = 8;
 
 /**
- * Routes event types to one consumer function (DESIGN.md 4): one rule per source, matching `source` =
+ * Routes event types to one consumer function (docs/architecture.md §4): one rule per source, matching `source` =
  * ecommerce.<context> and `detail-type` in the types that source publishes, so a rule never matches a type under
  * the wrong source. Every target retries with a maximum event age and dead-letters what it cannot deliver.
  */

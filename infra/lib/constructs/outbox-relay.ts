@@ -36,7 +36,7 @@ export const RELAY_RETRY_ATTEMPTS = 5;
 export const SWEEP_INTERVAL_MINUTES = 5;
 
 /**
- * The outbox relay of one context (DESIGN.md 4), on its table's stream: publishes each committed outbox row to
+ * The outbox relay of one context (docs/architecture.md §4), on its table's stream: publishes each committed outbox row to
  * EventBridge, then deletes it. Only INSERTs of outbox rows (`pk` begins with OUTBOX#) invoke it: the stream
  * also carries every aggregate write and the relay's own deletes. A failing batch is retried, bisected to isolate
  * the record that fails, and that record's position goes to the dead-letter queue; the row itself stays in the

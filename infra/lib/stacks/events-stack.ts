@@ -9,7 +9,7 @@ export interface EventsStackProps extends StackProps {
 }
 
 /**
- * The system's custom event bus (DESIGN.md 4: `Source` = ecommerce.<context>, `DetailType` = the event type,
+ * The system's custom event bus (docs/architecture.md §4: `Source` = ecommerce.<context>, `DetailType` = the event type,
  * `Detail` = the envelope) and an archive of every domain event on it, so consumers can be replayed after a bug
  * fix or a dead-lettered batch. The rules live with their targets (subgraphs and gateway stacks): a rule's Lambda
  * permission references the rule, so rule and function in one stack keep the stacks free of cycles.

@@ -28,6 +28,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { ContextName } from '../../../lib/config';
 import { ORDER_STATUS_EVENT_TYPES } from '../../../lib/events/schemas';
+import { PRODUCT_CHANGE_EVENT_TYPES } from '../../../lib/events/product-changes';
 import { REPO_ROOT } from '../bundling';
 import { AppFunction } from '../constructs/app-function';
 import type { DeadLetterQueues } from '../constructs/dead-letter-queue';
@@ -106,8 +107,9 @@ export class GatewayStack extends Stack implements DeadLetterQueues {
       settings,
       bus: props.bus,
       target: this.fanout.fn,
-      types: [...ORDER_STATUS_EVENT_TYPES],
-      description: 'Gateway subscriptions fan-out',
+      // Order status changes for subscriptions; product and stock changes for the gateways' response cache.
+      types: [...ORDER_STATUS_EVENT_TYPES, ...PRODUCT_CHANGE_EVENT_TYPES],
+      description: 'Gateway fan-out',
     });
     this.deadLetterQueues = [fanoutRules.deadLetterQueue, ...(this.fanout.onFailureQueue ? [this.fanout.onFailureQueue] : [])];
 

@@ -36,7 +36,7 @@ const TABLE_VARIABLES: Readonly<Record<ContextName, string>> = { catalog: 'CATAL
  */
 const API_TIMEOUT = Duration.seconds(15);
 
-/** DESIGN.md 4: an unclaimed stock hold expires after 15 minutes; the schedule looks for expired ones every minute. */
+/** docs/architecture.md §4: an unclaimed stock hold expires after 15 minutes; the schedule looks for expired ones every minute. */
 export const STOCK_HOLD_TTL_SECONDS = 900;
 export const HOLD_SWEEP_INTERVAL_MINUTES = 1;
 

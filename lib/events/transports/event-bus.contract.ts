@@ -30,7 +30,7 @@ export interface BusUnderTest {
 const SETTINGS: ContractSettings = { maxAttempts: 5, retryBackoff: { initialMs: 10, maxMs: 40 } };
 
 /**
- * The EventBus port's contract (DESIGN.md 7: one suite per port, run against every adapter). Each test gets
+ * The EventBus port's contract (docs/architecture.md §7: one suite per port, run against every adapter). Each test gets
  * a fresh bus and fresh group names, so transports sharing a server never see each other's events.
  */
 export function eventBusContract(transport: string, create: (settings: ContractSettings) => Promise<BusUnderTest>): void {

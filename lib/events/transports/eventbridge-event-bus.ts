@@ -62,7 +62,7 @@ interface FailedEntry {
 }
 
 /**
- * Publishes through EventBridge PutEvents (DESIGN.md 4): at most 10 entries and 256 KB per call, failed
+ * Publishes through EventBridge PutEvents (docs/architecture.md §4): at most 10 entries and 256 KB per call, failed
  * entries (`FailedEntryCount`) and throttled or failed calls retried with backoff. The SDK's own retries are
  * off (`maxAttempts: 1`) so that this one policy bounds the attempts, whole-call and per-entry alike.
  *

@@ -14,7 +14,7 @@ export interface MemoryEventBusOptions {
   readonly logger: Logger;
   /** EVENT_SIGNING_SECRET: publish signs every envelope, every group verifies on receipt. */
   readonly signingSecret: string;
-  /** Handler calls per event before it is dead-lettered (DESIGN.md 4: "dead-lettered after N attempts"). */
+  /** Handler calls per event before it is dead-lettered (docs/architecture.md §4: "dead-lettered after N attempts"). */
   readonly maxAttempts?: number;
   readonly retryBackoff?: BackoffOptions;
   readonly metrics?: EventMetrics;

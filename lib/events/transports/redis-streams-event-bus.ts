@@ -60,7 +60,7 @@ export const REDIS_BUS_DEFAULTS = {
 const TRANSPORT = 'redis';
 
 /**
- * Redis Streams transport (DESIGN.md 4): one stream per event type, one consumer group per consuming
+ * Redis Streams transport (docs/architecture.md §4): one stream per event type, one consumer group per consuming
  * context, entries acknowledged only after their handler succeeded, idle entries reclaimed, dead-lettered
  * after `maxAttempts`, streams trimmed with `MAXLEN ~`.
  *

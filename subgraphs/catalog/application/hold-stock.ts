@@ -10,7 +10,7 @@ export interface HoldStockRequest {
   readonly lines: readonly StockLine[];
 }
 
-/** DESIGN.md 2 limits of an order: 1-50 lines, 1-1000 units per line. */
+/** docs/architecture.md §2 limits of an order: 1-50 lines, 1-1000 units per line. */
 export const HOLD_LIMITS = { lines: { min: 1, max: 50 }, quantity: { min: 1, max: 1000 } } as const;
 
 /** A price change between the read and the hold's transaction makes it read again; a few times at most. */

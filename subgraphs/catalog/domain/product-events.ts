@@ -1,6 +1,6 @@
 import type { DomainEvent, MoneyProps } from '../../../lib/ddd';
 
-/** Payloads of the events Catalog publishes (DESIGN.md 4); their wire schemas live in lib/events. */
+/** Payloads of the events Catalog publishes (docs/architecture.md §4); their wire schemas live in lib/events. */
 export interface ProductCreatedData {
   readonly productId: string;
   readonly sku: string;

@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../../../lib/ddd';
 
-/** Payloads of Catalog's stock events (DESIGN.md 4); their wire schemas live in lib/events. */
+/** Payloads of Catalog's stock events (docs/architecture.md §4); their wire schemas live in lib/events. */
 export interface StockLine {
   readonly productId: string;
   readonly quantity: number;

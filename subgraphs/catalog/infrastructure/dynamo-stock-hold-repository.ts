@@ -70,7 +70,7 @@ function fromRow(row: HoldRow): StockHold {
   });
 }
 
-/** The update of one product's stock figures a hold's change makes (DESIGN.md 4: holds, releases, sales). */
+/** The update of one product's stock figures a hold's change makes (docs/architecture.md §4: holds, releases, sales). */
 function productStockUpdate(tableName: string, productId: string, quantity: number, effect: Exclude<StockEffect, 'none'>, now: string) {
   const expressions: Record<typeof effect, string> = {
     // if_not_exists: products stored before holds existed have no reserved figure yet.

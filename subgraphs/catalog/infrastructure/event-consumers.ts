@@ -6,7 +6,7 @@ import { claimHold, releaseHeldStock, sellHeldStock } from '../application/stock
 export const CATALOG_CONSUMER_GROUP = 'catalog';
 
 /**
- * What Catalog does with Orders' events (DESIGN.md 4): the order's creation claims its stock hold, a cancellation
+ * What Catalog does with Orders' events (docs/architecture.md §4): the order's creation claims its stock hold, a cancellation
  * releases it, a completion sells it. Each effect commits with the event's processed mark, so a redelivery
  * changes nothing. The same consumer serves the local buses and the Lambda target of the EventBridge rule.
  */

@@ -3,7 +3,7 @@ import type { CatalogDependencies } from '../application/catalog-dependencies';
 import { expireUnclaimedHolds } from '../application/stock-hold-lifecycle';
 
 /**
- * The local half of "unclaimed holds expire" (DESIGN.md 4): runs the expiry sweep every `intervalMs` in the
+ * The local half of "unclaimed holds expire" (docs/architecture.md §4): runs the expiry sweep every `intervalMs` in the
  * Catalog node. In AWS a schedule invokes the same sweep (lambda.ts `holdSweepHandler`).
  */
 export class HoldSweeper {

@@ -39,7 +39,7 @@ export function strongEtag(body: string): string {
   return `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
 }
 
-/** Tags the Orders cache invalidates by (DESIGN.md 1). Category names may hold spaces, so they are URI-encoded. */
+/** Tags the Orders cache invalidates by (docs/architecture.md §1). Category names may hold spaces, so they are URI-encoded. */
 export function cacheTagsOf(products: readonly Product[]): string {
   const tags = new Set<string>();
   for (const product of products) {

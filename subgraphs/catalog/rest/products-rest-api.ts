@@ -31,7 +31,7 @@ export const MAX_IDS_PER_REQUEST = 100;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Catalog's cache-friendly read API (DESIGN.md 1), independent of any HTTP framework so the local server and the
+ * Catalog's cache-friendly read API (docs/architecture.md §1), independent of any HTTP framework so the local server and the
  * Lambda handler serve the very same responses:
  *   GET /products/:id       one product
  *   GET /products?ids=a,b   up to 100 products: { products: [...], notFound: [...] }

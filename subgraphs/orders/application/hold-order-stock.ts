@@ -25,7 +25,7 @@ export function orderIdFor(deps: Pick<OrdersDependencies, 'newId'>, claim: Idemp
 }
 
 /**
- * Holds stock for every line in Catalog before the order is written (DESIGN.md 4), and prices the lines from
+ * Holds stock for every line in Catalog before the order is written (docs/architecture.md §4), and prices the lines from
  * the hold: names and prices are Catalog's own at the moment the units were taken, never a cached view. A line
  * naming an unknown product is NOT_FOUND at the position the client sent it.
  */

@@ -3,7 +3,7 @@ import { ForbiddenError, NotFoundError, describeValue } from '../../../lib/ddd';
 import type { Order } from '../domain/order';
 import type { OrdersDependencies } from './orders-dependencies';
 
-/** DESIGN.md 2: an order is visible to its owner and to admins; anyone else is FORBIDDEN. */
+/** docs/architecture.md §2: an order is visible to its owner and to admins; anyone else is FORBIDDEN. */
 export function assertCanSee(caller: Caller, order: Order, action = 'see'): void {
   const identity = requireAuthenticated(caller, `${action} an order`);
   if (!order.isOwnedBy(identity.sub) && !isAdmin(identity)) {

@@ -1,7 +1,7 @@
 import type { DomainEvent, MoneyProps } from '../../../lib/ddd';
 import type { OrderStatus } from './order-status';
 
-/** Payloads of the events Orders publishes (DESIGN.md 4); their wire schemas live in lib/events. */
+/** Payloads of the events Orders publishes (docs/architecture.md §4); their wire schemas live in lib/events. */
 export interface OrderCreatedData {
   readonly orderId: string;
   readonly customerId: string;

@@ -4,13 +4,13 @@ import { assertTransition, canTransition, type OrderStatus } from './order-statu
 
 const STATUSES: readonly OrderStatus[] = ['PENDING', 'CONFIRMED', 'COMPLETED', 'CANCELLED'];
 
-/** DESIGN.md 2: PENDING -> CONFIRMED -> COMPLETED; PENDING|CONFIRMED -> CANCELLED; nothing else. */
+/** docs/architecture.md §2: PENDING -> CONFIRMED -> COMPLETED; PENDING|CONFIRMED -> CANCELLED; nothing else. */
 const ALLOWED = new Set(['PENDING->CONFIRMED', 'PENDING->CANCELLED', 'CONFIRMED->COMPLETED', 'CONFIRMED->CANCELLED']);
 
 const pairs = STATUSES.flatMap((from) => STATUSES.map((to) => [from, to] as const));
 
 describe('OrderStatus transitions', () => {
-  it.each(pairs)('%s -> %s is allowed exactly when DESIGN.md 2 says so', (from, to) => {
+  it.each(pairs)('%s -> %s is allowed exactly when docs/architecture.md §2 says so', (from, to) => {
     expect(canTransition(from, to)).toBe(ALLOWED.has(`${from}->${to}`));
   });
 

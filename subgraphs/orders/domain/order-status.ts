@@ -2,7 +2,7 @@ import { InvalidOrderTransitionError } from '../../../lib/ddd';
 
 export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'COMPLETED' | 'CANCELLED';
 
-/** DESIGN.md 2: PENDING -> CONFIRMED -> COMPLETED; PENDING|CONFIRMED -> CANCELLED. Nothing leaves COMPLETED or CANCELLED. */
+/** docs/architecture.md §2: PENDING -> CONFIRMED -> COMPLETED; PENDING|CONFIRMED -> CANCELLED. Nothing leaves COMPLETED or CANCELLED. */
 const ALLOWED: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   PENDING: ['CONFIRMED', 'CANCELLED'],
   CONFIRMED: ['COMPLETED', 'CANCELLED'],

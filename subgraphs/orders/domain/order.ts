@@ -30,7 +30,7 @@ export interface OrderState {
 }
 
 /**
- * The requested lines, validated and with repeated products merged into one line (DESIGN.md 2 limits:
+ * The requested lines, validated and with repeated products merged into one line (docs/architecture.md §2 limits:
  * 1-50 lines, 1-1000 units per line). Runs before any catalog lookup, so bad input costs nothing.
  */
 export function normaliseLines<T extends { productId: string; quantity: number }>(lines: readonly T[]): { productId: string; quantity: number }[] {

@@ -8,7 +8,7 @@ import type { ProductCacheInvalidator } from '../application/product-catalog';
 export const ORDERS_CONSUMER_GROUP = 'orders';
 
 /**
- * What Orders does with other contexts' events (DESIGN.md 4). The same consumers serve the local buses (memory,
+ * What Orders does with other contexts' events (docs/architecture.md §4). The same consumers serve the local buses (memory,
  * Redis Streams) and the Lambda targets of EventBridge rules.
  */
 export function ordersEventConsumers(

@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../../../lib/ddd';
 
-/** Payload of the events Rewards publishes (DESIGN.md 4); the wire schema lives in lib/events. */
+/** Payload of the events Rewards publishes (docs/architecture.md §4); the wire schema lives in lib/events. */
 export interface RewardEventData {
   readonly customerId: string;
   readonly points: number;

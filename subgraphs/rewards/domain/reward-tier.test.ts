@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { TIER_THRESHOLDS, pointsFor, tierFor, type RewardTier } from './reward-tier';
 
-/** DESIGN.md 2: points = floor(floor(total.amount / 100) x multiplier); BRONZE 1, SILVER 1.25, GOLD 1.5. */
+/** docs/architecture.md §2: points = floor(floor(total.amount / 100) x multiplier); BRONZE 1, SILVER 1.25, GOLD 1.5. */
 const usd = (amount: number) => ({ amount, currency: 'USD' });
 
 describe('pointsFor', () => {
-  it('gives 153 points for $123.45 at SILVER (the example of DESIGN.md 2)', () => {
+  it('gives 153 points for $123.45 at SILVER (the example of docs/architecture.md §2)', () => {
     expect(pointsFor(usd(12_345), 'SILVER')).toBe(153);
   });
 

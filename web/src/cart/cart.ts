@@ -1,6 +1,6 @@
 import type { MoneyValue } from '../format/money';
 
-/** The contract's limits on an order (DESIGN.md 2): 1..1000 units per line, 1..50 lines. */
+/** The contract's limits on an order (docs/architecture.md §2): 1..1000 units per line, 1..50 lines. */
 export const MAX_QUANTITY = 1000;
 export const MAX_LINES = 50;
 

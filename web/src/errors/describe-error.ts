@@ -2,7 +2,7 @@ import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
 
 /** What the shop tells a person about a failed request: a sentence in plain words, then the server's detail. */
 export interface ErrorDescription {
-  /** The contract's `extensions.code` (DESIGN.md 2), or NETWORK_ERROR when the gateway was not reached. */
+  /** The contract's `extensions.code` (docs/architecture.md §2), or NETWORK_ERROR when the gateway was not reached. */
   readonly code: string;
   readonly message: string;
   /** The server's own message (it names the value that was wrong), when it adds something. */

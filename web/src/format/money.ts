@@ -1,4 +1,4 @@
-/** Money as the graph carries it: an integer number of the currency's minor units (DESIGN.md 2). */
+/** Money as the graph carries it: an integer number of the currency's minor units (docs/architecture.md §2). */
 export interface MoneyValue {
   readonly amount: number;
   readonly currency: string;

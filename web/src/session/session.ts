@@ -1,7 +1,7 @@
 /**
  * Who is signed in: the bearer token and what it says about its holder. The claims are only read here, to
  * label the page and hide what a role cannot use; the gateway verifies every token on every request
- * (DESIGN.md 3), so a forged token gains nothing but UNAUTHENTICATED errors.
+ * (docs/architecture.md §3), so a forged token gains nothing but UNAUTHENTICATED errors.
  */
 export interface Session {
   readonly token: string;

@@ -12,7 +12,7 @@ export interface StoreUnderTest {
 }
 
 /**
- * One contract for the Catalog ACL, run against every cache store (DESIGN.md 7: "one contract test suite per
+ * One contract for the Catalog ACL, run against every cache store (docs/architecture.md §7: "one contract test suite per
  * port, run against every adapter"). Real parts throughout: Catalog on port 0 with DynamoDB Local, the store
  * (memory, or the run's redis-server), and a counting proxy that sees every request reaching the origin.
  */
