@@ -3,7 +3,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type Redis from 'iovalkey';
 import { createSigV4Signer, signedFetch } from '../lib/aws';
 import type { EventConsumer } from '../lib/events';
-import { createRedisClient } from '../lib/redis';
+import { connectedWithin, createRedisClient } from '../lib/redis';
 import type { ServiceRuntime } from '../lib/runtime';
 import { productCacheInvalidation } from './cache/product-invalidation';
 import { inflightOperationsPlugin } from './cache/inflight-operations-plugin';
@@ -30,6 +30,8 @@ export interface GatewayLevers {
   /** Catalog events that invalidate the response cache; subscribe it on the event bus (absent without a cache). */
   readonly cacheInvalidation: EventConsumer | undefined;
   readonly cache: TaggedCache | undefined;
+  /** Its Redis connections (cache, persisted queries) ready, or a warning after `timeoutMs`; see connectedWithin. */
+  connected(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -87,6 +89,10 @@ export function createGatewayLevers(runtime: ServiceRuntime, options: LeverOptio
     planCacheMiB: levers.planCacheMiB,
     cacheInvalidation: cache ? productCacheInvalidation(cache, logger) : undefined,
     cache,
+    async connected(timeoutMs) {
+      const ready = await Promise.all(redisClients.map((client) => connectedWithin(client, timeoutMs)));
+      if (ready.includes(false)) logger.warn({ timeoutMs }, 'gateway Redis not connected yet: cache and persisted queries stay in this process until it is');
+    },
     async close() {
       cache?.close();
       await transport.close();

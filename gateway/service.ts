@@ -128,13 +128,16 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
 
   // The edge (gateway/edge): fails start-up on a bad trusted documents manifest, before anything listens.
   const metrics = { rateLimitRejections: rateLimitRejections(registry) };
-  const { edge, rateLimiter, addressOf, close: closeEdge } = createGatewayEdge(runtime, {
+  const { edge, rateLimiter, addressOf, close: closeEdge, connected: edgeConnected } = createGatewayEdge(runtime, {
     verifyToken,
     schema,
     registeredDocuments: levers.persistedQueries,
     storefrontManifest: STOREFRONT_MANIFEST,
     onRateLimited: (limit) => metrics.rateLimitRejections.inc({ limit }),
   });
+  // Their Redis clients fail commands while connecting (no offline queue): connect them before serving, so the
+  // first requests share limits, cache and persisted queries with the other instances.
+  await Promise.all([levers.connected(REDIS_CONNECT_MS), edgeConnected(REDIS_CONNECT_MS)]);
 
   const formatError = createErrorFormatter(logger);
   const server = new ApolloServer<GatewayContext>({
@@ -259,6 +262,9 @@ function edgeRefusals(registry: Registry): (seconds: number) => void {
   const operations = registry.getSingleMetric('graphql_operation_duration_seconds') as Histogram<'operation' | 'type' | 'outcome'> | undefined;
   return (seconds) => operations?.observe({ operation: 'unknown', type: 'unknown', outcome: 'rejected' }, seconds);
 }
+
+/** How long start-up waits for the gateway's Redis connections before serving without them. */
+const REDIS_CONNECT_MS = 3_000;
 
 export interface RunningGateway extends Gateway {
   readonly http: RunningServer;

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import type { TokenVerifier } from '../../lib/auth';
-import { createRedisClient } from '../../lib/redis';
+import { connectedWithin, createRedisClient } from '../../lib/redis';
 import type { ServiceRuntime } from '../../lib/runtime';
 import { OperationGuard } from '../limits/operation-guard';
 import { clientAddressResolver } from '../rate-limit/client-address';
@@ -17,6 +17,8 @@ export interface GatewayEdge {
   /** The client's address: the socket's peer, or X-Forwarded-For from a trusted proxy. */
   readonly addressOf: (request: IncomingMessage) => string;
   /** Releases what the edge holds (its Redis connection). */
+  /** The rate limiter's Redis connection ready, or a warning after `timeoutMs`; see connectedWithin. */
+  connected(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,11 @@ export function createGatewayEdge(
     edge: new Edge({ verifyToken: deps.verifyToken, guard, rateLimiter, documents }),
     rateLimiter,
     addressOf: clientAddressResolver(config.edge.trustedProxies),
+    async connected(timeoutMs) {
+      if (rateLimitRedis && !(await connectedWithin(rateLimitRedis, timeoutMs))) {
+        logger.warn({ timeoutMs }, 'rate limiter Redis not connected yet: limits are counted in this process until it is');
+      }
+    },
     async close() {
       if (rateLimitRedis) await rateLimitRedis.quit().catch(() => rateLimitRedis.disconnect());
     },

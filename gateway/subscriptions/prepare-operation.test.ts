@@ -99,7 +99,7 @@ describe('prepareOperation', () => {
   });
 
   it('refuses a document with more tokens than the parser allows, before validating it', async () => {
-    const fields = Array.from({ length: 12_000 }, () => 'status').join(' ');
+    const fields = Array.from({ length: 6_000 }, () => 'status').join(' ');
     const result = await prepare({ query: `subscription { orderStatusChanged(orderId: "1") { ${fields} } }` }, limits);
     expect(errorsOf(result)).toEqual([{ message: 'number of tokens more than 5000 exceeds the limit of 5000', code: 'QUERY_TOO_COMPLEX' }]);
     expect((result as GraphQLError[])[0]!.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', details: { limit: 'tokens', max: 5000, measured: 'more than 5000' } });

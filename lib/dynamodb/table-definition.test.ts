@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DescribeTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { testDynamoClients, uniquePrefix } from '../../test/support/services';
 import type { DynamoClients } from './client';
@@ -16,6 +16,11 @@ const byOwner = { name: 'byOwner', partitionKey: 'ownerKey', sortKey: 'createdKe
 const byStatus = { name: 'byStatus', partitionKey: 'statusKey', sortKey: 'createdKey' };
 const older: TableDefinition = { partitionKey: 'pk', sortKey: 'sk', indexes: [byOwner] };
 const newer: TableDefinition = { partitionKey: 'pk', sortKey: 'sk', indexes: [byOwner, byStatus], timeToLiveAttribute: 'expiresAt' };
+const byKind = { name: 'byKind', partitionKey: 'kindKey', sortKey: 'createdKey' };
+const newest: TableDefinition = { ...newer, indexes: [byOwner, byStatus, byKind] };
+
+/** ensureTable waits for an index to be backfilled, up to two minutes; DynamoDB Local on a busy machine is slow. */
+const INDEX_BUILD_TIMEOUT_MS = 150_000;
 
 const indexNames = async () =>
   ((await dynamo.client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.GlobalSecondaryIndexes ?? [])
@@ -51,10 +56,36 @@ describe('ensureTable', () => {
       }),
     );
     expect((open.Items ?? []).map((item) => item['pk']).sort()).toEqual(['ITEM#1', 'ITEM#3']);
-  });
+  }, INDEX_BUILD_TIMEOUT_MS);
 
   it('changes nothing when the table already matches', async () => {
     await ensureTable(dynamo.client, tableName, newer);
     expect(await indexNames()).toEqual(['byOwner:ACTIVE', 'byStatus:ACTIVE']);
   });
+
+  it('waits for an index another process started to build before returning', async () => {
+    await dynamo.client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [
+          { AttributeName: 'kindKey', AttributeType: 'S' },
+          { AttributeName: 'createdKey', AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: byKind.name,
+              KeySchema: [
+                { AttributeName: 'kindKey', KeyType: 'HASH' },
+                { AttributeName: 'createdKey', KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          },
+        ],
+      }),
+    );
+    await ensureTable(dynamo.client, tableName, newest);
+    expect(await indexNames()).toEqual(['byKind:ACTIVE', 'byOwner:ACTIVE', 'byStatus:ACTIVE']);
+  }, INDEX_BUILD_TIMEOUT_MS);
 });

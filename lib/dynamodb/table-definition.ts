@@ -66,8 +66,11 @@ export async function ensureTable(client: DynamoDBClient, tableName: string, def
     }
     await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName: tableName });
   } else {
-    for (const index of definition.indexes.filter((wanted) => !existingIndexes.includes(wanted.name))) {
-      await addIndex(client, tableName, index);
+    for (const index of definition.indexes) {
+      // An index already there may still be backfilling (added by another process, or by a start that stopped
+      // while it was being built): wait for it too rather than query a half-built index.
+      if (!existingIndexes.includes(index.name)) await addIndex(client, tableName, index);
+      await waitForIndex(client, tableName, index.name);
     }
   }
   if (definition.timeToLiveAttribute) await ensureTimeToLive(client, tableName, definition.timeToLiveAttribute);
@@ -89,8 +92,8 @@ async function tableIndexes(client: DynamoDBClient, tableName: string): Promise<
 const INDEX_WAIT_MS = 120_000;
 
 /**
- * Adds one index (UpdateTable creates one GSI per call) and waits until it is ACTIVE, i.e. backfilled, so the
- * service never queries a half-built index. Another process adding the same index at the same moment is fine.
+ * Adds one index (UpdateTable creates one GSI per call). Another process adding the same index at the same
+ * moment is fine.
  */
 async function addIndex(client: DynamoDBClient, tableName: string, index: IndexDefinition): Promise<void> {
   try {
@@ -107,12 +110,16 @@ async function addIndex(client: DynamoDBClient, tableName: string, index: IndexD
     const alreadyThere = name === 'ResourceInUseException' || (name === 'ValidationException' && /already exists/i.test(message));
     if (!alreadyThere) throw error;
   }
+}
+
+/** Waits until the index is ACTIVE, i.e. backfilled, failing with its last status after INDEX_WAIT_MS. */
+async function waitForIndex(client: DynamoDBClient, tableName: string, indexName: string): Promise<void> {
   const deadline = Date.now() + INDEX_WAIT_MS;
   for (;;) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    const status = Table?.GlobalSecondaryIndexes?.find((candidate) => candidate.IndexName === index.name)?.IndexStatus;
+    const status = Table?.GlobalSecondaryIndexes?.find((candidate) => candidate.IndexName === indexName)?.IndexStatus;
     if (status === 'ACTIVE') return;
-    if (Date.now() > deadline) throw new Error(`index ${index.name} of ${tableName} is still ${status ?? 'missing'} after ${INDEX_WAIT_MS / 1000} s`);
+    if (Date.now() > deadline) throw new Error(`index ${indexName} of ${tableName} is still ${status ?? 'missing'} after ${INDEX_WAIT_MS / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }

@@ -13,6 +13,26 @@ export function createRedisClient(url: string, options: RedisOptions = {}): Redi
   });
 }
 
+/**
+ * Resolves true once the connection is ready, or false after `timeoutMs` (Redis away at start-up is tolerated:
+ * the caller degrades and the client keeps reconnecting). For clients without an offline queue, whose commands
+ * fail rather than wait while connecting: a service awaits this before it listens.
+ */
+export function connectedWithin(client: Redis, timeoutMs: number): Promise<boolean> {
+  if (client.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ready: boolean) => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      resolve(ready);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    timer.unref();
+    client.on('ready', onReady);
+  });
+}
+
 /** Host, port and TLS settings of a Redis URL, for libraries that take options rather than a URL. */
 export function redisOptionsFromUrl(url: string): RedisOptions {
   const parsed = new URL(url);
