@@ -1,4 +1,6 @@
 /**
+ * `npm test`: every test but the slow fault and soak tests under test/faults, which `npm run test:faults` runs
+ * (jest.faults.config.js) with the same set-up; CI runs both.
  * Tests are transpiled by SWC (no type-checking: `npm run typecheck` does that once, fast).
  * One DynamoDB Local and one redis-server serve the whole run (test/support/global-setup.ts);
  * each test file isolates itself with its own table names and key prefixes.
@@ -8,7 +10,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/infra/cdk.out/', '/.data/', '<rootDir>/web/dist'],
+  testPathIgnorePatterns: ['/node_modules/', '/infra/cdk.out/', '/.data/', '<rootDir>/web/dist', '<rootDir>/test/faults/'],
   modulePathIgnorePatterns: ['<rootDir>/infra/cdk.out/', '<rootDir>/.data/', '<rootDir>/web/dist'],
   transform: {
     '^.+\\.(t|j)sx?$': [

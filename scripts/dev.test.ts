@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { waitFor } from '../lib/events/testing/wait-for';
 import { freePort } from '../lib/process';
 import { DEV_READY as READY, startDev as startDevRunner, waitForDevReady as waitForReady, type DevRun } from '../test/support/dev-runner';
 import { graphql } from '../test/support/graphql';
@@ -52,14 +53,10 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The processes among `pids` still alive once all are gone or `timeoutMs` has passed. */
 async function waitUntilGone(pids: readonly number[], timeoutMs: number): Promise<number[]> {
-  const deadline = Date.now() + timeoutMs;
-  let alive = pids.filter(isAlive);
-  while (alive.length > 0 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 200));
-    alive = alive.filter(isAlive);
-  }
-  return alive;
+  await waitFor('the children to exit', () => !pids.some(isAlive), timeoutMs, 100).catch(() => undefined);
+  return pids.filter(isAlive);
 }
 
 async function catalogSummary(gatewayPort: number): Promise<{ count: number; categories: Set<string> }> {

@@ -4,7 +4,7 @@ import { ConcurrentModificationError } from './errors';
  * Runs a read-modify-write and, when it loses an optimistic-concurrency race, runs it again against the fresh
  * state. Each attempt re-applies the business rules, so a change that the winner made invalid fails with its
  * own domain error (INVALID_ORDER_TRANSITION, INSUFFICIENT_POINTS...), and only a change still contended after
- * every retry fails with CONFLICT. The default is one retry (DESIGN: "a lost race is retried once"); hot
+ * every retry fails with CONFLICT. The default is one retry (docs/architecture.md §8: a lost race is retried once); hot
  * aggregates such as a points balance pass more retries and a jittered backoff.
  */
 export async function withOptimisticRetry<T>(

@@ -38,6 +38,16 @@ function parseClientList(list: string): ClientInfo[] {
 }
 
 /**
+ * The connection names, in a CLIENT LIST reply, of the stores whose main connection tracks with its redirect
+ * at the same store's live subscriber connection: the stores that will hear of another process's changes.
+ */
+export function namesTrackingInvalidations(list: string): Set<string> {
+  const clients = parseClientList(list);
+  const subscribers = new Map(clients.filter((client) => client.flags.includes('P')).map((client) => [client.id, client.name]));
+  return new Set(clients.filter((client) => client.flags.includes('t') && subscribers.get(client.redir) === client.name).map((client) => client.name));
+}
+
+/**
  * undici-cache-redis keeps hits in process memory and relies on Redis client-side caching (CLIENT TRACKING with
  * REDIRECT to its subscriber connection) to learn when another process changes or deletes an entry. It sets that
  * up once, at construction, and never again: a set-up that times out (a stalled event loop at start-up), a Redis
@@ -112,11 +122,7 @@ export class TrackedRedisCacheStore implements CacheInterceptor.CacheStore {
     if (this.#closed) return true;
     let healthy: boolean;
     try {
-      const clients = parseClientList(String(await this.options.monitor.call('CLIENT', 'LIST')));
-      const mine = clients.filter((client) => client.name === this.#name);
-      const subscriber = mine.find((client) => client.flags.includes('P'));
-      const tracker = mine.find((client) => client.flags.includes('t'));
-      healthy = subscriber !== undefined && tracker !== undefined && tracker.redir === subscriber.id;
+      healthy = namesTrackingInvalidations(String(await this.options.monitor.call('CLIENT', 'LIST'))).has(this.#name);
     } catch (error) {
       // Redis unreachable: nothing can be verified, and the reconnect handler rebuilds when it is back.
       this.options.onError?.(error instanceof Error ? error : new Error(String(error)));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type Redis from 'iovalkey';
 import { waitFor } from '../../lib/events/testing/wait-for';
+import { namesTrackingInvalidations } from '../../lib/http-client/tracked-redis-store';
 import { createRedisClient, startRedisServer, type LocalRedis } from '../../lib/redis';
 import type { AppConfig } from '../../lib/config';
 import { freePort } from '../../lib/process';
@@ -30,6 +31,8 @@ import { startTestSystem, tokenFor } from '../support/system';
 
 const ORDERS = 200;
 const OUTAGE_MS = 5000;
+/** Generous on a busy machine: an instance that missed the invalidation would keep the old price for minutes. */
+const PRICE_CHANGE_DEADLINE_MS = 10_000;
 const customerIds = Array.from({ length: 20 }, (_, i) => `outage-customer-${i}`);
 
 let dataDir: string;
@@ -72,8 +75,11 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** How many Catalog caches (one per Orders instance) Redis is telling of invalidations. */
+const trackingStores = async () => namesTrackingInvalidations(String(await admin.call('CLIENT', 'LIST'))).size;
+
 describe('Redis stopped and restarted', () => {
-  it('after it is back, an order placed 1 s after a price change uses the new price on every Orders instance', async () => {
+  it('after it is back, an order placed after a price change uses the new price on every Orders instance', async () => {
     const customer = await tokenFor('outage-shopper');
     const secondUrl = `${secondGateway.http.url}/graphql`;
     const priceVia = async (url: string, productId: string) => (await placeOrderVia(url, customer, productId)).items[0]!.unitPrice.amount;
@@ -85,14 +91,21 @@ describe('Redis stopped and restarted', () => {
       for (const url of [system.urls.gateway, system.urls.gateway, secondUrl, secondUrl]) before.push(await priceVia(url, productId));
       expect(before).toEqual([1_000, 1_000, 1_000, 1_000]);
       await changePrice(system.urls.gateway, productId, 1_990);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      return [await priceVia(system.urls.gateway, productId), await priceVia(secondUrl, productId)];
+      // Without an invalidation, each instance would serve 1,000 from its memory for the cache's whole TTL.
+      let seen: number[] = [];
+      await waitFor('the new price on both instances', async () => {
+        seen = [await priceVia(system.urls.gateway, productId), await priceVia(secondUrl, productId)];
+        return seen.every((price) => price === 1_990);
+      }, PRICE_CHANGE_DEADLINE_MS, 100).catch(() => undefined);
+      return seen;
     };
-    // Control: before this restart, both instances see a change within 1 s.
+    // Control: before this restart, both instances see a change.
     expect(await priceChangeReachesBoth('OUTAGE-PRICE-BEFORE')).toEqual([1_990, 1_990]);
+    const trackingBefore = await trackingStores();
+    expect(trackingBefore).toBe(2);
 
     await redis.stop();
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await waitFor('the clients to see Redis gone', () => admin.status !== 'ready', 10_000);
     redis = await startRedisServer({ dataDir, port: redis.port });
     await waitFor('the bus to publish again', async () => {
       try {
@@ -105,7 +118,8 @@ describe('Redis stopped and restarted', () => {
     // Both instances' cache connections back in use (a lookup each), then the same check as before the restart.
     const warmUp = await createProduct(system.urls.gateway, 'OUTAGE-PRICE-WARM-UP', 1_000);
     await waitFor('both instances to read through the cache again', async () => (await priceVia(system.urls.gateway, warmUp)) === 1_000 && (await priceVia(secondUrl, warmUp)) === 1_000);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Their stores rebuilt on reconnect: tracking invalidations again, as many as before the restart.
+    await waitFor('both instances to track invalidations again', async () => (await trackingStores()) >= trackingBefore, 30_000, 100);
 
     expect(await priceChangeReachesBoth('OUTAGE-PRICE-AFTER')).toEqual([1_990, 1_990]);
   }, 90_000);
@@ -119,9 +133,13 @@ describe('Redis stopped and restarted', () => {
     await redis.stop();
     const stoppedAt = Date.now();
     await mapLimit(orders, 8, (order) => completeInProcess(system, order.id));
-    // Let the publishes right after commit give up (publishTimeoutMs), and the outage last its 5 s.
-    await new Promise((resolve) => setTimeout(resolve, Math.max(1500, stoppedAt + OUTAGE_MS - Date.now())));
-    const stranded = (await pendingOutbox(system, 'orders')).filter((e) => e.type === 'order.completed');
+    // The outage lasts until the completions have been stranded in the outbox for its length: the publishes right
+    // after commit gave up (publishTimeoutMs) and the relay's sweeps failed meanwhile.
+    let stranded: Awaited<ReturnType<typeof pendingOutbox>> = [];
+    await waitFor(`the completions to be stranded for ${OUTAGE_MS} ms`, async () => {
+      stranded = (await pendingOutbox(system, 'orders')).filter((e) => e.type === 'order.completed');
+      return stranded.length === ORDERS && Date.now() - stoppedAt >= OUTAGE_MS;
+    }, OUTAGE_MS + 30_000, 250);
     expect(stranded).toHaveLength(ORDERS);
     expect(await issuancesPerOrder(system, customerIds)).toEqual(new Map());
 

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { waitFor } from '../../lib/events/testing/wait-for';
 
 /** What scripts/dev.ts prints once everything listens. */
 export const DEV_READY = 'Federated commerce is running';
@@ -37,14 +38,12 @@ export function startDev(env: Record<string, string>, options: { preload?: reado
 
 /** Polls the output for the banner, failing with the output when the runner exits or the deadline passes. */
 export async function waitForDevReady(run: DevRun, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
   let exited = false;
   void run.exited.then(() => (exited = true));
-  while (!run.output().includes(DEV_READY)) {
-    if (exited) throw new Error(`the dev runner exited before it was ready:\n${run.output()}`);
-    if (Date.now() > deadline) throw new Error(`the dev runner was not ready within ${timeoutMs} ms:\n${run.output()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitFor('the dev runner banner', () => exited || run.output().includes(DEV_READY), timeoutMs, 100).catch(() => {
+    throw new Error(`the dev runner was not ready within ${timeoutMs} ms:\n${run.output()}`);
+  });
+  if (!run.output().includes(DEV_READY)) throw new Error(`the dev runner exited before it was ready:\n${run.output()}`);
 }
 
 /** The port the banner prints for a service, e.g. bannerPort(output, 'Gateway'). */

@@ -11,7 +11,10 @@ export { TEST_EVENT_SIGNING_SECRET } from '../../lib/events/testing/fixtures';
 
 /**
  * Configuration for a system under test: every port 0, its own tables, the run's DynamoDB Local. Rate limits are
- * off (tests send far more from one address than a client would) except where a test turns them on.
+ * off (tests send far more from one address than a client would) except where a test turns them on. Deadlines are
+ * sized for a busy shared machine, where one DynamoDB Local serves two test workers: these tests prove outcomes
+ * (exactly ten of twenty redemptions succeed), not latency; the deadline tests (test/faults/dynamodb-stall) set
+ * their own, and the benchmarks measure latency.
  */
 export function testEnv(label: string, extra: Record<string, string> = {}): Record<string, string> {
   return ephemeralSystemEnv({
@@ -20,7 +23,7 @@ export function testEnv(label: string, extra: Record<string, string> = {}): Reco
     jwtSecret: TEST_JWT_SECRET,
     signingSecret: TEST_SIGNING_SECRET,
     eventSigningSecret: TEST_EVENT_SIGNING_SECRET,
-    overrides: { RATE_LIMIT: 'off', ...extra },
+    overrides: { RATE_LIMIT: 'off', REQUEST_TIMEOUT_MS: '45000', DYNAMODB_REQUEST_TIMEOUT_MS: '20000', ...extra },
   });
 }
 
