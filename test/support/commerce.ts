@@ -1,5 +1,6 @@
 import { expect } from '@jest/globals';
 import type Redis from 'iovalkey';
+import { mapLimit } from '../../lib/async';
 import { createDynamoClients } from '../../lib/dynamodb';
 import { allPendingOutboxItems, eventStreamKey, type AnyEventEnvelope, type EventType } from '../../lib/events';
 import { waitFor } from '../../lib/events/testing/wait-for';
@@ -8,6 +9,8 @@ import { completeOrder, confirmOrder } from '../../subgraphs/orders/application/
 import { placeOrder } from '../../subgraphs/orders/application/place-order';
 import type { RewardTransaction } from '../../subgraphs/rewards/domain/reward-transaction';
 import { errorCodes, graphql } from './graphql';
+
+export { mapLimit };
 import { tokenFor } from './system';
 
 /** Shopping through the real gateway, and the same use cases in-process when a test needs hundreds of orders. */
@@ -86,20 +89,6 @@ export async function waitForRewardPoints(gatewayUrl: string, token: string, ord
   let points: number | null = null;
   await waitFor(`reward points for order ${orderId}`, async () => (points = await rewardPointsVia(gatewayUrl, token, orderId)) !== null, timeoutMs, 50);
   return points!;
-}
-
-/** Runs `task` over `items` with at most `concurrency` in flight, keeping the results in order. */
-export async function mapLimit<T, R>(items: readonly T[], concurrency: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]!, index);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }
 
 /**

@@ -1,8 +1,11 @@
+import { mapLimit } from '../../../lib/async';
 import { withOptimisticRetry } from '../../../lib/ddd';
 import { loadAccount } from './account-access';
 import { ACCOUNT_RETRY, type RewardsDependencies } from './rewards-dependencies';
 
 export const POINTS_VALID_MONTHS = 12;
+/** Accounts of a page expired at once: each is its own partition, so they do not contend. */
+const ACCOUNTS_AT_ONCE = 8;
 
 export interface ExpiryReport {
   readonly accountsChecked: number;
@@ -37,13 +40,11 @@ export async function expirePoints(deps: RewardsDependencies): Promise<ExpiryRep
   let pointsExpired = 0;
   for (;;) {
     const page = await deps.rewards.listAccountIds({ first: 100, after });
-    for (const { node: customerId } of page.edges) {
-      accountsChecked += 1;
-      const expired = await expireAccount(deps, customerId, cutoff);
-      if (expired > 0) {
-        accountsExpired += 1;
-        pointsExpired += expired;
-      }
+    const expiredPerAccount = await mapLimit(page.edges, ACCOUNTS_AT_ONCE, ({ node: customerId }) => expireAccount(deps, customerId, cutoff));
+    accountsChecked += page.edges.length;
+    for (const expired of expiredPerAccount.filter((points) => points > 0)) {
+      accountsExpired += 1;
+      pointsExpired += expired;
     }
     if (!page.hasNextPage) break;
     after = page.edges.at(-1)?.cursor;
