@@ -6,7 +6,8 @@
  * (arrival to answer on the gateway's clock, and sent to answered on the client's), refused by a query limit or,
  * past the request size limit, before its JSON is parsed. Starts its own DynamoDB Local and the subgraphs here;
  * the gateway runs alone in a child process (bench/abuse-gateway.ts) in production mode with the default limits,
- * in two configurations measured one after the other:
+ * and the attacker in another (bench/abuse-attacker.ts), so neither shares an event loop with the load generator
+ * whose latencies are reported. Two configurations are measured one after the other:
  * - rate limits off: every abusive request reaches the query analysis, which is what is measured;
  * - the production defaults: rate limits on, the attacker at one address and the ordinary load spread over ten
  *   (X-Forwarded-For from a trusted proxy), so the attacker is soon refused before its requests are even read.
@@ -21,7 +22,8 @@ import { signDevToken } from '../lib/auth';
 import { startDynamoDbLocal } from '../lib/dynamodb/local';
 import { loadConfig, type AppConfig } from '../lib/config';
 import { startSystem } from '../scripts/system';
-import { abuseCorpus, type AbuseCase } from '../test/fixtures/abuse/corpus';
+import { abuseCorpus } from '../test/fixtures/abuse/corpus';
+import { ATTACKER, type AttackerCommand, type AttackerReply } from './abuse-attacker';
 import type { GatewayCommand, GatewayReply } from './abuse-gateway';
 import { table, targetsSection, type BenchReport, type Target } from './support/bench';
 import { summarize, type LatencySummary } from './support/percentiles';
@@ -47,28 +49,29 @@ interface RoundFigures {
   readonly rejectionsNs: Record<string, number[]>;
 }
 
-class SystemProcess {
+/** A bench process of its own (the gateway, the attacker), driven over IPC: commands in, typed replies out. */
+class BenchProcess<Command, Reply extends { readonly type: string }> {
   private readonly child: ChildProcess;
-  private readonly replies: GatewayReply[] = [];
+  private readonly replies: Reply[] = [];
   private waiting: (() => void) | undefined;
 
-  constructor(config: unknown) {
-    this.child = fork(resolve(__dirname, 'abuse-gateway.ts'), [], {
+  constructor(script: string, env: Record<string, string> = {}) {
+    this.child = fork(resolve(__dirname, script), [], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, ABUSE_GATEWAY_CONFIG: JSON.stringify(config) },
+      env: { ...process.env, ...env },
     });
-    this.child.on('message', (reply: GatewayReply) => {
+    this.child.on('message', (reply: Reply) => {
       this.replies.push(reply);
       this.waiting?.();
     });
   }
 
-  async next<T extends GatewayReply['type']>(type: T): Promise<Extract<GatewayReply, { type: T }>> {
+  async next<T extends Reply['type']>(type: T): Promise<Extract<Reply, { type: T }>> {
     for (;;) {
       const index = this.replies.findIndex((reply) => reply.type === type);
-      if (index >= 0) return this.replies.splice(index, 1)[0] as Extract<GatewayReply, { type: T }>;
+      if (index >= 0) return this.replies.splice(index, 1)[0] as Extract<Reply, { type: T }>;
       await new Promise<void>((resolveWait, reject) => {
-        const onExit = (code: number | null) => reject(new Error(`the gateway process exited with ${code}`));
+        const onExit = (code: number | null) => reject(new Error(`${String(this.child.spawnfile)} exited with ${code}`));
         this.child.once('exit', onExit);
         this.waiting = () => {
           this.child.off('exit', onExit);
@@ -79,10 +82,13 @@ class SystemProcess {
     }
   }
 
-  send(command: GatewayCommand): void {
-    this.child.send(command);
+  send(command: Command): void {
+    this.child.send(command as object);
   }
 }
+
+type GatewayProcess = BenchProcess<GatewayCommand, GatewayReply>;
+type AttackerProcess = BenchProcess<AttackerCommand, AttackerReply>;
 
 async function post(url: string, body: unknown, token?: string): Promise<{ status: number; body: { data?: unknown; errors?: { extensions?: { code?: string; details?: { limit?: string } } }[] } }> {
   const response = await fetch(url, {
@@ -132,37 +138,19 @@ interface Rejections {
   readonly wrong: string[];
 }
 
-/** The attacker's address, and the ten the ordinary load comes from (rate limits count them apart). */
-const ATTACKER = '203.0.113.66';
+/** The ten addresses the ordinary load comes from (the rate limits count them apart from the attacker's). */
 const ORDINARY_ADDRESSES = Array.from({ length: 10 }, (_, index) => `198.51.100.${index + 1}`);
 
-/** Sends the corpus in a loop until `until`, timing each answer and checking it is the expected refusal. */
-async function attack(url: string, corpus: readonly AbuseCase[], until: number, rejections: Rejections, rateLimited: boolean): Promise<void> {
-  const bodies = corpus.map((abuse, index) => ({ abuse, index, body: JSON.stringify(abuse.body) }));
-  while (Date.now() < until) {
-    for (const { abuse, index, body } of bodies) {
-      const started = process.hrtime.bigint();
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-abuse-case': String(index), 'x-forwarded-for': ATTACKER }, body });
-      const parsed = (await response.json()) as { errors?: { extensions?: { code?: string; details?: { limit?: string } } }[] };
-      const elapsedNs = Number(process.hrtime.bigint() - started);
-      const error = parsed.errors?.[0]?.extensions;
-      const expected = response.status === abuse.status && error?.code === abuse.code && error.details?.limit === abuse.limit;
-      const limited = rateLimited && response.status === 429 && error?.code === 'RATE_LIMITED';
-      if (!expected && !limited) {
-        rejections.wrong.push(`${abuse.name}: ${response.status} ${JSON.stringify(parsed).slice(0, 200)}`);
-      }
-      const times = rejections.times.get(abuse.name) ?? [];
-      times.push(elapsedNs);
-      rejections.times.set(abuse.name, times);
-    }
-  }
-}
-
-async function round(system: SystemProcess, url: string, corpus: readonly AbuseCase[], withAttack: boolean, rejections: Rejections, rateLimited: boolean): Promise<RoundFigures> {
+async function round(system: GatewayProcess, attacker: AttackerProcess, url: string, withAttack: boolean, rejections: Rejections, rateLimited: boolean): Promise<RoundFigures> {
   system.send({ type: 'measure' });
   await system.next('measuring');
-  const until = Date.now() + ROUND_SECONDS * 1000;
-  const [result] = await Promise.all([load(url), withAttack ? attack(url, corpus, until, rejections, rateLimited) : Promise.resolve()]);
+  if (withAttack) attacker.send({ type: 'attack', url, durationMs: ROUND_SECONDS * 1000, rateLimited });
+  const result = await load(url);
+  if (withAttack) {
+    const attacked = await attacker.next('attacked');
+    for (const [name, times] of Object.entries(attacked.timesNs)) rejections.times.set(name, [...(rejections.times.get(name) ?? []), ...times]);
+    rejections.wrong.push(...attacked.wrong);
+  }
   system.send({ type: 'report' });
   const report = await system.next('report');
   return {
@@ -193,17 +181,19 @@ interface Measured {
 
 /** One configuration: its gateway process, a warm-up, then ROUNDS pairs of rounds without and with the attack. */
 async function measure(configuration: Configuration): Promise<Measured> {
-  const system = new SystemProcess(configuration.config);
+  const system: GatewayProcess = new BenchProcess('abuse-gateway.ts', { ABUSE_GATEWAY_CONFIG: JSON.stringify(configuration.config) });
+  const attacker: AttackerProcess = new BenchProcess('abuse-attacker.ts');
   const { gatewayUrl } = await system.next('ready');
   const corpus = abuseCorpus();
   const rejections: Rejections = { times: new Map(), wrong: [] };
   // Warm-up: JIT, caches, keep-alive pools; its figures are not reported.
-  await round(system, gatewayUrl, corpus, true, { times: new Map(), wrong: [] }, configuration.rateLimited);
+  await round(system, attacker, gatewayUrl, true, { times: new Map(), wrong: [] }, configuration.rateLimited);
   const rounds: RoundFigures[] = [];
   for (let index = 0; index < ROUNDS; index += 1) {
-    rounds.push(await round(system, gatewayUrl, corpus, false, rejections, configuration.rateLimited));
-    rounds.push(await round(system, gatewayUrl, corpus, true, rejections, configuration.rateLimited));
+    rounds.push(await round(system, attacker, gatewayUrl, false, rejections, configuration.rateLimited));
+    rounds.push(await round(system, attacker, gatewayUrl, true, rejections, configuration.rateLimited));
   }
+  attacker.send({ type: 'stop' });
   system.send({ type: 'stop' });
   await system.next('stopped');
 
