@@ -2,6 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Histogram } from 'prom-client';
 import { ErrorCode } from '../../lib/ddd';
+import { readBody } from '../../lib/http/read-body';
 import { CORRELATION_HEADER, correlationIdFrom, RequestDeadline, type Logger } from '../../lib/logging';
 import { trace } from '@opentelemetry/api';
 import { ATTR, inService } from '../../lib/telemetry';
@@ -106,9 +107,9 @@ export function graphqlRequestListener(options: GraphQLRequestListenerOptions): 
       const read = await readBody(req, options.bodyLimitBytes);
       if (read.kind === 'too-large') return sendError(res, 413, ErrorCode.BAD_USER_INPUT, `the request body is larger than ${options.bodyLimitBytes} bytes`, correlationId);
       if (read.kind === 'failed') return sendError(res, 400, ErrorCode.BAD_USER_INPUT, 'the request body could not be read', correlationId);
-      if (isJson(req.headers['content-type']) && read.text.length > 0) {
+      if (isJson(req.headers['content-type']) && read.bytes.length > 0) {
         try {
-          body = JSON.parse(read.text);
+          body = JSON.parse(read.bytes.toString('utf8'));
         } catch {
           return sendError(res, 400, ErrorCode.BAD_USER_INPUT, 'the request body is not valid JSON', correlationId);
         }
@@ -149,34 +150,6 @@ function servesFast(req: IncomingMessage): boolean {
 
 function isJson(contentType: string | undefined): boolean {
   return contentType !== undefined && /^application\/(graphql-response\+)?json\b/i.test(contentType.trim());
-}
-
-type ReadBody = { kind: 'ok'; text: string } | { kind: 'too-large' } | { kind: 'failed' };
-
-function readBody(req: IncomingMessage, limitBytes: number): Promise<ReadBody> {
-  return new Promise((resolve) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limitBytes) {
-      req.resume();
-      resolve({ kind: 'too-large' });
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limitBytes) {
-        chunks.length = 0;
-        req.removeAllListeners('data');
-        req.resume();
-        resolve({ kind: 'too-large' });
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve({ kind: 'ok', text: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8') }));
-    req.on('error', () => resolve({ kind: 'failed' }));
-  });
 }
 
 function sendError(res: ServerResponse, status: number, code: ErrorCode, message: string, correlationId: string): void {

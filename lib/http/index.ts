@@ -4,3 +4,4 @@ export * from './listen';
 export * from './conditional';
 export * from './health';
 export * from './metrics-endpoint';
+export * from './read-body';

@@ -1,5 +1,5 @@
-import type { IncomingMessage } from 'node:http';
 import type { Express, Request, Response } from 'express';
+import { readBody } from '../../../lib/http/read-body';
 import type { StockHoldsApi } from './stock-holds-api';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
@@ -13,7 +13,8 @@ const BODY_LIMIT_BYTES = 64 * 1024;
  */
 export function mountStockHoldsApi(app: Express, api: StockHoldsApi): void {
   app.use('/internal', async (req: Request, res: Response) => {
-    const read = await rawBody(req, BODY_LIMIT_BYTES);
+    const result = await readBody(req, BODY_LIMIT_BYTES);
+    const read = result.kind === 'ok' ? result.bytes : undefined;
     let body: unknown;
     if (read === undefined) return answer(res, 413, { error: { code: 'BAD_USER_INPUT', message: `the body must be JSON of at most ${BODY_LIMIT_BYTES} bytes` } });
     if (read.length > 0) {
@@ -39,23 +40,3 @@ function answer(res: Response, status: number, body: unknown): void {
   res.status(status).set(JSON_HEADERS).end(JSON.stringify(body));
 }
 
-/** The request body, or undefined when it is larger than `limitBytes` (nothing past the limit is kept). */
-function rawBody(req: IncomingMessage, limitBytes: number): Promise<Buffer | undefined> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limitBytes) {
-        chunks.length = 0;
-        req.removeAllListeners('data');
-        req.resume();
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', () => resolve(undefined));
-  });
-}
