@@ -1,11 +1,11 @@
 import { Registry } from 'prom-client';
+import { waitFor } from '../../../../../lib/events/testing/wait-for';
 import { createLogger } from '../../../../../lib/logging';
 import { sampleSum } from '../../../../../test/support/metrics';
 import type { ProductInfo } from '../../../application/product-catalog';
 import type { CatalogHttpAcl } from '../catalog-http-acl';
 import { createCatalogAcl, type CatalogAclOptions } from '../create-catalog-acl';
 import type { CatalogOrigin } from './catalog-origin';
-import { eventually } from './eventually';
 
 type ProductView = Awaited<ReturnType<CatalogOrigin['createProducts']>>[number];
 
@@ -44,7 +44,7 @@ export class AclPool {
       registry,
       metric,
       async storedEntries(count) {
-        await eventually(async () => ((await metric('http_client_cache_writes_total')) >= count ? true : undefined), { what: `${count} cache writes` });
+        await waitFor(`${count} cache writes`, async () => (await metric('http_client_cache_writes_total')) >= count);
       },
     };
   }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { ErrorCode } from '../../../../../lib/ddd';
+import { waitFor, waitForValue } from '../../../../../lib/events/testing/wait-for';
 import { AclPool, productInfoOf, rejectionOf, type AclOverrides } from './acl-harness';
 import { startCatalogOrigin, type CatalogOrigin } from './catalog-origin';
-import { eventually } from './eventually';
 
 export interface StoreUnderTest {
   readonly name: string;
@@ -76,12 +76,14 @@ export function describeCatalogAclContract(store: StoreUnderTest): void {
       await acl.getProducts([product!.id]);
 
       // Each lookup is served from the store; once the entry is stale, one of them triggers the revalidation.
-      await eventually(
+      await waitFor(
+        'a 304 revalidation',
         async () => {
           expect(await acl.getProducts([product!.id])).toEqual([productInfoOf(product!)]);
-          return (await metric('http_client_cache_revalidations_total', { outcome: 'not_modified' })) >= 1 ? true : undefined;
+          return (await metric('http_client_cache_revalidations_total', { outcome: 'not_modified' })) >= 1;
         },
-        { what: 'a 304 revalidation', intervalMs: 50 },
+        undefined,
+        50,
       );
 
       const requests = brief.proxy.productRequests(product!.id);
@@ -132,7 +134,7 @@ export function describeCatalogAclContract(store: StoreUnderTest): void {
       expect(steady.proxy.requests.length).toBe(sent);
 
       steady.proxy.behave({ kind: 'forward' });
-      const recovered = await eventually(async () => (await acl.getProducts([others[5]!.id]))[0] ?? undefined, { what: 'recovery', intervalMs: 50 });
+      const recovered = await waitForValue('recovery', async () => (await acl.getProducts([others[5]!.id]))[0], { everyMs: 50 });
       expect(recovered).toEqual(productInfoOf(others[5]!));
       expect(await metric('http_client_circuit_state', { state: 'closed' })).toBe(1);
       expect(await metric('http_client_circuit_transitions_total', { to: 'half-open' })).toBeGreaterThanOrEqual(1);
@@ -176,12 +178,14 @@ export function describeCatalogAclContract(store: StoreUnderTest): void {
       await brief.proxy.down();
 
       // Every lookup succeeds: fresh, then stale-while-revalidate, then stale-if-error once the window has passed.
-      await eventually(
+      await waitFor(
+        'a stale-if-error answer',
         async () => {
           expect(await acl.getProducts([cached!.id])).toEqual([productInfoOf(cached!)]);
-          return (await metric('http_client_cache_lookups_total', { result: 'stale_if_error' })) >= 1 ? true : undefined;
+          return (await metric('http_client_cache_lookups_total', { result: 'stale_if_error' })) >= 1;
         },
-        { what: 'a stale-if-error answer', intervalMs: 100 },
+        undefined,
+        100,
       );
       expect((await rejectionOf(acl.getProducts([uncached!.id]))).code).toBe(ErrorCode.CATALOG_UNAVAILABLE);
       expect(brief.proxy.productRequests(cached!.id).filter((request) => !request.conditional)).toHaveLength(1);
