@@ -19,7 +19,7 @@ describe('Catalog ACL when Redis is unreachable', () => {
 
   it('falls back to Catalog when Redis cannot be reached', async () => {
     const [product] = await origin.createProducts(1);
-    const { acl, metric } = acls.open(origin.baseUrl, { redisUrl: `redis://127.0.0.1:${await freePort()}`, keyPrefix: uniquePrefix('acl-down') });
+    const { acl, metric } = acls.open(origin.baseUrl, { redisUrl: `redis://127.0.0.1:${await freePort()}`, keyPrefix: uniquePrefix('acl-down'), cacheCommandTimeoutMs: 500 });
 
     const started = performance.now();
     expect(await acl.getProducts([product!.id])).toEqual([productInfoOf(product!)]);

@@ -29,7 +29,11 @@ export class AclPool {
     const registry = new Registry();
     const acl = createCatalogAcl({
       baseUrl,
-      timeoutMs: 2_000,
+      // Generous bounds: the tests count origin requests and cache hits exactly, and a Redis command or a Catalog
+      // answer slowed past a tight bound by a loaded machine would turn a hit into a miss or a lookup into an error.
+      // Tests about those bounds set their own.
+      timeoutMs: 10_000,
+      cacheCommandTimeoutMs: 5_000,
       breakerThreshold: 5,
       breakerHalfOpenAfterMs: 30_000,
       retry: { baseDelayMs: 10, maxDelayMs: 50 },

@@ -111,7 +111,8 @@ export function describeCatalogAclContract(store: StoreUnderTest): void {
 
     it('opens the circuit after 5 failed lookups, fails fast, serves cached products, and closes after recovery', async () => {
       const [cached, ...others] = await steady.createProducts(7);
-      const { acl, metric, storedEntries } = open(steady, { breakerHalfOpenAfterMs: 300 });
+      // Long enough that the circuit cannot go half-open while a loaded machine runs the checks below.
+      const { acl, metric, storedEntries } = open(steady, { breakerHalfOpenAfterMs: 2_000 });
       await acl.getProducts([cached!.id]);
       await storedEntries(1);
 
@@ -125,11 +126,12 @@ export function describeCatalogAclContract(store: StoreUnderTest): void {
       expect(await metric('http_client_circuit_state', { state: 'open' })).toBe(1);
       expect(await metric('http_client_circuit_transitions_total', { to: 'open' })).toBe(1);
 
+      // Failing fast is not going on the wire: no request reaches the proxy, so nothing waits on Catalog.
       const sent = steady.proxy.requests.length;
       const started = performance.now();
       const refused = await rejectionOf(acl.getProducts([others[5]!.id]));
       expect(refused.code).toBe(ErrorCode.CATALOG_UNAVAILABLE);
-      expect(performance.now() - started).toBeLessThan(100);
+      expect(performance.now() - started).toBeLessThan(1_000);
       expect(await acl.getProducts([cached!.id])).toEqual([productInfoOf(cached!)]);
       expect(steady.proxy.requests.length).toBe(sent);
 
@@ -151,8 +153,9 @@ export function describeCatalogAclContract(store: StoreUnderTest): void {
       const elapsed = performance.now() - started;
 
       expect(error.code).toBe(ErrorCode.CATALOG_UNAVAILABLE);
+      // At the 300 ms budget, not at the origin's 5 s: the upper bound leaves a loaded machine room to be late.
       expect(elapsed).toBeGreaterThanOrEqual(290);
-      expect(elapsed).toBeLessThan(300 + 250);
+      expect(elapsed).toBeLessThan(2_500);
       // The deadline covers the retries: the attempt in flight is aborted and no other starts.
       expect(steady.proxy.productRequests(product!.id)).toHaveLength(1);
       expect(await metric('http_client_origin_request_duration_seconds_count', { status: 'error' })).toBe(1);
@@ -160,14 +163,15 @@ export function describeCatalogAclContract(store: StoreUnderTest): void {
 
     it('fails within the timeout when Catalog refuses connections and the product is not cached', async () => {
       const [product] = await steady.createProducts(1);
-      const { acl } = open(steady, { timeoutMs: 2_000 });
+      const { acl } = open(steady, { timeoutMs: 10_000 });
       await steady.proxy.down();
 
       const started = performance.now();
       const error = await rejectionOf(acl.getProducts([product!.id]));
 
+      // A refused connection ends the lookup (retries included) long before its budget runs out.
       expect(error.code).toBe(ErrorCode.CATALOG_UNAVAILABLE);
-      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(performance.now() - started).toBeLessThan(5_000);
     });
 
     it('serves a cached product past stale-while-revalidate while Catalog is down (stale-if-error)', async () => {
