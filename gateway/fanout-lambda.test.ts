@@ -14,7 +14,7 @@ import { testRedisUrl, uniquePrefix } from '../test/support/services';
 import type * as FanoutLambda from './fanout-lambda';
 import { TaggedCache, gatewayCachePrefix } from './cache/tagged-cache';
 import { createLogger } from '../lib/logging';
-import { eventually } from '../test/support/subscriptions';
+import { waitFor } from '../lib/events/testing/wait-for';
 import { orderStatusChannelPrefix } from './subscriptions/create-feed';
 
 let lambda: typeof FanoutLambda;
@@ -118,7 +118,7 @@ describe('product changes (EventBridge rule target)', () => {
 
       const event = sampleEnvelope('stock.held', { orderId: 'order-fanout-stock', lines: [{ productId: 'p-held-1', quantity: 1 }, { productId: 'p-held-2', quantity: 3 }] });
       await expect(lambda.handler(eventBridgeEvent(event))).resolves.toEqual({ handled: 1 });
-      await eventually('the held products dropped from the gateway task', async () => (await gatewayCache.get('response:held')) === undefined);
+      await waitFor('the held products dropped from the gateway task', async () => (await gatewayCache.get('response:held')) === undefined);
       expect((await gatewayCache.get('response:other'))?.value).toBe('{"other":true}');
     } finally {
       gatewayCache.close();

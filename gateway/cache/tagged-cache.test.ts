@@ -4,7 +4,7 @@ import type Redis from 'iovalkey';
 import { createLogger } from '../../lib/logging';
 import { createRedisClient } from '../../lib/redis';
 import { testRedisUrl } from '../../test/support/services';
-import { eventually } from '../../test/support/subscriptions';
+import { waitFor } from '../../lib/events/testing/wait-for';
 import { TaggedCache } from './tagged-cache';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
@@ -65,7 +65,7 @@ describe('tagged cache', () => {
 
     await first.invalidate(['product:9']);
     // The second instance hears it on the Redis channel and drops its local copy.
-    await eventually('the broadcast invalidation', () => second.peek('shared') === undefined, 5_000);
+    await waitFor('the broadcast invalidation', () => second.peek('shared') === undefined, 5_000);
     expect(await second.get('shared')).toBeUndefined();
     expect(await connections[0]!.exists(`${prefix}e:shared`, `${prefix}t:product:9`)).toBe(0);
   });
@@ -79,9 +79,9 @@ describe('tagged cache', () => {
     expect(cache.pendingInvalidations()).toBe(2);
     // Another instance stores data read before the change after the broadcast passed it by: the repeat drops it.
     await other.set('late', entry('"stale"', ['product:7']));
-    await eventually('the repeat invalidation', () => cache.pendingInvalidations() === 0, 5_000);
+    await waitFor('the repeat invalidation', () => cache.pendingInvalidations() === 0, 5_000);
     expect(await connections[0]!.exists(`${prefix}e:late`)).toBe(0);
-    await eventually('the broadcast of the repeat', () => other.peek('late') === undefined, 5_000);
+    await waitFor('the broadcast of the repeat', () => other.peek('late') === undefined, 5_000);
   });
 
   it('does not repeat without Redis: the epoch keeps fetches begun before a change from storing', async () => {

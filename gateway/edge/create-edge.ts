@@ -48,7 +48,7 @@ export function createGatewayEdge(
   // in-memory insurance limiter takes over instead of requests waiting on Redis.
   const rateLimitRedis =
     config.edge.rateLimit.enabled && config.redisUrl
-      ? createRedisClient(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 250 })
+      ? createRedisClient(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: config.edge.rateLimit.redisTimeoutMs })
       : undefined;
   rateLimitRedis?.on('error', (error: unknown) => logger.debug({ err: error }, 'rate limiter Redis connection error'));
   const rateLimiter = createRateLimiter({

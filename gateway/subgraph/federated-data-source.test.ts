@@ -4,7 +4,7 @@ import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { IDENTITY_HEADERS, verifyRequest } from '../../lib/auth';
 import { createLogger } from '../../lib/logging';
-import { eventually } from '../../test/support/subscriptions';
+import { waitFor } from '../../lib/events/testing/wait-for';
 import { TaggedCache } from '../cache/tagged-cache';
 import type { GatewayContext } from '../gateway-context';
 import { FederatedDataSource, type FetchObservation } from './federated-data-source';
@@ -12,7 +12,7 @@ import { undiciSubgraphFetch } from './subgraph-fetch';
 
 /**
  * The data source against a real HTTP subgraph on port 0 that records what it receives and answers `_entities` for
- * Product representations (a product whose id starts with "bad" fails), after a delay so requests overlap.
+ * Product representations (a product whose id starts with "bad" fails); a test can hold its answers so requests overlap.
  */
 
 const SECRET = 'data-source-test-secret-0123456789abcdef';
@@ -25,6 +25,8 @@ interface Received {
   readonly headers: IncomingHttpHeaders;
 }
 let received: Received[] = [];
+/** The subgraph answers once this settles: tests that need requests in flight together hold it. */
+let answers: Promise<void> = Promise.resolve();
 let server: Server;
 let url: string;
 const transport = undiciSubgraphFetch({ connections: 4 });
@@ -41,11 +43,11 @@ beforeAll(async () => {
       const payload = body.query.includes('_entities')
         ? { data: { _entities: representations.map((rep) => (rep.id.startsWith('bad') ? null : { name: `Product ${rep.id}`, sub: req.headers[IDENTITY_HEADERS.sub] ?? null })) }, ...(errors.length ? { errors } : {}) }
         : { data: { me: { id: req.headers[IDENTITY_HEADERS.sub] ?? null } } };
-      setTimeout(() => {
+      void answers.then(() => {
         res.setHeader('content-type', 'application/json');
         res.setHeader('cache-control', body.query.includes('_entities') ? 'max-age=60, public' : 'no-store');
         res.end(JSON.stringify(payload));
-      }, 30);
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -57,7 +59,31 @@ afterAll(async () => {
 });
 beforeEach(() => {
   received = [];
+  answers = Promise.resolve();
 });
+
+/** Holds the subgraph's answers until released, so requests are in flight together however slow the machine. */
+function holdAnswers(): () => void {
+  let release: () => void = () => undefined;
+  answers = new Promise<void>((resolve) => (release = resolve));
+  return () => {
+    answers = Promise.resolve();
+    release();
+  };
+}
+
+/** Runs `start` with the answers held until the subgraph has received `count` requests: all of them overlap. */
+async function inFlightTogether<T>(count: number, start: () => Promise<T>): Promise<T> {
+  const release = holdAnswers();
+  try {
+    const running = start();
+    await waitFor(`${count} requests at the subgraph`, () => received.length >= count);
+    release();
+    return await running;
+  } finally {
+    release();
+  }
+}
 
 const customer = (sub: string) => ({ sub, roles: [] as string[] });
 
@@ -104,7 +130,7 @@ describe('identity and dedupe', () => {
   it('sends one request for identical queries of one caller in flight, and gives each its own copy', async () => {
     const observations: FetchObservation[] = [];
     const dataSource = source({ observations });
-    const responses = await Promise.all(Array.from({ length: 5 }, () => dataSource.process(fetchOf(ME, {}, contextOf('customer-1')).options)));
+    const responses = await inFlightTogether(1, () => Promise.all(Array.from({ length: 5 }, () => dataSource.process(fetchOf(ME, {}, contextOf('customer-1')).options))));
     expect(received).toHaveLength(1);
     for (const response of responses) expect(response.data).toEqual({ me: { id: 'customer-1' } });
     expect(new Set(responses.map((response) => response.data)).size).toBe(5);
@@ -113,19 +139,21 @@ describe('identity and dedupe', () => {
 
   it('never shares a fetch between callers, nor a mutation, nor with dedupe off', async () => {
     const dataSource = source();
-    const [a, b, anonymous] = await Promise.all([contextOf('customer-a'), contextOf('customer-b'), contextOf(null)].map((context) => dataSource.process(fetchOf(ME, {}, context).options)));
+    const [a, b, anonymous] = await inFlightTogether(3, () =>
+      Promise.all([contextOf('customer-a'), contextOf('customer-b'), contextOf(null)].map((context) => dataSource.process(fetchOf(ME, {}, context).options))),
+    );
     expect([a!.data, b!.data, anonymous!.data]).toEqual([{ me: { id: 'customer-a' } }, { me: { id: 'customer-b' } }, { me: { id: null } }]);
     expect(received).toHaveLength(3);
 
     received = [];
-    await Promise.all([1, 2].map(() => dataSource.process(fetchOf('mutation M { me { id } }', {}, contextOf('customer-a'), 'mutation').options)));
+    await inFlightTogether(2, () => Promise.all([1, 2].map(() => dataSource.process(fetchOf('mutation M { me { id } }', {}, contextOf('customer-a'), 'mutation').options))));
     expect(received).toHaveLength(2);
     received = [];
-    await Promise.all([1, 2].map(() => dataSource.process(fetchOf(ME, {}, contextOf('customer-a'), 'mutation').options)));
+    await inFlightTogether(2, () => Promise.all([1, 2].map(() => dataSource.process(fetchOf(ME, {}, contextOf('customer-a'), 'mutation').options))));
     expect(received).toHaveLength(2);
     received = [];
     const off = source({ dedupe: false });
-    await Promise.all([1, 2].map(() => off.process(fetchOf(ME, {}, contextOf('customer-a')).options)));
+    await inFlightTogether(2, () => Promise.all([1, 2].map(() => off.process(fetchOf(ME, {}, contextOf('customer-a')).options))));
     expect(received).toHaveLength(2);
   });
 });
@@ -179,14 +207,19 @@ describe('entity cache', () => {
   });
 
   it('does not store what a shared fetch read before an invalidation that came between', async () => {
-    const dataSource = source({ cache });
+    const observations: FetchObservation[] = [];
+    const dataSource = source({ cache, observations });
+    const release = holdAnswers();
     const leader = dataSource.process(fetchOf(ENTITIES, reps('p9'), contextOf(null)).options);
-    await eventually('the request at the subgraph', () => received.length === 1, 5_000);
+    await waitFor('the request at the subgraph', () => received.length === 1);
     await cache.invalidate(['product:p9']);
-    // Joins the fetch in flight, which left before the invalidation: its answer may predate the change.
+    // Joins the fetch in flight, which left before the invalidation: its answer may predate the change. The join
+    // takes no I/O (the entity cache is in memory), so it is done before the released answer can arrive.
     const follower = dataSource.process(fetchOf(ENTITIES, reps('p9'), contextOf(null)).options);
+    release();
     await Promise.all([leader, follower]);
     expect(received).toHaveLength(1);
+    expect(observations.map((observation) => observation.outcome).sort()).toEqual(['deduped', 'fetched']);
     received = [];
     await dataSource.process(fetchOf(ENTITIES, reps('p9'), contextOf(null)).options);
     expect(received).toHaveLength(1);

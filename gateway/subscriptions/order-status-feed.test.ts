@@ -298,7 +298,10 @@ describe('Redis pub/sub feed', () => {
   });
 
   it('lets listeners stop, and refuses new ones, after the feed closed, without an unhandled rejection', async () => {
-    const feed = redisFeed(namespace());
+    const subscriber = createRedisClient(testRedisUrl(), { connectionName: `t-feed-subscriber-${randomUUID().slice(0, 8)}` });
+    const publisher = createRedisClient(testRedisUrl());
+    const feed = new RedisOrderStatusFeed(subscriber, publisher, orderStatusChannelPrefix({ namespace: namespace() }), logger);
+    redisFeeds.push(feed);
     const stop = await feed.watch('order-1', () => undefined);
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => void unhandled.push(reason);
@@ -308,7 +311,9 @@ describe('Redis pub/sub feed', () => {
       // A subscription whose client disconnects during shutdown releases its listener after the feed closed.
       await stop();
       await expect(feed.watch('order-2', () => undefined)).rejects.toThrow('the order status feed is closed');
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // A rejection nobody handles would come from a command failing as the connections close: once both have
+      // ended (in an earlier turn of the event loop than the poll that sees it), Node has reported any.
+      await waitFor('both connections to end', () => subscriber.status === 'end' && publisher.status === 'end');
       expect(unhandled).toEqual([]);
       expect(feed.stats()).toEqual({ orders: 0, listeners: 0 });
     } finally {

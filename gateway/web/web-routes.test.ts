@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import express from 'express';
 import { createTokenVerifier } from '../../lib/auth';
 import { usesDevelopmentDefaults } from '../../lib/config';
+import { waitFor } from '../../lib/events/testing/wait-for';
 import { listen, type RunningServer } from '../../lib/http';
 import { mountWeb } from '.';
 
@@ -112,13 +113,10 @@ describe('the storefront routes', () => {
     expect(await response.text()).toBe('The storefront is not built yet. `npm start` builds it before starting; or run `npm run web:build`.\n');
     // A build that appears later is served without a restart.
     writeBuild(emptyRoot, PAGE);
-    const deadline = Date.now() + 5000;
-    let status = 503;
-    while (status !== 200 && Date.now() < deadline) {
-      status = (await fetch(`${unbuilt.url}/`)).status;
-      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(status).toBe(200);
+    await waitFor('the new build to be served', async () => (await fetch(`${unbuilt.url}/`)).status === 200, undefined, 100);
+    const served = await fetch(`${unbuilt.url}/`);
+    expect(served.status).toBe(200);
+    expect(await served.text()).toBe(PAGE);
   });
 });
 

@@ -61,6 +61,7 @@ describe('loadConfig', () => {
         wsConnectionsPerIp: 50,
         wsSubscribesPerConnection: 60,
         wsSubscribesPerIp: 600,
+        redisTimeoutMs: 250,
       },
       trustedDocuments: undefined,
       trustedProxies: [],

@@ -42,6 +42,8 @@ export interface RateLimitSettings {
   readonly wsSubscribesPerConnection: number;
   /** `subscribe` messages per minute from one client IP, over all its connections. */
   readonly wsSubscribesPerIp: number;
+  /** Bound on one Redis round trip of the limiter; past it this instance's in-memory insurance limiter decides. */
+  readonly redisTimeoutMs: number;
 }
 
 export interface EdgeSettings {
@@ -92,6 +94,7 @@ export const edgeEnv = {
   WS_CONNECTIONS_PER_IP: env.positiveInt(50),
   WS_SUBSCRIBES_PER_MINUTE: env.positiveInt(60),
   WS_SUBSCRIBES_PER_MINUTE_PER_IP: env.positiveInt(600),
+  RATE_LIMIT_REDIS_TIMEOUT_MS: env.positiveInt(250),
   TRUSTED_DOCUMENTS: env.text(),
   TRUSTED_PROXIES: trustedProxies,
   JWT_MAX_TTL_SECONDS: env.positiveInt(86_400),
@@ -125,6 +128,7 @@ export function edgeSettings(raw: EdgeEnv): EdgeSettings {
       wsConnectionsPerIp: raw.WS_CONNECTIONS_PER_IP,
       wsSubscribesPerConnection: raw.WS_SUBSCRIBES_PER_MINUTE,
       wsSubscribesPerIp: raw.WS_SUBSCRIBES_PER_MINUTE_PER_IP,
+      redisTimeoutMs: raw.RATE_LIMIT_REDIS_TIMEOUT_MS,
     },
     trustedDocuments: raw.TRUSTED_DOCUMENTS,
     trustedProxies: raw.TRUSTED_PROXIES,

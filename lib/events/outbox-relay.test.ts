@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { testDynamoClients, uniquePrefix } from '../../test/support/services';
 import type { DomainEvent } from '../ddd';
@@ -135,15 +135,27 @@ describe('OutboxRelay', () => {
   });
 
   it('sweeps periodically between start() and stop()', async () => {
-    const { relay, received, writer } = await harness({ minAgeMs: 0 });
+    const { relay, received, writer, target } = await harness({ minAgeMs: 0 });
     const [envelope] = await commit(writer, 'periodic-1', [domainEvent('product.updated', minutesAgo(1), { productId: 'periodic-1' })]);
     relay.start(50);
     await waitFor('the swept event on the bus', () => received.calls.some((e) => e.id === envelope!.id));
     await waitFor('its row to be deleted', async () => (await outboxRow(envelope!.id)) === undefined);
     await relay.stop();
 
+    const stoppedSweeps = jest.spyOn(relay, 'sweep');
     const [later] = await commit(writer, 'periodic-2', [domainEvent('product.updated', minutesAgo(1), { productId: 'periodic-2' })]);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The barrier: a second relay on the same interval, with a cut-off too old for any row here, sweeping three
+    // times. A timer the stopped relay had left armed was set earlier for the same 50 ms, so it would have fired
+    // before the witness's second sweep.
+    const witness = new OutboxRelay({ ...target, minAgeMs: 3_600_000 });
+    const witnessSweeps = jest.spyOn(witness, 'sweep');
+    witness.start(50);
+    try {
+      await waitFor('three sweeps of the witness relay', () => witnessSweeps.mock.calls.length >= 3);
+    } finally {
+      await witness.stop();
+    }
+    expect(stoppedSweeps).not.toHaveBeenCalled();
     expect(await outboxRow(later!.id)).toBeDefined();
     expect(await relay.sweep()).toBe(1);
   });

@@ -27,18 +27,21 @@ const definition: TableDefinition = { partitionKey: 'pk', sortKey: 'sk', indexes
 beforeAll(() => ensureTable(client, tableName, definition), 60_000);
 afterAll(() => client.destroy());
 
-/** Records what reaches the bus, in order, optionally holding each publish for a while. */
-function recordingBus(delayMs = 0): EventBus & { published: AnyEventEnvelope[] } {
+/** Records what reaches the bus, in order; each publish waits for `held` (a bus that answers when told to). */
+function recordingBus(held: Promise<void> = Promise.resolve()): EventBus & { published: AnyEventEnvelope[]; publishing: number } {
   const published: AnyEventEnvelope[] = [];
-  return {
+  const bus = {
     published,
-    async publish(envelopes) {
-      if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    publishing: 0,
+    async publish(envelopes: readonly AnyEventEnvelope[]) {
+      bus.publishing += 1;
+      await held;
       published.push(...envelopes);
     },
     subscribe: async () => ({ close: async () => undefined }),
     close: async () => undefined,
   };
+  return bus;
 }
 
 async function commit(writer: OutboxWriter, events: readonly DomainEvent[]): Promise<readonly AnyEventEnvelope[]> {
@@ -135,15 +138,22 @@ describe('the sharded pending outbox', () => {
 
 describe('the relay keeps commit order', () => {
   it('publishes transactions committed while a publish is on the wire after it, in commit order', async () => {
-    const bus = recordingBus(30);
+    // The first publish stays on the wire until every transaction has committed.
+    let release: () => void = () => undefined;
+    const bus = recordingBus(new Promise<void>((resolve) => (release = resolve)));
     const writer = new OutboxWriter(tableName);
     const relay = new OutboxRelay({ bus, doc, tableName, logger, minAgeMs: 60_000 });
     relays.push(relay);
     relay.attach(writer);
     const committed: string[] = [];
-    for (let n = 0; n < 12; n += 1) {
-      const [envelope] = await commit(writer, [event(new Date(), 'ordered-1', n % 2 === 0 ? 'order.confirmed' : 'order.completed')]);
-      committed.push(envelope!.id);
+    try {
+      for (let n = 0; n < 12; n += 1) {
+        const [envelope] = await commit(writer, [event(new Date(), 'ordered-1', n % 2 === 0 ? 'order.confirmed' : 'order.completed')]);
+        committed.push(envelope!.id);
+      }
+      expect(bus.publishing).toBe(1);
+    } finally {
+      release();
     }
     await waitFor('every event on the bus', () => bus.published.length === 12);
     expect(bus.published.map((envelope) => envelope.id)).toEqual(committed);
@@ -151,18 +161,27 @@ describe('the relay keeps commit order', () => {
   });
 
   it('does not publish again the rows the publish after commit is handling while a sweep runs', async () => {
-    // A slow bus: rows stay pending while their publish after commit is on the wire, and the sweep sees them.
-    const bus = recordingBus(150);
+    // A bus that holds the publish after commit on the wire until released: the rows stay pending meanwhile, and
+    // the sweep sees them however long it takes.
+    let release: () => void = () => undefined;
+    const bus = recordingBus(new Promise<void>((resolve) => (release = resolve)));
     const writer = new OutboxWriter(tableName);
     const relay = new OutboxRelay({ bus, doc, tableName, logger, minAgeMs: 0 });
     relays.push(relay);
     relay.attach(writer);
-    const envelopes = await commit(writer, [event(new Date(Date.now() - 1000), 'race-1'), event(new Date(Date.now() - 999), 'race-1', 'order.completed')]);
-    expect(await allPendingOutboxItems(doc, tableName)).toHaveLength(2);
-    expect(await relay.sweep()).toBe(0);
-    await waitFor('the events on the bus', () => bus.published.length === 2);
-    await waitFor('their rows deleted', async () => (await allPendingOutboxItems(doc, tableName)).length === 0);
-    expect(await relay.sweep()).toBe(0);
-    expect(bus.published.map((envelope) => envelope.id)).toEqual(envelopes.map((envelope) => envelope.id));
+    try {
+      const envelopes = await commit(writer, [event(new Date(Date.now() - 1000), 'race-1'), event(new Date(Date.now() - 999), 'race-1', 'order.completed')]);
+      await waitFor('the publish after commit on the wire', () => bus.publishing === 1);
+      expect(await allPendingOutboxItems(doc, tableName)).toHaveLength(2);
+      expect(await relay.sweep()).toBe(0);
+      expect(bus.publishing).toBe(1);
+      release();
+      await waitFor('the events on the bus', () => bus.published.length === 2);
+      await waitFor('their rows deleted', async () => (await allPendingOutboxItems(doc, tableName)).length === 0);
+      expect(await relay.sweep()).toBe(0);
+      expect(bus.published.map((envelope) => envelope.id)).toEqual(envelopes.map((envelope) => envelope.id));
+    } finally {
+      release();
+    }
   });
 });

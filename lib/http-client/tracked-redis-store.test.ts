@@ -3,18 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type Redis from 'iovalkey';
 import type CacheInterceptor from 'undici/types/cache-interceptor';
 import { testRedisUrl } from '../../test/support/services';
+import { waitFor } from '../events/testing/wait-for';
 import { createRedisClient } from '../redis';
 import { createCacheStore, type HttpCacheStore } from './cache-store';
 import type { TrackedRedisCacheStore } from './tracked-redis-store';
-
-const poll = async <T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
 
 async function put(store: CacheInterceptor.CacheStore, key: CacheInterceptor.CacheKey, body: string): Promise<void> {
   const now = Date.now();
@@ -64,7 +56,7 @@ describe('Redis cache store with client-side caching', () => {
   it('keeps receiving invalidations after its invalidation connection is lost: the store is replaced', async () => {
     const key = { origin: 'http://catalog.test', method: 'GET', path: `/products/${randomUUID()}`, headers: {} };
     const tracked = a.store as TrackedRedisCacheStore;
-    await poll(() => tracked.check(), (healthy) => healthy);
+    await waitFor("A's invalidation subscriber to be healthy", () => tracked.check());
     await put(b.store, key, 'v1');
     // A reads it once: from now on A answers from process memory, trusting Redis to tell it of changes.
     expect(await bodyOf(a.store, key)).toBe('v1');
@@ -79,8 +71,10 @@ describe('Redis cache store with client-side caching', () => {
 
     // B deletes the entry: Redis would tell A's dead subscriber, so without the watchdog A would serve 'v1'.
     await b.deleteKeys([key]);
-    expect(await poll(() => bodyOf(a.store, key), (body) => body === undefined)).toBeUndefined();
+    await waitFor('A to stop serving the deleted entry', async () => (await bodyOf(a.store, key)) === undefined);
+    expect(await bodyOf(a.store, key)).toBeUndefined();
     expect(tracked.rebuilds).toBeGreaterThan(rebuildsBefore);
-    expect(await poll(() => tracked.check(), (healthy) => healthy)).toBe(true);
+    await waitFor("A's replaced invalidation subscriber to be healthy", () => tracked.check());
+    expect(await tracked.check()).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../lib/config';
 import type { AnyEventEnvelope } from '../../lib/events';
+import { waitForValue } from '../../lib/events/testing/wait-for';
 import { createServiceRuntime } from '../../lib/runtime';
 import type { RunningSystem } from '../../scripts/system';
 import { startCatalog } from '../../subgraphs/catalog/service';
@@ -54,7 +55,8 @@ describe('correlation id', () => {
       expect(created.errors).toBeUndefined();
       expect(created.headers.get('x-correlation-id')).toBe('trace-create-001');
       const id = created.data!.createProduct.id;
-      const event = await eventually(() => published.find((envelope) => envelope.type === 'product.created' && envelope.data.productId === id));
+      // Events are published after the request's transaction commits, so the event may trail the response.
+      const event = await waitForValue(`product.created for ${id}`, () => published.find((envelope) => envelope.type === 'product.created' && envelope.data.productId === id));
       expect(event.source).toBe('catalog');
       expect(event.correlationId).toBe('trace-create-001');
     } finally {
@@ -62,17 +64,6 @@ describe('correlation id', () => {
     }
   });
 });
-
-/** Polls until `find` returns something; events are published after the request's transaction commits. */
-async function eventually<T>(find: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`nothing arrived within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('GET /health', () => {
   it('reports the gateway and the catalog healthy, with the catalog checking its table', async () => {

@@ -3,7 +3,8 @@ import type { RunningSystem } from '../../scripts/system';
 import { graphql } from '../support/graphql';
 import { metricValue } from '../support/metrics';
 import { testRedisUrl } from '../support/services';
-import { createProduct, eventually, placeOrder } from '../support/subscriptions';
+import { createProduct, placeOrder } from '../support/subscriptions';
+import { waitFor } from '../../lib/events/testing/wait-for';
 import { TEST_SIGNING_SECRET, startTestSystem, tokenFor } from '../support/system';
 
 /**
@@ -39,7 +40,7 @@ describe('response and entity cache', () => {
     expect(first.data?.product.price.amount).toBe(1_000);
     // The product's creation event drops what was cached before it arrived (twice, 500 ms apart): wait until a
     // repeat is served without Catalog, then every further repeat must be too.
-    await eventually('a repeated query answered from the cache', async () => {
+    await waitFor('a repeated query answered from the cache', async () => {
       if (system.gateway.levers.cache!.pendingInvalidations() > 0) return false;
       const count = await catalogRequests();
       await graphql(system.urls.gateway, PRODUCT, { id: productId });
@@ -79,7 +80,7 @@ describe('response and entity cache', () => {
       return [product.data?.product.price.amount, order.data?.order.items[0]?.product.price.amount];
     };
     // Both cached (the product query whole, the order's product as an entity) once the creation event is through.
-    await eventually('both prices answered from the cache', async () => {
+    await waitFor('both prices answered from the cache', async () => {
       if (system.gateway.levers.cache!.pendingInvalidations() > 0) return false;
       const count = await catalogRequests();
       const seen = await prices();
@@ -89,7 +90,7 @@ describe('response and entity cache', () => {
     await changePrice(where, productId, 2_999);
     const changedAt = performance.now();
     let seenAfterMs = Number.POSITIVE_INFINITY;
-    await eventually(
+    await waitFor(
       'the new price through the gateway',
       async () => {
         const [product, entity] = await prices();
@@ -101,7 +102,7 @@ describe('response and entity cache', () => {
     );
     expect(seenAfterMs).toBeLessThan(1_000);
     // And it stays changed: nothing stale was stored behind the invalidation.
-    await eventually('the repeat invalidation', () => system.gateway.levers.cache!.pendingInvalidations() === 0);
+    await waitFor('the repeat invalidation', () => system.gateway.levers.cache!.pendingInvalidations() === 0);
     expect(await prices()).toEqual([2_999, 2_999]);
   });
 });

@@ -11,7 +11,8 @@ import { freePort, stopChild } from '../../lib/process';
 import type { RunningSystem } from '../../scripts/system';
 import { graphql } from '../support/graphql';
 import { testRedisUrl } from '../support/services';
-import { CreatedOrders, Recorded, WATCH_ORDER, createProduct, eventually, wsClient } from '../support/subscriptions';
+import { CreatedOrders, Recorded, WATCH_ORDER, createProduct, wsClient } from '../support/subscriptions';
+import { waitFor } from '../../lib/events/testing/wait-for';
 import { startTestSystem, testEnv, tokenFor } from '../support/system';
 
 /**
@@ -53,7 +54,7 @@ beforeAll(async () => {
   cluster.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   cluster.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   // The primary says so once every worker listens (before that, connections go to the workers that do).
-  await eventually(
+  await waitFor(
     'both gateway workers to listen',
     () => {
       if (cluster.exitCode !== null) throw new Error(`the clustered gateway exited:\n${output}`);
@@ -118,7 +119,7 @@ it('delivers every status change to subscribers on both workers', async () => {
     return new Recorded(client, WATCH_ORDER, { id: orderId });
   });
   // Each worker subscribes to the order's Redis channel once it holds a subscriber of it: two means both do.
-  await eventually('subscribers on both workers', async () => {
+  await waitFor('subscribers on both workers', async () => {
     const [, count] = (await redis.pubsub('NUMSUB', `${orderStatusChannelPrefix(system.config)}${orderId}`)) as [string, number];
     return Number(count) === 2;
   });
@@ -126,7 +127,7 @@ it('delivers every status change to subscribers on both workers', async () => {
   const confirmed = await graphql(clusterUrl, 'mutation ($id: ID!) { confirmOrder(id: $id) { status } }', { id: orderId }, { token: admin });
   expect(confirmed.errors).toBeUndefined();
   for (const subscription of recorded) {
-    await eventually('the update on every socket', () => subscription.results.length === 1, 15_000);
+    await waitFor('the update on every socket', () => subscription.results.length === 1, 15_000);
     expect(subscription.results[0]).toEqual({
       data: {
         orderStatusChanged: {
@@ -146,13 +147,13 @@ it('drops a changed price from the cache of both workers within 1 s', async () =
   const query = 'query ($id: ID!) { product(id: $id) { price { amount } } }';
   type Price = { data?: { product: { price: { amount: number } } } };
   const both = async () => [(await queryOnNewConnection<Price>(query, { id: productId })).data?.product.price.amount, (await queryOnNewConnection<Price>(query, { id: productId })).data?.product.price.amount];
-  await eventually('the price in both workers', async () => (await both()).every((amount) => amount === 1_500));
+  await waitFor('the price in both workers', async () => (await both()).every((amount) => amount === 1_500));
 
   const changed = await graphql(system.urls.gateway, 'mutation ($id: ID!, $price: MoneyInput!) { changeProductPrice(id: $id, price: $price) { id } }', { id: productId, price: { amount: 1_750, currency: 'USD' } }, { token: admin });
   expect(changed.errors).toBeUndefined();
   const changedAt = performance.now();
   let seenAfterMs = Number.POSITIVE_INFINITY;
-  await eventually('the new price from both workers', async () => {
+  await waitFor('the new price from both workers', async () => {
     if (!(await both()).every((amount) => amount === 1_750)) return false;
     seenAfterMs = performance.now() - changedAt;
     return true;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server, type Socket } from 'node:net';
+import { waitFor } from '../../lib/events/testing/wait-for';
 import type { RunningSystem } from '../../scripts/system';
 import type { ProductView } from '../support/catalog';
 import type { GraphQLResponse } from '../support/graphql';
@@ -54,14 +55,6 @@ function expectCatalogUnavailable(response: GraphQLResponse<unknown>): void {
   expect(error.code).toBe('CATALOG_UNAVAILABLE');
   expect(error.message).toBe('The product catalog is unavailable: stock could not be held for this order. Try again shortly (with the same idempotency key, the order is placed once).');
   expectNoInternals(response);
-}
-
-async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 beforeAll(async () => {
@@ -123,11 +116,11 @@ describe('with Catalog down', () => {
   });
 
   it('opens the circuit after repeated failures, then fails fast without going on the wire', async () => {
-    await eventually(async () => {
+    await waitFor('the circuit opening', async () => {
       const response = await withinDeadline(placeOrderAs(system, customer, [{ productId: mug.id, quantity: 1 }]), 'placeOrder');
       expectCatalogUnavailable(response);
       return (await stockMetric('http_client_circuit_state', { state: 'open' })) === 1;
-    }, 'the circuit opening');
+    });
     expect(await stockMetric('http_client_circuit_transitions_total', { to: 'open' })).toBe(1);
     const attempts = await stockMetric('http_client_origin_request_duration_seconds_count');
     const refused = await withinDeadline(placeOrderAs(system, customer, [{ productId: lamp.id, quantity: 1 }]), 'placeOrder');

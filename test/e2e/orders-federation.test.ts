@@ -197,13 +197,17 @@ describe('Order references', () => {
     const query = `{ me { rewards { transactions { edges { node { points order { id status total { amount } } } } } } } }`;
     type Rewards = { me: { rewards: { transactions: { edges: { node: { points: number; order: { id: string; status: string; total: { amount: number } } | null } }[] } } } };
     // Points are issued asynchronously on order.completed.
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const response = await graphql<Rewards>(system.urls.gateway, `{ me { rewards { transactions { edges { cursor } } } } }`, {}, { token });
-      if ((response.data?.me.rewards.transactions.edges.length ?? 0) >= 3) break;
-      if (Date.now() > deadline) throw new Error(`rewards for 3 completed orders did not arrive: ${JSON.stringify(response)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    let last: unknown;
+    await waitFor(
+      () => `rewards for 3 completed orders (last: ${JSON.stringify(last)})`,
+      async () => {
+        const response = await graphql<Rewards>(system.urls.gateway, `{ me { rewards { transactions { edges { cursor } } } } }`, {}, { token });
+        last = response;
+        return (response.data?.me.rewards.transactions.edges.length ?? 0) >= 3;
+      },
+      undefined,
+      100,
+    );
     const before = { batch: await ordersMetric('BatchGetItem'), get: await ordersMetric('GetItem') };
     const response = await graphql<Rewards>(system.urls.gateway, query, {}, { token });
     expect(response.errors).toBeUndefined();

@@ -7,7 +7,6 @@ import {
   Recorded,
   WATCH_ORDER,
   createProduct,
-  eventually,
   heldBy,
   initialisedSocket,
   multipartSubscribe,
@@ -16,6 +15,7 @@ import {
   updatesOf,
   wsClient,
 } from '../support/subscriptions';
+import { waitFor } from '../../lib/events/testing/wait-for';
 import { startTestSystem, tokenFor } from '../support/system';
 
 /**
@@ -133,7 +133,7 @@ describe('each subscription', () => {
 
     // Same socket, own order: subscribed and updated.
     raw.send(subscribeMessage('mine', ownOrder));
-    await eventually('the own subscription', () => system.gateway.feed.stats().listeners === before.listeners + 1);
+    await waitFor('the own subscription', () => system.gateway.feed.stats().listeners === before.listeners + 1);
     await graphql(url, 'mutation ($id: ID!) { confirmOrder(id: $id) { status } }', { id: ownOrder }, { token: admin });
     expect(await raw.next((m) => m['id'] === 'mine')).toEqual({
       id: 'mine',
@@ -142,13 +142,13 @@ describe('each subscription', () => {
     });
     expect(raw.socket.readyState).toBe(raw.socket.OPEN);
     await raw.close();
-    await eventually('the socket to be released', async () => JSON.stringify(await heldBy(system.gateway)) === JSON.stringify(before));
+    await waitFor('the socket to be released', async () => JSON.stringify(await heldBy(system.gateway)) === JSON.stringify(before));
   });
 
   it('is allowed to an admin on any order', async () => {
     const client = wsClient(url, admin);
     const updates = new Recorded(client, WATCH_ORDER, { id: strangersOrder });
-    await eventually('the admin subscription', () => system.gateway.feed.stats().listeners === 1);
+    await waitFor('the admin subscription', () => system.gateway.feed.stats().listeners === 1);
     await graphql(url, 'mutation ($id: ID!) { cancelOrder(id: $id) { status } }', { id: strangersOrder }, { token: stranger });
     const [update] = updatesOf(await updates.take(1));
     expect(update).toMatchObject({ status: 'CANCELLED', previousStatus: 'PENDING', order: { status: 'CANCELLED', total: { amount: 1_999 } } });

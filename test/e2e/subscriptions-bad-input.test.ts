@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningSystem } from '../../scripts/system';
 import { graphql } from '../support/graphql';
-import { CreatedOrders, MULTIPART_ACCEPT, WATCH_ORDER, createProduct, eventually, heldBy, initialisedSocket, multipartSubscribe, rawSocket, type RawSocket } from '../support/subscriptions';
+import { CreatedOrders, MULTIPART_ACCEPT, WATCH_ORDER, createProduct, heldBy, initialisedSocket, multipartSubscribe, rawSocket, type RawSocket } from '../support/subscriptions';
+import { waitFor } from '../../lib/events/testing/wait-for';
 import { startTestSystem, tokenFor } from '../support/system';
 
 /**
@@ -63,10 +64,10 @@ describe('unknown order', () => {
     ]);
     expect(system.gateway.feed.stats()).toEqual(before);
     raw.send({ id: 'real', type: 'subscribe', payload: { query: SHORT, variables: { id: orderId } } });
-    await eventually('the real subscription', () => system.gateway.feed.stats().listeners === before.listeners + 1);
+    await waitFor('the real subscription', () => system.gateway.feed.stats().listeners === before.listeners + 1);
     expect(raw.socket.readyState).toBe(raw.socket.OPEN);
     await raw.close();
-    await eventually('the socket to be released', () => system.gateway.feed.stats().listeners === before.listeners);
+    await waitFor('the socket to be released', () => system.gateway.feed.stats().listeners === before.listeners);
   });
 
   it('is NOT_FOUND in the one part of a multipart stream that then ends', async () => {
@@ -211,7 +212,7 @@ describe('malformed graphql-transport-ws messages', () => {
   it('close with 4409 on a second subscribe with an id that is in use', async () => {
     const message = { id: 'same', type: 'subscribe', payload: { query: SHORT, variables: { id: orderId } } };
     expect(await closeFor([message, message])).toEqual({ code: 4409, reason: 'Subscriber for same already exists' });
-    await eventually('the listener to be released', () => system.gateway.feed.stats().listeners === 0);
+    await waitFor('the listener to be released', () => system.gateway.feed.stats().listeners === 0);
   });
 
   it('close with 4406 a socket that did not ask for graphql-transport-ws', async () => {
@@ -229,7 +230,7 @@ describe('malformed graphql-transport-ws messages', () => {
 
   it('leave the gateway serving, with every refused socket released', async () => {
     await expectGatewayServes();
-    await eventually('every socket to be released', async () => (await heldBy(system.gateway)).sockets === 0);
+    await waitFor('every socket to be released', async () => (await heldBy(system.gateway)).sockets === 0);
     expect(await heldBy(system.gateway)).toEqual({ orders: 0, listeners: 0, redisSubscriptions: 0, sockets: 0 });
   });
 });

@@ -10,10 +10,10 @@ import {
   WATCH_ORDER,
   changeStatus,
   createProduct,
-  eventually,
   updatesOf,
   wsClient,
 } from '../support/subscriptions';
+import { waitFor } from '../../lib/events/testing/wait-for';
 import { startTestSystem, tokenFor } from '../support/system';
 
 /**
@@ -54,7 +54,7 @@ async function watch(on: Client, query: string, variables: Record<string, unknow
   const before = system.gateway.feed.stats().listeners;
   const recorded = new Recorded(on, query, variables);
   // The listener is registered before the access check, so a change from here on cannot be missed.
-  await eventually('the subscription to be registered', () => system.gateway.feed.stats().listeners > before || recorded.error !== undefined);
+  await waitFor('the subscription to be registered', () => system.gateway.feed.stats().listeners > before || recorded.error !== undefined);
   return recorded;
 }
 
@@ -131,7 +131,7 @@ describe('delivery over graphql-ws', () => {
     });
 
     // The same selection over HTTP once Rewards has caught up: exactly the points the rule gives.
-    await eventually('the points to be issued', async () => (await rewardPointsOf(orderId, customer)) !== null);
+    await waitFor('the points to be issued', async () => (await rewardPointsOf(orderId, customer)) !== null);
     expect(await rewardPointsOf(orderId, customer)).toBe(173);
     expect(updates.results).toHaveLength(2);
     expect(updates.error).toBeUndefined();
@@ -143,7 +143,7 @@ describe('delivery over graphql-ws', () => {
     const first = await orders.place(customer, [{ productId: backpack, quantity: 1 }]);
     await changeStatus(url, admin, 'confirmOrder', first);
     await changeStatus(url, admin, 'completeOrder', first);
-    await eventually('the points of the first order', async () => (await rewardPointsOf(first, customer)) !== null);
+    await waitFor('the points of the first order', async () => (await rewardPointsOf(first, customer)) !== null);
 
     // Second order: its update's order selection reaches the first order (through Customer.orders) and its points.
     const second = await orders.place(customer, [{ productId: bottle, quantity: 1 }]);
@@ -239,10 +239,10 @@ describe('delivery over graphql-ws', () => {
       const updates = await watch(client(customer), 'subscription ($id: ID!) { orderStatusChanged(orderId: $id) { status previousStatus } }', { id: orderId });
       await changeStatus(url, admin, 'confirmOrder', orderId);
       await updates.take(1);
-      await eventually('the confirmed event', () => seen.some((e) => e.type === 'order.confirmed' && e.data.orderId === orderId));
+      await waitFor('the confirmed event', () => seen.some((e) => e.type === 'order.confirmed' && e.data.orderId === orderId));
       // The same envelope again, as a transport retry or a reclaimed stream entry would bring it.
       await system.bus.publish([seen.find((e) => e.type === 'order.confirmed' && e.data.orderId === orderId)!]);
-      await eventually('the redelivery to reach the observer', () => seen.filter((e) => e.type === 'order.confirmed' && e.data.orderId === orderId).length === 2);
+      await waitFor('the redelivery to reach the observer', () => seen.filter((e) => e.type === 'order.confirmed' && e.data.orderId === orderId).length === 2);
       await changeStatus(url, admin, 'completeOrder', orderId);
       await updates.take(2);
       expect(updates.results).toEqual([

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningSystem } from '../../scripts/system';
 import { graphql } from '../support/graphql';
 import { testRedisUrl } from '../support/services';
-import { CreatedOrders, WATCH_ORDER, createProduct, eventually, heldBy, multipartSubscribe, type HeldResources, type MultipartStream } from '../support/subscriptions';
+import { CreatedOrders, WATCH_ORDER, createProduct, heldBy, multipartSubscribe, type HeldResources, type MultipartStream } from '../support/subscriptions';
+import { waitFor } from '../../lib/events/testing/wait-for';
 import { startTestSystem, tokenFor } from '../support/system';
 
 /**
@@ -106,7 +107,7 @@ describe('delivery over multipart HTTP', () => {
     const orderId = await orders.place(customer, [{ productId: lamp, quantity: 1 }]);
     const stream = await subscribe(customer, 'subscription ($id: ID!) { orderStatusChanged(orderId: $id) { status } }', { id: orderId });
     // Apollo's protocol: an empty JSON object every 5 s keeps proxies from closing an idle stream.
-    await eventually('a heartbeat', () => stream.parts.length >= 1, 20_000);
+    await waitFor('a heartbeat', () => stream.parts.length >= 1, 20_000);
     expect(stream.parts).toEqual([{}]);
     expect(stream.payloads()).toEqual([]);
   });
@@ -119,17 +120,17 @@ describe('delivery over multipart HTTP', () => {
     const second = await subscribe(customer, WATCH_ORDER, { id: orderId });
     expect(await heldBy(system.gateway)).toEqual({ ...before, orders: before.orders + 1, listeners: before.listeners + 2, redisSubscriptions: before.redisSubscriptions + 1 });
     first.abort();
-    await eventually('the first listener to go', () => system.gateway.feed.stats().listeners === before.listeners + 1);
+    await waitFor('the first listener to go', () => system.gateway.feed.stats().listeners === before.listeners + 1);
     // The remaining one still gets updates.
     await statusChange('confirmOrder', orderId);
     expect((await second.take(1))[0]).toMatchObject({ data: { orderStatusChanged: { status: 'CONFIRMED' } } });
     second.abort();
-    await eventually('everything to be released', async () => JSON.stringify(await heldBy(system.gateway)) === JSON.stringify(before));
+    await waitFor('everything to be released', async () => JSON.stringify(await heldBy(system.gateway)) === JSON.stringify(before));
   });
 
   it('holds nothing once every stream of this file is gone', async () => {
     for (const stream of streams) stream.abort();
-    await eventually('the gateway to hold what it held at the start', async () => JSON.stringify(await heldBy(system.gateway)) === JSON.stringify(baseline));
+    await waitFor('the gateway to hold what it held at the start', async () => JSON.stringify(await heldBy(system.gateway)) === JSON.stringify(baseline));
     expect(await heldBy(system.gateway)).toEqual({ orders: 0, listeners: 0, redisSubscriptions: 0, sockets: 0 });
   });
 });

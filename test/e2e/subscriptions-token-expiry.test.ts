@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeJwt } from 'jose';
 import type { RunningSystem } from '../../scripts/system';
-import { createProduct, eventually, initialisedSocket, multipartSubscribe, placeOrder } from '../support/subscriptions';
+import { createProduct, initialisedSocket, multipartSubscribe, placeOrder } from '../support/subscriptions';
+import { waitFor } from '../../lib/events/testing/wait-for';
 import { startTestSystem, tokenFor } from '../support/system';
 
 /**
@@ -28,11 +29,11 @@ describe('when the caller token expires', () => {
     const expiresAt = decodeJwt(token).exp! * 1000;
     const raw = await initialisedSocket(system.urls.gateway, token);
     raw.send({ id: 'w', type: 'subscribe', payload: { query: WATCH, variables: { id: orderId } } });
-    await eventually('the subscription to be listening', () => system.gateway.feed.stats().listeners === 1);
+    await waitFor('the subscription to be listening', () => system.gateway.feed.stats().listeners === 1);
     const closed = await raw.closed;
     expect(closed).toEqual({ code: 4403, reason: 'Token expired' });
     expect(Date.now()).toBeGreaterThanOrEqual(expiresAt);
-    await eventually('the listener to be released', () => system.gateway.feed.stats().listeners === 0);
+    await waitFor('the listener to be released', () => system.gateway.feed.stats().listeners === 0);
   });
 
   it('ends a multipart subscription with a final UNAUTHENTICATED part', async () => {
@@ -45,6 +46,6 @@ describe('when the caller token expires', () => {
     expect(stream.parts.filter((part) => 'payload' in part)).toEqual([
       { payload: null, errors: [{ message: 'the token has expired: subscribe again with a fresh one', extensions: { code: 'UNAUTHENTICATED' } }] },
     ]);
-    await eventually('the listener to be released', () => system.gateway.feed.stats().listeners === 0);
+    await waitFor('the listener to be released', () => system.gateway.feed.stats().listeners === 0);
   });
 });

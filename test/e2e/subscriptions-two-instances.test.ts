@@ -6,7 +6,8 @@ import { createRedisClient } from '../../lib/redis';
 import { startGatewayInstance, type RunningSystem } from '../../scripts/system';
 import { graphql } from '../support/graphql';
 import { testRedisUrl } from '../support/services';
-import { CreatedOrders, Recorded, WATCH_ORDER, createProduct, eventually, heldBy, multipartSubscribe, updatesOf, wsClient, type MultipartStream } from '../support/subscriptions';
+import { CreatedOrders, Recorded, WATCH_ORDER, createProduct, heldBy, multipartSubscribe, updatesOf, wsClient, type MultipartStream } from '../support/subscriptions';
+import { waitFor } from '../../lib/events/testing/wait-for';
 import { startTestSystem, tokenFor } from '../support/system';
 
 /**
@@ -62,9 +63,9 @@ it('delivers every status change to subscribers on both instances', async () => 
   const secondUpdates = new Recorded(onSecond, WATCH_ORDER, { id: orderId });
   const secondStream = await multipartSubscribe(secondUrl, customer, WATCH_ORDER, { id: orderId });
   streams.push(secondStream);
-  await eventually('both instances to watch the order', () => system.gateway.feed.stats().listeners === 1 && second.feed.stats().listeners === 2);
+  await waitFor('both instances to watch the order', () => system.gateway.feed.stats().listeners === 1 && second.feed.stats().listeners === 2);
   // One Redis channel subscription per instance, however many of its clients watch the order.
-  await eventually('both subscriber connections on the channel', async () => (await subscribersOfChannel(orderId)) === 2);
+  await waitFor('both subscriber connections on the channel', async () => (await subscribersOfChannel(orderId)) === 2);
   expect(await heldBy(system.gateway)).toEqual({ orders: 1, listeners: 1, redisSubscriptions: 1, sockets: 1 });
   expect(await heldBy(second)).toEqual({ orders: 1, listeners: 2, redisSubscriptions: 1, sockets: 1 });
 
@@ -98,8 +99,8 @@ it('delivers every status change to subscribers on both instances', async () => 
 
   secondStream.abort();
   await Promise.all([onFirst.dispose(), onSecond.dispose()]);
-  await eventually('both instances to let go', async () => (await subscribersOfChannel(orderId)) === 0);
-  await eventually('both instances to hold nothing', async () => {
+  await waitFor('both instances to let go', async () => (await subscribersOfChannel(orderId)) === 0);
+  await waitFor('both instances to hold nothing', async () => {
     const held = [await heldBy(system.gateway), await heldBy(second)];
     return held.every((h) => h.orders === 0 && h.listeners === 0 && h.redisSubscriptions === 0 && h.sockets === 0);
   });
@@ -113,16 +114,16 @@ it('lets each instance release its own Redis subscription', async () => {
   clients.push(onFirst, onSecond);
   const firstUpdates = new Recorded(onFirst, WATCH_ORDER, { id: orderId });
   new Recorded(onSecond, WATCH_ORDER, { id: orderId });
-  await eventually('both subscriber connections on the channel', async () => (await subscribersOfChannel(orderId)) === 2);
+  await waitFor('both subscriber connections on the channel', async () => (await subscribersOfChannel(orderId)) === 2);
 
   await onSecond.dispose();
-  await eventually('the second instance to unsubscribe', async () => (await subscribersOfChannel(orderId)) === 1);
+  await waitFor('the second instance to unsubscribe', async () => (await subscribersOfChannel(orderId)) === 1);
   expect(await heldBy(second)).toEqual({ orders: 0, listeners: 0, redisSubscriptions: 0, sockets: 0 });
   expect(await heldBy(system.gateway)).toEqual({ orders: 1, listeners: 1, redisSubscriptions: 1, sockets: 1 });
   // The first instance still delivers: whichever instance consumes the event, it reaches the first through Redis.
   await graphql(system.urls.gateway, 'mutation ($id: ID!) { confirmOrder(id: $id) { status } }', { id: orderId }, { token: admin });
   expect(updatesOf(await firstUpdates.take(1))[0]).toMatchObject({ status: 'CONFIRMED', previousStatus: 'PENDING' });
   firstUpdates.stop();
-  await eventually('the first instance to unsubscribe', async () => (await subscribersOfChannel(orderId)) === 0);
+  await waitFor('the first instance to unsubscribe', async () => (await subscribersOfChannel(orderId)) === 0);
   expect((await heldBy(system.gateway)).redisSubscriptions).toBe(0);
 });

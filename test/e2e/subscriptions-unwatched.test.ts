@@ -4,7 +4,8 @@ import type { AnyEventEnvelope, Subscription } from '../../lib/events';
 import type { RunningSystem } from '../../scripts/system';
 import { metricValue } from '../support/metrics';
 import { testRedisUrl } from '../support/services';
-import { CreatedOrders, Recorded, changeStatus, createProduct, eventually, wsClient } from '../support/subscriptions';
+import { CreatedOrders, Recorded, changeStatus, createProduct, wsClient } from '../support/subscriptions';
+import { waitFor } from '../../lib/events/testing/wait-for';
 import { startTestSystem, tokenFor } from '../support/system';
 
 /**
@@ -58,20 +59,20 @@ describe.each([
     client = wsClient(url, customer);
     const updates = new Recorded(client, 'subscription ($id: ID!) { orderStatusChanged(orderId: $id) { status order { id status } } }', { id: watched });
     // The subscription's access check is one request to Orders; the baseline is read after it.
-    await eventually('the access check', async () => (await subgraphRequests()).orders === beforeSubscribing.orders + 1);
+    await waitFor('the access check', async () => (await subgraphRequests()).orders === beforeSubscribing.orders + 1);
     expect(system.gateway.feed.stats()).toEqual({ orders: 1, listeners: 1 });
     const before = await subgraphRequests();
     expect(before).toEqual({ ...beforeSubscribing, orders: beforeSubscribing.orders + 1 });
 
     await changeStatus(url, admin, 'confirmOrder', unwatched); // one request to Orders: the mutation itself
-    await eventually("the unwatched order's event on the bus", () => confirmed.some((e) => e.type === 'order.confirmed' && e.data.orderId === unwatched));
+    await waitFor("the unwatched order's event on the bus", () => confirmed.some((e) => e.type === 'order.confirmed' && e.data.orderId === unwatched));
     await changeStatus(url, admin, 'confirmOrder', watched); // one request to Orders: the mutation itself
     // The fan-out handles events one at a time in bus order, so by the time the watched order's update arrives the
     // unwatched order's event has been through the gateway (and, with Redis, through Redis) already.
     expect(await updates.take(1)).toEqual([{ data: { orderStatusChanged: { status: 'CONFIRMED', order: { id: watched, status: 'CONFIRMED' } } } }]);
 
     const expected = { catalog: before.catalog, orders: before.orders + 3, rewards: before.rewards };
-    await eventually('the counts to include every request', async () => (await subgraphRequests()).orders >= expected.orders).catch(() => undefined);
+    await waitFor('the counts to include every request', async () => (await subgraphRequests()).orders >= expected.orders).catch(() => undefined);
     // Two mutations and one order fetch for the watched order's subscriber; nothing for the unwatched order.
     expect(await subgraphRequests()).toEqual(expected);
     expect(system.gateway.feed.stats()).toEqual({ orders: 1, listeners: 1 });

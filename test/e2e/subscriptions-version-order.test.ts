@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from 'graphql-ws';
 import { sampleEnvelope } from '../../lib/events/testing/fixtures';
 import type { RunningSystem } from '../../scripts/system';
-import { CreatedOrders, Recorded, createProduct, eventually, updatesOf, wsClient } from '../support/subscriptions';
+import { CreatedOrders, Recorded, createProduct, updatesOf, wsClient } from '../support/subscriptions';
+import { waitFor } from '../../lib/events/testing/wait-for';
 import { startTestSystem, tokenFor } from '../support/system';
 
 /**
@@ -35,7 +36,7 @@ describe('order status updates in version order', () => {
     client = wsClient(url, customer);
     const before = system.gateway.feed.stats().listeners;
     const updates = new Recorded(client, 'subscription ($id: ID!) { orderStatusChanged(orderId: $id) { status previousStatus order { id status } } }', { id: orderId });
-    await eventually('the subscription to be registered', () => system.gateway.feed.stats().listeners > before);
+    await waitFor('the subscription to be registered', () => system.gateway.feed.stats().listeners > before);
 
     const base = { orderId, customerId: 'customer-version-order', total: { amount: 1_500, currency: 'USD' } };
     const completed = sampleEnvelope('order.completed', { ...base, status: 'COMPLETED', previousStatus: 'CONFIRMED', version: 3 });

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../lib/config';
+import { waitForValue } from '../../lib/events/testing/wait-for';
 import { freePort } from '../../lib/process';
 import { createServiceRuntime } from '../../lib/runtime';
 import { ensureTables, startGatewayInstance, type RunningSystem } from '../../scripts/system';
@@ -92,12 +93,16 @@ describe('the gateway', () => {
 
       await rewards.stop();
       // Results are reused for a few seconds so probes do not hammer the subgraphs: poll until it shows.
-      const deadline = Date.now() + 20_000;
-      let ready = await probe(url);
-      while (ready.status === 200 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 250));
-        ready = await probe(url);
-      }
+      let last: unknown;
+      const ready = await waitForValue(
+        () => `readiness to change after Rewards stopped (last: ${JSON.stringify(last)})`,
+        async () => {
+          const answer = await probe(url);
+          last = answer;
+          return answer.status === 200 ? undefined : answer;
+        },
+        { timeoutMs: 30_000, everyMs: 250 },
+      );
       expect(ready).toEqual({
         status: 503,
         body: { status: 'degraded', service: 'gateway', checks: { supergraph: 'ok', 'subgraph:catalog': 'ok', 'subgraph:orders': 'ok', 'subgraph:rewards': 'failing', redis: 'ok' } },

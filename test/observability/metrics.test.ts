@@ -7,7 +7,8 @@ import { createLogger } from '../../lib/logging';
 import type { RunningSystem } from '../../scripts/system';
 import { graphql } from '../support/graphql';
 import { sampleSum } from '../support/metrics';
-import { changeStatus, createProduct, eventually, placeOrder, Recorded, WATCH_ORDER, wsClient } from '../support/subscriptions';
+import { changeStatus, createProduct, placeOrder, Recorded, WATCH_ORDER, wsClient } from '../support/subscriptions';
+import { waitFor } from '../../lib/events/testing/wait-for';
 import { startTestSystem, tokenFor } from '../support/system';
 
 /**
@@ -96,13 +97,13 @@ describe('subscriptions', () => {
     const client = wsClient(system.urls.gateway, customer);
     const first = new Recorded(client, WATCH_ORDER, { id: orderId });
     const second = new Recorded(client, WATCH_ORDER, { id: orderId });
-    await eventually('two subscriptions on one connection', async () => (await gauges()).subscriptions === 2);
+    await waitFor('two subscriptions on one connection', async () => (await gauges()).subscriptions === 2);
     expect(await gauges()).toEqual({ subscriptions: 2, connections: 1 });
     first.stop();
-    await eventually('one subscription left', async () => (await gauges()).subscriptions === 1);
+    await waitFor('one subscription left', async () => (await gauges()).subscriptions === 1);
     second.stop();
     await client.dispose();
-    await eventually('nothing open', async () => {
+    await waitFor('nothing open', async () => {
       const now = await gauges();
       return now.subscriptions === 0 && now.connections === 0;
     });
@@ -113,37 +114,37 @@ describe('outbox and consumers', () => {
   it('reports the pending events and the age of the oldest per context until the relay publishes them, then what consumers did', async () => {
     const catalog = system.urls.catalog;
     await system.relays.catalog.sweep();
-    await eventually('an empty catalog outbox', async () => (await read(catalog, 'outbox_pending_events', { context: 'catalog' })) === 0);
+    await waitFor('an empty catalog outbox', async () => (await read(catalog, 'outbox_pending_events', { context: 'catalog' })) === 0);
     expect(await read(catalog, 'outbox_oldest_pending_age_seconds', { context: 'catalog' })).toBe(0);
 
     const productId = await createProduct(system.urls.gateway, admin, { name: 'Outbox', amount: 2500 });
-    await eventually('one pending product.created', async () => (await read(catalog, 'outbox_pending_events', { context: 'catalog' })) === 1);
+    await waitFor('one pending product.created', async () => (await read(catalog, 'outbox_pending_events', { context: 'catalog' })) === 1);
     const age = await read(catalog, 'outbox_oldest_pending_age_seconds', { context: 'catalog' });
     expect(age).toBeGreaterThanOrEqual(0);
     expect(age).toBeLessThan(60);
 
     const published = await deltas(catalog, { created: ['events_published_total', { type: 'product.created', transport: 'memory' }] }, () => system.relays.catalog.sweep());
     expect(published).toEqual({ created: 1 });
-    await eventually('the catalog outbox empty again', async () => (await read(catalog, 'outbox_pending_events', { context: 'catalog' })) === 0);
+    await waitFor('the catalog outbox empty again', async () => (await read(catalog, 'outbox_pending_events', { context: 'catalog' })) === 0);
 
     // An order completed: its events wait in Orders' outbox until the sweep, then Rewards and the gateway consume them.
     await system.relays.orders.sweep();
-    await eventually('an empty orders outbox', async () => (await read(system.urls.orders, 'outbox_pending_events', { context: 'orders' })) === 0);
+    await waitFor('an empty orders outbox', async () => (await read(system.urls.orders, 'outbox_pending_events', { context: 'orders' })) === 0);
     const orderId = await placeOrder(system.urls.gateway, customer, [{ productId, quantity: 2 }]);
     await changeStatus(system.urls.gateway, admin, 'confirmOrder', orderId);
     await changeStatus(system.urls.gateway, admin, 'completeOrder', orderId);
-    await eventually('three pending order events', async () => (await read(system.urls.orders, 'outbox_pending_events', { context: 'orders' })) === 3);
+    await waitFor('three pending order events', async () => (await read(system.urls.orders, 'outbox_pending_events', { context: 'orders' })) === 3);
     const handled = (group: string) => ['events_delivered_total', { group, type: 'order.completed', outcome: 'handled' }] as [string, Record<string, string>];
     const ran = (group: string) => ['events_handler_duration_seconds_count', { group, type: 'order.completed', outcome: 'success' }] as [string, Record<string, string>];
     const before = { rewards: await metricsOf(system.urls.rewards), gateway: await metricsOf(gatewayBase()) };
     await system.relays.orders.sweep();
-    await eventually('Rewards handled order.completed', async () => sampleSum(await metricsOf(system.urls.rewards), ...handled('rewards')) - sampleSum(before.rewards, ...handled('rewards')) === 1);
-    await eventually('the gateway handled order.completed', async () => sampleSum(await metricsOf(gatewayBase()), ...handled('gateway')) - sampleSum(before.gateway, ...handled('gateway')) === 1);
+    await waitFor('Rewards handled order.completed', async () => sampleSum(await metricsOf(system.urls.rewards), ...handled('rewards')) - sampleSum(before.rewards, ...handled('rewards')) === 1);
+    await waitFor('the gateway handled order.completed', async () => sampleSum(await metricsOf(gatewayBase()), ...handled('gateway')) - sampleSum(before.gateway, ...handled('gateway')) === 1);
     expect(sampleSum(await metricsOf(system.urls.rewards), ...ran('rewards')) - sampleSum(before.rewards, ...ran('rewards'))).toBe(1);
     expect(await read(system.urls.rewards, 'events_delivered_total', { outcome: 'dead_lettered' })).toBe(0);
     // Deliveries are counted by the consuming service only.
     expect(await read(system.urls.orders, 'events_delivered_total', { group: 'rewards' })).toBe(0);
-    await eventually('the orders outbox empty', async () => (await read(system.urls.orders, 'outbox_pending_events', { context: 'orders' })) === 0);
+    await waitFor('the orders outbox empty', async () => (await read(system.urls.orders, 'outbox_pending_events', { context: 'orders' })) === 0);
   }, 60_000);
 });
 
@@ -165,7 +166,7 @@ describe('EventMetricsByService', () => {
     });
     try {
       await bus.publish([sampleEnvelope('order.completed')]);
-      await eventually('the event dead-lettered', async () => (await bus.deadLetters('rewards')).length === 1);
+      await waitFor('the event dead-lettered', async () => (await bus.deadLetters('rewards')).length === 1);
       const rewards = await registries.rewards.metrics();
       expect(attempts).toBe(2);
       expect(sampleSum(rewards, 'events_handler_duration_seconds_count', { group: 'rewards', outcome: 'failure' })).toBe(2);

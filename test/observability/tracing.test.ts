@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { signDevToken } from '../../lib/auth';
+import { waitFor } from '../../lib/events/testing/wait-for';
 import { bannerPort, startDev, waitForDevReady, type DevRun } from '../support/dev-runner';
 import { graphql } from '../support/graphql';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
@@ -60,14 +61,8 @@ const dynamoSpans = (spans: readonly ReceivedSpan[]) => spans.filter((span) => s
 
 /** Polls the received spans until `ready` holds, failing with what arrived when the deadline passes. */
 async function spansUntil(what: string, ready: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ready()) {
-    if (Date.now() > deadline) {
-      const names = receiver.spans.map((span) => `${span.traceId.slice(0, 8)} ${span.name} ${String(span.attributes['commerce.service'] ?? '')}`);
-      throw new Error(`timed out waiting for ${what}; received:\n${names.join('\n')}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const received = () => receiver.spans.map((span) => `${span.traceId.slice(0, 8)} ${span.name} ${String(span.attributes['commerce.service'] ?? '')}`);
+  await waitFor(() => `${what}; received:\n${received().join('\n')}`, ready, timeoutMs, 100);
 }
 
 /** The trace id of the gateway's server span for the request that answered with this correlation id. */
@@ -86,13 +81,16 @@ async function traced<T>(query: string, variables: Record<string, unknown>, toke
 
 /** Polls the order until Rewards has issued its points (asynchronously, on order.completed). */
 async function rewardIssued(orderId: string, token: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const response = await graphql<{ order: { rewardPoints: number | null } }>(gatewayUrl, 'query Points($id: ID!) { order(id: $id) { rewardPoints } }', { id: orderId }, { token });
-    if (response.data?.order.rewardPoints != null) return;
-    if (Date.now() > deadline) throw new Error(`no reward points for order ${orderId} within 30 s: ${JSON.stringify(response)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  let last: unknown;
+  await waitFor(
+    () => `reward points for order ${orderId}: ${JSON.stringify(last)}`,
+    async () => {
+      last = await graphql<{ order: { rewardPoints: number | null } }>(gatewayUrl, 'query Points($id: ID!) { order(id: $id) { rewardPoints } }', { id: orderId }, { token });
+      return (last as { data?: { order: { rewardPoints: number | null } } }).data?.order.rewardPoints != null;
+    },
+    30_000,
+    100,
+  );
 }
 
 describe('traces with OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_EXPORTER_OTLP_PROTOCOL=http/json', () => {
@@ -219,12 +217,16 @@ describe('traces of one part run alone (scripts/run-service.ts, as in the contai
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
     try {
-      const deadline = Date.now() + 60_000;
       let url: string | undefined;
-      while (!(url = /"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*catalog is listening/.exec(output)?.[1])) {
-        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`catalog did not start:\n${output}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await waitFor(
+        () => `the catalog to start:\n${output}`,
+        () => {
+          if (child.exitCode !== null) throw new Error(`catalog exited with ${child.exitCode}:\n${output}`);
+          return (url = /"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*catalog is listening/.exec(output)?.[1]) !== undefined;
+        },
+        60_000,
+        100,
+      );
       const unknown = '00000000-0000-4000-8000-000000000000';
       expect((await fetch(`${url}/products/${unknown}`)).status).toBe(404);
       await spansUntil('the catalog part’s spans', () =>

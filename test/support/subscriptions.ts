@@ -5,6 +5,7 @@ import { RedisOrderStatusFeed } from '../../gateway/subscriptions/order-status-f
 import type { RunningGateway } from '../../gateway/service';
 import type { Subscription } from '../../lib/events';
 import { sampleEnvelope } from '../../lib/events/testing/fixtures';
+import { waitFor, waitForValue } from '../../lib/events/testing/wait-for';
 import type { RunningSystem } from '../../scripts/system';
 import { graphql } from './graphql';
 
@@ -114,13 +115,13 @@ export class CreatedOrders {
 
   /** Returns once the fan-out has handled the creation events of `orderIds`. */
   async settle(orderIds: readonly string[]): Promise<void> {
-    await eventually('the orders\' creation events on the bus', () => orderIds.every((id) => this.created.has(id)));
+    await waitFor('the orders\' creation events on the bus', () => orderIds.every((id) => this.created.has(id)));
     const barrier = `barrier-${randomUUID()}`;
     let heard = false;
     const stop = await this.system.gateway.feed.watch(barrier, () => (heard = true));
     try {
       await this.system.bus.publish([sampleEnvelope('order.created', { orderId: barrier, customerId: 'barrier' })]);
-      await eventually('the fan-out to catch up', () => heard);
+      await waitFor('the fan-out to catch up', () => heard);
     } finally {
       await stop();
     }
@@ -128,18 +129,6 @@ export class CreatedOrders {
 
   close(): Promise<void> {
     return this.observer.close();
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Waiting
-
-export async function eventually(description: string, condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
@@ -184,13 +173,13 @@ export class Recorded {
 
   /** Waits until `count` results arrived and returns them. */
   async take(count: number, timeoutMs = 15_000): Promise<FormattedResult[]> {
-    await eventually(`${count} results (have ${this.results.length}${this.error ? `, error ${describe(this.error)}` : ''})`, () => this.results.length >= count || this.error !== undefined, timeoutMs);
+    await waitFor(() => `${count} results (have ${this.results.length}${this.error ? `, error ${describe(this.error)}` : ''})`, () => this.results.length >= count || this.error !== undefined, timeoutMs);
     if (this.error !== undefined && this.results.length < count) throw new Error(`the subscription failed: ${describe(this.error)}`);
     return this.results.slice(0, count);
   }
 
   async ended(timeoutMs = 15_000): Promise<void> {
-    await eventually('the subscription to end', () => this.completed || this.error !== undefined, timeoutMs);
+    await waitFor('the subscription to end', () => this.completed || this.error !== undefined, timeoutMs);
   }
 
   stop(): void {
@@ -244,9 +233,7 @@ export async function rawSocket(gatewayUrl: string, options: { protocols?: strin
     closed,
     send: (message) => socket.send(typeof message === 'string' ? message : JSON.stringify(message)),
     async next(predicate, timeoutMs = 15_000) {
-      let found: Record<string, unknown> | undefined;
-      await eventually('a matching message', () => (found = messages.find(predicate)) !== undefined, timeoutMs);
-      return found!;
+      return waitForValue(() => `a matching message (have ${JSON.stringify(messages).slice(0, 2_000)})`, () => messages.find(predicate), { timeoutMs });
     },
     async close() {
       if (socket.readyState === WebSocket.CLOSED) return;
@@ -339,7 +326,7 @@ export async function multipartSubscribe(
     isEnded: () => ended,
     payloads,
     async take(count, timeoutMs = 15_000) {
-      await eventually(`${count} multipart payloads (have ${payloads().length})`, () => payloads().length >= count || ended, timeoutMs);
+      await waitFor(() => `${count} multipart payloads (have ${payloads().length})`, () => payloads().length >= count || ended, timeoutMs);
       if (payloads().length < count) throw new Error(`the stream ended after ${payloads().length} payloads: ${JSON.stringify(parts)}`);
       return payloads().slice(0, count);
     },

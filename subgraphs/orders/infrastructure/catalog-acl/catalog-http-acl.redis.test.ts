@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { waitForValue } from '../../../../lib/events/testing/wait-for';
 import { freePort } from '../../../../lib/process';
 import { testRedisUrl, uniquePrefix } from '../../../../test/support/services';
 import { AclPool, productInfoOf } from './test-support/acl-harness';
 import { describeCatalogAclContract } from './test-support/catalog-acl-contract';
 import { startCatalogOrigin, type CatalogOrigin } from './test-support/catalog-origin';
-import { eventually } from './test-support/eventually';
 
 // First in the file: closing a store whose Redis refused every connection leaves iovalkey's 2 s stream-destroy
 // timer (AbstractConnector.disconnect) pending; it runs out while the other tests run.
@@ -19,7 +19,7 @@ describe('Catalog ACL when Redis is unreachable', () => {
 
   it('falls back to Catalog when Redis cannot be reached', async () => {
     const [product] = await origin.createProducts(1);
-    const { acl, metric } = acls.open(origin.baseUrl, { redisUrl: `redis://127.0.0.1:${await freePort()}`, keyPrefix: uniquePrefix('acl-down') });
+    const { acl, metric } = acls.open(origin.baseUrl, { redisUrl: `redis://127.0.0.1:${await freePort()}`, keyPrefix: uniquePrefix('acl-down'), cacheCommandTimeoutMs: 500 });
 
     const started = performance.now();
     expect(await acl.getProducts([product!.id])).toEqual([productInfoOf(product!)]);
@@ -74,13 +74,10 @@ describe('Catalog ACL instances sharing one Redis', () => {
     await origin.changePrice(product!.id, 777);
     await first.acl.invalidateProducts([product!.id]);
 
-    const price = await eventually(
-      async () => {
-        const [info] = await second.acl.getProducts([product!.id]);
-        return info?.unitPrice.amount === 777 ? info.unitPrice : undefined;
-      },
-      { what: "the second instance's view of the new price" },
-    );
+    const price = await waitForValue("the second instance's view of the new price", async () => {
+      const [info] = await second.acl.getProducts([product!.id]);
+      return info?.unitPrice.amount === 777 ? info.unitPrice : undefined;
+    });
     expect(price).toEqual({ amount: 777, currency: 'USD' });
     expect(origin.proxy.productRequests(product!.id).length).toBeGreaterThanOrEqual(2);
   });

@@ -21,6 +21,8 @@ export interface CatalogAclOptions {
   readonly keyPrefix?: string;
   /** Redis client-side tracking cache. Default true. */
   readonly tracking?: boolean;
+  /** Bound on each Redis command of the cache; past it the lookup is a miss served by Catalog. Default 500 ms. */
+  readonly cacheCommandTimeoutMs?: number;
   /** Budget of one lookup against Catalog, retries included (config.catalogAcl.timeoutMs). */
   readonly timeoutMs: number;
   readonly breakerThreshold: number;
@@ -56,6 +58,7 @@ export function createCatalogAcl(options: CatalogAclOptions): CatalogHttpAcl {
     redisUrl: options.redisUrl,
     keyPrefix: options.keyPrefix ?? 'orders:catalog-http-cache:',
     ...(options.tracking !== undefined ? { tracking: options.tracking } : {}),
+    ...(options.cacheCommandTimeoutMs !== undefined ? { commandTimeoutMs: options.cacheCommandTimeoutMs } : {}),
     onError: (error) => logger.warn({ err: error }, 'Catalog HTTP cache store failed; lookups fall back to Catalog'),
     onTrackingRestored: (reason) => logger.warn({ reason }, 'Catalog HTTP cache store replaced to restore invalidations'),
   });

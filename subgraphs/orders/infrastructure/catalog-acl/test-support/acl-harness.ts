@@ -1,11 +1,11 @@
 import { Registry } from 'prom-client';
+import { waitFor } from '../../../../../lib/events/testing/wait-for';
 import { createLogger } from '../../../../../lib/logging';
 import { sampleSum } from '../../../../../test/support/metrics';
 import type { ProductInfo } from '../../../application/product-catalog';
 import type { CatalogHttpAcl } from '../catalog-http-acl';
 import { createCatalogAcl, type CatalogAclOptions } from '../create-catalog-acl';
 import type { CatalogOrigin } from './catalog-origin';
-import { eventually } from './eventually';
 
 type ProductView = Awaited<ReturnType<CatalogOrigin['createProducts']>>[number];
 
@@ -29,7 +29,11 @@ export class AclPool {
     const registry = new Registry();
     const acl = createCatalogAcl({
       baseUrl,
-      timeoutMs: 2_000,
+      // Generous bounds: the tests count origin requests and cache hits exactly, and a Redis command or a Catalog
+      // answer slowed past a tight bound by a loaded machine would turn a hit into a miss or a lookup into an error.
+      // Tests about those bounds set their own.
+      timeoutMs: 10_000,
+      cacheCommandTimeoutMs: 5_000,
       breakerThreshold: 5,
       breakerHalfOpenAfterMs: 30_000,
       retry: { baseDelayMs: 10, maxDelayMs: 50 },
@@ -44,7 +48,7 @@ export class AclPool {
       registry,
       metric,
       async storedEntries(count) {
-        await eventually(async () => ((await metric('http_client_cache_writes_total')) >= count ? true : undefined), { what: `${count} cache writes` });
+        await waitFor(`${count} cache writes`, async () => (await metric('http_client_cache_writes_total')) >= count);
       },
     };
   }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { ErrorCode } from '../../../../../lib/ddd';
+import { waitFor, waitForValue } from '../../../../../lib/events/testing/wait-for';
 import { AclPool, productInfoOf, rejectionOf, type AclOverrides } from './acl-harness';
 import { startCatalogOrigin, type CatalogOrigin } from './catalog-origin';
-import { eventually } from './eventually';
 
 export interface StoreUnderTest {
   readonly name: string;
@@ -76,12 +76,14 @@ export function describeCatalogAclContract(store: StoreUnderTest): void {
       await acl.getProducts([product!.id]);
 
       // Each lookup is served from the store; once the entry is stale, one of them triggers the revalidation.
-      await eventually(
+      await waitFor(
+        'a 304 revalidation',
         async () => {
           expect(await acl.getProducts([product!.id])).toEqual([productInfoOf(product!)]);
-          return (await metric('http_client_cache_revalidations_total', { outcome: 'not_modified' })) >= 1 ? true : undefined;
+          return (await metric('http_client_cache_revalidations_total', { outcome: 'not_modified' })) >= 1;
         },
-        { what: 'a 304 revalidation', intervalMs: 50 },
+        undefined,
+        50,
       );
 
       const requests = brief.proxy.productRequests(product!.id);
@@ -109,7 +111,8 @@ export function describeCatalogAclContract(store: StoreUnderTest): void {
 
     it('opens the circuit after 5 failed lookups, fails fast, serves cached products, and closes after recovery', async () => {
       const [cached, ...others] = await steady.createProducts(7);
-      const { acl, metric, storedEntries } = open(steady, { breakerHalfOpenAfterMs: 300 });
+      // Long enough that the circuit cannot go half-open while a loaded machine runs the checks below.
+      const { acl, metric, storedEntries } = open(steady, { breakerHalfOpenAfterMs: 2_000 });
       await acl.getProducts([cached!.id]);
       await storedEntries(1);
 
@@ -123,16 +126,17 @@ export function describeCatalogAclContract(store: StoreUnderTest): void {
       expect(await metric('http_client_circuit_state', { state: 'open' })).toBe(1);
       expect(await metric('http_client_circuit_transitions_total', { to: 'open' })).toBe(1);
 
+      // Failing fast is not going on the wire: no request reaches the proxy, so nothing waits on Catalog.
       const sent = steady.proxy.requests.length;
       const started = performance.now();
       const refused = await rejectionOf(acl.getProducts([others[5]!.id]));
       expect(refused.code).toBe(ErrorCode.CATALOG_UNAVAILABLE);
-      expect(performance.now() - started).toBeLessThan(100);
+      expect(performance.now() - started).toBeLessThan(1_000);
       expect(await acl.getProducts([cached!.id])).toEqual([productInfoOf(cached!)]);
       expect(steady.proxy.requests.length).toBe(sent);
 
       steady.proxy.behave({ kind: 'forward' });
-      const recovered = await eventually(async () => (await acl.getProducts([others[5]!.id]))[0] ?? undefined, { what: 'recovery', intervalMs: 50 });
+      const recovered = await waitForValue('recovery', async () => (await acl.getProducts([others[5]!.id]))[0], { everyMs: 50 });
       expect(recovered).toEqual(productInfoOf(others[5]!));
       expect(await metric('http_client_circuit_state', { state: 'closed' })).toBe(1);
       expect(await metric('http_client_circuit_transitions_total', { to: 'half-open' })).toBeGreaterThanOrEqual(1);
@@ -149,8 +153,9 @@ export function describeCatalogAclContract(store: StoreUnderTest): void {
       const elapsed = performance.now() - started;
 
       expect(error.code).toBe(ErrorCode.CATALOG_UNAVAILABLE);
+      // At the 300 ms budget, not at the origin's 5 s: the upper bound leaves a loaded machine room to be late.
       expect(elapsed).toBeGreaterThanOrEqual(290);
-      expect(elapsed).toBeLessThan(300 + 250);
+      expect(elapsed).toBeLessThan(2_500);
       // The deadline covers the retries: the attempt in flight is aborted and no other starts.
       expect(steady.proxy.productRequests(product!.id)).toHaveLength(1);
       expect(await metric('http_client_origin_request_duration_seconds_count', { status: 'error' })).toBe(1);
@@ -158,14 +163,15 @@ export function describeCatalogAclContract(store: StoreUnderTest): void {
 
     it('fails within the timeout when Catalog refuses connections and the product is not cached', async () => {
       const [product] = await steady.createProducts(1);
-      const { acl } = open(steady, { timeoutMs: 2_000 });
+      const { acl } = open(steady, { timeoutMs: 10_000 });
       await steady.proxy.down();
 
       const started = performance.now();
       const error = await rejectionOf(acl.getProducts([product!.id]));
 
+      // A refused connection ends the lookup (retries included) long before its budget runs out.
       expect(error.code).toBe(ErrorCode.CATALOG_UNAVAILABLE);
-      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(performance.now() - started).toBeLessThan(5_000);
     });
 
     it('serves a cached product past stale-while-revalidate while Catalog is down (stale-if-error)', async () => {
@@ -176,12 +182,14 @@ export function describeCatalogAclContract(store: StoreUnderTest): void {
       await brief.proxy.down();
 
       // Every lookup succeeds: fresh, then stale-while-revalidate, then stale-if-error once the window has passed.
-      await eventually(
+      await waitFor(
+        'a stale-if-error answer',
         async () => {
           expect(await acl.getProducts([cached!.id])).toEqual([productInfoOf(cached!)]);
-          return (await metric('http_client_cache_lookups_total', { result: 'stale_if_error' })) >= 1 ? true : undefined;
+          return (await metric('http_client_cache_lookups_total', { result: 'stale_if_error' })) >= 1;
         },
-        { what: 'a stale-if-error answer', intervalMs: 100 },
+        undefined,
+        100,
       );
       expect((await rejectionOf(acl.getProducts([uncached!.id]))).code).toBe(ErrorCode.CATALOG_UNAVAILABLE);
       expect(brief.proxy.productRequests(cached!.id).filter((request) => !request.conditional)).toHaveLength(1);
