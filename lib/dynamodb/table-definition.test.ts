@@ -1,15 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DeleteTableCommand, DescribeTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { testDynamoClients, uniquePrefix } from '../../test/support/services';
-import type { DynamoClients } from './client';
+import { uniquePrefix } from '../../test/support/services';
+import { createDynamoClients, type DynamoClients } from './client';
+import { startDynamoDbLocal, type LocalDynamo } from './local';
 import { ensureTable, type TableDefinition } from './table-definition';
 
 /**
  * ensureTable on DynamoDB Local: a table made by an older definition (a kept `npm start` data directory) gains the
  * indexes a newer one adds, backfilled with the items already there, and running it again changes nothing.
+ *
+ * On a DynamoDB Local of its own: the run's shared instance, busy with every other test file's tables, has left a
+ * new index CREATING for minutes, while an idle one builds it in about a second.
  */
 
+let local: LocalDynamo;
 let dynamo: DynamoClients;
 const tableName = `${uniquePrefix('table-definition')}table`;
 const byOwner = { name: 'byOwner', partitionKey: 'ownerKey', sortKey: 'createdKey' };
@@ -28,12 +33,14 @@ const indexNames = async () =>
     .sort();
 
 beforeAll(async () => {
-  dynamo = testDynamoClients();
+  local = await startDynamoDbLocal();
+  dynamo = createDynamoClients({ endpoint: local.endpoint, region: 'us-east-1' });
   await ensureTable(dynamo.client, tableName, older);
 });
 afterAll(async () => {
-  await dynamo.client.send(new DeleteTableCommand({ TableName: tableName }));
-  dynamo.client.destroy();
+  await dynamo?.client.send(new DeleteTableCommand({ TableName: tableName }));
+  dynamo?.client.destroy();
+  await local?.stop();
 });
 
 describe('ensureTable', () => {
