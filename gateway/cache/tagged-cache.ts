@@ -52,6 +52,8 @@ export class TaggedCache {
   private readonly now: () => number;
   private epochValue = 0;
   private readonly repeatDue = new Map<string, number>();
+  /** Tags whose repeat has left `repeatDue` and is deleting in Redis now. */
+  private repeatsRunning = 0;
   private repeatTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: TaggedCacheOptions) {
@@ -153,9 +155,9 @@ export class TaggedCache {
     this.scheduleRepeat(delay);
   }
 
-  /** Tags whose repeat invalidation is still to run (see repeatInvalidationMs). */
+  /** Tags whose repeat invalidation is still to run or still running (see repeatInvalidationMs). */
   pendingInvalidations(): number {
-    return this.repeatDue.size;
+    return this.repeatDue.size + this.repeatsRunning;
   }
 
   private scheduleRepeat(delay: number): void {
@@ -165,7 +167,12 @@ export class TaggedCache {
       const now = this.now();
       const dueTags = [...this.repeatDue].filter(([, due]) => due <= now).map(([tag]) => tag);
       for (const tag of dueTags) this.repeatDue.delete(tag);
-      if (dueTags.length > 0) void this.invalidateOnce(dueTags);
+      if (dueTags.length > 0) {
+        this.repeatsRunning += dueTags.length;
+        void this.invalidateOnce(dueTags).finally(() => {
+          this.repeatsRunning -= dueTags.length;
+        });
+      }
       if (this.repeatDue.size > 0) this.scheduleRepeat(Math.max(1, Math.min(...this.repeatDue.values()) - now));
     }, delay);
     this.repeatTimer.unref();
