@@ -8,17 +8,19 @@ import { graphql } from '../support/graphql';
 import { startTestSystem, tokenFor } from '../support/system';
 
 /**
- * Holds no order claims expire (issue 10): with STOCK_HOLD_TTL_SECONDS=1, a hold whose Orders process died between
- * holding and writing the order is released by the Catalog node's sweep, while the hold of an order that was
+ * Holds no order claims expire (issue 10): with a short STOCK_HOLD_TTL_SECONDS, a hold whose Orders process died
+ * between holding and writing the order is released by the Catalog node's sweep, while the hold of an order that was
  * written (claimed by its order.created) is never swept.
  */
+/** Short, yet long enough for a placed order's order.created to reach Catalog and claim its hold on a loaded machine. */
+const HOLD_TTL_SECONDS = 4;
 let system: RunningSystem;
 let admin: string;
 const released: Extract<AnyEventEnvelope, { type: 'stock.released' }>[] = [];
 let observer: Subscription;
 
 beforeAll(async () => {
-  system = await startTestSystem('stock-hold-expiry', { env: { STOCK_HOLD_TTL_SECONDS: '1', STOCK_HOLD_SWEEP_INTERVAL_MS: '200', STOCK_HOLD_TIMEOUT_MS: '20000' } });
+  system = await startTestSystem('stock-hold-expiry', { env: { STOCK_HOLD_TTL_SECONDS: String(HOLD_TTL_SECONDS), STOCK_HOLD_SWEEP_INTERVAL_MS: '200', STOCK_HOLD_TIMEOUT_MS: '20000' } });
   admin = await adminToken();
   observer = await system.bus.subscribe({
     group: 'expiry-observer',
@@ -48,13 +50,14 @@ describe('unclaimed holds', () => {
     const productId = await createProduct(system.urls.gateway, `EXP-${randomUUID().slice(0, 8).toUpperCase()}`, 1_000, { stock: 10 });
     const customer = await tokenFor('customer-expiry');
     const placed = await placeOrderVia(system.urls.gateway, customer, productId, 2);
+    await waitFor('the placed order to claim its hold', async () => (await system.catalog.deps.holds.findByOrderId(placed.id))?.status === 'CLAIMED', 15_000, 50);
 
     // Orders holds stock for an order, then dies before writing it: nothing will ever claim this hold.
     const orphanId = randomUUID();
     await system.orders.deps.stock.hold({ orderId: orphanId, customerId: 'customer-expiry', lines: [{ productId, quantity: 3 }] });
     const orphan = (await system.catalog.deps.holds.findByOrderId(orphanId))!;
     expect(orphan.lines.map((line) => [line.productId, line.quantity])).toEqual([[productId, 3]]);
-    expect(orphan.expiresAt.getTime() - orphan.heldAt.getTime()).toBe(1_000);
+    expect(orphan.expiresAt.getTime() - orphan.heldAt.getTime()).toBe(HOLD_TTL_SECONDS * 1_000);
 
     await waitFor('the orphaned hold to be released', async () => (await stockOf(productId)).stockQuantity === 8, 15_000, 100);
     expect(await stockOf(productId)).toEqual({ stockQuantity: 8, reservedQuantity: 2 });

@@ -11,6 +11,11 @@ import { startTestSystem, tokenFor } from '../support/system';
  * UNAUTHENTICATED error, then its closing delimiter.
  */
 
+/**
+ * The test tokens' lifetime: `exp` has whole seconds, so it leaves between 3 and 4 s to open the subscription, long
+ * enough on a loaded machine for the subscription to be accepted before the token expires.
+ */
+const TOKEN_TTL_SECONDS = 4;
 const WATCH = 'subscription ($id: ID!) { orderStatusChanged(orderId: $id) { status } }';
 let system: RunningSystem;
 let orderId: string;
@@ -25,7 +30,7 @@ afterAll(() => system?.stop());
 
 describe('when the caller token expires', () => {
   it('closes a graphql-ws connection with 4403 at exp', async () => {
-    const token = await tokenFor('expiring-customer', { ttlSeconds: 2 });
+    const token = await tokenFor('expiring-customer', { ttlSeconds: TOKEN_TTL_SECONDS });
     const expiresAt = decodeJwt(token).exp! * 1000;
     const raw = await initialisedSocket(system.urls.gateway, token);
     raw.send({ id: 'w', type: 'subscribe', payload: { query: WATCH, variables: { id: orderId } } });
@@ -37,7 +42,7 @@ describe('when the caller token expires', () => {
   });
 
   it('ends a multipart subscription with a final UNAUTHENTICATED part', async () => {
-    const token = await tokenFor('expiring-customer', { ttlSeconds: 2 });
+    const token = await tokenFor('expiring-customer', { ttlSeconds: TOKEN_TTL_SECONDS });
     const expiresAt = decodeJwt(token).exp! * 1000;
     const stream = await multipartSubscribe(system.urls.gateway, token, WATCH, { id: orderId });
     expect(stream.status).toBe(200);
