@@ -18,6 +18,7 @@ export function toOrderStatusMessage(envelope: AnyEventEnvelope): OrderStatusMes
         ...(envelope.data.version !== undefined ? { version: envelope.data.version } : {}),
       };
     case 'order.confirmed':
+    case 'order.shipped':
     case 'order.completed':
     case 'order.cancelled':
       return {

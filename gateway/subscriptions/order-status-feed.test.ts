@@ -363,7 +363,7 @@ describe('order status fan-out', () => {
     const published: OrderStatusMessage[] = [];
     const consumer = orderStatusFanout({ publish: async (m) => void published.push(m) });
     expect(consumer.group).toBe('gateway');
-    expect(consumer.types).toEqual(['order.created', 'order.confirmed', 'order.completed', 'order.cancelled']);
+    expect(consumer.types).toEqual(['order.created', 'order.confirmed', 'order.shipped', 'order.completed', 'order.cancelled']);
     await consumer.handle(sampleEnvelope('product.created'));
     const completed = sampleEnvelope('order.completed', { orderId: 'order-9' });
     await consumer.handle(completed);

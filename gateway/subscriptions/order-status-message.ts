@@ -5,8 +5,8 @@ export const orderStatusMessage = z.object({
   eventId: z.string().min(1),
   orderId: z.string().min(1),
   customerId: z.string().min(1),
-  status: z.enum(['PENDING', 'CONFIRMED', 'COMPLETED', 'CANCELLED']),
-  previousStatus: z.enum(['PENDING', 'CONFIRMED', 'COMPLETED', 'CANCELLED']).nullable(),
+  status: z.enum(['PENDING', 'CONFIRMED', 'SHIPPED', 'COMPLETED', 'CANCELLED']),
+  previousStatus: z.enum(['PENDING', 'CONFIRMED', 'SHIPPED', 'COMPLETED', 'CANCELLED']).nullable(),
   at: z.string(),
   /** The order's version after this change; absent on events published before versions existed. */
   version: z.number().int().positive().optional(),

@@ -18,6 +18,10 @@ export const ErrorCode = {
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   RATE_LIMITED: 'RATE_LIMITED',
   PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  /** A per-customer cap (open orders, held units) would be passed; details name the cap, its maximum and the value. */
+  LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
+  /** The payment provider refused an operation on a payment (a capture failed, an authorization expired). */
+  PAYMENT_FAILED: 'PAYMENT_FAILED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 
@@ -113,6 +117,16 @@ export class RateLimitedError extends AppError {
 /** A persisted (trusted) document asked for by a hash the gateway does not know. */
 export class PersistedQueryNotFoundError extends AppError {
   readonly code = ErrorCode.PERSISTED_QUERY_NOT_FOUND;
+}
+
+/** A per-customer cap would be passed (details: { limit, max, value }); nothing was held or written. */
+export class LimitExceededError extends AppError {
+  readonly code = ErrorCode.LIMIT_EXCEEDED;
+}
+
+/** The payment provider refused an operation (capture, void, refund); its message says why, without provider internals. */
+export class PaymentFailedError extends AppError {
+  readonly code = ErrorCode.PAYMENT_FAILED;
 }
 
 /** Describes a value for an error message without letting a huge or multi-line input flood it. */

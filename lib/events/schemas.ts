@@ -6,7 +6,7 @@ import * as z from 'zod';
  */
 const money = z.object({ amount: z.number().int().nonnegative(), currency: z.string().regex(/^[A-Z]{3}$/) });
 const id = z.string().min(1).max(200);
-const orderStatus = z.enum(['PENDING', 'CONFIRMED', 'COMPLETED', 'CANCELLED']);
+const orderStatus = z.enum(['PENDING', 'CONFIRMED', 'SHIPPED', 'COMPLETED', 'CANCELLED']);
 
 /**
  * The order's version after the change (1 when placed, +1 per status change): consumers that must not apply an
@@ -21,6 +21,8 @@ const orderCreated = z.object({
   items: z.array(z.object({ productId: id, quantity: z.number().int().positive(), unitPrice: money })).min(1),
   total: money,
   version: orderVersion,
+  /** When the order is cancelled unless its payment is authorized first (ISO 8601). */
+  paymentDueAt: z.string().datetime({ offset: true }).optional(),
 });
 
 const orderStatusChanged = z.object({
@@ -30,7 +32,16 @@ const orderStatusChanged = z.object({
   previousStatus: orderStatus,
   total: money,
   reason: z.string().max(1000).optional(),
+  /** Why an order was cancelled, for machines (the reason is for people). */
+  cause: z.enum(['customer', 'admin', 'payment-timeout', 'stock-expired']).optional(),
   version: orderVersion,
+});
+
+/** The order left the warehouse: the status change, with how to follow the parcel. */
+const orderShipped = orderStatusChanged.extend({
+  carrier: z.string().min(1).max(100),
+  trackingNumber: z.string().min(1).max(100),
+  trackingUrl: z.string().url().max(2000).optional(),
 });
 
 const productCreated = z.object({
@@ -79,11 +90,35 @@ const stockSold = z.object({ orderId: id, lines: stockLines });
 
 const paymentCompleted = z.object({ orderId: id });
 
+/** A payment of an order changed state at the provider (authorized, failed, captured, voided, refunded). */
+const paymentChanged = z.object({
+  orderId: id,
+  paymentId: id,
+  customerId: id,
+  amount: money,
+  provider: z.string().min(1).max(50),
+  providerPaymentId: z.string().min(1).max(200),
+  /** failed: the decline message; voided/refunded: why. */
+  reason: z.string().max(1000).optional(),
+});
+
+/** A shipment of an order changed state (created READY, shipped with a carrier, delivered). */
+const shipmentChanged = z.object({
+  orderId: id,
+  shipmentId: id,
+  customerId: id,
+  carrier: z.string().min(1).max(100).optional(),
+  trackingNumber: z.string().min(1).max(100).optional(),
+  trackingUrl: z.string().url().max(2000).optional(),
+  at: z.string().datetime({ offset: true }),
+});
+
 export const eventDataSchemas = {
   'order.created': orderCreated,
   'order.confirmed': orderStatusChanged,
   'order.completed': orderStatusChanged,
   'order.cancelled': orderStatusChanged,
+  'order.shipped': orderShipped,
   'product.created': productCreated,
   'product.updated': productUpdated,
   'product.price.changed': productPriceChanged,
@@ -94,6 +129,14 @@ export const eventDataSchemas = {
   'reward.redeemed': reward,
   'reward.expired': reward,
   'payment.completed': paymentCompleted,
+  'payment.authorized': paymentChanged,
+  'payment.failed': paymentChanged,
+  'payment.captured': paymentChanged,
+  'payment.voided': paymentChanged,
+  'payment.refunded': paymentChanged,
+  'shipment.created': shipmentChanged,
+  'shipment.shipped': shipmentChanged,
+  'shipment.delivered': shipmentChanged,
 } as const;
 
 export type EventType = keyof typeof eventDataSchemas;
@@ -107,6 +150,7 @@ export const EVENT_SOURCES = {
   'order.confirmed': 'orders',
   'order.completed': 'orders',
   'order.cancelled': 'orders',
+  'order.shipped': 'orders',
   'product.created': 'catalog',
   'product.updated': 'catalog',
   'product.price.changed': 'catalog',
@@ -117,6 +161,14 @@ export const EVENT_SOURCES = {
   'reward.redeemed': 'rewards',
   'reward.expired': 'rewards',
   'payment.completed': 'payments',
+  'payment.authorized': 'payments',
+  'payment.failed': 'payments',
+  'payment.captured': 'payments',
+  'payment.voided': 'payments',
+  'payment.refunded': 'payments',
+  'shipment.created': 'shipping',
+  'shipment.shipped': 'shipping',
+  'shipment.delivered': 'shipping',
 } as const satisfies Record<EventType, string>;
 
 export type EventSource = (typeof EVENT_SOURCES)[EventType];
@@ -125,4 +177,4 @@ export type EventSource = (typeof EVENT_SOURCES)[EventType];
 export const STOCK_EVENT_TYPES = ['stock.held', 'stock.released', 'stock.sold'] as const;
 
 /** The order status events the gateway turns into subscription updates. */
-export const ORDER_STATUS_EVENT_TYPES = ['order.created', 'order.confirmed', 'order.completed', 'order.cancelled'] as const;
+export const ORDER_STATUS_EVENT_TYPES = ['order.created', 'order.confirmed', 'order.shipped', 'order.completed', 'order.cancelled'] as const;

@@ -14,6 +14,7 @@ const sampleData: { [T in EventType]: EventData<T> } = {
   'order.confirmed': orderStatus('CONFIRMED', 'PENDING'),
   'order.completed': orderStatus('COMPLETED', 'CONFIRMED'),
   'order.cancelled': { ...orderStatus('CANCELLED', 'PENDING'), reason: 'changed my mind' },
+  'order.shipped': { ...orderStatus('SHIPPED', 'CONFIRMED'), carrier: 'UPS', trackingNumber: '1Z999AA10123456784' },
   'product.created': {
     productId: 'product-1',
     sku: 'SKU-1',
@@ -37,9 +38,32 @@ const sampleData: { [T in EventType]: EventData<T> } = {
   'reward.redeemed': { customerId: 'customer-1', points: 10, balance: 15 },
   'reward.expired': { customerId: 'customer-1', points: 5, balance: 10 },
   'payment.completed': { orderId: 'order-1' },
+  'payment.authorized': payment(),
+  'payment.failed': { ...payment(), reason: 'Your card was declined.' },
+  'payment.captured': payment(),
+  'payment.voided': { ...payment(), reason: 'the order was cancelled' },
+  'payment.refunded': { ...payment(), reason: 'the order was cancelled' },
+  'shipment.created': shipment(),
+  'shipment.shipped': { ...shipment(), carrier: 'UPS', trackingNumber: '1Z999AA10123456784' },
+  'shipment.delivered': shipment(),
 };
 
-function orderStatus(status: 'CONFIRMED' | 'COMPLETED' | 'CANCELLED', previousStatus: 'PENDING' | 'CONFIRMED') {
+function payment() {
+  return {
+    orderId: 'order-1',
+    paymentId: 'payment-1',
+    customerId: 'customer-1',
+    amount: { amount: 2500, currency: 'USD' },
+    provider: 'stripe',
+    providerPaymentId: 'pi_1',
+  };
+}
+
+function shipment() {
+  return { orderId: 'order-1', shipmentId: 'shipment-1', customerId: 'customer-1', at: '2026-01-01T00:00:00.000Z' };
+}
+
+function orderStatus(status: 'CONFIRMED' | 'SHIPPED' | 'COMPLETED' | 'CANCELLED', previousStatus: 'PENDING' | 'CONFIRMED') {
   return { orderId: 'order-1', customerId: 'customer-1', status, previousStatus, total: { amount: 2500, currency: 'USD' } };
 }
 
