@@ -27,6 +27,7 @@ import { catalogEventConsumers } from '../subgraphs/catalog/infrastructure/event
 import { HoldSweeper } from '../subgraphs/catalog/infrastructure/hold-sweeper';
 import { startCatalog, type CatalogOptions, type RunningCatalog } from '../subgraphs/catalog/service';
 import { ordersEventConsumers } from '../subgraphs/orders/infrastructure/event-consumers';
+import { PaymentDeadlineSweeper } from '../subgraphs/orders/infrastructure/payment-deadline-sweeper';
 import { ordersTable } from '../subgraphs/orders/infrastructure/orders-table';
 import { startOrders, type OrdersOptions, type RunningOrders } from '../subgraphs/orders/service';
 import { rewardsEventConsumers } from '../subgraphs/rewards/infrastructure/event-consumers';
@@ -163,10 +164,25 @@ export async function startCatalogNode(
   });
 }
 
-export async function startOrdersNode(config: AppConfig, bus: EventBus, options: NodeOptions & { orders?: OrdersOptions } = {}): Promise<ContextNode<RunningOrders>> {
+/** Orders' node also cancels unpaid orders past their payment deadline (every PAYMENT_DEADLINE_SWEEP_INTERVAL_MS). */
+export async function startOrdersNode(
+  config: AppConfig,
+  bus: EventBus,
+  options: NodeOptions & { orders?: OrdersOptions } = {},
+): Promise<ContextNode<RunningOrders> & { readonly deadlineSweeper: PaymentDeadlineSweeper }> {
   const runtime = createServiceRuntime(config, 'orders');
   const orders = await startOrders(runtime, config.ports.orders, options.orders);
-  return startNode(runtime, bus, orders, ordersEventConsumers(orders.deps, orders.acl, runtime.logger), options);
+  const node = await startNode(runtime, bus, orders, ordersEventConsumers(orders.deps, orders.acl, runtime.logger), options);
+  const deadlineSweeper = new PaymentDeadlineSweeper(orders.deps, runtime.logger);
+  deadlineSweeper.start(config.payments.deadlineSweepIntervalMs);
+  const stopNode = node.stopAll.bind(node);
+  return Object.assign(node, {
+    deadlineSweeper,
+    async stopAll() {
+      await deadlineSweeper.stop();
+      await stopNode();
+    },
+  });
 }
 
 export async function startRewardsNode(config: AppConfig, bus: EventBus, options: NodeOptions & { rewards?: RewardsOptions } = {}): Promise<ContextNode<RunningRewards>> {
@@ -206,7 +222,7 @@ export interface RunningSystem {
   readonly bus: EventBus;
   readonly relays: Readonly<Record<'catalog' | 'orders' | 'rewards', OutboxRelay>>;
   readonly catalog: ContextNode<RunningCatalog> & { readonly holdSweeper: HoldSweeper };
-  readonly orders: ContextNode<RunningOrders>;
+  readonly orders: ContextNode<RunningOrders> & { readonly deadlineSweeper: PaymentDeadlineSweeper };
   readonly rewards: ContextNode<RunningRewards>;
   readonly gateway: RunningGateway;
   readonly urls: { readonly gateway: string; readonly catalog: string; readonly orders: string; readonly rewards: string };

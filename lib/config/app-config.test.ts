@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from './app-config';
 import { DEV_EVENT_SIGNING_SECRET, DEV_JWT_SECRET, DEV_SIGNING_SECRET } from './secrets-policy';
 import { ConfigError } from './env';
+import { DEV_STRIPE_SECRET_KEY, DEV_STRIPE_WEBHOOK_SECRET, requireStripeSecrets } from './stripe-config';
 
 const STRONG_JWT = 'a-production-jwt-secret-of-at-least-32-chars';
 const STRONG_SIGNING = 'a-production-signing-secret-at-least-32-chars';
@@ -27,13 +28,13 @@ describe('loadConfig', () => {
     expect(config.metrics).toEqual({ port: undefined, token: undefined, onServicePort: true });
     expect(config.timeouts).toEqual({ requestMs: 10_000, dynamodbConnectionMs: 1000, dynamodbRequestMs: 3000 });
     expect(config.idempotencyKeyTtlSeconds).toBe(86_400);
-    expect(config.ports).toEqual({ gateway: 4000, catalog: 4001, orders: 4002, rewards: 4003 });
+    expect(config.ports).toEqual({ gateway: 4000, catalog: 4001, orders: 4002, rewards: 4003, payments: 4004 });
     expect(config.urls.catalogGraphql).toBe('http://127.0.0.1:4001/graphql');
     expect(config.urls.catalogRest).toBe('http://127.0.0.1:4001');
     expect(config.dynamodb).toEqual({
       endpoint: undefined,
       region: 'us-east-1',
-      tables: { catalog: 'ecommerce-catalog', orders: 'ecommerce-orders', rewards: 'ecommerce-rewards' },
+      tables: { catalog: 'ecommerce-catalog', orders: 'ecommerce-orders', rewards: 'ecommerce-rewards', payments: 'ecommerce-payments' },
     });
     expect(config.eventBus).toEqual({ kind: 'memory', name: 'ecommerce' });
     expect(config.jwt.secret).toBe(DEV_JWT_SECRET);
@@ -279,11 +280,58 @@ describe('CORS_ORIGINS', () => {
 
 describe('DYNAMODB_PORT and REDIS_PORT', () => {
   it('are unset by default (npm start picks) and read as ports when set', () => {
-    expect(loadConfig({ NODE_ENV: 'development' }).localPorts).toEqual({ dynamodb: undefined, redis: undefined });
-    expect(loadConfig({ NODE_ENV: 'development', DYNAMODB_PORT: '8100', REDIS_PORT: '0' }).localPorts).toEqual({ dynamodb: 8100, redis: 0 });
+    expect(loadConfig({ NODE_ENV: 'development' }).localPorts).toEqual({ dynamodb: undefined, redis: undefined, stripeEmulator: 12111 });
+    expect(loadConfig({ NODE_ENV: 'development', DYNAMODB_PORT: '8100', REDIS_PORT: '0', STRIPE_EMULATOR_PORT: '0' }).localPorts).toEqual({ dynamodb: 8100, redis: 0, stripeEmulator: 0 });
     expect(configError({ NODE_ENV: 'development', DYNAMODB_PORT: 'eight', REDIS_PORT: '70000' }).problems).toEqual([
       'DYNAMODB_PORT: must be a port number between 0 and 65535, got "eight"',
       'REDIS_PORT: must be a port number between 0 and 65535, got "70000"',
     ]);
+  });
+});
+
+describe('checkout settings', () => {
+  it('apply the documented defaults: a 15-minute payment deadline, 5 unpaid orders and 100 held units per customer', () => {
+    const config = loadConfig({ NODE_ENV: 'development' });
+    expect(config.payments).toEqual({ timeoutSeconds: 900, deadlineSweepIntervalMs: 30_000 });
+    expect(config.customerLimits).toEqual({ maxPendingOrders: 5, maxHeldUnits: 100 });
+    expect(config.urls.paymentsGraphql).toBe('http://127.0.0.1:4004/graphql');
+    expect([config.urls.ordersInternal, config.urls.paymentsInternal]).toEqual(['http://127.0.0.1:4002', 'http://127.0.0.1:4004']);
+  });
+
+  it('derive the internal API base from a subgraph URL behind a path prefix', () => {
+    const config = loadConfig({ NODE_ENV: 'development', ORDERS_URL: 'https://orders.example.com/v1/graphql', PAYMENTS_URL: 'https://x.lambda-url.eu-west-1.on.aws/graphql' });
+    expect([config.urls.ordersInternal, config.urls.paymentsInternal]).toEqual(['https://orders.example.com/v1', 'https://x.lambda-url.eu-west-1.on.aws']);
+  });
+});
+
+const PRODUCTION = { NODE_ENV: 'production', ...STRONG };
+
+describe('Stripe settings', () => {
+  it('use the emulator’s development values in development and test only', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).stripe).toEqual({ secretKey: DEV_STRIPE_SECRET_KEY, webhookSecret: DEV_STRIPE_WEBHOOK_SECRET, publishableKey: undefined, apiUrl: undefined });
+    expect(loadConfig({ ...PRODUCTION }).stripe).toEqual({ secretKey: undefined, webhookSecret: undefined, publishableKey: undefined, apiUrl: undefined });
+  });
+
+  it('stop Payments from starting outside development without a key or a webhook secret', () => {
+    expect(() => requireStripeSecrets(loadConfig({ ...PRODUCTION }).stripe, 'production')).toThrow(ConfigError);
+    try {
+      requireStripeSecrets(loadConfig({ ...PRODUCTION, STRIPE_SECRET_KEY: 'sk_live_abc123' }).stripe, 'production');
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        'STRIPE_WEBHOOK_SECRET: is required by the Payments service because NODE_ENV is "production" (the emulator and its development values run only with NODE_ENV=development or test); or set STRIPE_WEBHOOK_SECRET_ARN',
+      ]);
+    }
+    expect(requireStripeSecrets(loadConfig({ ...PRODUCTION, STRIPE_SECRET_KEY: 'sk_live_abc123', STRIPE_WEBHOOK_SECRET: 'whsec_abc' }).stripe, 'production')).toEqual({ secretKey: 'sk_live_abc123', webhookSecret: 'whsec_abc' });
+  });
+
+  it('refuse malformed keys, the development values and a clear-text API URL outside development, never echoing a secret', () => {
+    const problems = configError({ ...PRODUCTION, STRIPE_SECRET_KEY: 'pk_live_oops-secret', STRIPE_WEBHOOK_SECRET: DEV_STRIPE_WEBHOOK_SECRET, STRIPE_API_URL: 'http://stripe.internal:12111' }).problems;
+    expect(problems).toEqual([
+      'STRIPE_SECRET_KEY: must be a Stripe secret key (sk_test_..., sk_live_... or a restricted rk_... key)',
+      'STRIPE_WEBHOOK_SECRET: must not be the development value because NODE_ENV is "production" (development values apply only with NODE_ENV=development or test)',
+      'STRIPE_API_URL: must be an https URL because NODE_ENV is "production" (development values apply only with NODE_ENV=development or test), got "http://stripe.internal:12111"',
+    ]);
+    expect(problems.join('\n')).not.toContain('oops-secret');
+    expect(loadConfig({ NODE_ENV: 'development', STRIPE_API_URL: 'http://127.0.0.1:12111' }).stripe.apiUrl).toBe('http://127.0.0.1:12111');
   });
 });

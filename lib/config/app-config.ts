@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { edgeEnv, edgeSettings, queryLimitSettings, type EdgeSettings, type QueryLimitsSettings } from './edge-config';
 import { ConfigError, env, parseEnv } from './env';
 import { DEV_EVENT_SIGNING_SECRET, DEV_JWT_SECRET, DEV_SIGNING_SECRET, secretProblem, usesDevelopmentDefaults } from './secrets-policy';
+import { stripeEnv, stripeSettings, type StripeSettings } from './stripe-config';
 
 export type EventBusKind = 'memory' | 'redis' | 'eventbridge';
 /**
@@ -10,7 +11,7 @@ export type EventBusKind = 'memory' | 'redis' | 'eventbridge';
  * with AWS_IAM auth (infra/).
  */
 export type SubgraphAuth = 'signed-identity' | 'iam';
-export type ContextName = 'catalog' | 'orders' | 'rewards';
+export type ContextName = 'catalog' | 'orders' | 'rewards' | 'payments';
 
 export interface AppConfig {
   /** NODE_ENV as set; `production` when unset (fail closed: see secrets-policy.ts). */
@@ -19,14 +20,19 @@ export interface AppConfig {
   readonly production: boolean;
   readonly logLevel: string;
   readonly host: string;
-  readonly ports: { readonly gateway: number; readonly catalog: number; readonly orders: number; readonly rewards: number };
+  readonly ports: { readonly gateway: number; readonly catalog: number; readonly orders: number; readonly rewards: number; readonly payments: number };
   /** Where the gateway and other contexts reach each subgraph. */
   readonly urls: {
     readonly catalogGraphql: string;
     readonly ordersGraphql: string;
     readonly rewardsGraphql: string;
+    readonly paymentsGraphql: string;
     /** Catalog's cacheable REST read API, read by the Orders anti-corruption layer. */
     readonly catalogRest: string;
+    /** Where other contexts reach Orders' internal API (ORDERS_URL without its /graphql). */
+    readonly ordersInternal: string;
+    /** Where other contexts reach Payments' internal API (PAYMENTS_URL without its /graphql). */
+    readonly paymentsInternal: string;
   };
   readonly dynamodb: {
     readonly endpoint: string | undefined;
@@ -82,11 +88,17 @@ export interface AppConfig {
   /** Origins allowed to call the gateway from a browser (CORS): `*`, a list, or none (same-origin pages only). */
   readonly corsOrigins: readonly string[] | '*';
   /** Ports `npm start` runs DynamoDB Local and redis-server on; undefined: the default, or a free one if it is taken. */
-  readonly localPorts: { readonly dynamodb: number | undefined; readonly redis: number | undefined };
+  readonly localPorts: { readonly dynamodb: number | undefined; readonly redis: number | undefined; readonly stripeEmulator: number };
   /** Stock holds (issue 10): how long an unclaimed hold keeps its units, how often the local sweep runs. */
   readonly stockHolds: { readonly ttlSeconds: number; readonly sweepIntervalMs: number; readonly timeoutMs: number };
   /** The gateway's throughput levers (README "Gateway performance"); each can be turned off to measure it alone. */
   readonly gatewayPerformance: GatewayPerformanceConfig;
+  /** The payment provider (lib/config/stripe-config.ts). */
+  readonly stripe: StripeSettings;
+  /** The payment deadline of a PENDING order and how often the local sweep looks for orders past it. */
+  readonly payments: { readonly timeoutSeconds: number; readonly deadlineSweepIntervalMs: number };
+  /** Anti-hoarding caps on a customer's unpaid (PENDING) orders; admins are not capped. */
+  readonly customerLimits: { readonly maxPendingOrders: number; readonly maxHeldUnits: number };
 }
 
 export interface GatewayPerformanceConfig {
@@ -118,9 +130,11 @@ const schema = z.object({
   CATALOG_PORT: env.port(4001),
   ORDERS_PORT: env.port(4002),
   REWARDS_PORT: env.port(4003),
+  PAYMENTS_PORT: env.port(4004),
   CATALOG_URL: env.url(['http', 'https']),
   ORDERS_URL: env.url(['http', 'https']),
   REWARDS_URL: env.url(['http', 'https']),
+  PAYMENTS_URL: env.url(['http', 'https']),
   CATALOG_REST_URL: env.url(['http', 'https']),
   DYNAMODB_ENDPOINT: env.url(['http', 'https']),
   AWS_REGION: env.text(),
@@ -128,6 +142,7 @@ const schema = z.object({
   CATALOG_TABLE: env.text(),
   ORDERS_TABLE: env.text(),
   REWARDS_TABLE: env.text(),
+  PAYMENTS_TABLE: env.text(),
   REDIS_URL: env.url(['redis', 'rediss']),
   EVENT_BUS: env.oneOf(['memory', 'redis', 'eventbridge']),
   EVENT_BUS_NAME: env.text(),
@@ -168,6 +183,11 @@ const schema = z.object({
   GATEWAY_PLAN_CACHE_MIB: env.positiveInt(50),
   GATEWAY_LEAN_HTTP: env.boolean(true),
   GATEWAY_WORKERS: env.positiveInt(1),
+  ...stripeEnv,
+  PAYMENT_TIMEOUT_SECONDS: env.positiveInt(900),
+  PAYMENT_DEADLINE_SWEEP_INTERVAL_MS: env.positiveInt(30_000),
+  MAX_PENDING_ORDERS_PER_CUSTOMER: env.positiveInt(5),
+  MAX_HELD_UNITS_PER_CUSTOMER: env.positiveInt(100),
 });
 
 export interface LoadConfigOptions {
@@ -215,6 +235,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     }
   }
   const corsOrigins = parseCorsOrigins(raw.CORS_ORIGINS, nodeEnv === 'development' || nodeEnv === 'test', problems);
+  const stripe = stripeSettings(raw, production, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const localUrl = (port: number, path: string) => `http://127.0.0.1:${port}${path}`;
@@ -225,12 +246,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: raw.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     // Loopback unless told otherwise: containers set HOST=0.0.0.0 themselves (Dockerfile, docker-compose.yml).
     host: raw.HOST ?? '127.0.0.1',
-    ports: { gateway: raw.GATEWAY_PORT, catalog: raw.CATALOG_PORT, orders: raw.ORDERS_PORT, rewards: raw.REWARDS_PORT },
+    ports: { gateway: raw.GATEWAY_PORT, catalog: raw.CATALOG_PORT, orders: raw.ORDERS_PORT, rewards: raw.REWARDS_PORT, payments: raw.PAYMENTS_PORT },
     urls: {
       catalogGraphql: raw.CATALOG_URL ?? localUrl(raw.CATALOG_PORT, '/graphql'),
       ordersGraphql: raw.ORDERS_URL ?? localUrl(raw.ORDERS_PORT, '/graphql'),
       rewardsGraphql: raw.REWARDS_URL ?? localUrl(raw.REWARDS_PORT, '/graphql'),
+      paymentsGraphql: raw.PAYMENTS_URL ?? localUrl(raw.PAYMENTS_PORT, '/graphql'),
       catalogRest: raw.CATALOG_REST_URL ?? localUrl(raw.CATALOG_PORT, ''),
+      ordersInternal: serviceBase(raw.ORDERS_URL ?? localUrl(raw.ORDERS_PORT, '/graphql')),
+      paymentsInternal: serviceBase(raw.PAYMENTS_URL ?? localUrl(raw.PAYMENTS_PORT, '/graphql')),
     },
     dynamodb: {
       endpoint: raw.DYNAMODB_ENDPOINT,
@@ -239,6 +263,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         catalog: raw.CATALOG_TABLE ?? `${prefix}catalog`,
         orders: raw.ORDERS_TABLE ?? `${prefix}orders`,
         rewards: raw.REWARDS_TABLE ?? `${prefix}rewards`,
+        payments: raw.PAYMENTS_TABLE ?? `${prefix}payments`,
       },
     },
     redisUrl: raw.REDIS_URL,
@@ -278,7 +303,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     queryLimits: queryLimitSettings(raw),
     edge: edgeSettings(raw),
     corsOrigins,
-    localPorts: { dynamodb: raw.DYNAMODB_PORT, redis: raw.REDIS_PORT },
+    localPorts: { dynamodb: raw.DYNAMODB_PORT, redis: raw.REDIS_PORT, stripeEmulator: raw.STRIPE_EMULATOR_PORT },
     stockHolds: { ttlSeconds: raw.STOCK_HOLD_TTL_SECONDS, sweepIntervalMs: raw.STOCK_HOLD_SWEEP_INTERVAL_MS, timeoutMs: raw.STOCK_HOLD_TIMEOUT_MS },
     gatewayPerformance: {
       dedupe: raw.GATEWAY_DEDUPE,
@@ -291,7 +316,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       leanHttp: raw.GATEWAY_LEAN_HTTP,
       workers: raw.GATEWAY_WORKERS,
     },
+    stripe,
+    payments: { timeoutSeconds: raw.PAYMENT_TIMEOUT_SECONDS, deadlineSweepIntervalMs: raw.PAYMENT_DEADLINE_SWEEP_INTERVAL_MS },
+    customerLimits: { maxPendingOrders: raw.MAX_PENDING_ORDERS_PER_CUSTOMER, maxHeldUnits: raw.MAX_HELD_UNITS_PER_CUSTOMER },
   };
+}
+
+/** A subgraph's base URL from its GraphQL URL: the same origin and path prefix, without the trailing /graphql. */
+export function serviceBase(graphqlUrl: string): string {
+  return graphqlUrl.replace(/\/graphql\/?$/, '').replace(/\/+$/, '');
 }
 
 /**

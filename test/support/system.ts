@@ -23,7 +23,16 @@ export function testEnv(label: string, extra: Record<string, string> = {}): Reco
     jwtSecret: TEST_JWT_SECRET,
     signingSecret: TEST_SIGNING_SECRET,
     eventSigningSecret: TEST_EVENT_SIGNING_SECRET,
-    overrides: { RATE_LIMIT: 'off', REQUEST_TIMEOUT_MS: '45000', DYNAMODB_REQUEST_TIMEOUT_MS: '20000', ...extra },
+    // The per-customer caps are off in effect too (tests place hundreds of orders as one customer) except where a
+    // test sets its own.
+    overrides: {
+      RATE_LIMIT: 'off',
+      REQUEST_TIMEOUT_MS: '45000',
+      DYNAMODB_REQUEST_TIMEOUT_MS: '20000',
+      MAX_PENDING_ORDERS_PER_CUSTOMER: '100000',
+      MAX_HELD_UNITS_PER_CUSTOMER: '100000000',
+      ...extra,
+    },
   });
 }
 

@@ -28,7 +28,7 @@ export interface SubgraphsStackProps extends StackProps {
   readonly redisUrl: string;
 }
 
-const TABLE_VARIABLES: Readonly<Record<ContextName, string>> = { catalog: 'CATALOG_TABLE', orders: 'ORDERS_TABLE', rewards: 'REWARDS_TABLE' };
+const TABLE_VARIABLES: Readonly<Record<ContextName, string>> = { catalog: 'CATALOG_TABLE', orders: 'ORDERS_TABLE', rewards: 'REWARDS_TABLE', payments: 'PAYMENTS_TABLE' };
 
 /**
  * A subgraph request's ceiling: far above its normal latency (the Orders ACL gives a Catalog lookup 2 s,
@@ -54,8 +54,8 @@ export const HOLD_SWEEP_INTERVAL_MINUTES = 1;
  * Each function gets its own role with only the actions it performs, on its own context's table only.
  */
 export class SubgraphsStack extends Stack implements DeadLetterQueues {
-  readonly api: Readonly<Record<ContextName, AppFunction>>;
-  readonly functionUrls: Readonly<Record<ContextName, FunctionUrl>>;
+  readonly api: Readonly<Record<Exclude<ContextName, 'payments'>, AppFunction>>;
+  readonly functionUrls: Readonly<Record<Exclude<ContextName, 'payments'>, FunctionUrl>>;
   readonly functions: readonly AppFunction[];
   readonly deadLetterQueues: readonly Queue[];
 

@@ -12,15 +12,15 @@ export type OrderItemInput = {
   quantity: number;
 };
 
-/** PENDING -> CONFIRMED -> COMPLETED; PENDING or CONFIRMED -> CANCELLED. */
+/** PENDING -> CONFIRMED -> COMPLETED; PENDING or CONFIRMED -> CANCELLED (also when unpaid at paymentDueAt). */
 export type OrderStatus =
-  /** Cancelled by its owner or an admin. Final. */
+  /** Cancelled by its owner or an admin, or because it was not paid by paymentDueAt. Final. */
   | 'CANCELLED'
   /** Fulfilled. Final; Rewards then issues the reward points asynchronously. */
   | 'COMPLETED'
-  /** Confirmed by an admin or by the payment.completed event; not yet fulfilled. */
+  /** Payment authorized (or confirmed by an admin by hand, e.g. a bank transfer); not yet fulfilled. */
   | 'CONFIRMED'
-  /** Placed and waiting for confirmation (payment). */
+  /** Placed, stock held, awaiting payment until paymentDueAt (startPayment). */
   | 'PENDING';
 
 /** What to order. */
