@@ -54,6 +54,15 @@ const subgraphs: SubgraphCodegen[] = [
       Order: '../rewards-context#OrderRef',
     },
   },
+  {
+    context: 'payments',
+    contextType: '../payments-context#PaymentsContext',
+    mappers: {
+      Payment: '../../domain/payment#Payment',
+      Order: '../payments-context#OrderRef',
+      Money: '../../../../lib/ddd#MoneyProps',
+    },
+  },
 ];
 
 const generates: CodegenConfig['generates'] = {};

@@ -5,7 +5,7 @@
  * periodic sweep) and its event consumers.
  */
 import type { Registry } from 'prom-client';
-import type { AppConfig } from '../lib/config';
+import type { AppConfig, ContextName } from '../lib/config';
 import { ensureTable } from '../lib/dynamodb';
 import {
   createEventBus,
@@ -30,6 +30,9 @@ import { ordersEventConsumers } from '../subgraphs/orders/infrastructure/event-c
 import { PaymentDeadlineSweeper } from '../subgraphs/orders/infrastructure/payment-deadline-sweeper';
 import { ordersTable } from '../subgraphs/orders/infrastructure/orders-table';
 import { startOrders, type OrdersOptions, type RunningOrders } from '../subgraphs/orders/service';
+import { paymentsEventConsumers } from '../subgraphs/payments/infrastructure/event-consumers';
+import { paymentsTable } from '../subgraphs/payments/infrastructure/payments-table';
+import { startPayments, type PaymentsOptions, type RunningPayments } from '../subgraphs/payments/service';
 import { rewardsEventConsumers } from '../subgraphs/rewards/infrastructure/event-consumers';
 import { rewardsTable } from '../subgraphs/rewards/infrastructure/rewards-table';
 import { startRewards, type RewardsOptions, type RunningRewards } from '../subgraphs/rewards/service';
@@ -51,6 +54,9 @@ export interface SystemOptions extends NodeOptions {
   readonly catalog?: CatalogOptions;
   readonly orders?: OrdersOptions;
   readonly rewards?: RewardsOptions;
+  readonly payments?: PaymentsOptions;
+  /** Per context, over the options above (a context whose consumers or relay run in another process in a test). */
+  readonly nodes?: Partial<Record<ContextName, NodeOptions>>;
   /** Supergraph SDL for the gateway (defaults to schema/supergraph.graphql). */
   readonly supergraphSdl?: string;
   /** Transport timings (tests shorten reclaim and retry delays). */
@@ -63,9 +69,9 @@ interface Stoppable {
 
 export type ContextNode<TService> = TService & { readonly relay: OutboxRelay; stopAll(): Promise<void> };
 
-export const CONTEXT_TABLES = { catalog: catalogTable, orders: ordersTable, rewards: rewardsTable } as const;
+export const CONTEXT_TABLES = { catalog: catalogTable, orders: ordersTable, rewards: rewardsTable, payments: paymentsTable } as const;
 
-export async function ensureTables(runtime: ServiceRuntime, contexts: readonly (keyof typeof CONTEXT_TABLES)[] = ['catalog', 'orders', 'rewards']): Promise<void> {
+export async function ensureTables(runtime: ServiceRuntime, contexts: readonly (keyof typeof CONTEXT_TABLES)[] = ['catalog', 'orders', 'rewards', 'payments']): Promise<void> {
   const { client } = runtime.dynamo;
   const { tables } = runtime.config.dynamodb;
   await Promise.all(contexts.map((context) => ensureTable(client, tables[context], CONTEXT_TABLES[context])));
@@ -185,6 +191,13 @@ export async function startOrdersNode(
   });
 }
 
+/** Payments' node: its service (GraphQL, the Stripe webhook, the internal API), relay and order.cancelled consumer. */
+export async function startPaymentsNode(config: AppConfig, bus: EventBus, options: NodeOptions & { payments?: PaymentsOptions } = {}): Promise<ContextNode<RunningPayments>> {
+  const runtime = createServiceRuntime(config, 'payments');
+  const payments = await startPayments(runtime, config.ports.payments, options.payments);
+  return startNode(runtime, bus, payments, paymentsEventConsumers(payments.deps, runtime.logger), options);
+}
+
 export async function startRewardsNode(config: AppConfig, bus: EventBus, options: NodeOptions & { rewards?: RewardsOptions } = {}): Promise<ContextNode<RunningRewards>> {
   const runtime = createServiceRuntime(config, 'rewards');
   const rewards = await startRewards(runtime, config.ports.rewards, options.rewards);
@@ -220,12 +233,13 @@ export interface RunningSystem {
   readonly config: AppConfig;
   readonly logger: Logger;
   readonly bus: EventBus;
-  readonly relays: Readonly<Record<'catalog' | 'orders' | 'rewards', OutboxRelay>>;
+  readonly relays: Readonly<Record<ContextName, OutboxRelay>>;
   readonly catalog: ContextNode<RunningCatalog> & { readonly holdSweeper: HoldSweeper };
   readonly orders: ContextNode<RunningOrders> & { readonly deadlineSweeper: PaymentDeadlineSweeper };
   readonly rewards: ContextNode<RunningRewards>;
+  readonly payments: ContextNode<RunningPayments>;
   readonly gateway: RunningGateway;
-  readonly urls: { readonly gateway: string; readonly catalog: string; readonly orders: string; readonly rewards: string };
+  readonly urls: { readonly gateway: string; readonly catalog: string; readonly orders: string; readonly rewards: string; readonly payments: string };
   stop(): Promise<void>;
 }
 
@@ -240,30 +254,40 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
     return value;
   };
   try {
-    const catalog = node(await startCatalogNode(config, bus, { ...options, ...(options.catalog ? { catalog: options.catalog } : {}) }));
+    const nodeOptions = (context: ContextName): NodeOptions => ({ ...options, ...options.nodes?.[context] });
+    const catalog = node(await startCatalogNode(config, bus, { ...nodeOptions('catalog'), ...(options.catalog ? { catalog: options.catalog } : {}) }));
     // Subgraphs may run on ephemeral ports: the others use their actual addresses.
     const wired: AppConfig = { ...config, urls: { ...config.urls, catalogGraphql: `${catalog.http.url}/graphql`, catalogRest: catalog.http.url } };
-    const orders = node(await startOrdersNode(wired, bus, { ...options, ...(options.orders ? { orders: options.orders } : {}) }));
-    const rewards = node(await startRewardsNode(wired, bus, { ...options, ...(options.rewards ? { rewards: options.rewards } : {}) }));
+    const orders = node(await startOrdersNode(wired, bus, { ...nodeOptions('orders'), ...(options.orders ? { orders: options.orders } : {}) }));
+    const withOrders: AppConfig = { ...wired, urls: { ...wired.urls, ordersGraphql: `${orders.http.url}/graphql`, ordersInternal: orders.http.url } };
+    const rewards = node(await startRewardsNode(withOrders, bus, { ...nodeOptions('rewards'), ...(options.rewards ? { rewards: options.rewards } : {}) }));
+    const payments = node(await startPaymentsNode(withOrders, bus, { ...nodeOptions('payments'), ...(options.payments ? { payments: options.payments } : {}) }));
     const gatewayConfig: AppConfig = {
-      ...wired,
-      urls: { ...wired.urls, ordersGraphql: `${orders.http.url}/graphql`, rewardsGraphql: `${rewards.http.url}/graphql` },
+      ...withOrders,
+      urls: {
+        ...withOrders.urls,
+        rewardsGraphql: `${rewards.http.url}/graphql`,
+        paymentsGraphql: `${payments.http.url}/graphql`,
+        paymentsInternal: payments.http.url,
+      },
     };
     const gateway = node(await startGatewayInstance(gatewayConfig, bus, { supergraphSdl: options.supergraphSdl }));
     return {
       config: gatewayConfig,
       logger: events.logger,
       bus,
-      relays: { catalog: catalog.relay, orders: orders.relay, rewards: rewards.relay },
+      relays: { catalog: catalog.relay, orders: orders.relay, rewards: rewards.relay, payments: payments.relay },
       catalog,
       orders,
       rewards,
+      payments,
       gateway,
       urls: {
         gateway: `${gateway.http.url}/graphql`,
         catalog: catalog.http.url,
         orders: orders.http.url,
         rewards: rewards.http.url,
+        payments: payments.http.url,
       },
       stop: () => stopAll(started),
     };

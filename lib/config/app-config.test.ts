@@ -329,9 +329,10 @@ describe('Stripe settings', () => {
     expect(problems).toEqual([
       'STRIPE_SECRET_KEY: must be a Stripe secret key (sk_test_..., sk_live_... or a restricted rk_... key)',
       'STRIPE_WEBHOOK_SECRET: must not be the development value because NODE_ENV is "production" (development values apply only with NODE_ENV=development or test)',
-      'STRIPE_API_URL: must be an https URL because NODE_ENV is "production" (development values apply only with NODE_ENV=development or test), got "http://stripe.internal:12111"',
+      'STRIPE_API_URL: must be an https URL (or http on this machine\'s loopback) because NODE_ENV is "production" (development values apply only with NODE_ENV=development or test), got "http://stripe.internal:12111"',
     ]);
     expect(problems.join('\n')).not.toContain('oops-secret');
     expect(loadConfig({ NODE_ENV: 'development', STRIPE_API_URL: 'http://127.0.0.1:12111' }).stripe.apiUrl).toBe('http://127.0.0.1:12111');
+    expect(loadConfig({ ...PRODUCTION, STRIPE_API_URL: 'http://127.0.0.1:12111' }).stripe.apiUrl).toBe('http://127.0.0.1:12111');
   });
 });

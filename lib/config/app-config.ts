@@ -97,6 +97,8 @@ export interface AppConfig {
   readonly stripe: StripeSettings;
   /** The payment deadline of a PENDING order and how often the local sweep looks for orders past it. */
   readonly payments: { readonly timeoutSeconds: number; readonly deadlineSweepIntervalMs: number };
+  /** Calls between contexts' internal APIs (lib/internal-api): each call's budget and the breaker in front of each callee. */
+  readonly internalApi: { readonly timeoutMs: number; readonly breakerThreshold: number; readonly breakerHalfOpenAfterMs: number };
   /** Anti-hoarding caps on a customer's unpaid (PENDING) orders; admins are not capped. */
   readonly customerLimits: { readonly maxPendingOrders: number; readonly maxHeldUnits: number };
 }
@@ -188,6 +190,9 @@ const schema = z.object({
   PAYMENT_DEADLINE_SWEEP_INTERVAL_MS: env.positiveInt(30_000),
   MAX_PENDING_ORDERS_PER_CUSTOMER: env.positiveInt(5),
   MAX_HELD_UNITS_PER_CUSTOMER: env.positiveInt(100),
+  INTERNAL_API_TIMEOUT_MS: env.positiveInt(5_000),
+  INTERNAL_API_BREAKER_THRESHOLD: env.positiveInt(5),
+  INTERNAL_API_BREAKER_HALF_OPEN_MS: env.positiveInt(30_000),
 });
 
 export interface LoadConfigOptions {
@@ -318,6 +323,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     stripe,
     payments: { timeoutSeconds: raw.PAYMENT_TIMEOUT_SECONDS, deadlineSweepIntervalMs: raw.PAYMENT_DEADLINE_SWEEP_INTERVAL_MS },
+    internalApi: {
+      timeoutMs: raw.INTERNAL_API_TIMEOUT_MS,
+      breakerThreshold: raw.INTERNAL_API_BREAKER_THRESHOLD,
+      breakerHalfOpenAfterMs: raw.INTERNAL_API_BREAKER_HALF_OPEN_MS,
+    },
     customerLimits: { maxPendingOrders: raw.MAX_PENDING_ORDERS_PER_CUSTOMER, maxHeldUnits: raw.MAX_HELD_UNITS_PER_CUSTOMER },
   };
 }

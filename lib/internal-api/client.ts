@@ -1,7 +1,8 @@
 import type { Registry } from 'prom-client';
 import * as z from 'zod';
 import { internalCommandKey, serviceIdentity, signRequest, type ServiceName } from '../auth';
-import type { RequestSigner } from '../aws/sigv4';
+import { createSigV4Signer, type RequestSigner } from '../aws/sigv4';
+import type { AppConfig } from '../config';
 import { errorFromCode, type AppError } from '../ddd';
 import { createCircuitBreaker, createKeepAliveAgent, deadline, timeOriginRequests } from '../http-client';
 import { signRequests } from '../http-client/sign-requests';
@@ -39,6 +40,25 @@ export interface InternalCallOptions<T> {
   readonly body?: unknown;
   /** Safe, short facts for logs and for the `unavailable` error's details (e.g. { orderId }). */
   readonly context?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A client's settings from the configuration: the callee's base URL, the signing secret, INTERNAL_API_TIMEOUT_MS and
+ * the INTERNAL_API_BREAKER_* settings, and SigV4 with the function's role where callees are IAM-authenticated Lambda
+ * function URLs (SUBGRAPH_AUTH=iam).
+ */
+export function internalClientSettings(
+  config: Pick<AppConfig, 'gatewaySigningSecret' | 'internalApi' | 'subgraphAuth' | 'dynamodb'>,
+  baseUrl: string,
+): Pick<InternalClientOptions, 'baseUrl' | 'signingSecret' | 'timeoutMs' | 'breakerThreshold' | 'breakerHalfOpenAfterMs' | 'sign'> {
+  return {
+    baseUrl,
+    signingSecret: config.gatewaySigningSecret,
+    timeoutMs: config.internalApi.timeoutMs,
+    breakerThreshold: config.internalApi.breakerThreshold,
+    breakerHalfOpenAfterMs: config.internalApi.breakerHalfOpenAfterMs,
+    ...(config.subgraphAuth === 'iam' ? { sign: createSigV4Signer({ region: config.dynamodb.region }) } : {}),
+  };
 }
 
 const errorAnswer = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }) });

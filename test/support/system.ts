@@ -7,6 +7,9 @@ import { testDynamoEndpoint, uniquePrefix } from './services';
 
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789';
 export const TEST_SIGNING_SECRET = 'test-signing-secret-0123456789abcdef01234';
+/** Any sk_test_ key works with the Stripe emulator; the webhook secret is the one the test system's emulator signs with. */
+export const TEST_STRIPE_SECRET_KEY = 'sk_test_system_under_test';
+export const TEST_STRIPE_WEBHOOK_SECRET = 'whsec_test_system_0123456789abcdef';
 export { TEST_EVENT_SIGNING_SECRET } from '../../lib/events/testing/fixtures';
 
 /**
@@ -31,6 +34,8 @@ export function testEnv(label: string, extra: Record<string, string> = {}): Reco
       DYNAMODB_REQUEST_TIMEOUT_MS: '20000',
       MAX_PENDING_ORDERS_PER_CUSTOMER: '100000',
       MAX_HELD_UNITS_PER_CUSTOMER: '100000000',
+      STRIPE_SECRET_KEY: TEST_STRIPE_SECRET_KEY,
+      STRIPE_WEBHOOK_SECRET: TEST_STRIPE_WEBHOOK_SECRET,
       ...extra,
     },
   });
