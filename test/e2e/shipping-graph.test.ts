@@ -52,7 +52,7 @@ const waitForShipment = (token: string, orderId: string, status: string) =>
 async function command(path: string, body: unknown): Promise<unknown> {
   const route = system.shipping.commands.find((candidate) => candidate.path === path);
   if (!route) throw new Error(`no route ${path}`);
-  return route.handle(body);
+  return route.handle({ params: {}, body, caller: 'orders' });
 }
 
 const address = { name: 'Jane Doe', line1: '742 Evergreen Terrace', city: 'Springfield', postalCode: '62704', country: 'US' };

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError, ErrorCode } from '../../../lib/ddd';
 import { startTestShipping, type TestShipping } from '../../../test/support/shipping';
 import { Shipment } from '../domain/shipment';
-import { ORDERS_CALLER, type InternalRoute } from './shipment-commands-api';
+import type { InternalRoute } from './shipment-commands-api';
 
 /**
  * Shipping's ship and deliver commands as Orders sends them, on DynamoDB Local: idempotent by order id, refusing
@@ -21,8 +21,9 @@ const route = (path: string): InternalRoute => {
   if (!found) throw new Error(`no route ${path}`);
   return found;
 };
-const ship = (body: unknown) => route('/internal/shipments/ship').handle(body);
-const deliver = (body: unknown) => route('/internal/shipments/deliver').handle(body);
+const call = (path: string, body: unknown) => route(path).handle({ params: {}, body, caller: 'orders' });
+const ship = (body: unknown) => call('/internal/shipments/ship', body);
+const deliver = (body: unknown) => call('/internal/shipments/deliver', body);
 const address = { name: 'Jane Doe', line1: '742 Evergreen Terrace', city: 'Springfield', region: 'IL', postalCode: '62704', country: 'US' };
 const shipBody = (orderId: string, change: Record<string, unknown> = {}) => ({
   orderId,
@@ -47,10 +48,9 @@ async function failureOf(promise: Promise<unknown>): Promise<AppError> {
 describe('the internal shipment commands', () => {
   it('are POST routes only the Orders service may call', () => {
     expect(s.shipping.commands.map((r) => [r.method, r.path, r.callers])).toEqual([
-      ['POST', '/internal/shipments/ship', [ORDERS_CALLER]],
-      ['POST', '/internal/shipments/deliver', [ORDERS_CALLER]],
+      ['POST', '/internal/shipments/ship', ['orders']],
+      ['POST', '/internal/shipments/deliver', ['orders']],
     ]);
-    expect(ORDERS_CALLER).toBe('service:orders');
   });
 
   it('ship: creates the shipment when order.confirmed has not been handled yet, ships it and answers it', async () => {

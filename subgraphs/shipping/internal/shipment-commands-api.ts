@@ -3,17 +3,17 @@ import { deliverShipment, shipShipment, type ShipCommand } from '../application/
 import type { ShippingDependencies } from '../application/shipping-dependencies';
 import type { Shipment } from '../domain/shipment';
 
-/** The service identity (signed, lib/auth/internal-commands.ts) that may send Shipping's commands. */
-export const ORDERS_CALLER = 'service:orders';
-
-/** One internal command: its route, who may call it, and what it does with the parsed JSON body. */
+/**
+ * One internal command: its route, the services that may call it, and what it does with the parsed JSON body. The
+ * shape of lib/internal-api's routes, whose router verifies the signed service identity before `handle` runs.
+ */
 export interface InternalRoute {
-  readonly method: 'POST';
+  readonly method: 'GET' | 'POST';
   readonly path: string;
-  /** Service identities allowed to call it (the `sub` of the signed caller). */
+  /** The only services that may call this route. */
   readonly callers: readonly string[];
   /** Answers the JSON body of the response; throws AppErrors, which carry the contract's codes. */
-  handle(body: unknown): Promise<unknown>;
+  readonly handle: (call: { readonly params: Readonly<Record<string, string>>; readonly body: unknown; readonly caller: string }) => Promise<unknown>;
 }
 
 /** Shipping's published representation of a shipment: what Orders' shipping client translates from. */
@@ -47,14 +47,14 @@ export function shipmentCommandRoutes(deps: ShippingDependencies): InternalRoute
     {
       method: 'POST',
       path: '/internal/shipments/ship',
-      callers: [ORDERS_CALLER],
-      handle: async (body) => representShipment(await shipShipment(deps, shipCommand(body))),
+      callers: ['orders'],
+      handle: async ({ body }) => representShipment(await shipShipment(deps, shipCommand(body))),
     },
     {
       method: 'POST',
       path: '/internal/shipments/deliver',
-      callers: [ORDERS_CALLER],
-      handle: async (body) => representShipment(await deliverShipment(deps, { orderId: text(fields(body)['orderId']) })),
+      callers: ['orders'],
+      handle: async ({ body }) => representShipment(await deliverShipment(deps, { orderId: text(fields(body)['orderId']) })),
     },
   ];
 }
