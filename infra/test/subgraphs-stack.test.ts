@@ -213,7 +213,7 @@ describe('subgraphs stack', () => {
   });
 
   it('each outbox relay also sweeps leftovers every 5 minutes, reading only the outbox index', () => {
-    for (const context of ['catalog', 'orders', 'rewards']) {
+    for (const context of ['catalog', 'orders', 'rewards', 'shipping']) {
       dev.templates.subgraphs.hasResourceProperties('AWS::Scheduler::Schedule', {
         Name: `ecommerce-dev-${context}-outbox-sweep`,
         ScheduleExpression: 'rate(5 minutes)',
