@@ -98,11 +98,12 @@ async function readSnippet(response: Response): Promise<string> {
   return Buffer.concat(chunks).subarray(0, RESPONSE_SNIPPET_BYTES).toString('utf8');
 }
 
+/** Why an attempt got no answer. Read by shape, not `instanceof`: fetch's errors may come from another realm. */
 function describeFailure(error: unknown, timeoutMs: number): string {
-  if (error instanceof DOMException && error.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
-  if (typeof cause?.code === 'string') return cause.code;
-  return error instanceof Error ? error.message : String(error);
+  const failure = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; message?: unknown; cause?: { code?: unknown } };
+  if (failure.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
+  if (typeof failure.cause?.code === 'string') return failure.cause.code;
+  return typeof failure.message === 'string' ? failure.message : String(error);
 }
 
 /**
