@@ -163,7 +163,7 @@ export class WebhookDispatcher {
         duplicate,
         state: this.holding ? 'held' : 'scheduled',
         attempts: [],
-        nextAttemptAt: this.holding ? null : Date.now(),
+        nextAttemptAt: null,
         timer: undefined,
       };
       this.deliveries.push(delivery);
