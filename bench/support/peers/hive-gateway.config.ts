@@ -27,7 +27,7 @@ const responseCache = process.env['BENCH_HIVE_RESPONSE_CACHE'] === 'on';
 /** This file is loaded as an ES module (no __dirname): the benchmark says where the schema is. */
 const schemaDir = process.env['BENCH_SCHEMA_DIR'];
 if (responseCache && !schemaDir) throw new Error('BENCH_SCHEMA_DIR must name the schema directory when BENCH_HIVE_RESPONSE_CACHE=on');
-/** Responses the storage holds: each cached response takes three keys (the response and two per entity index). */
+/** Keys the storage holds: a cached response takes one, plus two for each entity it holds (its invalidation index). */
 const CACHE_KEYS = 30_000;
 
 /**
