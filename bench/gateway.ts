@@ -233,6 +233,7 @@ function expectedSeconds(phases: readonly (readonly PeerName[])[]): number {
 function measurer(peers: BenchPeers, loader: LoadGenerator, fixture: Fixture) {
   const { subgraphs, ...workloadFixture } = fixture;
   return async (name: PeerName, gateway: RunningGateway, operation: Operation, seconds: number, round: number, phase: Phase): Promise<Row> => {
+    await quiet(subgraphs);
     const callsBefore = await subgraphCalls(subgraphs);
     const cpuBefore = gateway.process ? peers.group.cpuMs(gateway.process) : 0;
     loader.send({ type: 'measure', url: gateway.url, operation, fixture: workloadFixture, seconds, connections: CONNECTIONS, seed: 20_260_301 + round });
@@ -304,6 +305,7 @@ async function sampleCache(name: PeerName, gateway: RunningGateway, operation: O
     const body = await response.text();
     if (response.status !== 200 || body.includes('"errors"')) throw new Error(`${name} failed a ${operation} read: HTTP ${response.status} ${body.slice(0, 300)}`);
   };
+  await quiet(fixture.subgraphs);
   for (const request of requests) await send(request);
   let hits = 0;
   for (const request of requests) {
@@ -351,6 +353,23 @@ async function seed(subgraphs: SubgraphUrls): Promise<Fixture> {
   });
   const adminToken = await signDevToken({ sub: BENCH_ADMIN.sub, roles: [...BENCH_ADMIN.roles], ttlSeconds: 6 * 3600 }, BENCH_JWT_SECRET);
   return { productIds, customers: customers.slice(0, CUSTOMERS), manyCallers: customers.slice(CUSTOMERS), adminToken, subgraphs };
+}
+
+/**
+ * Waits until the subgraphs have served no request for a moment: a gateway may still be finishing requests whose
+ * client the load generator has already let go, and their subgraph calls must not count in the next measurement or
+ * sample (nor their work slow it down).
+ */
+async function quiet(urls: SubgraphUrls, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await subgraphCalls(urls);
+  while (Date.now() < deadline) {
+    await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+    const now = await subgraphCalls(urls);
+    if (now === last) return;
+    last = now;
+  }
+  console.warn(`  the subgraphs were still being called ${timeoutMs} ms after the load stopped; measuring on`);
 }
 
 /** GraphQL requests the three subgraphs have served so far (their request metrics). */
@@ -426,6 +445,10 @@ function report(rows: readonly Row[], records: readonly PhaseRecord[], timing: {
           return [name, features.server, features.queryPlanner, features.responseCache === false ? 'off' : 'on', onOff(features.entityCache), onOff(features.inboundDedupe), onOff(features.subgraphFetchDedupe)];
         }),
       ),
+      ...record.gateways.map((name) => {
+        const { responseCache, settings } = PEER_FEATURES[name];
+        return `  ${name}: ${settings}${responseCache === false ? '' : `; cache: ${responseCache}`}`;
+      }),
     );
     for (const sample of record.cacheSamples) {
       if (!sample.ok) checks.push(`${sample.gateway}: ${sample.operation} repeated ${sample.sampled} times, ${sample.hits} cache hits (${phase.caching ? 'its cache does not hit' : 'it has no cache'})`);

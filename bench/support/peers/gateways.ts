@@ -49,7 +49,15 @@ export const PEER_FEATURES: Readonly<Record<PeerName, PeerFeatures>> = {
     subgraphFetchDedupe: true,
     settings: 'GATEWAY_RESPONSE_CACHE=off GATEWAY_DEDUPE=on GATEWAY_WORKERS=1',
   },
-  hive: { server: 'Hive Gateway, one process', queryPlanner: 'JavaScript (default)', responseCache: false, entityCache: false, inboundDedupe: true, subgraphFetchDedupe: true, settings: HIVE_DEDUPE },
+  hive: {
+    server: 'Hive Gateway, one process',
+    queryPlanner: 'JavaScript (default)',
+    responseCache: false,
+    entityCache: false,
+    inboundDedupe: true,
+    subgraphFetchDedupe: true,
+    settings: HIVE_DEDUPE,
+  },
   'hive-rust': {
     server: 'Hive Gateway, one process',
     queryPlanner: 'Rust (--hive-router-runtime)',
