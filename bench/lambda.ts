@@ -231,7 +231,7 @@ function report(sizes: readonly BundleSize[], coldStarts: readonly ColdStart[], 
   const summary = [
     table(
       ['what', 'target', 'measured', 'met'],
-      targets.map((target) => [target.what, target.target, target.measured, target.met ? 'yes' : 'NO']),
+      targets.map((target) => [target.what, target.target, target.measured, target.met ? 'met' : 'MISSED']),
     ),
     '',
     `A bare \`node -e 0\` takes ${baselineMs} ms from spawn to exit on this machine (median of ${RUNS}): the part of each cold start that is Node itself.`,
