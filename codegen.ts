@@ -63,6 +63,14 @@ const subgraphs: SubgraphCodegen[] = [
       Money: '../../../../lib/ddd#MoneyProps',
     },
   },
+  {
+    context: 'shipping',
+    contextType: '../shipping-context#ShippingContext',
+    mappers: {
+      Shipment: '../../domain/shipment#Shipment',
+      Order: '../shipping-context#OrderRef',
+    },
+  },
 ];
 
 const generates: CodegenConfig['generates'] = {};

@@ -99,6 +99,7 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     orders: config.urls.ordersGraphql,
     rewards: config.urls.rewardsGraphql,
     payments: config.urls.paymentsGraphql,
+    shipping: config.urls.shippingGraphql,
   };
 
   const levers = createGatewayLevers(runtime, options.levers);

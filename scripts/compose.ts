@@ -12,6 +12,7 @@ export const SUBGRAPHS = [
   { name: 'orders', url: 'http://localhost:4002/graphql' },
   { name: 'rewards', url: 'http://localhost:4003/graphql' },
   { name: 'payments', url: 'http://localhost:4004/graphql' },
+  { name: 'shipping', url: 'http://localhost:4005/graphql' },
 ] as const;
 
 const root = resolve(__dirname, '..');

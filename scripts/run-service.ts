@@ -1,6 +1,6 @@
 /**
  * Runs one part of the system in this process, the way containers do (docker-compose, the gateway on ECS):
- *   node --import tsx scripts/run-service.ts <catalog|orders|rewards|payments|gateway>
+ *   node --import tsx scripts/run-service.ts <catalog|orders|rewards|payments|shipping|gateway>
  *   node --import tsx scripts/run-service.ts seed      (adds the demo products that are missing, then exits)
  * With tracing (OTEL_EXPORTER_OTLP_ENDPOINT), preload the SDK before this module so its instrumentations see
  * every module load: `node --import tsx --import ./lib/telemetry/register.ts scripts/run-service.ts <part>`
@@ -17,9 +17,9 @@ import { createServiceRuntime } from '../lib/runtime';
 import { shutdownTelemetry } from '../lib/telemetry';
 import { catalogModule } from '../subgraphs/catalog/service';
 import { seedDemoProducts } from './seed';
-import { createSystemEventBus, ensureTables, startCatalogNode, startGatewayInstance, startOrdersNode, startPaymentsNode, startRewardsNode } from './system';
+import { createSystemEventBus, ensureTables, startCatalogNode, startGatewayInstance, startOrdersNode, startPaymentsNode, startRewardsNode, startShippingNode } from './system';
 
-const PARTS = ['catalog', 'orders', 'rewards', 'payments', 'gateway', 'seed'] as const;
+const PARTS = ['catalog', 'orders', 'rewards', 'payments', 'shipping', 'gateway', 'seed'] as const;
 type Part = (typeof PARTS)[number];
 
 async function main(): Promise<void> {
@@ -68,7 +68,9 @@ async function main(): Promise<void> {
           ? await startRewardsNode(config, bus)
           : part === 'payments'
             ? await startPaymentsNode(config, bus)
-            : await startGatewayInstance(config, bus);
+            : part === 'shipping'
+              ? await startShippingNode(config, bus)
+              : await startGatewayInstance(config, bus);
   logger.info({ url: running.http.url }, `${part} is listening`);
 
   let stopping = false;

@@ -36,6 +36,9 @@ import { startPayments, type PaymentsOptions, type RunningPayments } from '../su
 import { rewardsEventConsumers } from '../subgraphs/rewards/infrastructure/event-consumers';
 import { rewardsTable } from '../subgraphs/rewards/infrastructure/rewards-table';
 import { startRewards, type RewardsOptions, type RunningRewards } from '../subgraphs/rewards/service';
+import { shippingEventConsumers } from '../subgraphs/shipping/infrastructure/event-consumers';
+import { shippingTable } from '../subgraphs/shipping/infrastructure/shipping-table';
+import { startShipping, type RunningShipping, type ShippingOptions } from '../subgraphs/shipping/service';
 
 export interface RelayOptions {
   /** Publish right after commit (default true); off, only the sweep publishes (a "crashed" relay). */
@@ -55,6 +58,7 @@ export interface SystemOptions extends NodeOptions {
   readonly orders?: OrdersOptions;
   readonly rewards?: RewardsOptions;
   readonly payments?: PaymentsOptions;
+  readonly shipping?: ShippingOptions;
   /** Per context, over the options above (a context whose consumers or relay run in another process in a test). */
   readonly nodes?: Partial<Record<ContextName, NodeOptions>>;
   /** Supergraph SDL for the gateway (defaults to schema/supergraph.graphql). */
@@ -69,9 +73,12 @@ interface Stoppable {
 
 export type ContextNode<TService> = TService & { readonly relay: OutboxRelay; stopAll(): Promise<void> };
 
-export const CONTEXT_TABLES = { catalog: catalogTable, orders: ordersTable, rewards: rewardsTable, payments: paymentsTable } as const;
+export const CONTEXT_TABLES = { catalog: catalogTable, orders: ordersTable, rewards: rewardsTable, payments: paymentsTable, shipping: shippingTable } as const;
 
-export async function ensureTables(runtime: ServiceRuntime, contexts: readonly (keyof typeof CONTEXT_TABLES)[] = ['catalog', 'orders', 'rewards', 'payments']): Promise<void> {
+export async function ensureTables(
+  runtime: ServiceRuntime,
+  contexts: readonly (keyof typeof CONTEXT_TABLES)[] = Object.keys(CONTEXT_TABLES) as (keyof typeof CONTEXT_TABLES)[],
+): Promise<void> {
   const { client } = runtime.dynamo;
   const { tables } = runtime.config.dynamodb;
   await Promise.all(contexts.map((context) => ensureTable(client, tables[context], CONTEXT_TABLES[context])));
@@ -204,6 +211,12 @@ export async function startRewardsNode(config: AppConfig, bus: EventBus, options
   return startNode(runtime, bus, rewards, rewardsEventConsumers(rewards.deps, runtime.logger), options);
 }
 
+export async function startShippingNode(config: AppConfig, bus: EventBus, options: NodeOptions & { shipping?: ShippingOptions } = {}): Promise<ContextNode<RunningShipping>> {
+  const runtime = createServiceRuntime(config, 'shipping');
+  const shipping = await startShipping(runtime, config.ports.shipping, options.shipping);
+  return startNode(runtime, bus, shipping, shippingEventConsumers(shipping.deps, runtime.logger), options);
+}
+
 /**
  * A gateway instance: the supergraph, the subscription feed (Redis pub/sub when configured) and, unless the bus
  * is EventBridge (where a Lambda does it), the fan-out of order status events from the bus into the feed. Tests
@@ -238,8 +251,16 @@ export interface RunningSystem {
   readonly orders: ContextNode<RunningOrders> & { readonly deadlineSweeper: PaymentDeadlineSweeper };
   readonly rewards: ContextNode<RunningRewards>;
   readonly payments: ContextNode<RunningPayments>;
+  readonly shipping: ContextNode<RunningShipping>;
   readonly gateway: RunningGateway;
-  readonly urls: { readonly gateway: string; readonly catalog: string; readonly orders: string; readonly rewards: string; readonly payments: string };
+  readonly urls: {
+    readonly gateway: string;
+    readonly catalog: string;
+    readonly orders: string;
+    readonly rewards: string;
+    readonly payments: string;
+    readonly shipping: string;
+  };
   stop(): Promise<void>;
 }
 
@@ -258,8 +279,10 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
     const catalog = node(await startCatalogNode(config, bus, { ...nodeOptions('catalog'), ...(options.catalog ? { catalog: options.catalog } : {}) }));
     // Subgraphs may run on ephemeral ports: the others use their actual addresses.
     const wired: AppConfig = { ...config, urls: { ...config.urls, catalogGraphql: `${catalog.http.url}/graphql`, catalogRest: catalog.http.url } };
-    const orders = node(await startOrdersNode(wired, bus, { ...nodeOptions('orders'), ...(options.orders ? { orders: options.orders } : {}) }));
-    const withOrders: AppConfig = { ...wired, urls: { ...wired.urls, ordersGraphql: `${orders.http.url}/graphql`, ordersInternal: orders.http.url } };
+    const shipping = node(await startShippingNode(wired, bus, { ...nodeOptions('shipping'), ...(options.shipping ? { shipping: options.shipping } : {}) }));
+    const withShipping: AppConfig = { ...wired, urls: { ...wired.urls, shippingGraphql: `${shipping.http.url}/graphql`, shipping: shipping.http.url } };
+    const orders = node(await startOrdersNode(withShipping, bus, { ...nodeOptions('orders'), ...(options.orders ? { orders: options.orders } : {}) }));
+    const withOrders: AppConfig = { ...withShipping, urls: { ...withShipping.urls, ordersGraphql: `${orders.http.url}/graphql`, orders: orders.http.url } };
     const rewards = node(await startRewardsNode(withOrders, bus, { ...nodeOptions('rewards'), ...(options.rewards ? { rewards: options.rewards } : {}) }));
     const payments = node(await startPaymentsNode(withOrders, bus, { ...nodeOptions('payments'), ...(options.payments ? { payments: options.payments } : {}) }));
     const gatewayConfig: AppConfig = {
@@ -268,7 +291,7 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
         ...withOrders.urls,
         rewardsGraphql: `${rewards.http.url}/graphql`,
         paymentsGraphql: `${payments.http.url}/graphql`,
-        paymentsInternal: payments.http.url,
+        payments: payments.http.url,
       },
     };
     const gateway = node(await startGatewayInstance(gatewayConfig, bus, { supergraphSdl: options.supergraphSdl }));
@@ -276,11 +299,12 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
       config: gatewayConfig,
       logger: events.logger,
       bus,
-      relays: { catalog: catalog.relay, orders: orders.relay, rewards: rewards.relay, payments: payments.relay },
+      relays: { catalog: catalog.relay, orders: orders.relay, rewards: rewards.relay, payments: payments.relay, shipping: shipping.relay },
       catalog,
       orders,
       rewards,
       payments,
+      shipping,
       gateway,
       urls: {
         gateway: `${gateway.http.url}/graphql`,
@@ -288,6 +312,7 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
         orders: orders.http.url,
         rewards: rewards.http.url,
         payments: payments.http.url,
+        shipping: shipping.http.url,
       },
       stop: () => stopAll(started),
     };

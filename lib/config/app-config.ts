@@ -11,7 +11,7 @@ export type EventBusKind = 'memory' | 'redis' | 'eventbridge';
  * with AWS_IAM auth (infra/).
  */
 export type SubgraphAuth = 'signed-identity' | 'iam';
-export type ContextName = 'catalog' | 'orders' | 'rewards' | 'payments';
+export type ContextName = 'catalog' | 'orders' | 'rewards' | 'payments' | 'shipping';
 
 export interface AppConfig {
   /** NODE_ENV as set; `production` when unset (fail closed: see secrets-policy.ts). */
@@ -20,19 +20,29 @@ export interface AppConfig {
   readonly production: boolean;
   readonly logLevel: string;
   readonly host: string;
-  readonly ports: { readonly gateway: number; readonly catalog: number; readonly orders: number; readonly rewards: number; readonly payments: number };
+  readonly ports: {
+    readonly gateway: number;
+    readonly catalog: number;
+    readonly orders: number;
+    readonly rewards: number;
+    readonly payments: number;
+    readonly shipping: number;
+  };
   /** Where the gateway and other contexts reach each subgraph. */
   readonly urls: {
     readonly catalogGraphql: string;
     readonly ordersGraphql: string;
     readonly rewardsGraphql: string;
     readonly paymentsGraphql: string;
+    readonly shippingGraphql: string;
+    /** Shipping's service root, where Orders sends its internal commands (ship, deliver). */
+    readonly shipping: string;
     /** Catalog's cacheable REST read API, read by the Orders anti-corruption layer. */
     readonly catalogRest: string;
-    /** Where other contexts reach Orders' internal API (ORDERS_URL without its /graphql). */
-    readonly ordersInternal: string;
-    /** Where other contexts reach Payments' internal API (PAYMENTS_URL without its /graphql). */
-    readonly paymentsInternal: string;
+    /** Orders' service root, where other contexts read orders (ORDERS_URL without its /graphql). */
+    readonly orders: string;
+    /** Payments' service root, where Orders sends its internal commands (capture; PAYMENTS_URL without its /graphql). */
+    readonly payments: string;
   };
   readonly dynamodb: {
     readonly endpoint: string | undefined;
@@ -133,10 +143,12 @@ const schema = z.object({
   ORDERS_PORT: env.port(4002),
   REWARDS_PORT: env.port(4003),
   PAYMENTS_PORT: env.port(4004),
+  SHIPPING_PORT: env.port(4005),
   CATALOG_URL: env.url(['http', 'https']),
   ORDERS_URL: env.url(['http', 'https']),
   REWARDS_URL: env.url(['http', 'https']),
   PAYMENTS_URL: env.url(['http', 'https']),
+  SHIPPING_URL: env.url(['http', 'https']),
   CATALOG_REST_URL: env.url(['http', 'https']),
   DYNAMODB_ENDPOINT: env.url(['http', 'https']),
   AWS_REGION: env.text(),
@@ -145,6 +157,7 @@ const schema = z.object({
   ORDERS_TABLE: env.text(),
   REWARDS_TABLE: env.text(),
   PAYMENTS_TABLE: env.text(),
+  SHIPPING_TABLE: env.text(),
   REDIS_URL: env.url(['redis', 'rediss']),
   EVENT_BUS: env.oneOf(['memory', 'redis', 'eventbridge']),
   EVENT_BUS_NAME: env.text(),
@@ -251,15 +264,24 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: raw.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     // Loopback unless told otherwise: containers set HOST=0.0.0.0 themselves (Dockerfile, docker-compose.yml).
     host: raw.HOST ?? '127.0.0.1',
-    ports: { gateway: raw.GATEWAY_PORT, catalog: raw.CATALOG_PORT, orders: raw.ORDERS_PORT, rewards: raw.REWARDS_PORT, payments: raw.PAYMENTS_PORT },
+    ports: {
+      gateway: raw.GATEWAY_PORT,
+      catalog: raw.CATALOG_PORT,
+      orders: raw.ORDERS_PORT,
+      rewards: raw.REWARDS_PORT,
+      payments: raw.PAYMENTS_PORT,
+      shipping: raw.SHIPPING_PORT,
+    },
     urls: {
       catalogGraphql: raw.CATALOG_URL ?? localUrl(raw.CATALOG_PORT, '/graphql'),
       ordersGraphql: raw.ORDERS_URL ?? localUrl(raw.ORDERS_PORT, '/graphql'),
       rewardsGraphql: raw.REWARDS_URL ?? localUrl(raw.REWARDS_PORT, '/graphql'),
       paymentsGraphql: raw.PAYMENTS_URL ?? localUrl(raw.PAYMENTS_PORT, '/graphql'),
+      shippingGraphql: raw.SHIPPING_URL ?? localUrl(raw.SHIPPING_PORT, '/graphql'),
+      shipping: serviceBase(raw.SHIPPING_URL ?? localUrl(raw.SHIPPING_PORT, '/graphql')),
       catalogRest: raw.CATALOG_REST_URL ?? localUrl(raw.CATALOG_PORT, ''),
-      ordersInternal: serviceBase(raw.ORDERS_URL ?? localUrl(raw.ORDERS_PORT, '/graphql')),
-      paymentsInternal: serviceBase(raw.PAYMENTS_URL ?? localUrl(raw.PAYMENTS_PORT, '/graphql')),
+      orders: serviceBase(raw.ORDERS_URL ?? localUrl(raw.ORDERS_PORT, '/graphql')),
+      payments: serviceBase(raw.PAYMENTS_URL ?? localUrl(raw.PAYMENTS_PORT, '/graphql')),
     },
     dynamodb: {
       endpoint: raw.DYNAMODB_ENDPOINT,
@@ -269,6 +291,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         orders: raw.ORDERS_TABLE ?? `${prefix}orders`,
         rewards: raw.REWARDS_TABLE ?? `${prefix}rewards`,
         payments: raw.PAYMENTS_TABLE ?? `${prefix}payments`,
+        shipping: raw.SHIPPING_TABLE ?? `${prefix}shipping`,
       },
     },
     redisUrl: raw.REDIS_URL,

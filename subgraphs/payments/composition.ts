@@ -56,7 +56,7 @@ export function paymentsModule(runtime: ServiceRuntime, options: PaymentsOptions
   instrumentDynamo(dynamo.client, registry);
   const outbox = new OutboxWriter(tableName);
   const stripe = createStripeClient({ secretKey: stripeSecrets.secretKey, apiUrl: config.stripe.apiUrl, timeoutMs: STRIPE_TIMEOUT_MS });
-  const orders = new OrdersDirectoryClient({ ...internalClientSettings(config, config.urls.ordersInternal), registry, logger });
+  const orders = new OrdersDirectoryClient({ ...internalClientSettings(config, config.urls.orders), registry, logger });
   const deps: PaymentsDependencies = {
     payments: new DynamoPaymentRepository(dynamo.doc, tableName, outbox),
     provider: new StripePaymentProvider(stripe, logger.child({ component: 'stripe' })),

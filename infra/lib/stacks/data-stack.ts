@@ -8,6 +8,7 @@ import { catalogTable } from '../../../subgraphs/catalog/infrastructure/catalog-
 import { ordersTable } from '../../../subgraphs/orders/infrastructure/orders-table';
 import { paymentsTable } from '../../../subgraphs/payments/infrastructure/payments-table';
 import { rewardsTable } from '../../../subgraphs/rewards/infrastructure/rewards-table';
+import { shippingTable } from '../../../subgraphs/shipping/infrastructure/shipping-table';
 import type { EnvironmentSettings } from '../environments';
 
 export interface DataStackProps extends StackProps {
@@ -20,6 +21,7 @@ export const TABLE_DEFINITIONS: Readonly<Record<ContextName, TableDefinition>> =
   orders: ordersTable,
   rewards: rewardsTable,
   payments: paymentsTable,
+  shipping: shippingTable,
 };
 
 /**
@@ -65,7 +67,7 @@ export class DataStack extends Stack {
       new CfnOutput(this, `${context}TableName`, { value: created.tableName, description: `The ${context} context's table` });
       return created;
     };
-    this.tables = { catalog: table('catalog'), orders: table('orders'), rewards: table('rewards'), payments: table('payments') };
+    this.tables = { catalog: table('catalog'), orders: table('orders'), rewards: table('rewards'), payments: table('payments'), shipping: table('shipping') };
 
     // 64 letters and digits: well above the 32 characters production mode demands (lib/config).
     const generated = { passwordLength: 64, excludePunctuation: true };

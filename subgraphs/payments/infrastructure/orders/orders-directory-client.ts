@@ -3,7 +3,7 @@ import { NotFoundError, ServiceUnavailableError } from '../../../../lib/ddd';
 import { InternalApiClient, type InternalClientOptions } from '../../../../lib/internal-api';
 import type { OrderDirectory, OrderSnapshot } from '../../application/order-directory';
 
-/** Orders' base URL (config.urls.ordersInternal) and the client's settings (internalClientSettings). */
+/** Orders' base URL (config.urls.orders) and the client's settings (internalClientSettings). */
 export type OrdersDirectoryClientOptions = Omit<InternalClientOptions, 'name' | 'caller' | 'unavailable' | 'defaultField'>;
 
 /** The part of Orders' representation (GET /internal/orders/:id) Payments reads; the rest is ignored. */
