@@ -72,22 +72,30 @@ async function catalogSummary(gatewayPort: number): Promise<{ count: number; cat
 
 /** Starts the runner, checks it, stops it with SIGINT; returns what it found. */
 async function runOnce(): Promise<{ count: number; categories: Set<string> }> {
-  const [gatewayPort, catalogPort, ordersPort, rewardsPort, shippingPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+  const [gatewayPort, catalogPort, ordersPort, rewardsPort, paymentsPort, shippingPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const run = startDev({
     GATEWAY_PORT: String(gatewayPort),
     CATALOG_PORT: String(catalogPort),
     ORDERS_PORT: String(ordersPort),
     REWARDS_PORT: String(rewardsPort),
+    PAYMENTS_PORT: String(paymentsPort),
     SHIPPING_PORT: String(shippingPort),
-    // Any free ports: on a shared machine another run may hold or take 8000 and 6379 at any moment.
+    // Any free ports: on a shared machine another run may hold or take 8000, 6379 and 12111 at any moment.
     DYNAMODB_PORT: '0',
     REDIS_PORT: '0',
+    STRIPE_EMULATOR_PORT: '0',
   });
   await waitForReady(run, 150_000);
   expect(run.output()).toContain(`http://localhost:${gatewayPort}/graphql`);
   expect(run.output()).toContain(`Storefront                         http://localhost:${gatewayPort}/`);
   expect(run.output()).toContain(`http://localhost:${gatewayPort}/graphiql`);
   expect(run.output()).toContain(`Shipping subgraph                  http://localhost:${shippingPort}/graphql`);
+  expect(run.output()).toContain(`Payments subgraph                  http://localhost:${paymentsPort}/graphql`);
+  expect(run.output()).toContain(`Stripe webhook                     http://localhost:${paymentsPort}/webhooks/stripe`);
+  // Payments pays through the Stripe emulator the runner started, which answers and knows Payments' webhook.
+  const emulator = /Stripe\s+emulator on (http:\/\/127\.0\.0\.1:\d+)/.exec(run.output())?.[1];
+  expect(emulator).toBeDefined();
+  expect(await (await fetch(`${emulator}/_emulator/webhook_endpoints`)).json()).toEqual({ endpoints: [`http://127.0.0.1:${paymentsPort}/webhooks/stripe`] });
   // The runner built the storefront before starting: the gateway serves it at /.
   const shop = await fetch(`http://127.0.0.1:${gatewayPort}/`);
   expect(shop.status).toBe(200);

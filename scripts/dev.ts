@@ -4,6 +4,8 @@
  *   DYNAMODB_ENDPOINT points at one already;
  * - Redis from REDIS_URL, else a `redis-server` child when one is on PATH, else in-memory cache and
  *   in-process events (with a warning);
+ * - the Stripe emulator (dev/stripe-emulator) on STRIPE_EMULATOR_PORT with a fresh webhook secret, which Payments pays
+ *   through, unless STRIPE_SECRET_KEY (your own Stripe test key, with STRIPE_WEBHOOK_SECRET) or STRIPE_API_URL is set;
  * - tables, demo products on first run, the subgraphs and the gateway.
  * Ctrl-C (SIGINT) or SIGTERM stops everything it started, the Java and Redis children included.
  */
@@ -16,6 +18,7 @@ import { freePort, isPortFree } from '../lib/process';
 import { redactRedisUrl, redisServerAvailable, startRedisServer } from '../lib/redis/local';
 import { shutdownTelemetry } from '../lib/telemetry';
 import { removeLocalEndpoints, writeLocalEndpoints } from './local-endpoints';
+import { startLocalStripe, type LocalStripe } from './local-stripe';
 import { seedDemoProducts } from './seed';
 import { startSystem } from './system';
 import { ensureWebBuild } from './web-build';
@@ -28,7 +31,7 @@ interface Stoppable {
  * The port of a local dependency: the one its variable names (0: any free port), failing clearly when it is taken;
  * unset, the usual port, or a free one when that is taken (said in the log and the banner, never silently).
  */
-async function localPort(variable: string, chosen: number | undefined, usual: number, notes: string[]): Promise<number> {
+async function localPort(variable: string, chosen: number | undefined, usual: number, notes: string[], what: string): Promise<number> {
   if (chosen !== undefined) {
     if (chosen === 0) return freePort();
     if (!(await isPortFree(chosen))) throw new LocalPortBusyError(`${variable}=${chosen}: the port is in use; free it or choose another`);
@@ -36,7 +39,7 @@ async function localPort(variable: string, chosen: number | undefined, usual: nu
   }
   if (await isPortFree(usual)) return usual;
   const port = await freePort();
-  notes.push(`port ${usual} was in use, so ${variable === 'DYNAMODB_PORT' ? 'DynamoDB Local' : 'redis-server'} listens on ${port} (set ${variable} to choose)`);
+  notes.push(`port ${usual} was in use, so ${what} listens on ${port} (set ${variable} to choose)`);
   return port;
 }
 
@@ -97,7 +100,7 @@ async function main(): Promise<void> {
     await ensureWebBuild({ log: (message) => logger.info(message) });
     const env: Record<string, string | undefined> = { ...process.env };
     if (!config.dynamodb.endpoint) {
-      const port = await localPort('DYNAMODB_PORT', config.localPorts.dynamodb, 8000, notes);
+      const port = await localPort('DYNAMODB_PORT', config.localPorts.dynamodb, 8000, notes, 'DynamoDB Local');
       const dynamo = await startDynamoDbLocal({ dataDir: join(config.dataDir, 'dynamodb'), port });
       children.push(dynamo);
       env['DYNAMODB_ENDPOINT'] = dynamo.endpoint;
@@ -105,7 +108,7 @@ async function main(): Promise<void> {
     }
     if (!config.redisUrl) {
       if (redisServerAvailable()) {
-        const port = await localPort('REDIS_PORT', config.localPorts.redis, 6379, notes);
+        const port = await localPort('REDIS_PORT', config.localPorts.redis, 6379, notes, 'redis-server');
         // Password generated once and kept in DATA_DIR/redis/password; never logged or printed in full.
         const redis = await startRedisServer({ dataDir: join(config.dataDir, 'redis'), port });
         children.push(redis);
@@ -117,6 +120,16 @@ async function main(): Promise<void> {
         );
       }
     }
+    // Payments pays through the emulator unless told to use Stripe (a key of your own) or another server.
+    let stripe: LocalStripe | undefined;
+    if (!config.production && env['STRIPE_SECRET_KEY'] === undefined && env['STRIPE_API_URL'] === undefined) {
+      // STRIPE_EMULATOR_PORT=12111 unless set; unset and taken, a free port (said in the banner).
+      const port = await localPort('STRIPE_EMULATOR_PORT', process.env['STRIPE_EMULATOR_PORT'] === undefined ? undefined : config.localPorts.stripeEmulator, config.localPorts.stripeEmulator, notes, 'the Stripe emulator');
+      stripe = await startLocalStripe({ nodeEnv: config.nodeEnv, port, logger: logger.child({ component: 'stripe-emulator' }) });
+      children.push(stripe);
+      Object.assign(env, stripe.env);
+      logger.info({ url: stripe.emulator.url }, 'Stripe emulator started');
+    }
     for (const note of notes) logger.warn(note);
     config = loadConfig(env);
     writeLocalEndpoints(config.dataDir, {
@@ -126,6 +139,7 @@ async function main(): Promise<void> {
 
     const running = await startSystem(config);
     system = running;
+    stripe?.connect(running.urls.payments);
     const seeded = await seedDemoProducts(running.catalog.deps);
     if (seeded > 0) logger.info({ products: seeded }, 'seeded demo products');
 
@@ -142,11 +156,14 @@ async function main(): Promise<void> {
         `  Catalog REST                       http://localhost:${port(running.urls.catalog)}/products/<id>`,
         `  Orders subgraph                    http://localhost:${port(running.urls.orders)}/graphql`,
         `  Rewards subgraph                   http://localhost:${port(running.urls.rewards)}/graphql`,
+        `  Payments subgraph                  http://localhost:${port(running.urls.payments)}/graphql`,
+        `  Stripe webhook                     http://localhost:${port(running.urls.payments)}/webhooks/stripe`,
         `  Shipping subgraph                  http://localhost:${port(running.urls.shipping)}/graphql`,
         `  Health and metrics                 http://localhost:<port>/health/live, /health/ready, /metrics (every service)`,
         `  DynamoDB                           ${config.dynamodb.endpoint ?? 'AWS'}`,
         `  Redis                              ${config.redisUrl ? redactRedisUrl(config.redisUrl) : 'none (in-memory cache, in-process events)'}`,
         `  Events                             ${config.eventBus.kind}`,
+        `  Stripe                             ${stripe ? `emulator on ${stripe.emulator.url} (test methods pm_card_visa, pm_card_chargeDeclined; docs/payments.md)` : (config.stripe.apiUrl ?? 'api.stripe.com with STRIPE_SECRET_KEY')}`,
         `  Traces                             ${process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? (process.env['OTEL_TRACES_EXPORTER'] ? `OTEL_TRACES_EXPORTER=${process.env['OTEL_TRACES_EXPORTER']}` : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT)')}`,
         ...notes.map((note) => `  Note: ${note}`),
         '',

@@ -8,7 +8,7 @@ export const BENCH_EVENT_SIGNING_SECRET = 'bench-event-signing-secret-0123456789
 export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789abcdef012345';
 export const BENCH_ADMIN = { sub: 'bench-admin', roles: ['admin'] } as const;
 /** Production mode needs Stripe's keys to start Payments; the checkout benchmark points it at the emulator. */
-export const BENCH_STRIPE_SECRET_KEY = 'sk_test_bench_0123456789';
+export const BENCH_STRIPE_SECRET_KEY = 'sk_test_Bench0123456789';
 export const BENCH_STRIPE_WEBHOOK_SECRET = 'whsec_bench_0123456789abcdef';
 
 /** A production-mode configuration for a benchmarked system: free ports, its own tables and Redis namespace. */

@@ -7,7 +7,7 @@ import { describeNodeEnv } from './secrets-policy';
  * (or come from Secrets Manager through STRIPE_SECRET_KEY_ARN / STRIPE_WEBHOOK_SECRET_ARN), and Payments
  * refuses to start without them (requireStripeSecrets).
  */
-export const DEV_STRIPE_SECRET_KEY = 'sk_test_development_only_emulator_key';
+export const DEV_STRIPE_SECRET_KEY = 'sk_test_DevelopmentOnlyEmulatorKey';
 export const DEV_STRIPE_WEBHOOK_SECRET = 'whsec_development_only_do_not_use_in_production';
 
 export const stripeEnv = {
@@ -30,9 +30,9 @@ export interface StripeSettings {
 }
 
 // Stripe's key shapes: secret (sk_) or restricted (rk_) keys, test or live; webhook endpoint secrets whsec_.
-const SECRET_KEY = /^(sk|rk)_(test|live)_[0-9A-Za-z_]+$/;
+const SECRET_KEY = /^(sk|rk)_(test|live)_[0-9A-Za-z]+$/;
 const WEBHOOK_SECRET = /^whsec_[0-9A-Za-z_+/=-]+$/;
-const PUBLISHABLE_KEY = /^pk_(test|live)_[0-9A-Za-z_]+$/;
+const PUBLISHABLE_KEY = /^pk_(test|live)_[0-9A-Za-z]+$/;
 const LOOPBACK: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 interface StripeRaw {

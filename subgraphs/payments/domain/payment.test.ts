@@ -18,7 +18,7 @@ const eventTypes = (payment: Payment) => payment.pullEvents().map((event) => [ev
 describe('Payment', () => {
   it('starts REQUIRES_PAYMENT, recording nothing', () => {
     const payment = started();
-    expect([payment.status, payment.awaitingPayment, payment.compensable, payment.version]).toEqual(['REQUIRES_PAYMENT', true, true, 0]);
+    expect([payment.status, payment.awaitingPayment, payment.compensable, payment.version]).toEqual(['REQUIRES_PAYMENT', true, true, 1]);
     expect(payment.pullEvents()).toEqual([]);
   });
 

@@ -63,7 +63,8 @@ export class Payment extends AggregateRoot<PaymentEvent> {
       createdAt: input.now,
       updatedAt: input.now,
       orderCancelled: false,
-      version: 0,
+      // Stored as version 1 when created, like every aggregate here.
+      version: 1,
     });
   }
 

@@ -13,11 +13,34 @@ export interface WebhookAnswer {
   readonly body: Record<string, unknown>;
 }
 
+/**
+ * The events that can move a payment (Stripe's "PaymentIntents with separate authorization and capture"): the
+ * intent's own changes, and the refund or expiry of its charge. The charge's other events repeat what the intent's
+ * say (charge.succeeded beside amount_capturable_updated), and payment_intent.created is our own start: each would
+ * cost a read of the intent for nothing.
+ */
+const MOVING_EVENTS: ReadonlySet<string> = new Set([
+  'payment_intent.amount_capturable_updated',
+  'payment_intent.payment_failed',
+  'payment_intent.processing',
+  'payment_intent.succeeded',
+  'payment_intent.canceled',
+  'charge.refunded',
+  'charge.expired',
+  'refund.created',
+  'refund.updated',
+]);
+
 /** What an event is about, in Payments' terms: the PaymentIntent it concerns, and whether it reports a declined attempt. */
 export function providerEventOf(event: Stripe.Event): ProviderEvent {
   const object = event.data.object as { object?: string; id?: string; payment_intent?: unknown };
-  const paymentId =
-    object.object === 'payment_intent' ? object.id : typeof object.payment_intent === 'string' ? object.payment_intent : (object.payment_intent as { id?: string } | null)?.id;
+  const paymentId = !MOVING_EVENTS.has(event.type)
+    ? undefined
+    : object.object === 'payment_intent'
+      ? object.id
+      : typeof object.payment_intent === 'string'
+        ? object.payment_intent
+        : (object.payment_intent as { id?: string } | null)?.id;
   return { id: event.id, type: event.type, paymentId, failedAttempt: event.type === 'payment_intent.payment_failed' };
 }
 
