@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type Redis from 'iovalkey';
 import { eventStreamKey } from '../../lib/events';
@@ -17,7 +16,8 @@ import {
   streamEnvelopes,
 } from '../support/commerce';
 import { testRedisUrl } from '../support/services';
-import { TEST_JWT_SECRET, TEST_EVENT_SIGNING_SECRET, TEST_SIGNING_SECRET, startTestSystem } from '../support/system';
+import { startContextProcess } from '../support/processes';
+import { startTestSystem } from '../support/system';
 
 /**
  * Fault: the Rewards consumer process is killed (SIGKILL) in the middle of a batch and another one is started.
@@ -27,7 +27,6 @@ import { TEST_JWT_SECRET, TEST_EVENT_SIGNING_SECRET, TEST_SIGNING_SECRET, startT
 
 const ORDERS = 200;
 const customerIds = Array.from({ length: 20 }, (_, i) => `crash-customer-${i}`);
-const ROOT = resolve(__dirname, '../..');
 
 let system: RunningSystem;
 let redis: Redis;
@@ -50,43 +49,7 @@ afterAll(async () => {
 
 /** Starts a Rewards process on the system's tables and streams; resolves once it has subscribed. */
 async function startRewardsProcess(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/rewards-consumer-process.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      HOST: '127.0.0.1',
-      REWARDS_PORT: '0',
-      DYNAMODB_ENDPOINT: system.config.dynamodb.endpoint,
-      TABLE_PREFIX: system.config.namespace,
-      EVENT_BUS: 'redis',
-      REDIS_URL: testRedisUrl(),
-      JWT_SECRET: TEST_JWT_SECRET,
-      GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
-      EVENT_SIGNING_SECRET: TEST_EVENT_SIGNING_SECRET,
-      RECLAIM_IDLE_MS: '1500',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise<void>((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the Rewards process did not start within 60 s:\n${output}`)), 60_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) {
-        clearTimeout(timer);
-        resolveReady();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the Rewards process exited with ${code}:\n${output}`));
-    });
-  });
-  child.removeAllListeners('exit');
-  return child;
+  return (await startContextProcess(system, 'rewards', { RECLAIM_IDLE_MS: '1500' }, children)).child;
 }
 
 /** Entries of order.completed read by the rewards group and not acknowledged yet, per consumer name. */

@@ -54,7 +54,12 @@ export const TEST_WEBHOOK_DELIVERY: NonNullable<StripeEmulatorOptions['delivery'
 
 export async function startTestSystem(
   label: string,
-  options: SystemOptions & { env?: Record<string, string>; delivery?: StripeEmulatorOptions['delivery'] } = {},
+  options: SystemOptions & {
+    env?: Record<string, string>;
+    delivery?: StripeEmulatorOptions['delivery'];
+    /** Whether the emulator sends webhooks to this system's Payments (default true; false when another process takes them). */
+    stripeWebhooks?: boolean;
+  } = {},
 ): Promise<TestSystem> {
   const env = testEnv(label, options.env);
   const stripe = usesDevelopmentDefaults(env['NODE_ENV'])
@@ -62,7 +67,7 @@ export async function startTestSystem(
     : undefined;
   try {
     const system = await startSystem(loadConfig({ ...env, ...stripe?.env }), options);
-    stripe?.connect(system.urls.payments);
+    if (options.stripeWebhooks !== false) stripe?.connect(system.urls.payments);
     const stopSystem = system.stop.bind(system);
     return Object.assign(system, {
       stripe,
