@@ -54,6 +54,8 @@ export function buildEcommerceApp(app: App): EcommerceStacks {
     tables: data.tables,
     signingSecret: data.signingSecret,
     eventSigningSecret: data.eventSigningSecret,
+    stripeSecretKey: data.stripeSecretKey,
+    stripeWebhookSecret: data.stripeWebhookSecret,
     bus: events.bus,
     redisUrl: cache.redisUrl,
   });
@@ -78,6 +80,7 @@ export function buildEcommerceApp(app: App): EcommerceStacks {
     functions: [...subgraphs.functions, gateway.fanout],
     apiFunctions: Object.values(subgraphs.api),
     ordersApi: subgraphs.api.orders,
+    paymentsWebhook: subgraphs.paymentsWebhook,
     deadLetterQueues: [...subgraphs.deadLetterQueues, ...gateway.deadLetterQueues],
     gateway,
     alarmEmail: optionalContext(app, 'alarmEmail'),

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
-import { CIRCUIT_OPENED_MESSAGE } from '../lib/stacks/observability-stack';
+import { CIRCUIT_OPENED_MESSAGE, WEBHOOK_REFUSED_MESSAGE, WEBHOOK_REFUSED_THRESHOLD } from '../lib/stacks/observability-stack';
 import { resourcesOfType, synthesize, type SynthesizedApp } from './support/synth';
 
 type Alarm = { Properties: Record<string, unknown> };
@@ -22,8 +22,9 @@ describe('observability stack', () => {
   const allQueues = () => [...dev.stacks.subgraphs.deadLetterQueues, ...dev.stacks.gateway.deadLetterQueues];
 
   it('alarms on every function’s errors and throttles', () => {
-    // 14 subgraph functions (4 APIs, 4 relays, 4 event consumers, the expiry job, the hold sweep) and the fan-out.
-    expect(allFunctions()).toHaveLength(15);
+    // 19 subgraph functions (5 APIs, 5 relays, 5 event consumers, Stripe's webhook, the expiry job, the hold sweep,
+    // the payment deadline sweep) and the fan-out.
+    expect(allFunctions()).toHaveLength(20);
     for (const fn of allFunctions()) {
       for (const [kind, metric] of [
         ['errors', 'Errors'],
@@ -42,7 +43,7 @@ describe('observability stack', () => {
   });
 
   it('alarms on API p99 latency: each subgraph function and the gateway at the load balancer', () => {
-    for (const name of ['catalog-api', 'orders-api', 'rewards-api', 'shipping-api']) {
+    for (const name of ['catalog-api', 'orders-api', 'rewards-api', 'payments-api', 'shipping-api']) {
       expect(alarmNamed(`${name}-p99`).Properties).toMatchObject({ MetricName: 'Duration', ExtendedStatistic: 'p99', Threshold: 1000 });
     }
     expect(alarmNamed('gateway-p99').Properties).toMatchObject({
@@ -55,9 +56,10 @@ describe('observability stack', () => {
 
   it('alarms as soon as any dead-letter queue holds a message, for every DLQ of the system', () => {
     const queues = allQueues();
-    // Rules (5: Catalog, Orders, Rewards, Shipping, fan-out), async on-failure (7: the 4 consumers, the fan-out, the
-    // expiry job, the hold sweep), stream relays (4), the schedules (2: expiry, hold sweep).
-    expect(queues).toHaveLength(18);
+    // Rules (6: Catalog, Orders, Rewards, Payments, Shipping, fan-out), async on-failure (9: the 5 consumers, the
+    // fan-out, the expiry job, the hold sweep, the payment deadline sweep), stream relays (5), the schedules (3:
+    // expiry, hold sweep, payment deadline sweep).
+    expect(queues).toHaveLength(23);
     const depthAlarms = alarms().filter(([, alarm]) => alarm.Properties['MetricName'] === 'ApproximateNumberOfMessagesVisible');
     expect(depthAlarms).toHaveLength(queues.length);
     const watched = new Set(depthAlarms.map(([, alarm]) => JSON.stringify((alarm.Properties['Dimensions'] as { Value: unknown }[])[0]!.Value)));
@@ -72,6 +74,15 @@ describe('observability stack', () => {
       MetricTransformations: [Match.objectLike({ MetricNamespace: 'Ecommerce/dev', MetricName: 'CatalogCircuitBreakerOpened', MetricValue: '1' })],
     });
     expect(alarmNamed('catalog-breaker-open').Properties).toMatchObject({ Namespace: 'Ecommerce/dev', MetricName: 'CatalogCircuitBreakerOpened', Threshold: 0 });
+  });
+
+  it('alarms when Stripe webhooks keep being refused for their signature, from the webhook function’s log line', () => {
+    dev.templates.observability.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: `{ $.msg = "${WEBHOOK_REFUSED_MESSAGE}" }`,
+      LogGroupName: Match.objectLike({ 'Fn::GetStackOutput': Match.objectLike({ StackName: 'ecommerce-dev-subgraphs', OutputName: Match.stringLikeRegexp('PaymentsWebhookLogs') }) }),
+      MetricTransformations: [Match.objectLike({ MetricNamespace: 'Ecommerce/dev', MetricName: 'StripeWebhooksRefused', MetricValue: '1' })],
+    });
+    expect(alarmNamed('stripe-webhooks-refused').Properties).toMatchObject({ MetricName: 'StripeWebhooksRefused', Threshold: WEBHOOK_REFUSED_THRESHOLD, Period: 300 });
   });
 
   it('notifies one SNS topic (with the e-mail subscription when given) and has a dashboard', () => {

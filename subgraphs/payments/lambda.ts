@@ -5,7 +5,8 @@
  * - `webhookHandler`: the public function URL Stripe delivers webhooks to; only POST /webhooks/stripe, verified with
  *   STRIPE_WEBHOOK_SECRET before anything is read;
  * - `eventHandler`: the EventBridge rule target for order.cancelled (void or refund the order's payment);
- * - `outboxRelayHandler`: the outbox relay: the table's DynamoDB Stream -> EventBridge, and the scheduled sweep.
+ * - `outboxRelayHandler`: the outbox relay: the table's DynamoDB Stream -> EventBridge, and the scheduled sweep. It
+ *   builds no Payments module: the relay needs its table and the bus, not Stripe's keys (its role cannot read them).
  */
 import type { APIGatewayProxyEventV2, Context, EventBridgeEvent } from 'aws-lambda';
 import { serveInternalApiFromLambda } from '../../lib/internal-api/lambda';
@@ -42,7 +43,9 @@ export async function eventHandler(event: EventBridgeEvent<string, unknown>) {
   return handleEventBridgeDelivery(event, consumers, runtime.logger, runtime.config.eventSigningSecret);
 }
 
+const relayContainer = lambdaContainer('payments', (runtime) => ({ runtime, bus: lambdaEventBus(runtime.config, runtime.logger) }));
+
 export async function outboxRelayHandler(event: OutboxRelayInvocation) {
-  const { runtime, payments, bus } = await container();
-  return relayOutbox(event, runtime, bus, payments.tableName);
+  const { runtime, bus } = await relayContainer();
+  return relayOutbox(event, runtime, bus, runtime.config.dynamodb.tables.payments);
 }

@@ -39,6 +39,9 @@ export class DataStack extends Stack {
   readonly signingSecret: Secret;
   /** EVENT_SIGNING_SECRET: the HMAC key of event envelopes (lib/events/event-signature.ts). */
   readonly eventSigningSecret: Secret;
+  /** STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET: set by the operator from Stripe's dashboard (docs/payments.md). */
+  readonly stripeSecretKey: Secret;
+  readonly stripeWebhookSecret: Secret;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -89,6 +92,17 @@ export class DataStack extends Stack {
       generateSecretString: generated,
       removalPolicy: settings.removalPolicy,
     });
+    // Stripe issues these two: they cannot be generated here. Created with a random placeholder, which is no Stripe
+    // key, so Payments refuses to start (lib/config/stripe-config.ts) until the operator puts the real values in.
+    const stripe = (id: string, name: string, what: string) =>
+      new Secret(this, id, {
+        secretName: `${settings.prefix}${name}`,
+        description: `${what}; replace the placeholder: aws secretsmanager put-secret-value --secret-id ${settings.prefix}${name} --secret-string <value>`,
+        generateSecretString: generated,
+        removalPolicy: settings.removalPolicy,
+      });
+    this.stripeSecretKey = stripe('StripeSecretKey', 'stripe-secret-key', "Stripe's secret key, sk_live_... or sk_test_... (STRIPE_SECRET_KEY)");
+    this.stripeWebhookSecret = stripe('StripeWebhookSecret', 'stripe-webhook-secret', "The signing secret of the Stripe webhook endpoint, whsec_... (STRIPE_WEBHOOK_SECRET)");
     new CfnOutput(this, 'JwtSecretArn', { value: this.jwtSecret.secretArn, description: 'Read it to sign test tokens (docs/deploy.md)' });
   }
 }
