@@ -4,7 +4,7 @@ import type { OrdersDependencies } from '../application/orders-dependencies';
 import type { Order } from '../domain/order';
 
 /**
- * Orders' published representation of an order for other contexts (docs/architecture.md §7, internal APIs): what
+ * Orders' published representation of an order for other contexts (docs/architecture.md §3, "Internal APIs"): what
  * Payments checks before it takes a payment (owner, PENDING, total) and what Notifications and Shipping read. Fields
  * are added, never renamed or dropped.
  */
