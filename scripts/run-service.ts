@@ -11,13 +11,13 @@
  */
 import { resolveSecretVariables } from '../lib/aws/secrets';
 import { ConfigError, loadConfig, type AppConfig } from '../lib/config';
-import { createLogger, disableImplicitContext } from '../lib/logging';
-import { isClusterWorker, runGatewayCluster } from '../gateway/cluster';
+import { createLogger } from '../lib/logging';
+import { runGatewayProcess } from '../gateway/main';
 import { createServiceRuntime } from '../lib/runtime';
 import { shutdownTelemetry } from '../lib/telemetry';
 import { catalogModule } from '../subgraphs/catalog/service';
 import { seedDemoProducts } from './seed';
-import { createSystemEventBus, ensureTables, startCatalogNode, startGatewayInstance, startOrdersNode, startRewardsNode } from './system';
+import { createSystemEventBus, ensureTables, gatewayBusMetrics, startCatalogNode, startOrdersNode, startRewardsNode } from './system';
 
 const PARTS = ['catalog', 'orders', 'rewards', 'gateway', 'seed'] as const;
 type Part = (typeof PARTS)[number];
@@ -45,28 +45,12 @@ async function main(): Promise<void> {
     await shutdownTelemetry();
     return;
   }
-  if (config.dynamodb.endpoint && part !== 'gateway') await ensureTables(createServiceRuntime(config, part), [part]);
-  if (part === 'gateway' && config.gatewayPerformance.leanHttp) disableImplicitContext();
-  if (part === 'gateway' && config.gatewayPerformance.workers > 1 && !isClusterWorker()) {
-    const cluster = await runGatewayCluster({ workers: config.gatewayPerformance.workers, logger });
-    logger.info({ workers: config.gatewayPerformance.workers, pid: process.pid }, 'gateway workers are listening');
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.once(signal, () => {
-        void cluster.stop().then(() => process.exit(0));
-      });
-    }
-    return;
-  }
+  // The gateway's process (cluster, graceful stop) is composed next to the gateway it runs.
+  if (part === 'gateway') return runGatewayProcess(config, logger, { createBus: () => createSystemEventBus(config, logger), reportBusMetrics: gatewayBusMetrics });
+  if (config.dynamodb.endpoint) await ensureTables(createServiceRuntime(config, part), [part]);
 
   const bus = createSystemEventBus(config, logger);
-  const running =
-    part === 'catalog'
-      ? await startCatalogNode(config, bus)
-      : part === 'orders'
-        ? await startOrdersNode(config, bus)
-        : part === 'rewards'
-          ? await startRewardsNode(config, bus)
-          : await startGatewayInstance(config, bus);
+  const running = part === 'catalog' ? await startCatalogNode(config, bus) : part === 'orders' ? await startOrdersNode(config, bus) : await startRewardsNode(config, bus);
   logger.info({ url: running.http.url }, `${part} is listening`);
 
   let stopping = false;
