@@ -2,8 +2,8 @@ import type { Registry } from 'prom-client';
 import type { AppConfig } from '../lib/config';
 import type { EventBus } from '../lib/events';
 import { disableImplicitContext, type Logger } from '../lib/logging';
+import { stopOnSignal } from '../lib/process';
 import { createServiceRuntime } from '../lib/runtime';
-import { shutdownTelemetry } from '../lib/telemetry';
 import { isClusterWorker, runGatewayCluster } from './cluster';
 import { startGateway, type RunningGateway } from './service';
 import { createOrderStatusFeed } from './subscriptions/create-feed';
@@ -68,39 +68,18 @@ export async function runGatewayProcess(
   if (config.gatewayPerformance.workers > 1 && !isClusterWorker()) {
     const cluster = await runGatewayCluster({ workers: config.gatewayPerformance.workers, logger, stopGraceMs: EXIT_LIMIT_MS });
     logger.info({ workers: config.gatewayPerformance.workers, pid: process.pid }, 'gateway workers are listening');
-    onStopSignal(logger, () => cluster.stop());
+    stopOnSignal(logger, () => cluster.stop(), { exitLimitMs: EXIT_LIMIT_MS });
     return;
   }
   const bus = events.createBus();
   const running = await startGatewayNode(config, bus, { reportBusMetrics: events.reportBusMetrics?.(bus) });
   logger.info({ url: running.http.url }, 'gateway is listening');
-  onStopSignal(logger, async () => {
-    await running.stopAll();
-    await bus.close();
-  });
-}
-
-/** Stops on the first SIGTERM or SIGINT, then exits: 0 when stopped cleanly, 1 on an error or past the limit. */
-function onStopSignal(logger: Logger, stop: () => Promise<void>): void {
-  let stopping = false;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (stopping) process.exit(130);
-      stopping = true;
-      logger.info({ signal }, 'stopping');
-      setTimeout(() => {
-        logger.error({ limitMs: EXIT_LIMIT_MS }, 'the gateway did not stop in time; exiting');
-        process.exit(1);
-      }, EXIT_LIMIT_MS).unref();
-      void stop()
-        .then(() => shutdownTelemetry())
-        .then(
-          () => process.exit(0),
-          (error: unknown) => {
-            logger.error({ err: error }, 'error while stopping');
-            process.exit(1);
-          },
-        );
-    });
-  }
+  stopOnSignal(
+    logger,
+    async () => {
+      await running.stopAll();
+      await bus.close();
+    },
+    { exitLimitMs: EXIT_LIMIT_MS },
+  );
 }

@@ -12,6 +12,7 @@
 import { resolveSecretVariables } from '../lib/aws/secrets';
 import { ConfigError, loadConfig, type AppConfig } from '../lib/config';
 import { createLogger } from '../lib/logging';
+import { stopOnSignal } from '../lib/process';
 import { runGatewayProcess } from '../gateway/main';
 import { createServiceRuntime } from '../lib/runtime';
 import { shutdownTelemetry } from '../lib/telemetry';
@@ -53,25 +54,10 @@ async function main(): Promise<void> {
   const running = part === 'catalog' ? await startCatalogNode(config, bus) : part === 'orders' ? await startOrdersNode(config, bus) : await startRewardsNode(config, bus);
   logger.info({ url: running.http.url }, `${part} is listening`);
 
-  let stopping = false;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (stopping) process.exit(130);
-      stopping = true;
-      logger.info({ signal }, 'stopping');
-      void running
-        .stopAll()
-        .then(() => bus.close())
-        .then(() => shutdownTelemetry())
-        .then(
-          () => process.exit(0),
-          (error: unknown) => {
-            logger.error({ err: error }, 'error while stopping');
-            process.exit(1);
-          },
-        );
-    });
-  }
+  stopOnSignal(logger, async () => {
+    await running.stopAll();
+    await bus.close();
+  });
 }
 
 main().catch((error: unknown) => {
