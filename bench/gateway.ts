@@ -304,10 +304,10 @@ async function seed(subgraphs: SubgraphUrls & { readonly processes: Started[] })
   return { productIds, customerTokens, adminToken, subgraphs };
 }
 
-/** GraphQL requests the three subgraphs have served so far (their request metrics). */
+/** GraphQL requests the subgraphs have served so far (their request metrics). */
 async function subgraphCalls(urls: SubgraphUrls): Promise<number> {
   let total = 0;
-  for (const url of [urls.catalog, urls.orders, urls.rewards]) {
+  for (const url of [urls.catalog, urls.orders, urls.rewards, urls.shipping]) {
     const response = await fetch(url.replace(/\/graphql$/, '/metrics'), { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } });
     if (response.status !== 200) throw new Error(`${url}: /metrics answered ${response.status}; the subgraph call counts cannot be read`);
     const text = await response.text();

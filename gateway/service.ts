@@ -99,6 +99,7 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     catalog: config.urls.catalogGraphql,
     orders: config.urls.ordersGraphql,
     rewards: config.urls.rewardsGraphql,
+    shipping: config.urls.shippingGraphql,
   };
 
   const levers = createGatewayLevers(runtime);

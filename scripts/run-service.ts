@@ -1,6 +1,6 @@
 /**
  * Runs one part of the system in this process, the way containers do (docker-compose, the gateway on ECS):
- *   node --import tsx scripts/run-service.ts <catalog|orders|rewards|gateway>
+ *   node --import tsx scripts/run-service.ts <catalog|orders|rewards|shipping|gateway>
  *   node --import tsx scripts/run-service.ts seed      (adds the demo products that are missing, then exits)
  * With tracing (OTEL_EXPORTER_OTLP_ENDPOINT), preload the SDK before this module so its instrumentations see
  * every module load: `node --import tsx --import ./lib/telemetry/register.ts scripts/run-service.ts <part>`
@@ -18,9 +18,9 @@ import { createServiceRuntime } from '../lib/runtime';
 import { shutdownTelemetry } from '../lib/telemetry';
 import { catalogModule } from '../subgraphs/catalog/service';
 import { seedDemoProducts } from './seed';
-import { createSystemEventBus, ensureTables, gatewayBusMetrics, startCatalogNode, startOrdersNode, startRewardsNode } from './system';
+import { createSystemEventBus, ensureTables, gatewayBusMetrics, startCatalogNode, startOrdersNode, startRewardsNode, startShippingNode } from './system';
 
-const PARTS = ['catalog', 'orders', 'rewards', 'gateway', 'seed'] as const;
+const PARTS = ['catalog', 'orders', 'rewards', 'shipping', 'gateway', 'seed'] as const;
 type Part = (typeof PARTS)[number];
 
 async function main(): Promise<void> {
@@ -51,7 +51,14 @@ async function main(): Promise<void> {
   if (config.dynamodb.endpoint) await ensureTables(createServiceRuntime(config, part), [part]);
 
   const bus = createSystemEventBus(config, logger);
-  const running = part === 'catalog' ? await startCatalogNode(config, bus) : part === 'orders' ? await startOrdersNode(config, bus) : await startRewardsNode(config, bus);
+  const running =
+    part === 'catalog'
+      ? await startCatalogNode(config, bus)
+      : part === 'orders'
+        ? await startOrdersNode(config, bus)
+        : part === 'rewards'
+          ? await startRewardsNode(config, bus)
+          : await startShippingNode(config, bus);
   logger.info({ url: running.http.url }, `${part} is listening`);
 
   stopOnSignal(logger, async () => {

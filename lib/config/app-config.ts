@@ -10,7 +10,7 @@ export type EventBusKind = 'memory' | 'redis' | 'eventbridge';
  * with AWS_IAM auth (infra/).
  */
 export type SubgraphAuth = 'signed-identity' | 'iam';
-export type ContextName = 'catalog' | 'orders' | 'rewards';
+export type ContextName = 'catalog' | 'orders' | 'rewards' | 'shipping';
 
 export interface AppConfig {
   /** NODE_ENV as set; `production` when unset (fail closed: see secrets-policy.ts). */
@@ -19,12 +19,15 @@ export interface AppConfig {
   readonly production: boolean;
   readonly logLevel: string;
   readonly host: string;
-  readonly ports: { readonly gateway: number; readonly catalog: number; readonly orders: number; readonly rewards: number };
+  readonly ports: { readonly gateway: number; readonly catalog: number; readonly orders: number; readonly rewards: number; readonly shipping: number };
   /** Where the gateway and other contexts reach each subgraph. */
   readonly urls: {
     readonly catalogGraphql: string;
     readonly ordersGraphql: string;
     readonly rewardsGraphql: string;
+    readonly shippingGraphql: string;
+    /** Shipping's service root, where Orders sends its internal commands (ship, deliver). */
+    readonly shipping: string;
     /** Catalog's cacheable REST read API, read by the Orders anti-corruption layer. */
     readonly catalogRest: string;
   };
@@ -123,9 +126,11 @@ const schema = z.object({
   CATALOG_PORT: env.port(4001),
   ORDERS_PORT: env.port(4002),
   REWARDS_PORT: env.port(4003),
+  SHIPPING_PORT: env.port(4005),
   CATALOG_URL: env.url(['http', 'https']),
   ORDERS_URL: env.url(['http', 'https']),
   REWARDS_URL: env.url(['http', 'https']),
+  SHIPPING_URL: env.url(['http', 'https']),
   CATALOG_REST_URL: env.url(['http', 'https']),
   DYNAMODB_ENDPOINT: env.url(['http', 'https']),
   AWS_REGION: env.text(),
@@ -133,6 +138,7 @@ const schema = z.object({
   CATALOG_TABLE: env.text(),
   ORDERS_TABLE: env.text(),
   REWARDS_TABLE: env.text(),
+  SHIPPING_TABLE: env.text(),
   REDIS_URL: env.url(['redis', 'rediss']),
   EVENT_BUS: env.oneOf(['memory', 'redis', 'eventbridge']),
   EVENT_BUS_NAME: env.text(),
@@ -231,11 +237,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: raw.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     // Loopback unless told otherwise: containers set HOST=0.0.0.0 themselves (Dockerfile, docker-compose.yml).
     host: raw.HOST ?? '127.0.0.1',
-    ports: { gateway: raw.GATEWAY_PORT, catalog: raw.CATALOG_PORT, orders: raw.ORDERS_PORT, rewards: raw.REWARDS_PORT },
+    ports: { gateway: raw.GATEWAY_PORT, catalog: raw.CATALOG_PORT, orders: raw.ORDERS_PORT, rewards: raw.REWARDS_PORT, shipping: raw.SHIPPING_PORT },
     urls: {
       catalogGraphql: raw.CATALOG_URL ?? localUrl(raw.CATALOG_PORT, '/graphql'),
       ordersGraphql: raw.ORDERS_URL ?? localUrl(raw.ORDERS_PORT, '/graphql'),
       rewardsGraphql: raw.REWARDS_URL ?? localUrl(raw.REWARDS_PORT, '/graphql'),
+      shippingGraphql: raw.SHIPPING_URL ?? localUrl(raw.SHIPPING_PORT, '/graphql'),
+      // SHIPPING_URL names the GraphQL endpoint, like the other subgraph URLs; its internal commands live beside it.
+      shipping: (raw.SHIPPING_URL ?? localUrl(raw.SHIPPING_PORT, '/graphql')).replace(/\/graphql\/?$/, ''),
       catalogRest: raw.CATALOG_REST_URL ?? localUrl(raw.CATALOG_PORT, ''),
     },
     dynamodb: {
@@ -245,6 +254,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         catalog: raw.CATALOG_TABLE ?? `${prefix}catalog`,
         orders: raw.ORDERS_TABLE ?? `${prefix}orders`,
         rewards: raw.REWARDS_TABLE ?? `${prefix}rewards`,
+        shipping: raw.SHIPPING_TABLE ?? `${prefix}shipping`,
       },
     },
     redisUrl: raw.REDIS_URL,

@@ -20,6 +20,7 @@ export interface SubgraphUrls {
   readonly catalog: string;
   readonly orders: string;
   readonly rewards: string;
+  readonly shipping: string;
 }
 
 /**
@@ -37,16 +38,18 @@ export class BenchPeers {
   }
 
   async startSubgraphs(): Promise<SubgraphUrls & { readonly processes: Started[] }> {
-    const [catalogPort, ordersPort, rewardsPort] = [await freePort(), await freePort(), await freePort()];
-    const ports = { CATALOG_PORT: String(catalogPort), ORDERS_PORT: String(ordersPort), REWARDS_PORT: String(rewardsPort) };
+    const [catalogPort, ordersPort, rewardsPort, shippingPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const ports = { CATALOG_PORT: String(catalogPort), ORDERS_PORT: String(ordersPort), REWARDS_PORT: String(rewardsPort), SHIPPING_PORT: String(shippingPort) };
     const urls = {
       catalog: `http://127.0.0.1:${catalogPort}/graphql`,
       orders: `http://127.0.0.1:${ordersPort}/graphql`,
       rewards: `http://127.0.0.1:${rewardsPort}/graphql`,
+      shipping: `http://127.0.0.1:${shippingPort}/graphql`,
     };
-    const env = { ...this.env, ...ports, CATALOG_REST_URL: `http://127.0.0.1:${catalogPort}` };
-    const processes = (['catalog', 'orders', 'rewards'] as const).map((part) => this.group.spawn(part, process.execPath, [...TSX, join(ROOT, 'scripts/run-service.ts'), part], env));
-    await Promise.all((['catalog', 'orders', 'rewards'] as const).map((part, index) => waitForGraphQL(urls[part], processes[index]!)));
+    const env = { ...this.env, ...ports, CATALOG_REST_URL: `http://127.0.0.1:${catalogPort}`, SHIPPING_URL: urls.shipping };
+    const parts = ['catalog', 'orders', 'rewards', 'shipping'] as const;
+    const processes = parts.map((part) => this.group.spawn(part, process.execPath, [...TSX, join(ROOT, 'scripts/run-service.ts'), part], env));
+    await Promise.all(parts.map((part, index) => waitForGraphQL(urls[part], processes[index]!)));
     return { ...urls, processes };
   }
 
@@ -55,7 +58,8 @@ export class BenchPeers {
     const sdl = readFileSync(join(ROOT, 'schema/supergraph.graphql'), 'utf8')
       .replace('http://localhost:4001/graphql', urls.catalog)
       .replace('http://localhost:4002/graphql', urls.orders)
-      .replace('http://localhost:4003/graphql', urls.rewards);
+      .replace('http://localhost:4003/graphql', urls.rewards)
+      .replace('http://localhost:4005/graphql', urls.shipping);
     const path = join(this.workDir, 'supergraph.graphql');
     writeFileSync(path, sdl);
     return path;
@@ -72,6 +76,7 @@ export class BenchPeers {
       CATALOG_URL: urls.catalog,
       ORDERS_URL: urls.orders,
       REWARDS_URL: urls.rewards,
+      SHIPPING_URL: urls.shipping,
       ...levers,
     });
     return this.ready(name, `http://127.0.0.1:${port}/graphql`, started);
