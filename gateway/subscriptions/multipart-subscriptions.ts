@@ -56,10 +56,6 @@ export class OpenStreams {
   endAll(part: FinalPart): void {
     for (const end of [...this.ends]) end(part);
   }
-
-  get size(): number {
-    return this.ends.size;
-  }
 }
 
 /**

@@ -46,13 +46,6 @@ export class SubscriptionSlots {
       increment(this.byAddress, address, -1);
     };
   }
-
-  /** Subscriptions held now (for tests and metrics). */
-  held(): number {
-    let total = 0;
-    for (const count of this.byCaller.values()) total += count;
-    return total;
-  }
 }
 
 /** No limits (RATE_LIMIT=off): every subscription gets a slot. */
@@ -69,7 +62,13 @@ function increment(counts: Map<string, number>, key: string, by: number): void {
  * back when it ends, also when it is returned before its first value was asked for (graphql-ws returns the iterators
  * of a socket that closes while they are being set up), which an async generator wrapper would not do.
  */
-export function holdingSlot<T>(result: AsyncIterableIterator<T> | ExecutionResult, release: () => void): AsyncGenerator<T> | ExecutionResult {
+export function holdingSlot<T>(result: AsyncIterableIterator<T> | ExecutionResult, giveBack: () => void): AsyncGenerator<T> | ExecutionResult {
+  let held = true;
+  const release = () => {
+    if (!held) return;
+    held = false;
+    giveBack();
+  };
   if (!(Symbol.asyncIterator in result)) {
     release();
     return result;
