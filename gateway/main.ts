@@ -68,7 +68,8 @@ export async function runGatewayProcess(
   if (config.gatewayPerformance.workers > 1 && !isClusterWorker()) {
     const cluster = await runGatewayCluster({ workers: config.gatewayPerformance.workers, logger, stopGraceMs: EXIT_LIMIT_MS });
     logger.info({ workers: config.gatewayPerformance.workers, pid: process.pid }, 'gateway workers are listening');
-    stopOnSignal(logger, () => cluster.stop(), { exitLimitMs: EXIT_LIMIT_MS });
+    // Workers stop themselves within the limit; the primary kills any that did not, then exits.
+    stopOnSignal(logger, () => cluster.stop(), { exitLimitMs: EXIT_LIMIT_MS + 400 });
     return;
   }
   const bus = events.createBus();

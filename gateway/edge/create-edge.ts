@@ -18,6 +18,7 @@ export interface GatewayEdge {
   readonly addressOf: (request: IncomingMessage) => string;
   /** The rate limiter's Redis connection ready, or a warning after `timeoutMs`; see connectedWithin. */
   connected(timeoutMs: number): Promise<void>;
+  /** Releases what the edge holds (its Redis connection). */
   close(): Promise<void>;
 }
 
