@@ -19,9 +19,9 @@ import {
 } from '../lib/events';
 import type { Logger } from '../lib/logging';
 import { createServiceRuntime, type ServiceRuntime } from '../lib/runtime';
-import { startGateway, type RunningGateway } from '../gateway/service';
-import { createOrderStatusFeed } from '../gateway/subscriptions/create-feed';
-import { GATEWAY_CONSUMER_GROUP, orderStatusFanout } from '../gateway/subscriptions/order-status-fanout';
+import { startGatewayNode, type GatewayNode } from '../gateway/main';
+import type { RunningGateway } from '../gateway/service';
+import { GATEWAY_CONSUMER_GROUP } from '../gateway/subscriptions/order-status-fanout';
 import { catalogTable } from '../subgraphs/catalog/infrastructure/catalog-table';
 import { catalogEventConsumers } from '../subgraphs/catalog/infrastructure/event-consumers';
 import { HoldSweeper } from '../subgraphs/catalog/infrastructure/hold-sweeper';
@@ -188,29 +188,14 @@ export async function startShippingNode(config: AppConfig, bus: EventBus, option
   return startNode(runtime, bus, shipping, shippingEventConsumers(shipping.deps, runtime.logger), options);
 }
 
-/**
- * A gateway instance: the supergraph, the subscription feed (Redis pub/sub when configured) and, unless the bus
- * is EventBridge (where a Lambda does it), the fan-out of order status events from the bus into the feed. Tests
- * start a second one to prove instances share updates.
- */
-export async function startGatewayInstance(
-  config: AppConfig,
-  bus: EventBus | undefined,
-  options: { supergraphSdl?: string | undefined } = {},
-): Promise<RunningGateway & { stopAll(): Promise<void> }> {
-  const runtime = createServiceRuntime(config, 'gateway');
-  const feed = createOrderStatusFeed(config, runtime.logger);
-  const gateway = await startGateway(runtime, config.ports.gateway, { feed, ...(options.supergraphSdl ? { supergraphSdl: options.supergraphSdl } : {}) });
-  if (bus) reportBusMetrics(bus, GATEWAY_CONSUMER_GROUP, gateway.registry);
-  const fanout = bus && config.eventBus.kind !== 'eventbridge' ? await bus.subscribe(orderStatusFanout(feed)) : undefined;
-  const invalidation = bus && gateway.levers.cacheInvalidation ? await bus.subscribe(gateway.levers.cacheInvalidation) : undefined;
-  return Object.assign(gateway, {
-    async stopAll() {
-      await invalidation?.close();
-      await fanout?.close();
-      await gateway.stop();
-    },
-  });
+/** A gateway instance (gateway/main.ts) on this system's bus, its event metrics on the gateway's /metrics. */
+export function startGatewayInstance(config: AppConfig, bus: EventBus | undefined, options: { supergraphSdl?: string | undefined } = {}): Promise<GatewayNode> {
+  return startGatewayNode(config, bus, { ...options, reportBusMetrics: bus ? gatewayBusMetrics(bus) : undefined });
+}
+
+/** Reports `bus`'s events of the gateway's consumer group on a gateway's registry. */
+export function gatewayBusMetrics(bus: EventBus): (registry: Registry) => void {
+  return (registry) => reportBusMetrics(bus, GATEWAY_CONSUMER_GROUP, registry);
 }
 
 export interface RunningSystem {

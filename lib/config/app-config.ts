@@ -78,7 +78,14 @@ export interface AppConfig {
     readonly breakerHalfOpenAfterMs: number;
     readonly breakerThreshold: number;
   };
-  readonly subscriptions: { readonly maxPerConnection: number; readonly keepAliveMs: number };
+  readonly subscriptions: {
+    readonly maxPerConnection: number;
+    readonly keepAliveMs: number;
+    /** Subscriptions one caller (JWT `sub`) may hold at once per gateway instance, over graphql-ws and multipart together. */
+    readonly maxPerCaller: number;
+    /** Subscriptions one client address may hold at once per gateway instance, whoever its callers are. */
+    readonly maxPerAddress: number;
+  };
   readonly queryLimits: QueryLimitsSettings;
   /** Rate limits, trusted documents and proxies of the gateway (lib/config/edge-config.ts). */
   readonly edge: EdgeSettings;
@@ -99,16 +106,14 @@ export interface GatewayPerformanceConfig {
   readonly responseCache: boolean;
   /** Entries each gateway process keeps in memory in front of the shared cache. */
   readonly responseCacheEntries: number;
-  /** `undici`: a keep-alive pool per subgraph; `default`: @apollo/gateway's own fetcher (make-fetch-happen). */
-  readonly subgraphFetcher: 'undici' | 'default';
   /** Connections each gateway process opens at most to one subgraph. */
   readonly subgraphConnections: number;
   /** Automatic persisted queries (stored in Redis when configured). */
   readonly persistedQueries: boolean;
+  /** The most bytes of registered documents kept in each gateway process, and in Redis for the deployment. */
+  readonly persistedQueryBytes: number;
   /** Memory for planned queries and for parsed and validated documents, each. */
   readonly planCacheMiB: number;
-  /** Serve POST/GET /graphql without Express, pino-http and AsyncLocalStorage. */
-  readonly leanHttp: boolean;
   /** Gateway processes sharing the port (Node cluster). */
   readonly workers: number;
 }
@@ -158,6 +163,8 @@ const schema = z.object({
   CATALOG_BREAKER_THRESHOLD: env.positiveInt(5),
   SUBSCRIPTIONS_PER_CONNECTION: env.positiveInt(20),
   SUBSCRIPTIONS_KEEPALIVE_MS: env.positiveInt(12_000),
+  SUBSCRIPTIONS_PER_CALLER: env.positiveInt(20),
+  SUBSCRIPTIONS_PER_ADDRESS: env.positiveInt(100),
   ...edgeEnv,
   CORS_ORIGINS: env.text(),
   DYNAMODB_PORT: env.optionalPort(),
@@ -168,11 +175,10 @@ const schema = z.object({
   GATEWAY_DEDUPE: env.boolean(true),
   GATEWAY_RESPONSE_CACHE: env.boolean(true),
   GATEWAY_RESPONSE_CACHE_ENTRIES: env.positiveInt(10_000),
-  GATEWAY_SUBGRAPH_FETCHER: env.oneOf(['undici', 'default']),
   GATEWAY_SUBGRAPH_CONNECTIONS: env.positiveInt(32),
   GATEWAY_APQ: env.boolean(true),
+  GATEWAY_APQ_MAX_BYTES: env.positiveInt(16 * 1024 * 1024),
   GATEWAY_PLAN_CACHE_MIB: env.positiveInt(50),
-  GATEWAY_LEAN_HTTP: env.boolean(true),
   GATEWAY_WORKERS: env.positiveInt(1),
 });
 
@@ -284,7 +290,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       breakerHalfOpenAfterMs: raw.CATALOG_BREAKER_HALF_OPEN_MS,
       breakerThreshold: raw.CATALOG_BREAKER_THRESHOLD,
     },
-    subscriptions: { maxPerConnection: raw.SUBSCRIPTIONS_PER_CONNECTION, keepAliveMs: raw.SUBSCRIPTIONS_KEEPALIVE_MS },
+    subscriptions: {
+      maxPerConnection: raw.SUBSCRIPTIONS_PER_CONNECTION,
+      keepAliveMs: raw.SUBSCRIPTIONS_KEEPALIVE_MS,
+      maxPerCaller: raw.SUBSCRIPTIONS_PER_CALLER,
+      maxPerAddress: raw.SUBSCRIPTIONS_PER_ADDRESS,
+    },
     queryLimits: queryLimitSettings(raw),
     edge: edgeSettings(raw),
     corsOrigins,
@@ -294,11 +305,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       dedupe: raw.GATEWAY_DEDUPE,
       responseCache: raw.GATEWAY_RESPONSE_CACHE,
       responseCacheEntries: raw.GATEWAY_RESPONSE_CACHE_ENTRIES,
-      subgraphFetcher: raw.GATEWAY_SUBGRAPH_FETCHER ?? 'undici',
       subgraphConnections: raw.GATEWAY_SUBGRAPH_CONNECTIONS,
       persistedQueries: raw.GATEWAY_APQ,
+      persistedQueryBytes: raw.GATEWAY_APQ_MAX_BYTES,
       planCacheMiB: raw.GATEWAY_PLAN_CACHE_MIB,
-      leanHttp: raw.GATEWAY_LEAN_HTTP,
       workers: raw.GATEWAY_WORKERS,
     },
   };
