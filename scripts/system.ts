@@ -32,6 +32,8 @@ import { startOrders, type OrdersOptions, type RunningOrders } from '../subgraph
 import { rewardsEventConsumers } from '../subgraphs/rewards/infrastructure/event-consumers';
 import { rewardsTable } from '../subgraphs/rewards/infrastructure/rewards-table';
 import { startRewards, type RewardsOptions, type RunningRewards } from '../subgraphs/rewards/service';
+import { notificationsTable } from '../subgraphs/notifications/infrastructure/notifications-table';
+import { startNotificationsWorker, type NotificationsOptions, type RunningNotifications } from '../subgraphs/notifications/worker';
 
 export interface RelayOptions {
   /** Publish right after commit (default true); off, only the sweep publishes (a "crashed" relay). */
@@ -50,6 +52,11 @@ export interface SystemOptions extends NodeOptions {
   readonly catalog?: CatalogOptions;
   readonly orders?: OrdersOptions;
   readonly rewards?: RewardsOptions;
+  /**
+   * The Notifications worker's options, or false to leave it out (a system whose tests send no mail needs no
+   * SMTP server). On by default.
+   */
+  readonly notifications?: NotificationsOptions | false;
   /** Supergraph SDL for the gateway (defaults to schema/supergraph.graphql). */
   readonly supergraphSdl?: string;
   /** Transport timings (tests shorten reclaim and retry delays). */
@@ -62,9 +69,12 @@ interface Stoppable {
 
 export type ContextNode<TService> = TService & { readonly relay: OutboxRelay; stopAll(): Promise<void> };
 
-export const CONTEXT_TABLES = { catalog: catalogTable, orders: ordersTable, rewards: rewardsTable } as const;
+export const CONTEXT_TABLES = { catalog: catalogTable, orders: ordersTable, rewards: rewardsTable, notifications: notificationsTable } as const;
 
-export async function ensureTables(runtime: ServiceRuntime, contexts: readonly (keyof typeof CONTEXT_TABLES)[] = ['catalog', 'orders', 'rewards']): Promise<void> {
+export async function ensureTables(
+  runtime: ServiceRuntime,
+  contexts: readonly (keyof typeof CONTEXT_TABLES)[] = ['catalog', 'orders', 'rewards', 'notifications'],
+): Promise<void> {
   const { client } = runtime.dynamo;
   const { tables } = runtime.config.dynamodb;
   await Promise.all(contexts.map((context) => ensureTable(client, tables[context], CONTEXT_TABLES[context])));
@@ -176,6 +186,24 @@ export async function startRewardsNode(config: AppConfig, bus: EventBus, options
 }
 
 /**
+ * The Notifications node: its worker (the consumer, /health and /metrics on NOTIFICATIONS_PORT). It has no
+ * outbox (it publishes nothing), so no relay.
+ */
+export async function startNotificationsNode(
+  config: AppConfig,
+  bus: EventBus,
+  options: Pick<NodeOptions, 'consumers'> & { notifications?: NotificationsOptions } = {},
+): Promise<RunningNotifications> {
+  const runtime = createServiceRuntime(config, 'notifications');
+  const worker = await startNotificationsWorker(runtime, bus, config.ports.notifications, {
+    ...options.notifications,
+    ...(options.consumers === false ? { consumers: false } : {}),
+  });
+  reportBusMetrics(bus, runtime.service, worker.registry);
+  return worker;
+}
+
+/**
  * A gateway instance: the supergraph, the subscription feed (Redis pub/sub when configured) and, unless the bus
  * is EventBridge (where a Lambda does it), the fan-out of order status events from the bus into the feed. Tests
  * start a second one to prove instances share updates.
@@ -209,7 +237,16 @@ export interface RunningSystem {
   readonly orders: ContextNode<RunningOrders>;
   readonly rewards: ContextNode<RunningRewards>;
   readonly gateway: RunningGateway;
-  readonly urls: { readonly gateway: string; readonly catalog: string; readonly orders: string; readonly rewards: string };
+  /** Undefined when started with `notifications: false`. */
+  readonly notifications: RunningNotifications | undefined;
+  readonly urls: {
+    readonly gateway: string;
+    readonly catalog: string;
+    readonly orders: string;
+    readonly rewards: string;
+    /** The Notifications worker's /health and /metrics. */
+    readonly notifications: string | undefined;
+  };
   stop(): Promise<void>;
 }
 
@@ -234,6 +271,16 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
       urls: { ...wired.urls, ordersGraphql: `${orders.http.url}/graphql`, rewardsGraphql: `${rewards.http.url}/graphql` },
     };
     const gateway = node(await startGatewayInstance(gatewayConfig, bus, { supergraphSdl: options.supergraphSdl }));
+    // After the gateway: its emails link to the storefront the gateway serves, at its actual address.
+    const notifications =
+      options.notifications === false
+        ? undefined
+        : node(
+            await startNotificationsNode(gatewayConfig, bus, {
+              ...(options.consumers === false ? { consumers: false } : {}),
+              notifications: { ...(gatewayConfig.mail.shopUrl ? {} : { shopUrl: `http://localhost:${gateway.http.port}` }), ...options.notifications },
+            }),
+          );
     return {
       config: gatewayConfig,
       logger: events.logger,
@@ -243,11 +290,13 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
       orders,
       rewards,
       gateway,
+      notifications,
       urls: {
         gateway: `${gateway.http.url}/graphql`,
         catalog: catalog.http.url,
         orders: orders.http.url,
         rewards: rewards.http.url,
+        notifications: notifications?.http.url,
       },
       stop: () => stopAll(started),
     };

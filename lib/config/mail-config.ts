@@ -82,7 +82,8 @@ export function mailSettings(raw: MailEnv, options: { production: boolean; gatew
     smtpUrl: raw.SMTP_URL ?? (options.production ? undefined : `smtp://127.0.0.1:${localSmtp}`),
     from,
     sendTimeoutMs: raw.MAIL_SEND_TIMEOUT_MS,
-    shopUrl: (raw.SHOP_URL ?? (options.production ? undefined : `http://localhost:${options.gatewayPort}`))?.replace(/\/+$/, ''),
+    // Port 0 means "any free port": the system that starts the gateway knows its address, this default cannot.
+    shopUrl: (raw.SHOP_URL ?? (options.production || options.gatewayPort === 0 ? undefined : `http://localhost:${options.gatewayPort}`))?.replace(/\/+$/, ''),
     local: { smtpPort: raw.SMTP_PORT, webPort: raw.MAILDEV_WEB_PORT },
   };
 }
