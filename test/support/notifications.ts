@@ -57,7 +57,8 @@ export async function startNotificationsHarness(
     }),
   );
   const logger = createLogger({ service: `${label}-events`, level: config.logLevel });
-  await ensureTables(createServiceRuntime(config, 'notifications'), ['notifications']);
+  const runtime = createServiceRuntime(config, 'notifications');
+  await ensureTables(runtime, ['notifications']);
   const bus = createSystemEventBus(config, logger, {
     redis: { blockMs: 200, reclaimIdleMs: 2_000, reclaimIntervalMs: 200, retryBackoff: { initialMs: 50, maxMs: 400 }, loopErrorBackoff: { initialMs: 50, maxMs: 500 } },
   }) as EventBus & DeadLetterReader;

@@ -1,4 +1,6 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isConditionalCheckFailed } from '../../../lib/dynamodb';
 import type { ClaimResult, DeliveryClaim, DeliveryKey, DeliveryRecord, DeliveryRecords, DeliveryStatus } from '../domain/delivery-record';
 import type { NotificationKind, SkipReason } from '../domain/notification';
@@ -17,6 +19,8 @@ interface DeliveryRow {
   address?: string;
   messageId?: string;
   claimToken?: string;
+  /** The token of the claim that ended it (SENT, FAILED, REJECTED): lets a retried completion recognise its own write. */
+  completedBy?: string;
   /** Epoch milliseconds, so the claim condition compares numbers. */
   leaseUntil?: number;
   attempts: number;
@@ -88,8 +92,13 @@ export class DynamoDeliveryRecords implements DeliveryRecords {
       return { outcome: 'claimed', attempt: (result.Attributes as DeliveryRow).attempts };
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
-      const existing = ((error as { Item?: unknown }).Item as DeliveryRow | undefined) ?? (await this.row(claim.key));
+      // The item as the condition saw it comes back in DynamoDB's own attribute format (the document client does not
+      // translate exceptions); without it (an older DynamoDB), one consistent read.
+      const item = (error as { Item?: Record<string, AttributeValue> }).Item;
+      const existing = item ? (unmarshall(item) as DeliveryRow) : await this.row(claim.key);
       if (!existing) throw error;
+      // Our own claim, already written by an attempt whose answer was lost (the SDK retried it after a timeout).
+      if (existing.status === 'CLAIMED' && existing.claimToken === claim.token) return { outcome: 'claimed', attempt: existing.attempts };
       if (existing.status === 'CLAIMED') return { outcome: 'in-progress', leaseUntil: new Date(existing.leaseUntil ?? 0) };
       // Released between our write and our read: claimable again, on the next delivery.
       if (existing.status === 'FAILED') return { outcome: 'in-progress', leaseUntil: claim.now };
@@ -181,7 +190,11 @@ export class DynamoDeliveryRecords implements DeliveryRecords {
     return result.Item as DeliveryRow | undefined;
   }
 
-  /** Ends a claim (SENT, FAILED or REJECTED) if it is still this token's; false when it was taken over meanwhile. */
+  /**
+   * Ends a claim (SENT, FAILED or REJECTED) if it is still this token's; false when it was taken over meanwhile.
+   * The SDK retries a write whose answer timed out, and the retry then fails its own condition: the token is kept
+   * as `completedBy`, so that case is told apart from a takeover.
+   */
   private async complete(
     key: DeliveryKey,
     token: string,
@@ -195,15 +208,18 @@ export class DynamoDeliveryRecords implements DeliveryRecords {
           TableName: this.tableName,
           Key: rowKey(key),
           ConditionExpression: '#status = :claimed AND claimToken = :token',
-          UpdateExpression: `SET #status = :status, updatedAt = :at, ${extra.expression} REMOVE claimToken, leaseUntil`,
+          UpdateExpression: `SET #status = :status, completedBy = :token, updatedAt = :at, ${extra.expression} REMOVE claimToken, leaseUntil`,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':claimed': 'CLAIMED', ':token': token, ':status': status, ':at': at.toISOString(), ...extra.values },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return true;
     } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
+      const item = (error as { Item?: Record<string, AttributeValue> }).Item;
+      const existing = item ? (unmarshall(item) as DeliveryRow) : await this.row(key);
+      return existing?.status === status && existing.completedBy === token;
     }
   }
 }
