@@ -1,0 +1,47 @@
+/**
+ * A Notifications worker for fault tests: the node of `scripts/system.ts` (its consumer on Redis Streams, /health,
+ * /metrics) with test timings, configured from the environment like `scripts/run-service.ts notifications`. Run it
+ * with `node --import tsx test/support/notifications-worker-process.ts`; it prints "ready" once subscribed.
+ * Tests kill it with SIGKILL to simulate a crash.
+ *
+ * Extra variables: RECLAIM_IDLE_MS (how long an entry read by a dead member stays with it; default 1500),
+ * NOTIFY_MAX_ATTEMPTS (default 40) and NOTIFY_RETRY_MAX_MS (the longest backoff; default 500).
+ */
+import { loadConfig } from '../../lib/config';
+import { createLogger } from '../../lib/logging';
+import { createSystemEventBus, startNotificationsNode } from '../../scripts/system';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = createLogger({ service: 'notifications-worker-process', level: config.logLevel });
+  const reclaimIdleMs = Number(process.env['RECLAIM_IDLE_MS'] ?? 1500);
+  const bus = createSystemEventBus(config, logger, {
+    redis: {
+      reclaimIdleMs,
+      reclaimIntervalMs: Math.max(100, Math.round(reclaimIdleMs / 3)),
+      blockMs: 200,
+      retryBackoff: { initialMs: 50, maxMs: Math.min(500, reclaimIdleMs - 1) },
+      loopErrorBackoff: { initialMs: 50, maxMs: 500 },
+    },
+  });
+  const worker = await startNotificationsNode(config, bus, {
+    notifications: {
+      retry: {
+        maxAttempts: Number(process.env['NOTIFY_MAX_ATTEMPTS'] ?? 40),
+        retryBackoff: { initialMs: 100, maxMs: Number(process.env['NOTIFY_RETRY_MAX_MS'] ?? 500) },
+      },
+    },
+  });
+  console.log('ready');
+  process.once('SIGTERM', () => {
+    void worker
+      .stopAll()
+      .then(() => bus.close())
+      .then(() => process.exit(0));
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
