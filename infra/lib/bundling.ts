@@ -15,6 +15,7 @@ export const LAMBDA_ENTRY_FILES = {
   orders: 'subgraphs/orders/lambda.ts',
   rewards: 'subgraphs/rewards/lambda.ts',
   fanout: 'gateway/fanout-lambda.ts',
+  notifications: 'subgraphs/notifications/lambda.ts',
 } as const;
 
 export type LambdaEntryName = keyof typeof LAMBDA_ENTRY_FILES;
