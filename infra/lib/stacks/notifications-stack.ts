@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -139,5 +139,10 @@ export class NotificationsStack extends Stack {
       }),
     );
     this.deadLetterQueues = [this.deadLetterQueue, this.rules.deadLetterQueue];
+    new CfnOutput(this, 'NotificationsQueueUrl', { value: this.queue.queueUrl, description: 'Events waiting to become emails' });
+    new CfnOutput(this, 'NotificationsDeadLetterQueueUrl', {
+      value: this.deadLetterQueue.queueUrl,
+      description: 'Events whose email failed every attempt: fix the cause, then redrive (docs/notifications.md)',
+    });
   }
 }
