@@ -146,6 +146,15 @@ describe('the notifications queue consumer', () => {
     expect((await records.findByOrder(failing))[0]).toMatchObject({ status: 'SENT', attempts: 2 });
   });
 
+  it('records a permanent refusal and does not retry it', async () => {
+    const orderId = newOrderId();
+    orders.orders.set(orderId, internalOrder(orderId));
+    aws.failNext.push({ status: 400, type: 'BadRequestException', message: 'Missing final \'@domain\'' });
+    expect(await lambda.queueHandler(batch(queued(sampleEnvelope('order.confirmed', { orderId }))))).toEqual({ batchItemFailures: [] });
+    expect((await records.findByOrder(orderId))[0]).toMatchObject({ status: 'REJECTED', attempts: 1, lastError: "SES refused the message: Missing final '@domain'" });
+    expect(sentTo(`${orderId}@example.com`)).toHaveLength(0);
+  });
+
   it("releases the last failed attempt at once for the queue's redrive to dead-letter, and an invalid message too", async () => {
     const orderId = newOrderId();
     orders.orders.set(orderId, internalOrder(orderId));
