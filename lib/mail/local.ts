@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort, stopChild, waitForPort } from '../process';
+import { freePort, stopChild, waitForPort, watchStartup } from '../process';
 
 export interface LocalMaildev {
   /** Where to send: `smtp://127.0.0.1:<port>` (no authentication, no TLS: loopback only). */
@@ -30,17 +30,7 @@ export async function startMaildev(options: { smtpPort?: number; webPort?: numbe
   const mailDir = options.mailDir ? resolve(options.mailDir) : mkdtempSync(join(tmpdir(), 'maildev-'));
   const args = [MAILDEV_BIN, '--smtp', String(smtpPort), '--ip', '127.0.0.1', '--web', String(webPort), '--web-ip', '127.0.0.1', '--mail-directory', mailDir];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const exited = new Promise<never>((_, reject) => {
-    child.once('error', (error) => reject(new Error(`could not start maildev: ${error.message}`)));
-    child.once('exit', (code) => reject(new Error(`maildev exited with code ${code} before it was ready:\n${output}`)));
-  });
-  exited.catch(() => undefined);
+  const { exited } = watchStartup(child, 'maildev');
   try {
     await Promise.race([Promise.all([waitForPort(smtpPort, 30_000), waitForPort(webPort, 30_000)]), exited]);
   } catch (error) {

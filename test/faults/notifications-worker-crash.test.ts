@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { loadConfig, type AppConfig } from '../../lib/config';
 import type { EventBus } from '../../lib/events';
@@ -12,6 +11,7 @@ import { DynamoDeliveryRecords } from '../../subgraphs/notifications/infrastruct
 import { startTestMaildev, type TestMaildev } from '../support/maildev';
 import { internalOrder, TEST_MAIL_FROM } from '../support/notifications';
 import { startOrdersInternalApi, type OrdersInternalApi } from '../support/orders-internal-api';
+import { startReadyProcess } from '../support/fault-process';
 import { testRedisUrl } from '../support/services';
 import { startSmtpProxy, type SmtpProxy } from '../support/smtp-proxy';
 import { TEST_EVENT_SIGNING_SECRET, TEST_JWT_SECRET, TEST_SIGNING_SECRET, testEnv } from '../support/system';
@@ -23,7 +23,6 @@ import { TEST_EVENT_SIGNING_SECRET, TEST_JWT_SECRET, TEST_SIGNING_SECRET, testEn
  * the claim it left runs out; a new worker reclaims the event from the dead member and sends the email, once.
  */
 
-const ROOT = resolve(__dirname, '../..');
 const MAIL_SEND_TIMEOUT_MS = 3000;
 
 let maildev: TestMaildev;
@@ -55,10 +54,9 @@ afterAll(async () => {
 
 /** Starts a worker process on this test's table and streams, sending through the proxy; resolves once it consumes. */
 async function startWorkerProcess(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/notifications-worker-process.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
+  const child = await startReadyProcess(
+    'test/support/notifications-worker-process.ts',
+    {
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
       HOST: '127.0.0.1',
@@ -76,25 +74,9 @@ async function startWorkerProcess(): Promise<ChildProcess> {
       EVENT_SIGNING_SECRET: TEST_EVENT_SIGNING_SECRET,
       RECLAIM_IDLE_MS: '1500',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+    'the Notifications worker',
+  );
   children.push(child);
-  let output = '';
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise<void>((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the worker did not start within 60 s:\n${output}`)), 60_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) {
-        clearTimeout(timer);
-        resolveReady();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the worker exited with ${code}:\n${output}`));
-    });
-  });
-  child.removeAllListeners('exit');
   return child;
 }
 

@@ -9,21 +9,13 @@
  */
 import { loadConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logging';
-import { createSystemEventBus, startNotificationsNode } from '../../scripts/system';
+import { startNotificationsNode } from '../../scripts/system';
+import { faultProcessBus } from './fault-process';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger({ service: 'notifications-worker-process', level: config.logLevel });
-  const reclaimIdleMs = Number(process.env['RECLAIM_IDLE_MS'] ?? 1500);
-  const bus = createSystemEventBus(config, logger, {
-    redis: {
-      reclaimIdleMs,
-      reclaimIntervalMs: Math.max(100, Math.round(reclaimIdleMs / 3)),
-      blockMs: 200,
-      retryBackoff: { initialMs: 50, maxMs: Math.min(500, reclaimIdleMs - 1) },
-      loopErrorBackoff: { initialMs: 50, maxMs: 500 },
-    },
-  });
+  const bus = faultProcessBus(config, logger);
   const worker = await startNotificationsNode(config, bus, {
     notifications: {
       retry: {

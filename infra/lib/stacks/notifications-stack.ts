@@ -12,7 +12,7 @@ import { NOTIFICATION_EVENT_TYPES, NOTIFICATIONS_RETRY } from '../../../subgraph
 import { notificationsTable } from '../../../subgraphs/notifications/infrastructure/notifications-table';
 import { AppFunction } from '../constructs/app-function';
 import { contextTable } from '../constructs/context-table';
-import { deadLetterQueue } from '../constructs/dead-letter-queue';
+import { deadLetterQueue, type DeadLetterQueues } from '../constructs/dead-letter-queue';
 import { EventConsumerRules } from '../constructs/event-consumer-rules';
 import type { EnvironmentSettings } from '../environments';
 import { grantSecretValue, grantTableActions } from '../permissions';
@@ -54,7 +54,7 @@ export const QUEUE_AGE_ALARM_SECONDS = 15 * 60;
  * SES must have verified the sending identity (docs/deploy.md), and the account must be out of the SES sandbox to
  * reach customers.
  */
-export class NotificationsStack extends Stack {
+export class NotificationsStack extends Stack implements DeadLetterQueues {
   readonly table: Table;
   readonly queue: Queue;
   /** Messages that failed every attempt (the queue's redrive target). */
