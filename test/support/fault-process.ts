@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import type { AppConfig } from '../../lib/config';
+import { loadConfig, type AppConfig } from '../../lib/config';
 import type { EventBus } from '../../lib/events';
-import type { Logger } from '../../lib/logging';
+import { createLogger, type Logger } from '../../lib/logging';
 import { createSystemEventBus } from '../../scripts/system';
 
 const ROOT = resolve(__dirname, '../..');
@@ -52,5 +52,28 @@ export function faultProcessBus(config: AppConfig, logger: Logger, env: NodeJS.P
       retryBackoff: { initialMs: 50, maxMs: Math.min(500, reclaimIdleMs - 1) },
       loopErrorBackoff: { initialMs: 50, maxMs: 500 },
     },
+  });
+}
+
+/**
+ * The body of a fault-test process: builds its bus (faultProcessBus) and its node, prints "ready" for
+ * startReadyProcess, and on SIGTERM stops the node, then the bus, and exits. Any start-up error exits 1.
+ */
+export function runFaultProcess(service: string, start: (config: AppConfig, bus: EventBus) => Promise<{ stopAll(): Promise<void> }>): void {
+  const run = async () => {
+    const config = loadConfig(process.env);
+    const bus = faultProcessBus(config, createLogger({ service, level: config.logLevel }));
+    const node = await start(config, bus);
+    console.log('ready');
+    process.once('SIGTERM', () => {
+      void node
+        .stopAll()
+        .then(() => bus.close())
+        .then(() => process.exit(0));
+    });
+  };
+  run().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
   });
 }

@@ -7,33 +7,16 @@
  * Extra variables: RECLAIM_IDLE_MS (how long an entry read by a dead member stays with it; default 1500),
  * NOTIFY_MAX_ATTEMPTS (default 40) and NOTIFY_RETRY_MAX_MS (the longest backoff; default 500).
  */
-import { loadConfig } from '../../lib/config';
-import { createLogger } from '../../lib/logging';
 import { startNotificationsNode } from '../../scripts/system';
-import { faultProcessBus } from './fault-process';
+import { runFaultProcess } from './fault-process';
 
-async function main(): Promise<void> {
-  const config = loadConfig(process.env);
-  const logger = createLogger({ service: 'notifications-worker-process', level: config.logLevel });
-  const bus = faultProcessBus(config, logger);
-  const worker = await startNotificationsNode(config, bus, {
+runFaultProcess('notifications-worker-process', (config, bus) =>
+  startNotificationsNode(config, bus, {
     notifications: {
       retry: {
         maxAttempts: Number(process.env['NOTIFY_MAX_ATTEMPTS'] ?? 40),
         retryBackoff: { initialMs: 100, maxMs: Number(process.env['NOTIFY_RETRY_MAX_MS'] ?? 500) },
       },
     },
-  });
-  console.log('ready');
-  process.once('SIGTERM', () => {
-    void worker
-      .stopAll()
-      .then(() => bus.close())
-      .then(() => process.exit(0));
-  });
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+  }),
+);
