@@ -6,13 +6,12 @@
  *   in-process events (with a warning);
  * - maildev (SMTP on SMTP_PORT, the web inbox on MAILDEV_WEB_PORT, mail kept under DATA_DIR) unless SMTP_URL
  *   names a mail server or MAIL_TRANSPORT is ses: every email the shop sends lands in its inbox;
- * - tables, demo products on first run, the subgraphs and the gateway.
+ * - tables, demo products on first run, the subgraphs, the Notifications worker and the gateway.
  * Ctrl-C (SIGINT) or SIGTERM stops everything it started, the Java, Redis and maildev children included.
  */
 import { join } from 'node:path';
 import { developmentTools } from '../gateway/web';
-import { ConfigError, loadConfig, type AppConfig } from '../lib/config';
-import { DEFAULT_MAILDEV_WEB_PORT, DEFAULT_SMTP_PORT } from '../lib/config';
+import { ConfigError, DEFAULT_MAILDEV_WEB_PORT, DEFAULT_SMTP_PORT, loadConfig, type AppConfig } from '../lib/config';
 import { startDynamoDbLocal } from '../lib/dynamodb/local';
 import { startMaildev } from '../lib/mail/local';
 import { createLogger } from '../lib/logging';

@@ -25,7 +25,7 @@ export function assertValidConsumer(consumer: EventConsumer): void {
   }
   if (consumer.retry) {
     try {
-      retryPolicy(consumer.retry, consumer.retry);
+      retryPolicy({}, consumer.retry);
     } catch (error) {
       throw new TypeError(`event consumer ${consumer.group} has an invalid retry policy: ${(error as Error).message}`);
     }
