@@ -4,13 +4,16 @@
  *   DYNAMODB_ENDPOINT points at one already;
  * - Redis from REDIS_URL, else a `redis-server` child when one is on PATH, else in-memory cache and
  *   in-process events (with a warning);
- * - tables, demo products on first run, the subgraphs and the gateway.
- * Ctrl-C (SIGINT) or SIGTERM stops everything it started, the Java and Redis children included.
+ * - maildev (SMTP on SMTP_PORT, the web inbox on MAILDEV_WEB_PORT, mail kept under DATA_DIR) unless SMTP_URL
+ *   names a mail server or MAIL_TRANSPORT is ses: every email the shop sends lands in its inbox;
+ * - tables, demo products on first run, the subgraphs, the Notifications worker and the gateway.
+ * Ctrl-C (SIGINT) or SIGTERM stops everything it started, the Java, Redis and maildev children included.
  */
 import { join } from 'node:path';
 import { developmentTools } from '../gateway/web';
-import { ConfigError, loadConfig, type AppConfig } from '../lib/config';
+import { ConfigError, DEFAULT_MAILDEV_WEB_PORT, DEFAULT_SMTP_PORT, loadConfig, type AppConfig } from '../lib/config';
 import { startDynamoDbLocal } from '../lib/dynamodb/local';
+import { startMaildev } from '../lib/mail/local';
 import { createLogger } from '../lib/logging';
 import { freePort, isPortFree } from '../lib/process';
 import { redactRedisUrl, redisServerAvailable, startRedisServer } from '../lib/redis/local';
@@ -36,11 +39,26 @@ async function localPort(variable: string, chosen: number | undefined, usual: nu
   }
   if (await isPortFree(usual)) return usual;
   const port = await freePort();
-  notes.push(`port ${usual} was in use, so ${variable === 'DYNAMODB_PORT' ? 'DynamoDB Local' : 'redis-server'} listens on ${port} (set ${variable} to choose)`);
+  notes.push(`port ${usual} was in use, so ${LOCAL_SERVERS[variable] ?? variable} listens on ${port} (set ${variable} to choose)`);
   return port;
 }
 
+const LOCAL_SERVERS: Readonly<Record<string, string>> = {
+  DYNAMODB_PORT: 'DynamoDB Local',
+  REDIS_PORT: 'redis-server',
+  SMTP_PORT: "maildev's SMTP server",
+  MAILDEV_WEB_PORT: "maildev's inbox",
+};
+
 class LocalPortBusyError extends Error {}
+
+/** A URL safe to print: its password reduced to stars. */
+function redactUrl(url: string | undefined): string {
+  if (!url) return 'none';
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
 
 async function main(): Promise<void> {
   // `npm start` is the development run: its development defaults are asked for here, not implied by an unset
@@ -117,6 +135,16 @@ async function main(): Promise<void> {
         );
       }
     }
+    let inbox: string | undefined;
+    if (config.mail.transport === 'smtp' && !process.env['SMTP_URL']) {
+      const smtpPort = await localPort('SMTP_PORT', config.mail.local.smtpPort, DEFAULT_SMTP_PORT, notes);
+      const webPort = await localPort('MAILDEV_WEB_PORT', config.mail.local.webPort, DEFAULT_MAILDEV_WEB_PORT, notes);
+      const maildev = await startMaildev({ smtpPort, webPort, mailDir: join(config.dataDir, 'maildev') });
+      children.push(maildev);
+      env['SMTP_URL'] = maildev.smtpUrl;
+      inbox = `http://localhost:${maildev.webPort}/`;
+      logger.info({ smtp: maildev.smtpUrl, inbox }, 'maildev started');
+    }
     for (const note of notes) logger.warn(note);
     config = loadConfig(env);
     writeLocalEndpoints(config.dataDir, {
@@ -143,6 +171,8 @@ async function main(): Promise<void> {
         `  Orders subgraph                    http://localhost:${port(running.urls.orders)}/graphql`,
         `  Rewards subgraph                   http://localhost:${port(running.urls.rewards)}/graphql`,
         `  Shipping subgraph                  http://localhost:${port(running.urls.shipping)}/graphql`,
+        ...(running.urls.notifications ? [`  Notifications worker               http://localhost:${port(running.urls.notifications)}/health`] : []),
+        `  Mail                               ${inbox ? `every email the shop sends, in the inbox at ${inbox} (SMTP ${config.mail.smtpUrl})` : config.mail.transport === 'ses' ? 'Amazon SES' : `SMTP ${redactUrl(config.mail.smtpUrl)}`}`,
         `  Health and metrics                 http://localhost:<port>/health/live, /health/ready, /metrics (every service)`,
         `  DynamoDB                           ${config.dynamodb.endpoint ?? 'AWS'}`,
         `  Redis                              ${config.redisUrl ? redactRedisUrl(config.redisUrl) : 'none (in-memory cache, in-process events)'}`,

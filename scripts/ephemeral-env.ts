@@ -20,6 +20,7 @@ export function ephemeralSystemEnv(options: {
     ORDERS_PORT: '0',
     REWARDS_PORT: '0',
     SHIPPING_PORT: '0',
+    NOTIFICATIONS_PORT: '0',
     DYNAMODB_ENDPOINT: options.dynamoEndpoint,
     TABLE_PREFIX: options.tablePrefix,
     JWT_SECRET: options.jwtSecret,

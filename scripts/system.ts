@@ -35,6 +35,8 @@ import { startRewards, type RewardsOptions, type RunningRewards } from '../subgr
 import { shippingEventConsumers } from '../subgraphs/shipping/infrastructure/event-consumers';
 import { shippingTable } from '../subgraphs/shipping/infrastructure/shipping-table';
 import { startShipping, type RunningShipping, type ShippingOptions } from '../subgraphs/shipping/service';
+import { notificationsTable } from '../subgraphs/notifications/infrastructure/notifications-table';
+import { startNotificationsWorker, type NotificationsOptions, type RunningNotifications } from '../subgraphs/notifications/worker';
 
 export interface RelayOptions {
   /** Publish right after commit (default true); off, only the sweep publishes (a "crashed" relay). */
@@ -54,6 +56,11 @@ export interface SystemOptions extends NodeOptions {
   readonly orders?: OrdersOptions;
   readonly rewards?: RewardsOptions;
   readonly shipping?: ShippingOptions;
+  /**
+   * The Notifications worker's options, or false to leave it out (a system whose tests send no mail needs no
+   * SMTP server). On by default.
+   */
+  readonly notifications?: NotificationsOptions | false;
   /** Supergraph SDL for the gateway (defaults to schema/supergraph.graphql). */
   readonly supergraphSdl?: string;
   /** Transport timings (tests shorten reclaim and retry delays). */
@@ -66,7 +73,7 @@ interface Stoppable {
 
 export type ContextNode<TService> = TService & { readonly relay: OutboxRelay; stopAll(): Promise<void> };
 
-export const CONTEXT_TABLES = { catalog: catalogTable, orders: ordersTable, rewards: rewardsTable, shipping: shippingTable } as const;
+export const CONTEXT_TABLES = { catalog: catalogTable, orders: ordersTable, rewards: rewardsTable, shipping: shippingTable, notifications: notificationsTable } as const;
 
 export async function ensureTables(
   runtime: ServiceRuntime,
@@ -188,6 +195,24 @@ export async function startShippingNode(config: AppConfig, bus: EventBus, option
   return startNode(runtime, bus, shipping, shippingEventConsumers(shipping.deps, runtime.logger), options);
 }
 
+/**
+ * The Notifications node: its worker (the consumer, /health and /metrics on NOTIFICATIONS_PORT). It has no
+ * outbox (it publishes nothing), so no relay.
+ */
+export async function startNotificationsNode(
+  config: AppConfig,
+  bus: EventBus,
+  options: Pick<NodeOptions, 'consumers'> & { notifications?: NotificationsOptions } = {},
+): Promise<RunningNotifications> {
+  const runtime = createServiceRuntime(config, 'notifications');
+  const worker = await startNotificationsWorker(runtime, bus, config.ports.notifications, {
+    ...options.notifications,
+    ...(options.consumers === false ? { consumers: false } : {}),
+  });
+  reportBusMetrics(bus, runtime.service, worker.registry);
+  return worker;
+}
+
 /** A gateway instance (gateway/main.ts) on this system's bus, its event metrics on the gateway's /metrics. */
 export function startGatewayInstance(config: AppConfig, bus: EventBus | undefined, options: { supergraphSdl?: string | undefined } = {}): Promise<GatewayNode> {
   return startGatewayNode(config, bus, { ...options, reportBusMetrics: bus ? gatewayBusMetrics(bus) : undefined });
@@ -208,7 +233,17 @@ export interface RunningSystem {
   readonly rewards: ContextNode<RunningRewards>;
   readonly shipping: ContextNode<RunningShipping>;
   readonly gateway: RunningGateway;
-  readonly urls: { readonly gateway: string; readonly catalog: string; readonly orders: string; readonly rewards: string; readonly shipping: string };
+  /** Undefined when started with `notifications: false`. */
+  readonly notifications: RunningNotifications | undefined;
+  readonly urls: {
+    readonly gateway: string;
+    readonly catalog: string;
+    readonly orders: string;
+    readonly rewards: string;
+    readonly shipping: string;
+    /** The Notifications worker's /health and /metrics. */
+    readonly notifications: string | undefined;
+  };
   stop(): Promise<void>;
 }
 
@@ -235,6 +270,16 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
       urls: { ...withShipping.urls, ordersGraphql: `${orders.http.url}/graphql`, rewardsGraphql: `${rewards.http.url}/graphql` },
     };
     const gateway = node(await startGatewayInstance(gatewayConfig, bus, { supergraphSdl: options.supergraphSdl }));
+    // After the gateway: its emails link to the storefront the gateway serves, at its actual address.
+    const notifications =
+      options.notifications === false
+        ? undefined
+        : node(
+            await startNotificationsNode(gatewayConfig, bus, {
+              ...(options.consumers === false ? { consumers: false } : {}),
+              notifications: { ...(gatewayConfig.mail.shopUrl ? {} : { shopUrl: `http://localhost:${gateway.http.port}` }), ...options.notifications },
+            }),
+          );
     return {
       config: gatewayConfig,
       logger: events.logger,
@@ -245,12 +290,14 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
       rewards,
       shipping,
       gateway,
+      notifications,
       urls: {
         gateway: `${gateway.http.url}/graphql`,
         catalog: catalog.http.url,
         orders: orders.http.url,
         rewards: rewards.http.url,
         shipping: shipping.http.url,
+        notifications: notifications?.http.url,
       },
       stop: () => stopAll(started),
     };

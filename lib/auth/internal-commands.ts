@@ -9,6 +9,9 @@ import type { Identity } from './identity';
  */
 export const ORDERS_SERVICE: Identity = { sub: 'service:orders', roles: ['stock-holds'] };
 
+/** Notifications reads orders (`GET /internal/orders/:id` on Orders) to address and fill its emails. */
+export const NOTIFICATIONS_SERVICE: Identity = { sub: 'service:notifications', roles: ['orders-read'] };
+
 export function internalCommandKey(gatewaySigningSecret: string): string {
   return createHmac('sha256', gatewaySigningSecret).update('ecommerce internal commands v1').digest('base64url');
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { edgeEnv, edgeSettings, queryLimitSettings, type EdgeSettings, type QueryLimitsSettings } from './edge-config';
 import { ConfigError, env, parseEnv } from './env';
+import { mailEnv, mailSettings, type MailSettings } from './mail-config';
 import { DEV_EVENT_SIGNING_SECRET, DEV_JWT_SECRET, DEV_SIGNING_SECRET, secretProblem, usesDevelopmentDefaults } from './secrets-policy';
 
 export type EventBusKind = 'memory' | 'redis' | 'eventbridge';
@@ -19,7 +20,15 @@ export interface AppConfig {
   readonly production: boolean;
   readonly logLevel: string;
   readonly host: string;
-  readonly ports: { readonly gateway: number; readonly catalog: number; readonly orders: number; readonly rewards: number; readonly shipping: number };
+  readonly ports: {
+    readonly gateway: number;
+    readonly catalog: number;
+    readonly orders: number;
+    readonly rewards: number;
+    readonly shipping: number;
+    /** The Notifications worker's /health and /metrics (it serves no API). */
+    readonly notifications: number;
+  };
   /** Where the gateway and other contexts reach each subgraph. */
   readonly urls: {
     readonly catalogGraphql: string;
@@ -34,7 +43,8 @@ export interface AppConfig {
   readonly dynamodb: {
     readonly endpoint: string | undefined;
     readonly region: string;
-    readonly tables: Readonly<Record<ContextName, string>>;
+    /** Each context's table; Notifications, which has no subgraph, keeps its delivery records in its own. */
+    readonly tables: Readonly<Record<ContextName | 'notifications', string>>;
   };
   readonly redisUrl: string | undefined;
   readonly eventBus: { readonly kind: EventBusKind; readonly name: string };
@@ -97,6 +107,8 @@ export interface AppConfig {
   readonly stockHolds: { readonly ttlSeconds: number; readonly sweepIntervalMs: number; readonly timeoutMs: number };
   /** The gateway's throughput levers (README "Gateway performance"); each can be turned off to measure it alone. */
   readonly gatewayPerformance: GatewayPerformanceConfig;
+  /** How Notifications sends email (lib/config/mail-config.ts). */
+  readonly mail: MailSettings;
 }
 
 export interface GatewayPerformanceConfig {
@@ -127,6 +139,7 @@ const schema = z.object({
   ORDERS_PORT: env.port(4002),
   REWARDS_PORT: env.port(4003),
   SHIPPING_PORT: env.port(4005),
+  NOTIFICATIONS_PORT: env.port(4006),
   CATALOG_URL: env.url(['http', 'https']),
   ORDERS_URL: env.url(['http', 'https']),
   REWARDS_URL: env.url(['http', 'https']),
@@ -139,6 +152,7 @@ const schema = z.object({
   ORDERS_TABLE: env.text(),
   REWARDS_TABLE: env.text(),
   SHIPPING_TABLE: env.text(),
+  NOTIFICATIONS_TABLE: env.text(),
   REDIS_URL: env.url(['redis', 'rediss']),
   EVENT_BUS: env.oneOf(['memory', 'redis', 'eventbridge']),
   EVENT_BUS_NAME: env.text(),
@@ -180,6 +194,7 @@ const schema = z.object({
   GATEWAY_APQ_MAX_BYTES: env.positiveInt(16 * 1024 * 1024),
   GATEWAY_PLAN_CACHE_MIB: env.positiveInt(50),
   GATEWAY_WORKERS: env.positiveInt(1),
+  ...mailEnv,
 });
 
 export interface LoadConfigOptions {
@@ -227,6 +242,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     }
   }
   const corsOrigins = parseCorsOrigins(raw.CORS_ORIGINS, nodeEnv === 'development' || nodeEnv === 'test', problems);
+  const mail = mailSettings(raw, { production, gatewayPort: raw.GATEWAY_PORT }, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const localUrl = (port: number, path: string) => `http://127.0.0.1:${port}${path}`;
@@ -237,7 +253,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: raw.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     // Loopback unless told otherwise: containers set HOST=0.0.0.0 themselves (Dockerfile, docker-compose.yml).
     host: raw.HOST ?? '127.0.0.1',
-    ports: { gateway: raw.GATEWAY_PORT, catalog: raw.CATALOG_PORT, orders: raw.ORDERS_PORT, rewards: raw.REWARDS_PORT, shipping: raw.SHIPPING_PORT },
+    ports: {
+      gateway: raw.GATEWAY_PORT,
+      catalog: raw.CATALOG_PORT,
+      orders: raw.ORDERS_PORT,
+      rewards: raw.REWARDS_PORT,
+      shipping: raw.SHIPPING_PORT,
+      notifications: raw.NOTIFICATIONS_PORT,
+    },
     urls: {
       catalogGraphql: raw.CATALOG_URL ?? localUrl(raw.CATALOG_PORT, '/graphql'),
       ordersGraphql: raw.ORDERS_URL ?? localUrl(raw.ORDERS_PORT, '/graphql'),
@@ -255,6 +278,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         orders: raw.ORDERS_TABLE ?? `${prefix}orders`,
         rewards: raw.REWARDS_TABLE ?? `${prefix}rewards`,
         shipping: raw.SHIPPING_TABLE ?? `${prefix}shipping`,
+        notifications: raw.NOTIFICATIONS_TABLE ?? `${prefix}notifications`,
       },
     },
     redisUrl: raw.REDIS_URL,
@@ -311,6 +335,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       planCacheMiB: raw.GATEWAY_PLAN_CACHE_MIB,
       workers: raw.GATEWAY_WORKERS,
     },
+    mail,
   };
 }
 

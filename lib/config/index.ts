@@ -1,3 +1,4 @@
 export * from './env';
 export * from './app-config';
 export * from './secrets-policy';
+export * from './mail-config';

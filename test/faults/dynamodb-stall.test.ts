@@ -28,6 +28,7 @@ beforeAll(async () => {
   dynamo = await startDynamoDbLocal();
   system = await startSystem(
     loadConfig(testEnv('fault-dynamodb-stall', { DYNAMODB_ENDPOINT: dynamo.endpoint, REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), DYNAMODB_REQUEST_TIMEOUT_MS: '1000' })),
+    { notifications: false },
   );
   productId = await createProduct(system.urls.gateway, 'STALL-1', 1_000);
 }, 60_000);

@@ -27,8 +27,12 @@ export function testEnv(label: string, extra: Record<string, string> = {}): Reco
   });
 }
 
+/**
+ * A whole system for a test. Notifications is left out unless asked for (`notifications: {...}` with SMTP_URL
+ * pointing at a test maildev): a test about something else has no mail server to send to.
+ */
 export function startTestSystem(label: string, options: SystemOptions & { env?: Record<string, string> } = {}): Promise<RunningSystem> {
-  return startSystem(loadConfig(testEnv(label, options.env)), options);
+  return startSystem(loadConfig(testEnv(label, options.env)), { ...options, notifications: options.notifications ?? false });
 }
 
 export function tokenFor(sub: string, options: { admin?: boolean; ttlSeconds?: number } = {}): Promise<string> {

@@ -29,6 +29,8 @@ export interface ObservabilityStackProps extends StackProps {
   /** The Orders GraphQL function, whose Catalog ACL logs when its circuit breaker opens. */
   readonly ordersApi: AppFunction;
   readonly deadLetterQueues: readonly Queue[];
+  /** Work queues whose oldest message says how late the work is (Notifications: customer emails). */
+  readonly workQueues?: readonly { readonly queue: Queue; readonly maxAgeSeconds: number; readonly description: string }[];
   readonly gateway: { readonly service: FargateService; readonly loadBalancer: ApplicationLoadBalancer; readonly targetGroup: ApplicationTargetGroup };
   /** Where alarm notifications go (`-c alarmEmail=...`); the topic exists either way. */
   readonly alarmEmail?: string | undefined;
@@ -47,6 +49,7 @@ export const GATEWAY_P99_THRESHOLD_SECONDS = 2;
  * - each function's errors and throttles (any, over 5 minutes);
  * - API latency: each subgraph function's p99 duration, and the gateway's p99 response time at the ALB;
  * - every dead-letter queue holding a message (rule targets, async invocations, stream relays, the schedule);
+ * - a work queue whose oldest message is older than its bound (customer emails late);
  * - the Orders ACL's circuit breaker opening (a metric filter on its structured log line);
  * - gateway targets unhealthy, and a burst of 5xx answers.
  */
@@ -105,6 +108,16 @@ export class ObservabilityStack extends Stack {
       alarm(`${where}-depth`, queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }), {
         threshold: 0,
         description: `A message reached the dead-letter queue ${queue.node.path}: inspect it and redrive (docs/deploy.md)`,
+      });
+    }
+
+    for (const { queue, maxAgeSeconds, description } of props.workQueues ?? []) {
+      const where = queue.node.path.split('/').slice(1).join('-');
+      alarm(`${where}-age`, queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }), {
+        threshold: maxAgeSeconds,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        description: `The oldest message of ${queue.node.path} waits for more than ${maxAgeSeconds} s: ${description}`,
       });
     }
 
@@ -173,5 +186,15 @@ export class ObservabilityStack extends Stack {
       }),
       new GraphWidget({ title: 'Catalog circuit breaker opened', left: [breakerOpened], width: 12 }),
     );
+    if ((props.workQueues ?? []).length > 0) {
+      dashboard.addWidgets(
+        new GraphWidget({
+          title: 'Work queues: messages waiting, and the age of the oldest (s)',
+          left: (props.workQueues ?? []).map(({ queue }) => queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', label: `${queue.node.path} waiting` })),
+          right: (props.workQueues ?? []).map(({ queue }) => queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', label: `${queue.node.path} oldest` })),
+          width: 24,
+        }),
+      );
+    }
   }
 }
