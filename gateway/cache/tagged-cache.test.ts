@@ -55,6 +55,22 @@ describe('tagged cache', () => {
     expect(cache.size()).toBe(0);
   });
 
+  it.each([
+    ['a tag of 5,000 characters', [`product:${'z'.repeat(4_992)}`]],
+    ['a tag with a space', ['product:a b']],
+    ['a tag with a line feed', ['product:a\nb']],
+    ['an empty tag', ['']],
+    ['1,001 tags', Array.from({ length: 1_001 }, (_, n) => `product:${n}`)],
+  ])('stores no entry with %s, locally or in Redis', async (_what, tags) => {
+    const prefix = `test-cache-${randomUUID().slice(0, 8)}:`;
+    const cache = redisCache(prefix);
+    await cache.set('hostile', entry('null', tags));
+    expect(cache.peek('hostile')).toBeUndefined();
+    expect(await connections[0]!.keys(`${prefix}*`)).toEqual([]);
+    await cache.set('fine', entry('null', ['product:1', 'products']));
+    expect((await connections[0]!.keys(`${prefix}*`)).sort()).toEqual([`${prefix}e:fine`, `${prefix}t:product:1`, `${prefix}t:products`]);
+  });
+
   it('shares entries through Redis and invalidates every instance', async () => {
     const prefix = `test-cache-${randomUUID().slice(0, 8)}:`;
     const first = redisCache(prefix);

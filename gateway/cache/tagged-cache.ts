@@ -41,6 +41,19 @@ export function gatewayCachePrefix(config: { readonly namespace: string }): stri
 const MAX_VALUE_BYTES = 256 * 1024;
 
 /**
+ * A tag becomes a Redis key and a member of an invalidation message: `product:<uuid>`, `products`, `category:<name>`.
+ * Subgraphs tag only what they recognise (lib/events/product-changes.ts), so anything longer or stranger came from
+ * client input that slipped through; an entry carrying it is not stored rather than indexed under it.
+ */
+const TAG = /^[\x21-\x7e]{1,128}$/;
+/** A full page of products is 101 tags; a response past this many is not worth indexing. */
+const MAX_TAGS = 1_000;
+
+export function isWellFormedTag(tag: string): boolean {
+  return TAG.test(tag);
+}
+
+/**
  * The gateway's cache of subgraph data: whole responses and entities, each tagged with what it was made from
  * (`product:<id>`, `products`). A bounded map in each process in front of Redis shared by all instances; an
  * invalidation deletes by tag in Redis and is broadcast on a Redis channel so every instance drops its local copies.
@@ -113,6 +126,10 @@ export class TaggedCache {
   /** Stores `value` for `ttlSeconds` under `tags`, locally and in Redis. */
   async set(key: string, entry: Omit<CacheEntry, 'expiresAt'> & { readonly ttlSeconds: number; readonly parsed?: unknown }): Promise<void> {
     if (entry.ttlSeconds <= 0 || entry.value.length > MAX_VALUE_BYTES) return;
+    if (entry.tags.length > MAX_TAGS || !entry.tags.every(isWellFormedTag)) {
+      this.options.logger.warn({ tags: entry.tags.length, sample: entry.tags.find((tag) => !isWellFormedTag(tag))?.slice(0, 80) }, 'response cache: not storing an entry with malformed or too many tags');
+      return;
+    }
     const stored: LocalEntry = {
       value: entry.value,
       scope: entry.scope,
@@ -145,7 +162,9 @@ export class TaggedCache {
    * covers another instance storing in Redis before the broadcast reached it, so it runs only with Redis. Repeats are
    * coalesced: a tag changed again and again (a hot product) is repeated once, after its last change.
    */
-  async invalidate(tags: readonly string[]): Promise<void> {
+  async invalidate(given: readonly string[]): Promise<void> {
+    // Nothing was ever stored under a malformed tag (set refuses them).
+    const tags = given.filter(isWellFormedTag);
     if (tags.length === 0) return;
     await this.invalidateOnce(tags);
     const delay = this.options.repeatInvalidationMs ?? 500;

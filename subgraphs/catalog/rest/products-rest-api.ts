@@ -1,4 +1,5 @@
 import { ErrorCode } from '../../../lib/ddd';
+import { isProductId } from '../../../lib/events/product-changes';
 import { isNotModified } from '../../../lib/http/conditional';
 import { findProducts } from '../application/find-products';
 import type { CatalogDependencies } from '../application/catalog-dependencies';
@@ -27,8 +28,6 @@ export interface RestApiOptions {
 
 export const DEFAULT_REST_CACHE: RestApiOptions = { maxAgeSeconds: 300, staleWhileRevalidateSeconds: 60 };
 export const MAX_IDS_PER_REQUEST = 100;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Catalog's cache-friendly read API (docs/architecture.md §1), independent of any HTTP framework so the local server and the
@@ -61,7 +60,7 @@ export function createProductsRestApi(deps: CatalogDependencies, options: RestAp
   }
 
   async function one(req: RestRequest, id: string): Promise<RestResponse> {
-    if (!UUID.test(id)) return failure(400, ErrorCode.BAD_USER_INPUT, `product id must be a UUID, got ${JSON.stringify(id.slice(0, 80))}`);
+    if (!isProductId(id)) return failure(400, ErrorCode.BAD_USER_INPUT, `product id must be a UUID, got ${JSON.stringify(id.slice(0, 80))}`);
     const [product] = await findProducts(deps, [id]);
     if (!product) return failure(404, ErrorCode.NOT_FOUND, `no product with id ${JSON.stringify(id)}`);
     return cacheable(req, JSON.stringify(representProduct(product)), [product]);
@@ -74,7 +73,7 @@ export function createProductsRestApi(deps: CatalogDependencies, options: RestAp
     if (ids.length > MAX_IDS_PER_REQUEST) {
       return failure(400, ErrorCode.BAD_USER_INPUT, `at most ${MAX_IDS_PER_REQUEST} ids per request, got ${ids.length}`);
     }
-    const malformed = ids.filter((id) => !UUID.test(id));
+    const malformed = ids.filter((id) => !isProductId(id));
     if (malformed.length > 0) {
       return failure(400, ErrorCode.BAD_USER_INPUT, `every id must be a UUID; not UUIDs: ${malformed.slice(0, 5).map((id) => JSON.stringify(id.slice(0, 80))).join(', ')}`);
     }
