@@ -175,7 +175,7 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     return response.body.singleResult as FormattedExecutionResult;
   };
   const feed = options.feed ?? new InProcessOrderStatusFeed();
-  const subscriptions = new SubscriptionExecutor({ schema, feed, execute, logger });
+  const subscriptions = new SubscriptionExecutor({ schema, feed, execute, logger, fetchTimeoutMs: config.timeouts.requestMs });
 
   /** The caller the edge identified; requests it left alone (batches) are identified here. */
   const contextFor = async (admitted: Caller | undefined, authorization: string | undefined, correlationId: string, deadline: RequestDeadline | undefined): Promise<GatewayContext> => {

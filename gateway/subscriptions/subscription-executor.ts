@@ -9,7 +9,7 @@ import {
 } from 'graphql';
 import { requireAuthenticated } from '../../lib/auth';
 import { ErrorCode, NotFoundError } from '../../lib/ddd';
-import type { Logger } from '../../lib/logging';
+import { RequestDeadline, type Logger } from '../../lib/logging';
 import type { GatewayContext } from '../gateway-context';
 import { orderQueryFor } from './federated-selection';
 import type { OrderStatusFeed } from './order-status-feed';
@@ -54,6 +54,11 @@ export class SubscriptionExecutor {
       readonly logger: Logger;
       /** How long an update that skips a version waits for the missing one (default 250 ms). */
       readonly reorderWindowMs?: number;
+      /**
+       * The deadline of each fetch a subscription makes (its access check, each update's payload): a subscription
+       * lives long, its fetches must not (REQUEST_TIMEOUT_MS, as for any request). None: unbounded.
+       */
+      readonly fetchTimeoutMs?: number;
     },
   ) {}
 
@@ -91,7 +96,7 @@ export class SubscriptionExecutor {
     // Watch before checking access, so no change between the check and the first event can slip through.
     unwatch = await this.deps.feed.watch(orderId, onMessage);
     try {
-      const access = await this.deps.execute({ query: ACCESS_QUERY, variables: { id: orderId } }, context);
+      const access = await this.fetch({ query: ACCESS_QUERY, variables: { id: orderId } }, context);
       const [error] = access.errors ?? [];
       if (error) throw toGraphQLError(error);
       if (!(access.data as { order?: unknown } | undefined)?.order) {
@@ -128,12 +133,24 @@ export class SubscriptionExecutor {
     return (source as Record<string, unknown> | null)?.[info.path.key as string];
   };
 
+  /** One federated fetch under its own deadline: past it, SERVICE_UNAVAILABLE (request-deadline.ts). */
+  private async fetch(request: Parameters<FederatedExecutor>[0], context: GatewayContext): Promise<FormattedExecutionResult> {
+    const timeoutMs = this.deps.fetchTimeoutMs;
+    if (timeoutMs === undefined) return this.deps.execute(request, context);
+    const deadline = new RequestDeadline(timeoutMs);
+    try {
+      return await this.deps.execute(request, { ...context, deadline });
+    } finally {
+      deadline.dispose();
+    }
+  }
+
   private shared(eventId: string, context: GatewayContext, query: string, variables: Record<string, unknown>): Promise<FormattedExecutionResult> {
     const caller = context.caller;
     const key = JSON.stringify([eventId, caller?.sub ?? null, caller?.roles ?? null, query, variables]);
     const existing = this.inflight.get(key);
     if (existing) return existing;
-    const pending = this.deps.execute({ query, variables }, context);
+    const pending = this.fetch({ query, variables }, context);
     this.inflight.set(key, pending);
     // Kept briefly: subscribers of one event ask within milliseconds of each other.
     const forget = () => setTimeout(() => this.inflight.delete(key), 1000).unref();

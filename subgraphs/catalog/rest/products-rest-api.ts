@@ -1,4 +1,5 @@
-import { ErrorCode } from '../../../lib/ddd';
+import { ErrorCode, ServiceUnavailableError } from '../../../lib/ddd';
+import { httpStatusOf } from '../../../lib/http/status';
 import { isProductId } from '../../../lib/events/product-changes';
 import { isNotModified } from '../../../lib/http/conditional';
 import { findProducts } from '../application/find-products';
@@ -84,7 +85,7 @@ export function createProductsRestApi(deps: CatalogDependencies, options: RestAp
     return cacheable(req, JSON.stringify({ products: products.map(representProduct), notFound }), products);
   }
 
-  return async function handle(req: RestRequest): Promise<RestResponse> {
+  async function route(req: RestRequest): Promise<RestResponse> {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return { ...failure(405, ErrorCode.BAD_USER_INPUT, `method ${req.method} is not allowed here; this API is read-only`), headers: { ...JSON_ERROR_HEADERS, allow: 'GET, HEAD' } };
     }
@@ -92,6 +93,17 @@ export function createProductsRestApi(deps: CatalogDependencies, options: RestAp
     const match = /^\/products\/([^/]+)\/?$/.exec(req.path);
     if (match?.[1]) return one(req, decodeSafely(match[1]));
     return failure(404, ErrorCode.NOT_FOUND, `no route for ${req.path.slice(0, 100)}`);
+  }
+
+  return async function handle(req: RestRequest): Promise<RestResponse> {
+    try {
+      return await route(req);
+    } catch (error) {
+      // DynamoDB not answering (lib/dynamodb/deadline.ts): 503, which readers retry or answer from a stale copy
+      // (RFC 5861 stale-if-error), never a 500 that reads as a bug. Anything else is one, for the adapter to log.
+      if (error instanceof ServiceUnavailableError) return failure(httpStatusOf[error.code], error.code, error.message);
+      throw error;
+    }
   };
 }
 
