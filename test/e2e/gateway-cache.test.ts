@@ -133,11 +133,13 @@ describe('cache keys from client input', () => {
       // A well-formed id Catalog does not know is still tagged (and its null cached): the store answered these requests.
       const unknown = randomUUID();
       expect((await graphql(system.urls.gateway, PRODUCT, { id: unknown })).data).toEqual({ product: null });
-      expect(await redis.exists(`${prefix}t:${productTag(unknown)}`)).toBe(1);
+      // Shared entries and tag indexes live under the cache's generation (tagged-cache.ts).
+      const tagPrefix = `${prefix}${Number(await redis.get(`${prefix}generation`))}:t:`;
+      expect(await redis.exists(`${tagPrefix}${productTag(unknown)}`)).toBe(1);
       const keys = await redis.keys(`${prefix}*`);
       // Whole-response keys hash variables beyond 256 characters; tags are `product:<uuid>` or `products`.
       expect(keys.filter((key) => key.length - prefix.length > 400)).toEqual([]);
-      const tags = keys.filter((key) => key.startsWith(`${prefix}t:`)).map((key) => key.slice(`${prefix}t:`.length));
+      const tags = keys.filter((key) => key.startsWith(tagPrefix)).map((key) => key.slice(tagPrefix.length));
       expect(tags).toContain(productTag(unknown));
       expect(tags.filter((tag) => !/^(products|product:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.test(tag))).toEqual([]);
     } finally {
