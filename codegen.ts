@@ -54,6 +54,14 @@ const subgraphs: SubgraphCodegen[] = [
       Order: '../rewards-context#OrderRef',
     },
   },
+  {
+    context: 'shipping',
+    contextType: '../shipping-context#ShippingContext',
+    mappers: {
+      Shipment: '../../domain/shipment#Shipment',
+      Order: '../shipping-context#OrderRef',
+    },
+  },
 ];
 
 const generates: CodegenConfig['generates'] = {};

@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const CONTEXTS = ['catalog', 'orders', 'rewards'];
+const CONTEXTS = ['catalog', 'orders', 'rewards', 'shipping'];
 
 /**
  * docs/architecture.md §6: dependencies point inward, and one context never imports another context's code.

@@ -14,9 +14,7 @@
  *
  *   npm run bench -- abuse
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { signDevToken } from '../lib/auth';
 import { startDynamoDbLocal } from '../lib/dynamodb/local';
@@ -26,6 +24,7 @@ import { abuseCorpus } from '../test/fixtures/abuse/corpus';
 import { ATTACKER, type AttackerCommand, type AttackerReply } from './abuse-attacker';
 import type { GatewayCommand, GatewayReply } from './abuse-gateway';
 import { table, targetsSection, type BenchReport, type Target } from './support/bench';
+import { BenchProcess } from './support/bench-process';
 import { summarize, type LatencySummary } from './support/percentiles';
 import { BENCH_ADMIN, BENCH_JWT_SECRET, benchConfig } from './support/system-env';
 
@@ -47,44 +46,6 @@ interface RoundFigures {
   readonly maxBlockMs: number;
   readonly maxRssMiB: number;
   readonly rejectionsNs: Record<string, number[]>;
-}
-
-/** A bench process of its own (the gateway, the attacker), driven over IPC: commands in, typed replies out. */
-class BenchProcess<Command, Reply extends { readonly type: string }> {
-  private readonly child: ChildProcess;
-  private readonly replies: Reply[] = [];
-  private waiting: (() => void) | undefined;
-
-  constructor(script: string, env: Record<string, string> = {}) {
-    this.child = fork(resolve(__dirname, script), [], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, ...env },
-    });
-    this.child.on('message', (reply: Reply) => {
-      this.replies.push(reply);
-      this.waiting?.();
-    });
-  }
-
-  async next<T extends Reply['type']>(type: T): Promise<Extract<Reply, { type: T }>> {
-    for (;;) {
-      const index = this.replies.findIndex((reply) => reply.type === type);
-      if (index >= 0) return this.replies.splice(index, 1)[0] as Extract<Reply, { type: T }>;
-      await new Promise<void>((resolveWait, reject) => {
-        const onExit = (code: number | null) => reject(new Error(`${String(this.child.spawnfile)} exited with ${code}`));
-        this.child.once('exit', onExit);
-        this.waiting = () => {
-          this.child.off('exit', onExit);
-          this.waiting = undefined;
-          resolveWait();
-        };
-      });
-    }
-  }
-
-  send(command: Command): void {
-    this.child.send(command as object);
-  }
 }
 
 type GatewayProcess = BenchProcess<GatewayCommand, GatewayReply>;

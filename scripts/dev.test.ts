@@ -72,12 +72,13 @@ async function catalogSummary(gatewayPort: number): Promise<{ count: number; cat
 
 /** Starts the runner, checks it, stops it with SIGINT; returns what it found. */
 async function runOnce(): Promise<{ count: number; categories: Set<string> }> {
-  const [gatewayPort, catalogPort, ordersPort, rewardsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [gatewayPort, catalogPort, ordersPort, rewardsPort, shippingPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const run = startDev({
     GATEWAY_PORT: String(gatewayPort),
     CATALOG_PORT: String(catalogPort),
     ORDERS_PORT: String(ordersPort),
     REWARDS_PORT: String(rewardsPort),
+    SHIPPING_PORT: String(shippingPort),
     // Any free ports: on a shared machine another run may hold or take 8000 and 6379 at any moment.
     DYNAMODB_PORT: '0',
     REDIS_PORT: '0',
@@ -86,6 +87,7 @@ async function runOnce(): Promise<{ count: number; categories: Set<string> }> {
   expect(run.output()).toContain(`http://localhost:${gatewayPort}/graphql`);
   expect(run.output()).toContain(`Storefront                         http://localhost:${gatewayPort}/`);
   expect(run.output()).toContain(`http://localhost:${gatewayPort}/graphiql`);
+  expect(run.output()).toContain(`Shipping subgraph                  http://localhost:${shippingPort}/graphql`);
   // The runner built the storefront before starting: the gateway serves it at /.
   const shop = await fetch(`http://127.0.0.1:${gatewayPort}/`);
   expect(shop.status).toBe(200);

@@ -142,6 +142,7 @@ async function main(): Promise<void> {
         `  Catalog REST                       http://localhost:${port(running.urls.catalog)}/products/<id>`,
         `  Orders subgraph                    http://localhost:${port(running.urls.orders)}/graphql`,
         `  Rewards subgraph                   http://localhost:${port(running.urls.rewards)}/graphql`,
+        `  Shipping subgraph                  http://localhost:${port(running.urls.shipping)}/graphql`,
         `  Health and metrics                 http://localhost:<port>/health/live, /health/ready, /metrics (every service)`,
         `  DynamoDB                           ${config.dynamodb.endpoint ?? 'AWS'}`,
         `  Redis                              ${config.redisUrl ? redactRedisUrl(config.redisUrl) : 'none (in-memory cache, in-process events)'}`,

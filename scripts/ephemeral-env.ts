@@ -19,6 +19,7 @@ export function ephemeralSystemEnv(options: {
     CATALOG_PORT: '0',
     ORDERS_PORT: '0',
     REWARDS_PORT: '0',
+    SHIPPING_PORT: '0',
     DYNAMODB_ENDPOINT: options.dynamoEndpoint,
     TABLE_PREFIX: options.tablePrefix,
     JWT_SECRET: options.jwtSecret,

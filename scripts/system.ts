@@ -19,9 +19,9 @@ import {
 } from '../lib/events';
 import type { Logger } from '../lib/logging';
 import { createServiceRuntime, type ServiceRuntime } from '../lib/runtime';
-import { startGateway, type RunningGateway } from '../gateway/service';
-import { createOrderStatusFeed } from '../gateway/subscriptions/create-feed';
-import { GATEWAY_CONSUMER_GROUP, orderStatusFanout } from '../gateway/subscriptions/order-status-fanout';
+import { startGatewayNode, type GatewayNode } from '../gateway/main';
+import type { RunningGateway } from '../gateway/service';
+import { GATEWAY_CONSUMER_GROUP } from '../gateway/subscriptions/order-status-fanout';
 import { catalogTable } from '../subgraphs/catalog/infrastructure/catalog-table';
 import { catalogEventConsumers } from '../subgraphs/catalog/infrastructure/event-consumers';
 import { HoldSweeper } from '../subgraphs/catalog/infrastructure/hold-sweeper';
@@ -32,6 +32,9 @@ import { startOrders, type OrdersOptions, type RunningOrders } from '../subgraph
 import { rewardsEventConsumers } from '../subgraphs/rewards/infrastructure/event-consumers';
 import { rewardsTable } from '../subgraphs/rewards/infrastructure/rewards-table';
 import { startRewards, type RewardsOptions, type RunningRewards } from '../subgraphs/rewards/service';
+import { shippingEventConsumers } from '../subgraphs/shipping/infrastructure/event-consumers';
+import { shippingTable } from '../subgraphs/shipping/infrastructure/shipping-table';
+import { startShipping, type RunningShipping, type ShippingOptions } from '../subgraphs/shipping/service';
 
 export interface RelayOptions {
   /** Publish right after commit (default true); off, only the sweep publishes (a "crashed" relay). */
@@ -50,6 +53,7 @@ export interface SystemOptions extends NodeOptions {
   readonly catalog?: CatalogOptions;
   readonly orders?: OrdersOptions;
   readonly rewards?: RewardsOptions;
+  readonly shipping?: ShippingOptions;
   /** Supergraph SDL for the gateway (defaults to schema/supergraph.graphql). */
   readonly supergraphSdl?: string;
   /** Transport timings (tests shorten reclaim and retry delays). */
@@ -62,9 +66,12 @@ interface Stoppable {
 
 export type ContextNode<TService> = TService & { readonly relay: OutboxRelay; stopAll(): Promise<void> };
 
-export const CONTEXT_TABLES = { catalog: catalogTable, orders: ordersTable, rewards: rewardsTable } as const;
+export const CONTEXT_TABLES = { catalog: catalogTable, orders: ordersTable, rewards: rewardsTable, shipping: shippingTable } as const;
 
-export async function ensureTables(runtime: ServiceRuntime, contexts: readonly (keyof typeof CONTEXT_TABLES)[] = ['catalog', 'orders', 'rewards']): Promise<void> {
+export async function ensureTables(
+  runtime: ServiceRuntime,
+  contexts: readonly (keyof typeof CONTEXT_TABLES)[] = Object.keys(CONTEXT_TABLES) as (keyof typeof CONTEXT_TABLES)[],
+): Promise<void> {
   const { client } = runtime.dynamo;
   const { tables } = runtime.config.dynamodb;
   await Promise.all(contexts.map((context) => ensureTable(client, tables[context], CONTEXT_TABLES[context])));
@@ -175,41 +182,33 @@ export async function startRewardsNode(config: AppConfig, bus: EventBus, options
   return startNode(runtime, bus, rewards, rewardsEventConsumers(rewards.deps, runtime.logger), options);
 }
 
-/**
- * A gateway instance: the supergraph, the subscription feed (Redis pub/sub when configured) and, unless the bus
- * is EventBridge (where a Lambda does it), the fan-out of order status events from the bus into the feed. Tests
- * start a second one to prove instances share updates.
- */
-export async function startGatewayInstance(
-  config: AppConfig,
-  bus: EventBus | undefined,
-  options: { supergraphSdl?: string | undefined } = {},
-): Promise<RunningGateway & { stopAll(): Promise<void> }> {
-  const runtime = createServiceRuntime(config, 'gateway');
-  const feed = createOrderStatusFeed(config, runtime.logger);
-  const gateway = await startGateway(runtime, config.ports.gateway, { feed, ...(options.supergraphSdl ? { supergraphSdl: options.supergraphSdl } : {}) });
-  if (bus) reportBusMetrics(bus, GATEWAY_CONSUMER_GROUP, gateway.registry);
-  const fanout = bus && config.eventBus.kind !== 'eventbridge' ? await bus.subscribe(orderStatusFanout(feed)) : undefined;
-  const invalidation = bus && gateway.levers.cacheInvalidation ? await bus.subscribe(gateway.levers.cacheInvalidation) : undefined;
-  return Object.assign(gateway, {
-    async stopAll() {
-      await invalidation?.close();
-      await fanout?.close();
-      await gateway.stop();
-    },
-  });
+export async function startShippingNode(config: AppConfig, bus: EventBus, options: NodeOptions & { shipping?: ShippingOptions } = {}): Promise<ContextNode<RunningShipping>> {
+  const runtime = createServiceRuntime(config, 'shipping');
+  const shipping = await startShipping(runtime, config.ports.shipping, options.shipping);
+  return startNode(runtime, bus, shipping, shippingEventConsumers(shipping.deps, runtime.logger), options);
+}
+
+/** A gateway instance (gateway/main.ts) on this system's bus, its event metrics on the gateway's /metrics. */
+export function startGatewayInstance(config: AppConfig, bus: EventBus | undefined, options: { supergraphSdl?: string | undefined } = {}): Promise<GatewayNode> {
+  return startGatewayNode(config, bus, { ...options, reportBusMetrics: bus ? gatewayBusMetrics(bus) : undefined });
+}
+
+/** Reports `bus`'s events of the gateway's consumer group on a gateway's registry. */
+export function gatewayBusMetrics(bus: EventBus): (registry: Registry) => void {
+  return (registry) => reportBusMetrics(bus, GATEWAY_CONSUMER_GROUP, registry);
 }
 
 export interface RunningSystem {
   readonly config: AppConfig;
   readonly logger: Logger;
   readonly bus: EventBus;
-  readonly relays: Readonly<Record<'catalog' | 'orders' | 'rewards', OutboxRelay>>;
+  readonly relays: Readonly<Record<'catalog' | 'orders' | 'rewards' | 'shipping', OutboxRelay>>;
   readonly catalog: ContextNode<RunningCatalog> & { readonly holdSweeper: HoldSweeper };
   readonly orders: ContextNode<RunningOrders>;
   readonly rewards: ContextNode<RunningRewards>;
+  readonly shipping: ContextNode<RunningShipping>;
   readonly gateway: RunningGateway;
-  readonly urls: { readonly gateway: string; readonly catalog: string; readonly orders: string; readonly rewards: string };
+  readonly urls: { readonly gateway: string; readonly catalog: string; readonly orders: string; readonly rewards: string; readonly shipping: string };
   stop(): Promise<void>;
 }
 
@@ -227,27 +226,31 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
     const catalog = node(await startCatalogNode(config, bus, { ...options, ...(options.catalog ? { catalog: options.catalog } : {}) }));
     // Subgraphs may run on ephemeral ports: the others use their actual addresses.
     const wired: AppConfig = { ...config, urls: { ...config.urls, catalogGraphql: `${catalog.http.url}/graphql`, catalogRest: catalog.http.url } };
-    const orders = node(await startOrdersNode(wired, bus, { ...options, ...(options.orders ? { orders: options.orders } : {}) }));
-    const rewards = node(await startRewardsNode(wired, bus, { ...options, ...(options.rewards ? { rewards: options.rewards } : {}) }));
+    const shipping = node(await startShippingNode(wired, bus, { ...options, ...(options.shipping ? { shipping: options.shipping } : {}) }));
+    const withShipping: AppConfig = { ...wired, urls: { ...wired.urls, shippingGraphql: `${shipping.http.url}/graphql`, shipping: shipping.http.url } };
+    const orders = node(await startOrdersNode(withShipping, bus, { ...options, ...(options.orders ? { orders: options.orders } : {}) }));
+    const rewards = node(await startRewardsNode(withShipping, bus, { ...options, ...(options.rewards ? { rewards: options.rewards } : {}) }));
     const gatewayConfig: AppConfig = {
-      ...wired,
-      urls: { ...wired.urls, ordersGraphql: `${orders.http.url}/graphql`, rewardsGraphql: `${rewards.http.url}/graphql` },
+      ...withShipping,
+      urls: { ...withShipping.urls, ordersGraphql: `${orders.http.url}/graphql`, rewardsGraphql: `${rewards.http.url}/graphql` },
     };
     const gateway = node(await startGatewayInstance(gatewayConfig, bus, { supergraphSdl: options.supergraphSdl }));
     return {
       config: gatewayConfig,
       logger: events.logger,
       bus,
-      relays: { catalog: catalog.relay, orders: orders.relay, rewards: rewards.relay },
+      relays: { catalog: catalog.relay, orders: orders.relay, rewards: rewards.relay, shipping: shipping.relay },
       catalog,
       orders,
       rewards,
+      shipping,
       gateway,
       urls: {
         gateway: `${gateway.http.url}/graphql`,
         catalog: catalog.http.url,
         orders: orders.http.url,
         rewards: rewards.http.url,
+        shipping: shipping.http.url,
       },
       stop: () => stopAll(started),
     };

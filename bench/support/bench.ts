@@ -24,5 +24,5 @@ export function table(header: readonly string[], rows: readonly (readonly string
 
 /** The "Targets" block every report ends with: each target, what was measured, and whether it was met. */
 export function targetsSection(targets: readonly Target[]): string {
-  return ['Targets:', table(['what', 'target', 'measured', 'met'], targets.map((t) => [t.what, t.target, t.measured, t.met ? 'yes' : 'NO']))].join('\n');
+  return ['Targets:', table(['what', 'target', 'measured', 'met'], targets.map((t) => [t.what, t.target, t.measured, t.met ? 'met' : 'MISSED']))].join('\n');
 }

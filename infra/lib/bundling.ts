@@ -14,6 +14,7 @@ export const LAMBDA_ENTRY_FILES = {
   catalog: 'subgraphs/catalog/lambda.ts',
   orders: 'subgraphs/orders/lambda.ts',
   rewards: 'subgraphs/rewards/lambda.ts',
+  shipping: 'subgraphs/shipping/lambda.ts',
   fanout: 'gateway/fanout-lambda.ts',
 } as const;
 

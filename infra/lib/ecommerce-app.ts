@@ -48,7 +48,7 @@ export function buildEcommerceApp(app: App): EcommerceStacks {
   });
   const subgraphs = new SubgraphsStack(app, name('subgraphs'), {
     ...common,
-    description: 'ecommerce: Catalog, Orders and Rewards subgraphs on Lambda, outbox relays, consumers, schedule',
+    description: 'ecommerce: Catalog, Orders, Rewards and Shipping subgraphs on Lambda, outbox relays, consumers, schedule',
     vpc: network.vpc,
     lambdaSecurityGroup: network.lambdaSecurityGroup,
     tables: data.tables,

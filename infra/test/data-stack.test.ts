@@ -10,7 +10,7 @@ describe('data stack', () => {
 
   it('holds one table per context and the three secrets, nothing else stateful', () => {
     const template = dev.templates.data;
-    template.resourceCountIs('AWS::DynamoDB::Table', 3);
+    template.resourceCountIs('AWS::DynamoDB::Table', 4);
     template.resourceCountIs('AWS::SecretsManager::Secret', 3);
   });
 

@@ -65,6 +65,9 @@ describe('least privilege (every stack)', () => {
       'catalog-outbox-relay': relay,
       'orders-outbox-relay': relay,
       'rewards-outbox-relay': relay,
+      'shipping-api': app,
+      'shipping-events': [...app, ...DLQ_SEND],
+      'shipping-outbox-relay': relay,
       'gateway-fanout': [...SECRET, ...DLQ_SEND, ...TRACING],
     };
     const functions = functionsByName();
@@ -85,7 +88,7 @@ describe('least privilege (every stack)', () => {
       expect(dynamo.length).toBeGreaterThan(0);
       for (const statement of dynamo) {
         for (const resource of resourcesOf(statement)) {
-          const tables = JSON.stringify(resource).match(/(Catalog|Orders|Rewards)Table/g) ?? [];
+          const tables = JSON.stringify(resource).match(/(Catalog|Orders|Rewards|Shipping)Table/g) ?? [];
           expect({ fn: fn.name, tables: [...new Set(tables)] }).toEqual({ fn: fn.name, tables: [`${context[0]!.toUpperCase()}${context.slice(1)}Table`] });
         }
       }
@@ -94,7 +97,7 @@ describe('least privilege (every stack)', () => {
 
   it('lets only the outbox relays put events, on the bus only', () => {
     const putters = Object.values(functionsByName()).filter((fn) => granted(fn).includes('events:PutEvents'));
-    expect(putters.map((fn) => fn.name).sort()).toEqual(['catalog-outbox-relay', 'orders-outbox-relay', 'rewards-outbox-relay']);
+    expect(putters.map((fn) => fn.name).sort()).toEqual(['catalog-outbox-relay', 'orders-outbox-relay', 'rewards-outbox-relay', 'shipping-outbox-relay']);
     for (const fn of putters) {
       for (const statement of statementsFor(fn, 'events:PutEvents')) expect(JSON.stringify(statement.Resource)).toMatch(/Bus/);
     }

@@ -22,8 +22,8 @@ describe('observability stack', () => {
   const allQueues = () => [...dev.stacks.subgraphs.deadLetterQueues, ...dev.stacks.gateway.deadLetterQueues];
 
   it('alarms on every function’s errors and throttles', () => {
-    // 11 subgraph functions (3 APIs, 3 relays, 3 event consumers, the expiry job, the hold sweep) and the fan-out.
-    expect(allFunctions()).toHaveLength(12);
+    // 14 subgraph functions (4 APIs, 4 relays, 4 event consumers, the expiry job, the hold sweep) and the fan-out.
+    expect(allFunctions()).toHaveLength(15);
     for (const fn of allFunctions()) {
       for (const [kind, metric] of [
         ['errors', 'Errors'],
@@ -42,7 +42,7 @@ describe('observability stack', () => {
   });
 
   it('alarms on API p99 latency: each subgraph function and the gateway at the load balancer', () => {
-    for (const name of ['catalog-api', 'orders-api', 'rewards-api']) {
+    for (const name of ['catalog-api', 'orders-api', 'rewards-api', 'shipping-api']) {
       expect(alarmNamed(`${name}-p99`).Properties).toMatchObject({ MetricName: 'Duration', ExtendedStatistic: 'p99', Threshold: 1000 });
     }
     expect(alarmNamed('gateway-p99').Properties).toMatchObject({
@@ -55,9 +55,9 @@ describe('observability stack', () => {
 
   it('alarms as soon as any dead-letter queue holds a message, for every DLQ of the system', () => {
     const queues = allQueues();
-    // Rules (4: Catalog, Orders, Rewards, fan-out), async on-failure (6: the 3 consumers, the fan-out, the expiry
-    // job, the hold sweep), stream relays (3), the schedules (2: expiry, hold sweep).
-    expect(queues).toHaveLength(15);
+    // Rules (5: Catalog, Orders, Rewards, Shipping, fan-out), async on-failure (7: the 4 consumers, the fan-out, the
+    // expiry job, the hold sweep), stream relays (4), the schedules (2: expiry, hold sweep).
+    expect(queues).toHaveLength(18);
     const depthAlarms = alarms().filter(([, alarm]) => alarm.Properties['MetricName'] === 'ApproximateNumberOfMessagesVisible');
     expect(depthAlarms).toHaveLength(queues.length);
     const watched = new Set(depthAlarms.map(([, alarm]) => JSON.stringify((alarm.Properties['Dimensions'] as { Value: unknown }[])[0]!.Value)));

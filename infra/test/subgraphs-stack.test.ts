@@ -27,9 +27,9 @@ describe('subgraphs stack', () => {
   const logicalIdOf = (name: keyof SynthesizedApp['stacks']['subgraphs']['api']) =>
     Stack.of(dev.stacks.subgraphs).getLogicalId(dev.stacks.subgraphs.api[name].fn.node.defaultChild as CfnFunction);
 
-  it('holds the GraphQL function of each subgraph, three outbox relays, the consumers and the expiry job', () => {
+  it('holds the GraphQL function of each subgraph, four outbox relays, the consumers and the expiry job', () => {
     const template = dev.templates.subgraphs;
-    template.resourceCountIs('AWS::Lambda::Function', 11);
+    template.resourceCountIs('AWS::Lambda::Function', 14);
     expect(functions().map(([, fn]) => fn.Properties['FunctionName']).sort()).toEqual(
       [
         'catalog-api',
@@ -43,13 +43,16 @@ describe('subgraphs stack', () => {
         'rewards-events',
         'rewards-expiry',
         'rewards-outbox-relay',
+        'shipping-api',
+        'shipping-events',
+        'shipping-outbox-relay',
       ].map((name) => `ecommerce-dev-${name}`),
     );
-    template.resourceCountIs('AWS::Lambda::Url', 3);
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
-    template.resourceCountIs('AWS::Events::Rule', 4);
+    template.resourceCountIs('AWS::Lambda::Url', 4);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 4);
+    template.resourceCountIs('AWS::Events::Rule', 5);
     // The expiry job, the stock hold sweep, and one outbox sweep per context.
-    template.resourceCountIs('AWS::Scheduler::Schedule', 5);
+    template.resourceCountIs('AWS::Scheduler::Schedule', 6);
   });
 
   it('every function: nodejs22.x on arm64, traced, its own log group with retention, source-mapped stack traces', () => {
@@ -92,13 +95,13 @@ describe('subgraphs stack', () => {
       expect(url.Properties['Cors']).toBeUndefined();
     }
     dev.templates.subgraphs.resourcePropertiesCountIs('AWS::Lambda::Permission', { FunctionUrlAuthType: 'NONE' }, 0);
-    for (const name of ['catalog', 'orders', 'rewards'] as const) {
+    for (const name of ['catalog', 'orders', 'rewards', 'shipping'] as const) {
       dev.templates.subgraphs.hasResourceProperties('AWS::Lambda::Url', { TargetFunctionArn: { 'Fn::GetAtt': [logicalIdOf(name), 'Arn'] } });
     }
   });
 
   it('each function is configured with its own table only; Orders also with Redis and Catalog URL, signing as IAM', () => {
-    const tableVariables = ['CATALOG_TABLE', 'ORDERS_TABLE', 'REWARDS_TABLE'];
+    const tableVariables = ['CATALOG_TABLE', 'ORDERS_TABLE', 'REWARDS_TABLE', 'SHIPPING_TABLE'];
     for (const [, fn] of functions()) {
       const name = String(fn.Properties['FunctionName']);
       const variables = (fn.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
@@ -177,7 +180,7 @@ describe('subgraphs stack', () => {
 
   it('asynchronously invoked functions send what still fails after retries to an on-failure queue', () => {
     const configs = resourcesOfType(dev.templates.subgraphs, 'AWS::Lambda::EventInvokeConfig').map(([, config]) => config.Properties);
-    expect(configs).toHaveLength(5);
+    expect(configs).toHaveLength(6);
     for (const config of configs) {
       expect(config).toMatchObject({
         MaximumRetryAttempts: 2,
@@ -189,7 +192,7 @@ describe('subgraphs stack', () => {
 
   it('each outbox relay reads its table stream from the start, only outbox INSERTs, bisecting failures into a DLQ', () => {
     const mappings = resourcesOfType(dev.templates.subgraphs, 'AWS::Lambda::EventSourceMapping').map(([, mapping]) => mapping.Properties);
-    expect(mappings).toHaveLength(3);
+    expect(mappings).toHaveLength(4);
     const streams = new Set<string>();
     for (const mapping of mappings) {
       expect(mapping).toMatchObject({
@@ -210,7 +213,7 @@ describe('subgraphs stack', () => {
   });
 
   it('each outbox relay also sweeps leftovers every 5 minutes, reading only the outbox index', () => {
-    for (const context of ['catalog', 'orders', 'rewards']) {
+    for (const context of ['catalog', 'orders', 'rewards', 'shipping']) {
       dev.templates.subgraphs.hasResourceProperties('AWS::Scheduler::Schedule', {
         Name: `ecommerce-dev-${context}-outbox-sweep`,
         ScheduleExpression: 'rate(5 minutes)',
@@ -225,7 +228,7 @@ describe('subgraphs stack', () => {
       .filter(([id]) => /OutboxRelay/.test(id))
       .flatMap(([, policy]) => (policy.Properties['PolicyDocument'] as { Statement: { Action: unknown; Resource: unknown }[] }).Statement)
       .filter((statement) => statement.Action === 'dynamodb:Query');
-    expect(queryStatements).toHaveLength(3);
+    expect(queryStatements).toHaveLength(4);
     for (const statement of queryStatements) expect(JSON.stringify(statement.Resource)).toMatch(/\/index\/outbox"/);
   });
 
@@ -269,6 +272,9 @@ describe('subgraphs stack', () => {
       'rewards-events': 'index.eventHandler',
       'rewards-expiry': 'index.expiryHandler',
       'rewards-outbox-relay': 'index.outboxRelayHandler',
+      'shipping-api': 'index.handler',
+      'shipping-events': 'index.eventHandler',
+      'shipping-outbox-relay': 'index.outboxRelayHandler',
     });
   });
 

@@ -27,13 +27,15 @@ describe('loadConfig', () => {
     expect(config.metrics).toEqual({ port: undefined, token: undefined, onServicePort: true });
     expect(config.timeouts).toEqual({ requestMs: 10_000, dynamodbConnectionMs: 1000, dynamodbRequestMs: 3000 });
     expect(config.idempotencyKeyTtlSeconds).toBe(86_400);
-    expect(config.ports).toEqual({ gateway: 4000, catalog: 4001, orders: 4002, rewards: 4003 });
+    expect(config.ports).toEqual({ gateway: 4000, catalog: 4001, orders: 4002, rewards: 4003, shipping: 4005 });
     expect(config.urls.catalogGraphql).toBe('http://127.0.0.1:4001/graphql');
     expect(config.urls.catalogRest).toBe('http://127.0.0.1:4001');
+    expect(config.urls.shippingGraphql).toBe('http://127.0.0.1:4005/graphql');
+    expect(config.urls.shipping).toBe('http://127.0.0.1:4005');
     expect(config.dynamodb).toEqual({
       endpoint: undefined,
       region: 'us-east-1',
-      tables: { catalog: 'ecommerce-catalog', orders: 'ecommerce-orders', rewards: 'ecommerce-rewards' },
+      tables: { catalog: 'ecommerce-catalog', orders: 'ecommerce-orders', rewards: 'ecommerce-rewards', shipping: 'ecommerce-shipping' },
     });
     expect(config.eventBus).toEqual({ kind: 'memory', name: 'ecommerce' });
     expect(config.jwt.secret).toBe(DEV_JWT_SECRET);
@@ -80,11 +82,24 @@ describe('loadConfig', () => {
     expect(config.eventBus.kind).toBe('redis');
   });
 
+  it('reads Shipping’s port, table and URL; its internal commands live beside its GraphQL endpoint', () => {
+    const local = loadConfig({ NODE_ENV: 'test', SHIPPING_PORT: '5005', SHIPPING_TABLE: 'shipments' });
+    expect([local.ports.shipping, local.dynamodb.tables.shipping, local.urls.shippingGraphql, local.urls.shipping]).toEqual([
+      5005,
+      'shipments',
+      'http://127.0.0.1:5005/graphql',
+      'http://127.0.0.1:5005',
+    ]);
+    const remote = loadConfig({ NODE_ENV: 'test', SHIPPING_URL: 'https://abc.lambda-url.us-east-1.on.aws/graphql' });
+    expect([remote.urls.shippingGraphql, remote.urls.shipping]).toEqual(['https://abc.lambda-url.us-east-1.on.aws/graphql', 'https://abc.lambda-url.us-east-1.on.aws']);
+  });
+
   it.each([
     ['GATEWAY_PORT', 'abc', 'GATEWAY_PORT: must be a port number between 0 and 65535, got "abc"'],
     ['CATALOG_PORT', '70000', 'CATALOG_PORT: must be a port number between 0 and 65535, got "70000"'],
     ['ORDERS_PORT', '-1', 'ORDERS_PORT: must be a port number between 0 and 65535, got "-1"'],
     ['REWARDS_PORT', '40.5', 'REWARDS_PORT: must be a port number between 0 and 65535, got "40.5"'],
+    ['SHIPPING_PORT', 'x', 'SHIPPING_PORT: must be a port number between 0 and 65535, got "x"'],
     ['REDIS_URL', 'not a url', 'REDIS_URL: must be a URL (redis or rediss), got "not a url"'],
     ['REDIS_URL', 'http://localhost:6379', 'REDIS_URL: must be a redis or rediss URL with a host, got "http://localhost:6379"'],
     ['DYNAMODB_ENDPOINT', 'localhost:8000', 'DYNAMODB_ENDPOINT: must be a http or https URL with a host, got "localhost:8000"'],

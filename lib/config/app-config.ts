@@ -10,7 +10,7 @@ export type EventBusKind = 'memory' | 'redis' | 'eventbridge';
  * with AWS_IAM auth (infra/).
  */
 export type SubgraphAuth = 'signed-identity' | 'iam';
-export type ContextName = 'catalog' | 'orders' | 'rewards';
+export type ContextName = 'catalog' | 'orders' | 'rewards' | 'shipping';
 
 export interface AppConfig {
   /** NODE_ENV as set; `production` when unset (fail closed: see secrets-policy.ts). */
@@ -19,12 +19,15 @@ export interface AppConfig {
   readonly production: boolean;
   readonly logLevel: string;
   readonly host: string;
-  readonly ports: { readonly gateway: number; readonly catalog: number; readonly orders: number; readonly rewards: number };
+  readonly ports: { readonly gateway: number; readonly catalog: number; readonly orders: number; readonly rewards: number; readonly shipping: number };
   /** Where the gateway and other contexts reach each subgraph. */
   readonly urls: {
     readonly catalogGraphql: string;
     readonly ordersGraphql: string;
     readonly rewardsGraphql: string;
+    readonly shippingGraphql: string;
+    /** Shipping's service root, where Orders sends its internal commands (ship, deliver). */
+    readonly shipping: string;
     /** Catalog's cacheable REST read API, read by the Orders anti-corruption layer. */
     readonly catalogRest: string;
   };
@@ -75,7 +78,14 @@ export interface AppConfig {
     readonly breakerHalfOpenAfterMs: number;
     readonly breakerThreshold: number;
   };
-  readonly subscriptions: { readonly maxPerConnection: number; readonly keepAliveMs: number };
+  readonly subscriptions: {
+    readonly maxPerConnection: number;
+    readonly keepAliveMs: number;
+    /** Subscriptions one caller (JWT `sub`) may hold at once per gateway instance, over graphql-ws and multipart together. */
+    readonly maxPerCaller: number;
+    /** Subscriptions one client address may hold at once per gateway instance, whoever its callers are. */
+    readonly maxPerAddress: number;
+  };
   readonly queryLimits: QueryLimitsSettings;
   /** Rate limits, trusted documents and proxies of the gateway (lib/config/edge-config.ts). */
   readonly edge: EdgeSettings;
@@ -96,16 +106,14 @@ export interface GatewayPerformanceConfig {
   readonly responseCache: boolean;
   /** Entries each gateway process keeps in memory in front of the shared cache. */
   readonly responseCacheEntries: number;
-  /** `undici`: a keep-alive pool per subgraph; `default`: @apollo/gateway's own fetcher (make-fetch-happen). */
-  readonly subgraphFetcher: 'undici' | 'default';
   /** Connections each gateway process opens at most to one subgraph. */
   readonly subgraphConnections: number;
   /** Automatic persisted queries (stored in Redis when configured). */
   readonly persistedQueries: boolean;
+  /** The most bytes of registered documents kept in each gateway process, and in Redis for the deployment. */
+  readonly persistedQueryBytes: number;
   /** Memory for planned queries and for parsed and validated documents, each. */
   readonly planCacheMiB: number;
-  /** Serve POST/GET /graphql without Express, pino-http and AsyncLocalStorage. */
-  readonly leanHttp: boolean;
   /** Gateway processes sharing the port (Node cluster). */
   readonly workers: number;
 }
@@ -118,9 +126,11 @@ const schema = z.object({
   CATALOG_PORT: env.port(4001),
   ORDERS_PORT: env.port(4002),
   REWARDS_PORT: env.port(4003),
+  SHIPPING_PORT: env.port(4005),
   CATALOG_URL: env.url(['http', 'https']),
   ORDERS_URL: env.url(['http', 'https']),
   REWARDS_URL: env.url(['http', 'https']),
+  SHIPPING_URL: env.url(['http', 'https']),
   CATALOG_REST_URL: env.url(['http', 'https']),
   DYNAMODB_ENDPOINT: env.url(['http', 'https']),
   AWS_REGION: env.text(),
@@ -128,6 +138,7 @@ const schema = z.object({
   CATALOG_TABLE: env.text(),
   ORDERS_TABLE: env.text(),
   REWARDS_TABLE: env.text(),
+  SHIPPING_TABLE: env.text(),
   REDIS_URL: env.url(['redis', 'rediss']),
   EVENT_BUS: env.oneOf(['memory', 'redis', 'eventbridge']),
   EVENT_BUS_NAME: env.text(),
@@ -152,6 +163,8 @@ const schema = z.object({
   CATALOG_BREAKER_THRESHOLD: env.positiveInt(5),
   SUBSCRIPTIONS_PER_CONNECTION: env.positiveInt(20),
   SUBSCRIPTIONS_KEEPALIVE_MS: env.positiveInt(12_000),
+  SUBSCRIPTIONS_PER_CALLER: env.positiveInt(20),
+  SUBSCRIPTIONS_PER_ADDRESS: env.positiveInt(100),
   ...edgeEnv,
   CORS_ORIGINS: env.text(),
   DYNAMODB_PORT: env.optionalPort(),
@@ -162,11 +175,10 @@ const schema = z.object({
   GATEWAY_DEDUPE: env.boolean(true),
   GATEWAY_RESPONSE_CACHE: env.boolean(true),
   GATEWAY_RESPONSE_CACHE_ENTRIES: env.positiveInt(10_000),
-  GATEWAY_SUBGRAPH_FETCHER: env.oneOf(['undici', 'default']),
   GATEWAY_SUBGRAPH_CONNECTIONS: env.positiveInt(32),
   GATEWAY_APQ: env.boolean(true),
+  GATEWAY_APQ_MAX_BYTES: env.positiveInt(16 * 1024 * 1024),
   GATEWAY_PLAN_CACHE_MIB: env.positiveInt(50),
-  GATEWAY_LEAN_HTTP: env.boolean(true),
   GATEWAY_WORKERS: env.positiveInt(1),
 });
 
@@ -225,11 +237,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: raw.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     // Loopback unless told otherwise: containers set HOST=0.0.0.0 themselves (Dockerfile, docker-compose.yml).
     host: raw.HOST ?? '127.0.0.1',
-    ports: { gateway: raw.GATEWAY_PORT, catalog: raw.CATALOG_PORT, orders: raw.ORDERS_PORT, rewards: raw.REWARDS_PORT },
+    ports: { gateway: raw.GATEWAY_PORT, catalog: raw.CATALOG_PORT, orders: raw.ORDERS_PORT, rewards: raw.REWARDS_PORT, shipping: raw.SHIPPING_PORT },
     urls: {
       catalogGraphql: raw.CATALOG_URL ?? localUrl(raw.CATALOG_PORT, '/graphql'),
       ordersGraphql: raw.ORDERS_URL ?? localUrl(raw.ORDERS_PORT, '/graphql'),
       rewardsGraphql: raw.REWARDS_URL ?? localUrl(raw.REWARDS_PORT, '/graphql'),
+      shippingGraphql: raw.SHIPPING_URL ?? localUrl(raw.SHIPPING_PORT, '/graphql'),
+      // SHIPPING_URL names the GraphQL endpoint, like the other subgraph URLs; its internal commands live beside it.
+      shipping: (raw.SHIPPING_URL ?? localUrl(raw.SHIPPING_PORT, '/graphql')).replace(/\/graphql\/?$/, ''),
       catalogRest: raw.CATALOG_REST_URL ?? localUrl(raw.CATALOG_PORT, ''),
     },
     dynamodb: {
@@ -239,6 +254,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         catalog: raw.CATALOG_TABLE ?? `${prefix}catalog`,
         orders: raw.ORDERS_TABLE ?? `${prefix}orders`,
         rewards: raw.REWARDS_TABLE ?? `${prefix}rewards`,
+        shipping: raw.SHIPPING_TABLE ?? `${prefix}shipping`,
       },
     },
     redisUrl: raw.REDIS_URL,
@@ -274,7 +290,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       breakerHalfOpenAfterMs: raw.CATALOG_BREAKER_HALF_OPEN_MS,
       breakerThreshold: raw.CATALOG_BREAKER_THRESHOLD,
     },
-    subscriptions: { maxPerConnection: raw.SUBSCRIPTIONS_PER_CONNECTION, keepAliveMs: raw.SUBSCRIPTIONS_KEEPALIVE_MS },
+    subscriptions: {
+      maxPerConnection: raw.SUBSCRIPTIONS_PER_CONNECTION,
+      keepAliveMs: raw.SUBSCRIPTIONS_KEEPALIVE_MS,
+      maxPerCaller: raw.SUBSCRIPTIONS_PER_CALLER,
+      maxPerAddress: raw.SUBSCRIPTIONS_PER_ADDRESS,
+    },
     queryLimits: queryLimitSettings(raw),
     edge: edgeSettings(raw),
     corsOrigins,
@@ -284,11 +305,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       dedupe: raw.GATEWAY_DEDUPE,
       responseCache: raw.GATEWAY_RESPONSE_CACHE,
       responseCacheEntries: raw.GATEWAY_RESPONSE_CACHE_ENTRIES,
-      subgraphFetcher: raw.GATEWAY_SUBGRAPH_FETCHER ?? 'undici',
       subgraphConnections: raw.GATEWAY_SUBGRAPH_CONNECTIONS,
       persistedQueries: raw.GATEWAY_APQ,
+      persistedQueryBytes: raw.GATEWAY_APQ_MAX_BYTES,
       planCacheMiB: raw.GATEWAY_PLAN_CACHE_MIB,
-      leanHttp: raw.GATEWAY_LEAN_HTTP,
       workers: raw.GATEWAY_WORKERS,
     },
   };

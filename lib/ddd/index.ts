@@ -6,3 +6,6 @@ export * from './aggregate-root';
 export * from './clock';
 export * from './page';
 export * from './optimistic';
+export * from './text';
+export * from './address';
+export * from './email';

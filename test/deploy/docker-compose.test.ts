@@ -24,11 +24,11 @@ const file = readFileSync(resolve(__dirname, '../../docker-compose.yml'), 'utf8'
 const compose = parse(file, { merge: true }) as { services: Record<string, Service> };
 /** The stack `docker compose up` starts: services under a profile (jaeger: `--profile tracing`) are opt-in. */
 const services = Object.fromEntries(Object.entries(compose.services).filter(([, service]) => service.profiles === undefined));
-const apps = ['catalog', 'orders', 'rewards', 'gateway'];
+const apps = ['catalog', 'orders', 'rewards', 'shipping', 'gateway'];
 
 describe('docker-compose.yml', () => {
   it('has the expected services', () => {
-    expect(Object.keys(services).sort()).toEqual(['catalog', 'dynamodb', 'gateway', 'orders', 'redis', 'rewards', 'seed']);
+    expect(Object.keys(services).sort()).toEqual(['catalog', 'dynamodb', 'gateway', 'orders', 'redis', 'rewards', 'seed', 'shipping']);
   });
 
   it('publishes only the gateway', () => {
@@ -63,7 +63,7 @@ describe('docker-compose.yml', () => {
 
   it('starts the seed job once DynamoDB and Catalog are healthy, and the gateway once the subgraphs are', () => {
     expect(services['seed']!.depends_on).toEqual({ dynamodb: { condition: 'service_healthy' }, catalog: { condition: 'service_healthy' } });
-    for (const subgraph of ['catalog', 'orders', 'rewards']) expect(services['gateway']!.depends_on?.[subgraph]).toEqual({ condition: 'service_healthy' });
+    for (const subgraph of ['catalog', 'orders', 'rewards', 'shipping']) expect(services['gateway']!.depends_on?.[subgraph]).toEqual({ condition: 'service_healthy' });
   });
 
   it('runs the services in production mode on all interfaces, with every secret required from the environment', () => {

@@ -149,6 +149,25 @@ describe('cache keys from client input', () => {
 });
 
 describe('private data', () => {
+  it("keys a PRIVATE entry by the caller's roles too: an admin demoted to customer no longer reads admin-only fields", async () => {
+    const productId = await createProduct(system.urls.gateway, admin, { name: 'Held Lamp', amount: 900, stockQuantity: 10 });
+    await placeOrder(system.urls.gateway, await tokenFor('customer-cache-hold'), [{ productId, quantity: 3 }]);
+    const RESERVED = 'query Reserved($id: ID!) { product(id: $id) { id reservedQuantity } }';
+    const asAdmin = await graphql<{ product: { reservedQuantity: number | null } }>(system.urls.gateway, RESERVED, { id: productId }, { token: admin });
+    expect(asAdmin.data?.product.reservedQuantity).toBe(3);
+    // Stored for the admin (PRIVATE: reservedQuantity is admin-only), as a repeat served without Catalog shows.
+    await waitFor('the admin\'s answer cached', async () => {
+      const count = await catalogRequests();
+      await graphql(system.urls.gateway, RESERVED, { id: productId }, { token: admin });
+      return (await catalogRequests()) === count;
+    });
+    // The same sub without the admin role (a demoted admin, or a token minted before the change) reads no held units.
+    const demoted = await tokenFor('admin-cache');
+    const asCustomer = await graphql<{ product: { reservedQuantity: number | null } }>(system.urls.gateway, RESERVED, { id: productId }, { token: demoted });
+    expect(asCustomer.errors).toBeUndefined();
+    expect(asCustomer.data?.product).toEqual({ id: productId, reservedQuantity: null });
+  });
+
   it("never gives one customer's orders to another, with both asking the same query at once", async () => {
     const customers = ['customer-cache-a', 'customer-cache-b'];
     const tokens = await Promise.all(customers.map((sub) => tokenFor(sub)));

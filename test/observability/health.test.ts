@@ -81,14 +81,20 @@ describe('the gateway', () => {
     const rewards = await startRewards(rewardsRuntime, rewardsPort);
     const gatewayConfig = {
       ...config,
-      urls: { ...config.urls, catalogGraphql: `${system.urls.catalog}/graphql`, ordersGraphql: `${system.urls.orders}/graphql`, rewardsGraphql: `${rewards.http.url}/graphql` },
+      urls: {
+        ...config.urls,
+        catalogGraphql: `${system.urls.catalog}/graphql`,
+        ordersGraphql: `${system.urls.orders}/graphql`,
+        rewardsGraphql: `${rewards.http.url}/graphql`,
+        shippingGraphql: `${system.urls.shipping}/graphql`,
+      },
     };
     const gateway = await startGatewayInstance(gatewayConfig, undefined, {});
     try {
       const url = `${gateway.http.url}/health/ready`;
       expect(await probe(url)).toEqual({
         status: 200,
-        body: { status: 'ok', service: 'gateway', checks: { supergraph: 'ok', 'subgraph:catalog': 'ok', 'subgraph:orders': 'ok', 'subgraph:rewards': 'ok', redis: 'ok' } },
+        body: { status: 'ok', service: 'gateway', checks: { supergraph: 'ok', 'subgraph:catalog': 'ok', 'subgraph:orders': 'ok', 'subgraph:rewards': 'ok', 'subgraph:shipping': 'ok', redis: 'ok' } },
       });
 
       await rewards.stop();
@@ -105,7 +111,7 @@ describe('the gateway', () => {
       );
       expect(ready).toEqual({
         status: 503,
-        body: { status: 'degraded', service: 'gateway', checks: { supergraph: 'ok', 'subgraph:catalog': 'ok', 'subgraph:orders': 'ok', 'subgraph:rewards': 'failing', redis: 'ok' } },
+        body: { status: 'degraded', service: 'gateway', checks: { supergraph: 'ok', 'subgraph:catalog': 'ok', 'subgraph:orders': 'ok', 'subgraph:rewards': 'failing', 'subgraph:shipping': 'ok', redis: 'ok' } },
       });
       expect(await probe(`${gateway.http.url}/health/live`)).toEqual({ status: 200, body: { status: 'ok', service: 'gateway' } });
     } finally {

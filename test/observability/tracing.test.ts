@@ -35,6 +35,7 @@ beforeAll(async () => {
       CATALOG_PORT: '0',
       ORDERS_PORT: '0',
       REWARDS_PORT: '0',
+      SHIPPING_PORT: '0',
       LOG_LEVEL: 'info',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',

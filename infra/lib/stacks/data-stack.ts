@@ -7,6 +7,7 @@ import type { TableDefinition } from '../../../lib/dynamodb';
 import { catalogTable } from '../../../subgraphs/catalog/infrastructure/catalog-table';
 import { ordersTable } from '../../../subgraphs/orders/infrastructure/orders-table';
 import { rewardsTable } from '../../../subgraphs/rewards/infrastructure/rewards-table';
+import { shippingTable } from '../../../subgraphs/shipping/infrastructure/shipping-table';
 import type { EnvironmentSettings } from '../environments';
 
 export interface DataStackProps extends StackProps {
@@ -18,6 +19,7 @@ export const TABLE_DEFINITIONS: Readonly<Record<ContextName, TableDefinition>> =
   catalog: catalogTable,
   orders: ordersTable,
   rewards: rewardsTable,
+  shipping: shippingTable,
 };
 
 /**
@@ -63,7 +65,7 @@ export class DataStack extends Stack {
       new CfnOutput(this, `${context}TableName`, { value: created.tableName, description: `The ${context} context's table` });
       return created;
     };
-    this.tables = { catalog: table('catalog'), orders: table('orders'), rewards: table('rewards') };
+    this.tables = { catalog: table('catalog'), orders: table('orders'), rewards: table('rewards'), shipping: table('shipping') };
 
     // 64 letters and digits: well above the 32 characters production mode demands (lib/config).
     const generated = { passwordLength: 64, excludePunctuation: true };

@@ -141,6 +141,7 @@ export class GatewayStack extends Stack implements DeadLetterQueues {
         CATALOG_URL: graphqlUrl('catalog'),
         ORDERS_URL: graphqlUrl('orders'),
         REWARDS_URL: graphqlUrl('rewards'),
+        SHIPPING_URL: graphqlUrl('shipping'),
         AWS_REGION: this.region,
       },
       // Injected by the ECS agent at start (the execution role reads them), never part of the task definition.
@@ -162,7 +163,7 @@ export class GatewayStack extends Stack implements DeadLetterQueues {
       // Time for the gateway to close WebSockets and drain on SIGTERM (scale-in, deployments).
       stopTimeout: Duration.seconds(30),
     });
-    for (const context of ['catalog', 'orders', 'rewards'] as const) subgraphs.api[context].fn.grantInvokeUrl(taskDefinition.taskRole);
+    for (const context of ['catalog', 'orders', 'rewards', 'shipping'] as const) subgraphs.api[context].fn.grantInvokeUrl(taskDefinition.taskRole);
 
     this.service = new FargateService(this, 'Service', {
       cluster,

@@ -28,7 +28,12 @@ export interface SubgraphsStackProps extends StackProps {
   readonly redisUrl: string;
 }
 
-const TABLE_VARIABLES: Readonly<Record<ContextName, string>> = { catalog: 'CATALOG_TABLE', orders: 'ORDERS_TABLE', rewards: 'REWARDS_TABLE' };
+const TABLE_VARIABLES: Readonly<Record<ContextName, string>> = {
+  catalog: 'CATALOG_TABLE',
+  orders: 'ORDERS_TABLE',
+  rewards: 'REWARDS_TABLE',
+  shipping: 'SHIPPING_TABLE',
+};
 
 /**
  * A subgraph request's ceiling: far above its normal latency (the Orders ACL gives a Catalog lookup 2 s,
@@ -41,14 +46,15 @@ export const STOCK_HOLD_TTL_SECONDS = 900;
 export const HOLD_SWEEP_INTERVAL_MINUTES = 1;
 
 /**
- * The three subgraphs on Lambda, each from the same composition root as its HTTP service
+ * The subgraphs on Lambda, each from the same composition root as its HTTP service
  * (`subgraphs/<context>/lambda.ts`):
  * - a GraphQL function per subgraph behind a function URL with AWS_IAM auth: only SigV4-signed calls from
  *   principals granted `lambda:InvokeFunctionUrl` get through (the gateway's task role; the Orders function for
  *   Catalog's REST API), and the subgraph still checks the signed identity on top;
  * - an outbox relay per context on its table's stream;
  * - the event consumers (Catalog: order created/cancelled/completed claim, release and sell stock holds; Orders:
- *   product and stock changes, payments; Rewards: completed orders) behind EventBridge rules, the stock hold
+ *   product and stock changes, payments; Rewards: completed orders; Shipping: confirmed and cancelled orders) behind
+ *   EventBridge rules, the stock hold
  *   sweep and the rewards expiry job on EventBridge Scheduler schedules.
  * Orders calls Catalog's internal stock-holds command on Catalog's function URL, SigV4-signed with its role.
  * Each function gets its own role with only the actions it performs, on its own context's table only.
@@ -235,7 +241,41 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
       target: new LambdaInvoke(rewardsExpiry.fn, { deadLetterQueue: expiryDlq, retryAttempts: 3, maxEventAge: Duration.hours(6) }),
     });
 
-    const relays = (['catalog', 'orders', 'rewards'] as const).map(
+    const shippingApi = application(
+      new AppFunction(this, 'ShippingApi', {
+        settings,
+        name: 'shipping-api',
+        entry: 'shipping',
+        handler: 'handler',
+        description: 'Shipping subgraph: GraphQL (function URL)',
+        timeout: API_TIMEOUT,
+        environment: common('shipping'),
+      }),
+      'shipping',
+    );
+    const shippingUrl = shippingApi.fn.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
+    const shippingEvents = application(
+      new AppFunction(this, 'ShippingEvents', {
+        settings,
+        name: 'shipping-events',
+        entry: 'shipping',
+        handler: 'eventHandler',
+        description: 'Shipping consumer: a confirmed order gets its shipment (READY), a cancelled one has it withdrawn',
+        timeout: Duration.seconds(30),
+        environment: common('shipping'),
+        asyncInvoked: true,
+      }),
+      'shipping',
+    );
+    const shippingRules = new EventConsumerRules(this, 'ShippingEventRules', {
+      settings,
+      bus,
+      target: shippingEvents.fn,
+      types: ['order.confirmed', 'order.cancelled'],
+      description: 'Shipping consumer',
+    });
+
+    const relays = (['catalog', 'orders', 'rewards', 'shipping'] as const).map(
       (context) =>
         new OutboxRelay(this, `${context[0]!.toUpperCase()}${context.slice(1)}OutboxRelay`, {
           settings,
@@ -248,15 +288,28 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
         }),
     );
 
-    this.api = { catalog: catalogApi, orders: ordersApi, rewards: rewardsApi };
-    this.functionUrls = { catalog: catalogUrl, orders: ordersUrl, rewards: rewardsUrl };
-    this.functions = [catalogApi, catalogEvents, holdSweep, ordersApi, ordersEvents, rewardsApi, rewardsEvents, rewardsExpiry, ...relays.map((relay) => relay.function)];
+    this.api = { catalog: catalogApi, orders: ordersApi, rewards: rewardsApi, shipping: shippingApi };
+    this.functionUrls = { catalog: catalogUrl, orders: ordersUrl, rewards: rewardsUrl, shipping: shippingUrl };
+    this.functions = [
+      catalogApi,
+      catalogEvents,
+      holdSweep,
+      ordersApi,
+      ordersEvents,
+      rewardsApi,
+      rewardsEvents,
+      rewardsExpiry,
+      shippingApi,
+      shippingEvents,
+      ...relays.map((relay) => relay.function),
+    ];
     this.deadLetterQueues = [
       catalogRules.deadLetterQueue,
       holdSweepDlq,
       ordersRules.deadLetterQueue,
       rewardsRules.deadLetterQueue,
       expiryDlq,
+      shippingRules.deadLetterQueue,
       ...relays.map((relay) => relay.deadLetterQueue),
       ...this.functions.flatMap((fn) => (fn.onFailureQueue ? [fn.onFailureQueue] : [])),
     ];
