@@ -152,6 +152,22 @@ describe('loadConfig outside development (fail closed)', () => {
     },
   );
 
+  it.each([[' development'], ['development '], ['test\n'], ['\ttest'], ['development\u200b'], ['']])(
+    'uses no development defaults with NODE_ENV=%j: only the exact words may, and the error says what it got',
+    (nodeEnv) => {
+      const error = configError({ NODE_ENV: nodeEnv });
+      expect(error.problems).toEqual([
+        `JWT_SECRET: is required ${why(nodeEnv)}; or set JWT_JWKS_URL`,
+        `GATEWAY_SIGNING_SECRET: is required ${why(nodeEnv)}`,
+        `EVENT_SIGNING_SECRET: is required ${why(nodeEnv)}`,
+      ]);
+      const config = loadConfig({ NODE_ENV: nodeEnv, ...STRONG });
+      expect(config.production).toBe(true);
+      expect(config.nodeEnv).toBe(nodeEnv);
+      expect(config.logLevel).toBe('info');
+    },
+  );
+
   it('treats an unset NODE_ENV as production', () => {
     const config = loadConfig(STRONG);
     expect(config.nodeEnv).toBe('production');

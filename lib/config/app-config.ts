@@ -131,7 +131,7 @@ export interface GatewayPerformanceConfig {
 }
 
 const schema = z.object({
-  NODE_ENV: env.text(),
+  NODE_ENV: env.verbatim(),
   LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   HOST: env.text(),
   GATEWAY_PORT: env.port(4000),

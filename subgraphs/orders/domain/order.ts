@@ -146,6 +146,13 @@ export class Order extends AggregateRoot<OrderEvent> {
   get version(): number {
     return this.state.version;
   }
+  /**
+   * The version once the changes made on this instance are stored: what its last status event says, and what a
+   * read after the save shows (1 when placed, +1 per status change). The public Order.version.
+   */
+  get versionAfterChanges(): number {
+    return this.recordedVersion;
+  }
 
   /** Sum of the line totals, in minor units of the order's single currency. */
   get total(): Money {

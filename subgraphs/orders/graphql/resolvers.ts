@@ -23,6 +23,8 @@ export const ordersResolvers: Resolvers = {
     __resolveReference: (reference, ctx) => ctx.loaders.order.load(reference.id),
     customer: (order) => ({ id: order.customerId }),
     total: (order) => order.total.toJSON(),
+    // A mutation answers with the order it changed: its stored version is the one after this change.
+    version: (order) => order.versionAfterChanges,
   },
   OrderItem: {
     product: (item) => ({ id: item.productId }),
