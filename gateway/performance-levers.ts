@@ -10,19 +10,16 @@ import { inflightOperationsPlugin } from './cache/inflight-operations-plugin';
 import { responseCachePlugin } from './cache/response-cache-plugin';
 import { TaggedCache, gatewayCachePrefix } from './cache/tagged-cache';
 import type { GatewayContext } from './gateway-context';
-import { automaticPersistedQueries } from './persisted-queries';
+import type { FetchStep } from './subgraph/fetch-step';
+import { subgraphDataSource } from './subgraph/subgraph-data-source';
+import { fetchSubgraphFetch, undiciSubgraphFetch, type FetchLike, type SubgraphFetch } from './subgraph/subgraph-fetch';
+import { automaticPersistedQueries } from './trusted-documents/automatic-persisted-queries';
 import type { PersistedDocumentStore } from './trusted-documents/persisted-documents';
-import { FederatedDataSource, type FetchObserver } from './subgraph/federated-data-source';
-import { apolloDefaultFetcher, fetchSubgraphFetch, undiciSubgraphFetch, type FetchLike, type SubgraphFetch } from './subgraph/subgraph-fetch';
-
-export interface LeverOptions {
-  /** Called for every subgraph fetch with its subgraph, outcome and duration (metrics, traces). */
-  readonly observeFetch?: FetchObserver | undefined;
-}
 
 /** The gateway's throughput levers, built from `config.gatewayPerformance` (each can be turned off alone). */
 export interface GatewayLevers {
-  dataSource(name: string, url: string): GraphQLDataSource<GatewayContext>;
+  /** The data source of one subgraph (gateway/subgraph/subgraph-data-source.ts), with its metrics step. */
+  dataSource(name: string, url: string, metrics?: FetchStep): GraphQLDataSource<GatewayContext>;
   readonly plugins: readonly ApolloServerPlugin<GatewayContext>[];
   /** Automatic persisted queries, for the edge to resolve hashes with (absent when off). */
   readonly persistedQueries: PersistedDocumentStore | undefined;
@@ -35,7 +32,7 @@ export interface GatewayLevers {
   close(): Promise<void>;
 }
 
-export function createGatewayLevers(runtime: ServiceRuntime, options: LeverOptions = {}): GatewayLevers {
+export function createGatewayLevers(runtime: ServiceRuntime): GatewayLevers {
   const { config, logger } = runtime;
   const levers = config.gatewayPerformance;
   const redisClients: Redis[] = [];
@@ -51,15 +48,11 @@ export function createGatewayLevers(runtime: ServiceRuntime, options: LeverOptio
   };
   const commands = config.redisUrl && (levers.responseCache || levers.persistedQueries) ? redis('gateway-cache') : undefined;
 
-  let transport: { fetch: SubgraphFetch; close(): Promise<void> };
-  if (config.subgraphAuth === 'iam') {
-    // Function URLs with AWS_IAM auth: every request SigV4-signed over its final body.
-    transport = { fetch: fetchSubgraphFetch(signedFetch(createSigV4Signer({ region: config.dynamodb.region }), fetch as unknown as FetchLike)), close: async () => undefined };
-  } else if (levers.subgraphFetcher === 'undici') {
-    transport = undiciSubgraphFetch({ connections: levers.subgraphConnections });
-  } else {
-    transport = { fetch: fetchSubgraphFetch(apolloDefaultFetcher()), close: async () => undefined };
-  }
+  const transport: { fetch: SubgraphFetch; close(): Promise<void> } =
+    config.subgraphAuth === 'iam'
+      ? // Function URLs with AWS_IAM auth: every request SigV4-signed over its final body.
+        { fetch: fetchSubgraphFetch(signedFetch(createSigV4Signer({ region: config.dynamodb.region }), fetch as unknown as FetchLike)), close: async () => undefined }
+      : undiciSubgraphFetch({ connections: levers.subgraphConnections });
 
   const cache = levers.responseCache
     ? new TaggedCache({
@@ -70,21 +63,21 @@ export function createGatewayLevers(runtime: ServiceRuntime, options: LeverOptio
     : undefined;
 
   return {
-    dataSource: (name, url) =>
-      new FederatedDataSource({
+    dataSource: (name, url, metrics) =>
+      subgraphDataSource({
         name,
         url,
-        fetch: transport.fetch,
+        transport: transport.fetch,
         signingSecret: config.gatewaySigningSecret,
         dedupe: levers.dedupe,
-        entityCache: cache,
-        observe: options.observeFetch,
+        cache,
         sharedFetchTimeoutMs: config.timeouts.requestMs,
+        metrics,
       }),
     // A cached response first; else an identical query of the same caller already running.
     plugins: [...(cache ? [responseCachePlugin(cache)] : []), ...(levers.dedupe ? [inflightOperationsPlugin()] : [])],
     persistedQueries: levers.persistedQueries
-      ? automaticPersistedQueries({ logger, redis: commands ? { client: commands, prefix: `${config.namespace}` } : undefined })
+      ? automaticPersistedQueries({ logger, maxBytes: levers.persistedQueryBytes, redis: commands ? { client: commands, prefix: `${config.namespace}` } : undefined })
       : undefined,
     planCacheMiB: levers.planCacheMiB,
     cacheInvalidation: cache ? productCacheInvalidation(cache, logger) : undefined,

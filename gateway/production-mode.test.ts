@@ -37,7 +37,7 @@ describe('a production gateway', () => {
   it('refuses introspection', async () => {
     const response = await graphql(system.urls.gateway, INTROSPECTION);
     expect(response.status).toBe(400);
-    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(response)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(response.errors![0]!.message).toMatch(/^GraphQL introspection is not allowed/);
   });
 
@@ -50,7 +50,7 @@ describe('a production gateway', () => {
     expect(await raw.next((m) => m['id'] === 's')).toEqual({
       id: 's',
       type: 'error',
-      payload: [{ message: 'Cannot query field "statu" on type "OrderStatusUpdate".', locations: [{ line: 1, column: 51 }], extensions: { code: 'BAD_USER_INPUT' } }],
+      payload: [{ message: 'Cannot query field "statu" on type "OrderStatusUpdate".', locations: [{ line: 1, column: 51 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
     });
     await raw.close();
   });

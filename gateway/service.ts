@@ -5,38 +5,34 @@ import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import cors from 'cors';
 import type { Express } from 'express';
 import { buildSchema, printSchema, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import type { Histogram, Registry } from 'prom-client';
 import { createTokenVerifier, type TokenVerifier } from '../lib/auth';
-import { AppError } from '../lib/ddd';
-import { apolloLogger, createErrorFormatter, toGraphQLError, unavailableStatusPlugin } from '../lib/graphql';
-import { mountGraphQL } from '../lib/graphql/express-mount';
-import { createServiceApp, listen, listenMetrics, type RunningServer } from '../lib/http';
-import { currentDeadline, type RequestDeadline } from '../lib/logging';
+import { ErrorCode } from '../lib/ddd';
+import { apolloLogger, createErrorFormatter, unavailableStatusPlugin } from '../lib/graphql';
+import { closeServer, createServiceApp, listen, listenMetrics, type RunningServer } from '../lib/http';
 import { createMetricsRegistry } from '../lib/metrics';
 import type { ServiceRuntime } from '../lib/runtime';
-import { authenticate } from './authenticate';
-import { corsOptions } from './cors';
-import type { Caller, Edge } from './edge/admission';
+import type { Edge } from './edge/admission';
 import { createGatewayEdge } from './edge/create-edge';
-import { httpEdge, leanEdge } from './edge/http-edge';
 import type { GatewayContext } from './gateway-context';
-import { graphqlRequestListener } from './http/graphql-request-listener';
+import { graphqlRoute } from './http/graphql-route';
 import { maskedErrorCorrelation } from './http/masked-error-correlation';
 import { requestSizeLimit } from './limits/query-limits';
 import { operationMetricsPlugin } from './metrics/operation-metrics';
 import { rateLimitRejections, type RateLimitRejections } from './metrics/rate-limit-metrics';
-import { subgraphFetchTimer } from './metrics/subgraph-fetch-metrics';
 import { registerSubscriptionGauges } from './metrics/subscription-metrics';
-import { createGatewayLevers, type GatewayLevers, type LeverOptions } from './performance-levers';
+import { operationResolutionPlugin } from './operation-resolution';
+import { createGatewayLevers, type GatewayLevers } from './performance-levers';
 import type { RateLimiter } from './rate-limit/rate-limiter';
 import { gatewayReadinessChecks } from './readiness';
-import { multipartSubscriptions, plainPostSubscriptions } from './subscriptions/multipart-subscriptions';
+import { fetchMetrics } from './subgraph/steps/fetch-metrics';
+import { multipartSubscriptions, OpenStreams } from './subscriptions/multipart-subscriptions';
 import { InProcessOrderStatusFeed, type OrderStatusFeed } from './subscriptions/order-status-feed';
 import { SubscriptionExecutor, type FederatedExecutor } from './subscriptions/subscription-executor';
-import { attachWebSocketServer, type GraphQLWebSocketServer } from './subscriptions/websocket-server';
+import { SubscriptionSlots, UNLIMITED_SLOTS } from './subscriptions/subscription-slots';
+import { attachWebSocketServer, SERVICE_RESTART, type GraphQLWebSocketServer } from './subscriptions/websocket-server';
 import { mountWeb } from './web';
 
 export const SUPERGRAPH_PATH = resolve(__dirname, '../schema/supergraph.graphql');
@@ -54,19 +50,22 @@ export interface GatewayOptions {
   readonly readinessCacheMs?: number;
   /** Where the storefront and GraphiQL builds are; defaults to WEB_ROOTS. */
   readonly web?: { readonly storefrontRoot: string; readonly graphiqlRoot: string };
-  /** Hooks of the performance levers (fetch observation for metrics). */
-  readonly levers?: LeverOptions;
 }
 
 export interface Gateway {
   readonly server: ApolloServer<GatewayContext>;
+  /** Everything but /graphql: health, metrics, the storefront, GraphiQL, demo tokens. */
   readonly app: Express;
-  /** What the HTTP server runs: the lean /graphql route in front of `app`, or `app` alone (GATEWAY_LEAN_HTTP). */
+  /** What the HTTP server runs: the /graphql pipeline (gateway/http/graphql-route.ts) in front of `app`. */
   readonly handler: RequestListener;
   readonly registry: Registry;
   readonly verifyToken: TokenVerifier;
   readonly feed: OrderStatusFeed;
   readonly subscriptions: SubscriptionExecutor;
+  /** Subscriptions per caller and per address, over graphql-ws and multipart together. */
+  readonly subscriptionSlots: SubscriptionSlots;
+  /** The multipart subscription streams open now. */
+  readonly streams: OpenStreams;
   /** Runs an operation through the supergraph as a given caller (subscriptions use it for their payloads). */
   readonly execute: FederatedExecutor;
   /** The API schema clients see, Subscription type included. */
@@ -81,6 +80,8 @@ export interface Gateway {
   readonly levers: GatewayLevers;
   /** Metrics other parts of the gateway report to (the rate limiter counts its rejections here). */
   readonly metrics: { readonly rateLimitRejections: RateLimitRejections };
+  /** From now on, answers ask clients to close their connection (the gateway is stopping). */
+  drain(): void;
   /** Releases the edge's and the levers' connections. */
   close(): Promise<void>;
 }
@@ -102,8 +103,8 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     shipping: config.urls.shippingGraphql,
   };
 
-  const levers = createGatewayLevers(runtime, options.levers);
-  const timeFetches = subgraphFetchTimer(registry);
+  const levers = createGatewayLevers(runtime);
+  const metricsOf = fetchMetrics(registry);
   const dataSources = new Map<string, GraphQLDataSource>();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
@@ -112,7 +113,7 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     buildService: ({ name, url }) => {
       const target = urls[name] ?? url;
       if (!target) throw new Error(`no URL configured for subgraph ${name}`);
-      const dataSource = timeFetches(name, levers.dataSource(name, target));
+      const dataSource = levers.dataSource(name, target, metricsOf(name));
       dataSources.set(name, dataSource);
       return dataSource;
     },
@@ -128,6 +129,10 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     return apiSchema;
   };
 
+  // Requests the edge refuses never reach Apollo Server: they are counted as its `rejected` outcome here, on every
+  // transport, as operations nobody could resolve.
+  const operationMetrics = operationMetricsPlugin(registry);
+  const operations = registry.getSingleMetric('graphql_operation_duration_seconds') as Histogram<'operation' | 'type' | 'outcome'>;
   // The edge (gateway/edge): fails start-up on a bad trusted documents manifest, before anything listens.
   const metrics = { rateLimitRejections: rateLimitRejections(registry) };
   const { edge, rateLimiter, addressOf, close: closeEdge, connected: edgeConnected } = createGatewayEdge(runtime, {
@@ -136,6 +141,7 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     registeredDocuments: levers.persistedQueries,
     storefrontManifest: STOREFRONT_MANIFEST,
     onRateLimited: (limit) => metrics.rateLimitRejections.inc({ limit }),
+    onRefused: (seconds) => operations.observe({ operation: 'unknown', type: 'unknown', outcome: 'rejected' }, seconds),
   });
   // Their Redis clients fail commands while connecting (no offline queue): connect them before serving, so the
   // first requests share limits, cache and persisted queries with the other instances.
@@ -162,7 +168,8 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
       config.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
-      operationMetricsPlugin(registry),
+      operationMetrics,
+      operationResolutionPlugin,
       unavailableStatusPlugin<GatewayContext>(),
       maskedErrorCorrelation,
       // Every request reaching Apollo Server passed the edge: a cached response is served only to an admitted one.
@@ -177,19 +184,12 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     return response.body.singleResult as FormattedExecutionResult;
   };
   const feed = options.feed ?? new InProcessOrderStatusFeed();
-  const subscriptions = new SubscriptionExecutor({ schema, feed, execute, logger });
+  const subscriptions = new SubscriptionExecutor({ schema, feed, execute, logger, fetchTimeoutMs: config.timeouts.requestMs });
+  const subscriptionSlots = config.edge.rateLimit.enabled
+    ? new SubscriptionSlots({ perCaller: config.subscriptions.maxPerCaller, perAddress: config.subscriptions.maxPerAddress }, (limit) => rateLimiter.rejected(limit))
+    : UNLIMITED_SLOTS;
+  const streams = new OpenStreams();
 
-  /** The caller the edge identified; requests it left alone (batches) are identified here. */
-  const contextFor = async (admitted: Caller | undefined, authorization: string | undefined, correlationId: string, deadline: RequestDeadline | undefined): Promise<GatewayContext> => {
-    let caller = admitted;
-    try {
-      caller ??= await authenticate(verifyToken, authorization);
-    } catch (error) {
-      if (error instanceof AppError) throw toGraphQLError(error);
-      throw error;
-    }
-    return { caller, correlationId, logger, deadline };
-  };
   const healthChecks = gatewayReadinessChecks({
     supergraphLoaded: () => apiSchema !== undefined,
     subgraphs: dataSources,
@@ -205,34 +205,23 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     metrics: config.metrics,
     requestTimeoutMs: config.timeouts.requestMs,
   });
-  const corsPolicy = cors(corsOptions(config.corsOrigins));
-  const refusals = edgeRefusals(registry);
-  const lean = leanEdge(edge, addressOf, refusals);
-  const bodyLimitBytes = requestSizeLimit(config.queryLimits);
-  app.use('/graphql', corsPolicy);
-  mountGraphQL(
-    app,
-    server,
-    // The service app put this request's deadline in its context (lib/http/service-app.ts).
-    (req) => contextFor(req.graphqlAdmission?.caller, req.headers.authorization, req.correlationId, currentDeadline()),
-    [httpEdge(edge, addressOf, refusals), multipartSubscriptions({ schema, executor: subscriptions, formatError, logger, hideSchemaDetails: config.production })],
-    bodyLimitBytes,
-  );
   mountWeb(app, config, options.web ?? WEB_ROOTS);
-  const handler: RequestListener = config.gatewayPerformance.leanHttp
-    ? graphqlRequestListener({
-        server,
-        context: (request) => contextFor(request.admission?.caller ?? request.identified?.caller, request.req.headers.authorization, request.correlationId, request.deadline),
-        cors: corsPolicy,
-        duration: registry.getSingleMetric('http_request_duration_seconds') as Histogram<'method' | 'route' | 'status'>,
-        logger,
-        beforeBody: [lean.beforeBody],
-        steps: [lean.afterBody, plainPostSubscriptions()],
-        fallback: app,
-        bodyLimitBytes,
-        requestTimeoutMs: config.timeouts.requestMs,
-      })
-    : app;
+  let draining = false;
+  const handler = graphqlRoute({
+    server,
+    edge,
+    corsOrigins: config.corsOrigins,
+    bodyLimitBytes: requestSizeLimit(config.queryLimits),
+    subscriptions: multipartSubscriptions({ schema, executor: subscriptions, slots: subscriptionSlots, streams, formatError, logger, hideSchemaDetails: config.production }),
+    // The edge identified the caller before the body was read; the correlation id and deadline travel in the context.
+    context: async (exchange) => ({ caller: exchange.caller ?? null, correlationId: exchange.correlationId, logger, deadline: exchange.deadline, address: exchange.address }),
+    addressOf,
+    duration: registry.getSingleMetric('http_request_duration_seconds') as Histogram<'method' | 'route' | 'status'>,
+    logger,
+    requestTimeoutMs: config.timeouts.requestMs,
+    fallback: app,
+    draining: () => draining,
+  });
   return {
     server,
     app,
@@ -241,6 +230,8 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     verifyToken,
     feed,
     subscriptions,
+    subscriptionSlots,
+    streams,
     execute,
     schema,
     formatError,
@@ -249,6 +240,9 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     addressOf,
     levers,
     metrics,
+    drain() {
+      draining = true;
+    },
     async close() {
       await closeEdge();
       await levers.close();
@@ -256,23 +250,28 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
   };
 }
 
-/**
- * Requests the edge refuses never reach Apollo Server, so the operation metrics plugin does not see them: they are
- * counted here as its `rejected` outcome, as an operation nobody could resolve.
- */
-function edgeRefusals(registry: Registry): (seconds: number) => void {
-  const operations = registry.getSingleMetric('graphql_operation_duration_seconds') as Histogram<'operation' | 'type' | 'outcome'> | undefined;
-  return (seconds) => operations?.observe({ operation: 'unknown', type: 'unknown', outcome: 'rejected' }, seconds);
-}
-
 /** How long start-up waits for the gateway's Redis connections before serving without them. */
 const REDIS_CONNECT_MS = 3_000;
+
+/**
+ * How long stopping waits for requests in flight to be answered before their connections are cut: within the 5 s an
+ * orchestrator usually allows between SIGTERM and SIGKILL, with time left for closing connections and exiting.
+ */
+export const DRAIN_MS = 3_000;
+
+/** The last part of a multipart subscription stream when the gateway stops: the client subscribes again. */
+const RESTARTING = { payload: null, errors: [{ message: 'the gateway is restarting: subscribe again', extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }] };
 
 export interface RunningGateway extends Gateway {
   readonly http: RunningServer;
   /** The separate `/metrics` listener, when METRICS_PORT asks for one. */
   readonly metricsHttp: RunningServer | undefined;
   readonly websocket: GraphQLWebSocketServer;
+  /**
+   * Stops gracefully (SIGTERM): no new connections; WebSockets closed with 1012 (service restart) and multipart
+   * streams ended with a final part and the closing delimiter, so clients resubscribe elsewhere or once it is back;
+   * requests in flight answered (for up to DRAIN_MS); then every connection it holds released.
+   */
   stop(): Promise<void>;
 }
 
@@ -283,8 +282,8 @@ export async function startGateway(runtime: ServiceRuntime, port: number, option
   const websocket = attachWebSocketServer(http.server, {
     path: '/graphql',
     schema: gateway.schema,
-    verifyToken: gateway.verifyToken,
     executor: gateway.subscriptions,
+    slots: gateway.subscriptionSlots,
     execute: gateway.execute,
     formatError: gateway.formatError,
     edge: gateway.edge,
@@ -296,6 +295,7 @@ export async function startGateway(runtime: ServiceRuntime, port: number, option
     maxPayloadBytes: requestSizeLimit(runtime.config.queryLimits),
     maxSubscriptionsPerConnection: runtime.config.subscriptions.maxPerConnection,
     keepAliveMs: runtime.config.subscriptions.keepAliveMs,
+    requestTimeoutMs: runtime.config.timeouts.requestMs,
     logger: runtime.logger,
   });
   registerSubscriptionGauges(gateway.registry, {
@@ -308,8 +308,12 @@ export async function startGateway(runtime: ServiceRuntime, port: number, option
     metricsHttp,
     websocket,
     async stop() {
-      await websocket.close();
-      await http.close();
+      gateway.drain();
+      // Stop accepting first; the sockets and streams below are the connections it then waits for.
+      const drained = closeServer(http.server, DRAIN_MS);
+      await websocket.close(SERVICE_RESTART, 'Service restart');
+      gateway.streams.endAll(RESTARTING);
+      await drained;
       await metricsHttp?.close();
       await gateway.server.stop();
       await gateway.feed.close();

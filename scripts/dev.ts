@@ -6,13 +6,16 @@
  *   in-process events (with a warning);
  * - the Stripe emulator (dev/stripe-emulator) on STRIPE_EMULATOR_PORT with a fresh webhook secret, which Payments pays
  *   through, unless STRIPE_SECRET_KEY (your own Stripe test key, with STRIPE_WEBHOOK_SECRET) or STRIPE_API_URL is set;
- * - tables, demo products on first run, the subgraphs and the gateway.
- * Ctrl-C (SIGINT) or SIGTERM stops everything it started, the Java and Redis children included.
+ * - maildev (SMTP on SMTP_PORT, the web inbox on MAILDEV_WEB_PORT, mail kept under DATA_DIR) unless SMTP_URL
+ *   names a mail server or MAIL_TRANSPORT is ses: every email the shop sends lands in its inbox;
+ * - tables, demo products on first run, the subgraphs, the Notifications worker and the gateway.
+ * Ctrl-C (SIGINT) or SIGTERM stops everything it started, the Java, Redis and maildev children included.
  */
 import { join } from 'node:path';
 import { developmentTools } from '../gateway/web';
-import { ConfigError, loadConfig, type AppConfig } from '../lib/config';
+import { ConfigError, DEFAULT_MAILDEV_WEB_PORT, DEFAULT_SMTP_PORT, loadConfig, type AppConfig } from '../lib/config';
 import { startDynamoDbLocal } from '../lib/dynamodb/local';
+import { startMaildev } from '../lib/mail/local';
 import { createLogger } from '../lib/logging';
 import { freePort, isPortFree } from '../lib/process';
 import { redactRedisUrl, redisServerAvailable, startRedisServer } from '../lib/redis/local';
@@ -31,7 +34,7 @@ interface Stoppable {
  * The port of a local dependency: the one its variable names (0: any free port), failing clearly when it is taken;
  * unset, the usual port, or a free one when that is taken (said in the log and the banner, never silently).
  */
-async function localPort(variable: string, chosen: number | undefined, usual: number, notes: string[], what: string): Promise<number> {
+async function localPort(variable: string, chosen: number | undefined, usual: number, notes: string[]): Promise<number> {
   if (chosen !== undefined) {
     if (chosen === 0) return freePort();
     if (!(await isPortFree(chosen))) throw new LocalPortBusyError(`${variable}=${chosen}: the port is in use; free it or choose another`);
@@ -39,11 +42,27 @@ async function localPort(variable: string, chosen: number | undefined, usual: nu
   }
   if (await isPortFree(usual)) return usual;
   const port = await freePort();
-  notes.push(`port ${usual} was in use, so ${what} listens on ${port} (set ${variable} to choose)`);
+  notes.push(`port ${usual} was in use, so ${LOCAL_SERVERS[variable] ?? variable} listens on ${port} (set ${variable} to choose)`);
   return port;
 }
 
+const LOCAL_SERVERS: Readonly<Record<string, string>> = {
+  DYNAMODB_PORT: 'DynamoDB Local',
+  REDIS_PORT: 'redis-server',
+  SMTP_PORT: "maildev's SMTP server",
+  MAILDEV_WEB_PORT: "maildev's inbox",
+  STRIPE_EMULATOR_PORT: 'the Stripe emulator',
+};
+
 class LocalPortBusyError extends Error {}
+
+/** A URL safe to print: its password reduced to stars. */
+function redactUrl(url: string | undefined): string {
+  if (!url) return 'none';
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
 
 async function main(): Promise<void> {
   // `npm start` is the development run: its development defaults are asked for here, not implied by an unset
@@ -100,7 +119,7 @@ async function main(): Promise<void> {
     await ensureWebBuild({ log: (message) => logger.info(message) });
     const env: Record<string, string | undefined> = { ...process.env };
     if (!config.dynamodb.endpoint) {
-      const port = await localPort('DYNAMODB_PORT', config.localPorts.dynamodb, 8000, notes, 'DynamoDB Local');
+      const port = await localPort('DYNAMODB_PORT', config.localPorts.dynamodb, 8000, notes);
       const dynamo = await startDynamoDbLocal({ dataDir: join(config.dataDir, 'dynamodb'), port });
       children.push(dynamo);
       env['DYNAMODB_ENDPOINT'] = dynamo.endpoint;
@@ -108,7 +127,7 @@ async function main(): Promise<void> {
     }
     if (!config.redisUrl) {
       if (redisServerAvailable()) {
-        const port = await localPort('REDIS_PORT', config.localPorts.redis, 6379, notes, 'redis-server');
+        const port = await localPort('REDIS_PORT', config.localPorts.redis, 6379, notes);
         // Password generated once and kept in DATA_DIR/redis/password; never logged or printed in full.
         const redis = await startRedisServer({ dataDir: join(config.dataDir, 'redis'), port });
         children.push(redis);
@@ -124,11 +143,21 @@ async function main(): Promise<void> {
     let stripe: LocalStripe | undefined;
     if (!config.production && env['STRIPE_SECRET_KEY'] === undefined && env['STRIPE_API_URL'] === undefined) {
       // STRIPE_EMULATOR_PORT=12111 unless set; unset and taken, a free port (said in the banner).
-      const port = await localPort('STRIPE_EMULATOR_PORT', process.env['STRIPE_EMULATOR_PORT'] === undefined ? undefined : config.localPorts.stripeEmulator, config.localPorts.stripeEmulator, notes, 'the Stripe emulator');
+      const port = await localPort('STRIPE_EMULATOR_PORT', process.env['STRIPE_EMULATOR_PORT'] === undefined ? undefined : config.localPorts.stripeEmulator, config.localPorts.stripeEmulator, notes);
       stripe = await startLocalStripe({ nodeEnv: config.nodeEnv, port, logger: logger.child({ component: 'stripe-emulator' }) });
       children.push(stripe);
       Object.assign(env, stripe.env);
       logger.info({ url: stripe.emulator.url }, 'Stripe emulator started');
+    }
+    let inbox: string | undefined;
+    if (config.mail.transport === 'smtp' && !process.env['SMTP_URL']) {
+      const smtpPort = await localPort('SMTP_PORT', config.mail.local.smtpPort, DEFAULT_SMTP_PORT, notes);
+      const webPort = await localPort('MAILDEV_WEB_PORT', config.mail.local.webPort, DEFAULT_MAILDEV_WEB_PORT, notes);
+      const maildev = await startMaildev({ smtpPort, webPort, mailDir: join(config.dataDir, 'maildev') });
+      children.push(maildev);
+      env['SMTP_URL'] = maildev.smtpUrl;
+      inbox = `http://localhost:${maildev.webPort}/`;
+      logger.info({ smtp: maildev.smtpUrl, inbox }, 'maildev started');
     }
     for (const note of notes) logger.warn(note);
     config = loadConfig(env);
@@ -159,6 +188,8 @@ async function main(): Promise<void> {
         `  Payments subgraph                  http://localhost:${port(running.urls.payments)}/graphql`,
         `  Stripe webhook                     http://localhost:${port(running.urls.payments)}/webhooks/stripe`,
         `  Shipping subgraph                  http://localhost:${port(running.urls.shipping)}/graphql`,
+        ...(running.urls.notifications ? [`  Notifications worker               http://localhost:${port(running.urls.notifications)}/health`] : []),
+        `  Mail                               ${inbox ? `every email the shop sends, in the inbox at ${inbox} (SMTP ${config.mail.smtpUrl})` : config.mail.transport === 'ses' ? 'Amazon SES' : `SMTP ${redactUrl(config.mail.smtpUrl)}`}`,
         `  Health and metrics                 http://localhost:<port>/health/live, /health/ready, /metrics (every service)`,
         `  DynamoDB                           ${config.dynamodb.endpoint ?? 'AWS'}`,
         `  Redis                              ${config.redisUrl ? redactRedisUrl(config.redisUrl) : 'none (in-memory cache, in-process events)'}`,

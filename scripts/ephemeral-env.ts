@@ -21,6 +21,7 @@ export function ephemeralSystemEnv(options: {
     REWARDS_PORT: '0',
     PAYMENTS_PORT: '0',
     SHIPPING_PORT: '0',
+    NOTIFICATIONS_PORT: '0',
     DYNAMODB_ENDPOINT: options.dynamoEndpoint,
     TABLE_PREFIX: options.tablePrefix,
     JWT_SECRET: options.jwtSecret,

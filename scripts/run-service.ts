@@ -1,6 +1,6 @@
 /**
  * Runs one part of the system in this process, the way containers do (docker-compose, the gateway on ECS):
- *   node --import tsx scripts/run-service.ts <catalog|orders|rewards|payments|shipping|gateway>
+ *   node --import tsx scripts/run-service.ts <catalog|orders|rewards|payments|shipping|notifications|gateway>
  *   node --import tsx scripts/run-service.ts seed      (adds the demo products that are missing, then exits)
  * With tracing (OTEL_EXPORTER_OTLP_ENDPOINT), preload the SDK before this module so its instrumentations see
  * every module load: `node --import tsx --import ./lib/telemetry/register.ts scripts/run-service.ts <part>`
@@ -11,15 +11,16 @@
  */
 import { resolveSecretVariables } from '../lib/aws/secrets';
 import { ConfigError, loadConfig, type AppConfig } from '../lib/config';
-import { createLogger, disableImplicitContext } from '../lib/logging';
-import { isClusterWorker, runGatewayCluster } from '../gateway/cluster';
+import { createLogger } from '../lib/logging';
+import { stopOnSignal } from '../lib/process';
+import { runGatewayProcess } from '../gateway/main';
 import { createServiceRuntime } from '../lib/runtime';
 import { shutdownTelemetry } from '../lib/telemetry';
 import { catalogModule } from '../subgraphs/catalog/service';
 import { seedDemoProducts } from './seed';
-import { createSystemEventBus, ensureTables, startCatalogNode, startGatewayInstance, startOrdersNode, startPaymentsNode, startRewardsNode, startShippingNode } from './system';
+import { createSystemEventBus, ensureTables, gatewayBusMetrics, startCatalogNode, startNotificationsNode, startOrdersNode, startPaymentsNode, startRewardsNode, startShippingNode } from './system';
 
-const PARTS = ['catalog', 'orders', 'rewards', 'payments', 'shipping', 'gateway', 'seed'] as const;
+const PARTS = ['catalog', 'orders', 'rewards', 'payments', 'shipping', 'notifications', 'gateway', 'seed'] as const;
 type Part = (typeof PARTS)[number];
 
 async function main(): Promise<void> {
@@ -45,18 +46,9 @@ async function main(): Promise<void> {
     await shutdownTelemetry();
     return;
   }
-  if (config.dynamodb.endpoint && part !== 'gateway') await ensureTables(createServiceRuntime(config, part), [part]);
-  if (part === 'gateway' && config.gatewayPerformance.leanHttp) disableImplicitContext();
-  if (part === 'gateway' && config.gatewayPerformance.workers > 1 && !isClusterWorker()) {
-    const cluster = await runGatewayCluster({ workers: config.gatewayPerformance.workers, logger });
-    logger.info({ workers: config.gatewayPerformance.workers, pid: process.pid }, 'gateway workers are listening');
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.once(signal, () => {
-        void cluster.stop().then(() => process.exit(0));
-      });
-    }
-    return;
-  }
+  // The gateway's process (cluster, graceful stop) is composed next to the gateway it runs.
+  if (part === 'gateway') return runGatewayProcess(config, logger, { createBus: () => createSystemEventBus(config, logger), reportBusMetrics: gatewayBusMetrics });
+  if (config.dynamodb.endpoint) await ensureTables(createServiceRuntime(config, part), [part]);
 
   const bus = createSystemEventBus(config, logger);
   const running =
@@ -70,28 +62,13 @@ async function main(): Promise<void> {
             ? await startPaymentsNode(config, bus)
             : part === 'shipping'
               ? await startShippingNode(config, bus)
-              : await startGatewayInstance(config, bus);
+              : await startNotificationsNode(config, bus);
   logger.info({ url: running.http.url }, `${part} is listening`);
 
-  let stopping = false;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (stopping) process.exit(130);
-      stopping = true;
-      logger.info({ signal }, 'stopping');
-      void running
-        .stopAll()
-        .then(() => bus.close())
-        .then(() => shutdownTelemetry())
-        .then(
-          () => process.exit(0),
-          (error: unknown) => {
-            logger.error({ err: error }, 'error while stopping');
-            process.exit(1);
-          },
-        );
-    });
-  }
+  stopOnSignal(logger, async () => {
+    await running.stopAll();
+    await bus.close();
+  });
 }
 
 main().catch((error: unknown) => {

@@ -19,9 +19,9 @@ import {
 } from '../lib/events';
 import type { Logger } from '../lib/logging';
 import { createServiceRuntime, type ServiceRuntime } from '../lib/runtime';
-import { startGateway, type RunningGateway } from '../gateway/service';
-import { createOrderStatusFeed } from '../gateway/subscriptions/create-feed';
-import { GATEWAY_CONSUMER_GROUP, orderStatusFanout } from '../gateway/subscriptions/order-status-fanout';
+import { startGatewayNode, type GatewayNode } from '../gateway/main';
+import type { RunningGateway } from '../gateway/service';
+import { GATEWAY_CONSUMER_GROUP } from '../gateway/subscriptions/order-status-fanout';
 import { catalogTable } from '../subgraphs/catalog/infrastructure/catalog-table';
 import { catalogEventConsumers } from '../subgraphs/catalog/infrastructure/event-consumers';
 import { HoldSweeper } from '../subgraphs/catalog/infrastructure/hold-sweeper';
@@ -39,6 +39,8 @@ import { startRewards, type RewardsOptions, type RunningRewards } from '../subgr
 import { shippingEventConsumers } from '../subgraphs/shipping/infrastructure/event-consumers';
 import { shippingTable } from '../subgraphs/shipping/infrastructure/shipping-table';
 import { startShipping, type RunningShipping, type ShippingOptions } from '../subgraphs/shipping/service';
+import { notificationsTable } from '../subgraphs/notifications/infrastructure/notifications-table';
+import { startNotificationsWorker, type NotificationsOptions, type RunningNotifications } from '../subgraphs/notifications/worker';
 
 export interface RelayOptions {
   /** Publish right after commit (default true); off, only the sweep publishes (a "crashed" relay). */
@@ -61,6 +63,11 @@ export interface SystemOptions extends NodeOptions {
   readonly shipping?: ShippingOptions;
   /** Per context, over the options above (a context whose consumers or relay run in another process in a test). */
   readonly nodes?: Partial<Record<ContextName, NodeOptions>>;
+  /**
+   * The Notifications worker's options, or false to leave it out (a system whose tests send no mail needs no
+   * SMTP server). On by default.
+   */
+  readonly notifications?: NotificationsOptions | false;
   /** Supergraph SDL for the gateway (defaults to schema/supergraph.graphql). */
   readonly supergraphSdl?: string;
   /** Transport timings (tests shorten reclaim and retry delays). */
@@ -73,7 +80,14 @@ interface Stoppable {
 
 export type ContextNode<TService> = TService & { readonly relay: OutboxRelay; stopAll(): Promise<void> };
 
-export const CONTEXT_TABLES = { catalog: catalogTable, orders: ordersTable, rewards: rewardsTable, payments: paymentsTable, shipping: shippingTable } as const;
+export const CONTEXT_TABLES = {
+  catalog: catalogTable,
+  orders: ordersTable,
+  rewards: rewardsTable,
+  payments: paymentsTable,
+  shipping: shippingTable,
+  notifications: notificationsTable,
+} as const;
 
 export async function ensureTables(
   runtime: ServiceRuntime,
@@ -218,28 +232,31 @@ export async function startShippingNode(config: AppConfig, bus: EventBus, option
 }
 
 /**
- * A gateway instance: the supergraph, the subscription feed (Redis pub/sub when configured) and, unless the bus
- * is EventBridge (where a Lambda does it), the fan-out of order status events from the bus into the feed. Tests
- * start a second one to prove instances share updates.
+ * The Notifications node: its worker (the consumer, /health and /metrics on NOTIFICATIONS_PORT). It has no
+ * outbox (it publishes nothing), so no relay.
  */
-export async function startGatewayInstance(
+export async function startNotificationsNode(
   config: AppConfig,
-  bus: EventBus | undefined,
-  options: { supergraphSdl?: string | undefined } = {},
-): Promise<RunningGateway & { stopAll(): Promise<void> }> {
-  const runtime = createServiceRuntime(config, 'gateway');
-  const feed = createOrderStatusFeed(config, runtime.logger);
-  const gateway = await startGateway(runtime, config.ports.gateway, { feed, ...(options.supergraphSdl ? { supergraphSdl: options.supergraphSdl } : {}) });
-  if (bus) reportBusMetrics(bus, GATEWAY_CONSUMER_GROUP, gateway.registry);
-  const fanout = bus && config.eventBus.kind !== 'eventbridge' ? await bus.subscribe(orderStatusFanout(feed)) : undefined;
-  const invalidation = bus && gateway.levers.cacheInvalidation ? await bus.subscribe(gateway.levers.cacheInvalidation) : undefined;
-  return Object.assign(gateway, {
-    async stopAll() {
-      await invalidation?.close();
-      await fanout?.close();
-      await gateway.stop();
-    },
+  bus: EventBus,
+  options: Pick<NodeOptions, 'consumers'> & { notifications?: NotificationsOptions } = {},
+): Promise<RunningNotifications> {
+  const runtime = createServiceRuntime(config, 'notifications');
+  const worker = await startNotificationsWorker(runtime, bus, config.ports.notifications, {
+    ...options.notifications,
+    ...(options.consumers === false ? { consumers: false } : {}),
   });
+  reportBusMetrics(bus, runtime.service, worker.registry);
+  return worker;
+}
+
+/** A gateway instance (gateway/main.ts) on this system's bus, its event metrics on the gateway's /metrics. */
+export function startGatewayInstance(config: AppConfig, bus: EventBus | undefined, options: { supergraphSdl?: string | undefined } = {}): Promise<GatewayNode> {
+  return startGatewayNode(config, bus, { ...options, reportBusMetrics: bus ? gatewayBusMetrics(bus) : undefined });
+}
+
+/** Reports `bus`'s events of the gateway's consumer group on a gateway's registry. */
+export function gatewayBusMetrics(bus: EventBus): (registry: Registry) => void {
+  return (registry) => reportBusMetrics(bus, GATEWAY_CONSUMER_GROUP, registry);
 }
 
 export interface RunningSystem {
@@ -253,6 +270,8 @@ export interface RunningSystem {
   readonly payments: ContextNode<RunningPayments>;
   readonly shipping: ContextNode<RunningShipping>;
   readonly gateway: RunningGateway;
+  /** Undefined when started with `notifications: false`. */
+  readonly notifications: RunningNotifications | undefined;
   readonly urls: {
     readonly gateway: string;
     readonly catalog: string;
@@ -260,6 +279,8 @@ export interface RunningSystem {
     readonly rewards: string;
     readonly payments: string;
     readonly shipping: string;
+    /** The Notifications worker's /health and /metrics. */
+    readonly notifications: string | undefined;
   };
   stop(): Promise<void>;
 }
@@ -295,6 +316,16 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
       },
     };
     const gateway = node(await startGatewayInstance(gatewayConfig, bus, { supergraphSdl: options.supergraphSdl }));
+    // After the gateway: its emails link to the storefront the gateway serves, at its actual address.
+    const notifications =
+      options.notifications === false
+        ? undefined
+        : node(
+            await startNotificationsNode(gatewayConfig, bus, {
+              ...(options.consumers === false ? { consumers: false } : {}),
+              notifications: { ...(gatewayConfig.mail.shopUrl ? {} : { shopUrl: `http://localhost:${gateway.http.port}` }), ...options.notifications },
+            }),
+          );
     return {
       config: gatewayConfig,
       logger: events.logger,
@@ -306,6 +337,7 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
       payments,
       shipping,
       gateway,
+      notifications,
       urls: {
         gateway: `${gateway.http.url}/graphql`,
         catalog: catalog.http.url,
@@ -313,6 +345,7 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
         rewards: rewards.http.url,
         payments: payments.http.url,
         shipping: shipping.http.url,
+        notifications: notifications?.http.url,
       },
       stop: () => stopAll(started),
     };

@@ -19,7 +19,7 @@ export function inflightOperationsPlugin(): ApolloServerPlugin<GatewayContext> {
       return {
         async responseForOperation(requestContext) {
           // Incremental delivery (@defer over multipart) streams its own parts: not shared.
-          if (requestContext.operation.operation !== 'query' || /multipart\/mixed/i.test(requestContext.request.http?.headers.get('accept') ?? '')) return null;
+          if (requestContext.operation?.operation !== 'query' || /multipart\/mixed/i.test(requestContext.request.http?.headers.get('accept') ?? '')) return null;
           const caller = requestContext.contextValue.caller;
           key = `${caller ? JSON.stringify([caller.sub, caller.roles]) : 'anonymous'}|${requestContext.queryHash}|${requestContext.request.operationName ?? ''}|${JSON.stringify(requestContext.request.variables ?? {})}`;
           const leader = inflight.get(key);

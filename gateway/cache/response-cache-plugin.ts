@@ -9,7 +9,9 @@ import type { TaggedCache } from './tagged-cache';
  * Whole-response caching by the subgraphs' cache hints. The overall policy Apollo Server computes from every
  * subgraph's `Cache-Control` (and the entity cache) decides: a query whose every part is cacheable is stored for the
  * shortest max-age, under PUBLIC for everyone (partitioned by admin role, as a second line of defence against a
- * missing hint on an admin-only field) or under PRIVATE for its caller's `sub` only. Entries carry the tags of the
+ * missing hint on an admin-only field) or under PRIVATE for its caller only: the `sub` and the roles, everything
+ * the resolvers authorize on, so a token for the same `sub` with other roles (a demoted admin) never reads what was
+ * cached for the old ones. Entries carry the tags of the
  * data they were made from, so catalog events drop them. Runs after the request's validation and `didResolveOperation`
  * plugins (limits, rate limits), so a hit is checked like any other request; responses with errors are never stored.
  */
@@ -20,11 +22,12 @@ export function responseCachePlugin(cache: TaggedCache): ApolloServerPlugin<Gate
       let servedFromCache = false;
       return {
         async responseForOperation(requestContext) {
-          if (requestContext.operation.operation !== 'query') return null;
+          // No operation (two without operationName, an unknown name): Apollo Server answers OPERATION_RESOLUTION_FAILURE.
+          if (requestContext.operation?.operation !== 'query') return null;
           epoch = cache.epoch;
           const base = baseKey(requestContext);
           const caller = requestContext.contextValue.caller;
-          const entry = (await cache.get(publicKey(base, requestContext))) ?? (caller ? await cache.get(`${base}|user:${caller.sub}`) : undefined);
+          const entry = (await cache.get(publicKey(base, requestContext))) ?? (caller ? await cache.get(privateKey(base, caller)) : undefined);
           if (!entry) return null;
           const remaining = Math.max(1, Math.floor((entry.expiresAt - Date.now()) / 1000));
           requestContext.overallCachePolicy.replace({ maxAge: remaining, scope: entry.scope });
@@ -47,7 +50,7 @@ export function responseCachePlugin(cache: TaggedCache): ApolloServerPlugin<Gate
           if (!policy || cache.epoch !== epoch || state.shared || [...state.fetchEpochs].some((fetchEpoch) => fetchEpoch !== epoch)) return;
           const caller = requestContext.contextValue.caller;
           const base = baseKey(requestContext);
-          const key = policy.scope === 'PUBLIC' ? publicKey(base, requestContext) : caller ? `${base}|user:${caller.sub}` : undefined;
+          const key = policy.scope === 'PUBLIC' ? publicKey(base, requestContext) : caller ? privateKey(base, caller) : undefined;
           if (!key) return;
           const data = response.body.singleResult.data;
           await cache.set(key, {
@@ -65,10 +68,22 @@ export function responseCachePlugin(cache: TaggedCache): ApolloServerPlugin<Gate
 
 function baseKey(requestContext: GraphQLRequestContext<GatewayContext>): string {
   const { request, queryHash } = requestContext;
-  const variables = JSON.stringify(request.variables ?? {});
-  // Keys stay short in memory and in Redis whatever the variables (up to the 1 MB body limit).
-  const variablesKey = variables.length > 256 ? createHash('sha256').update(variables).digest('base64url') : variables;
-  return `r|${queryHash ?? ''}|${request.operationName ?? ''}|${variablesKey}`;
+  // Keys stay short in memory and in Redis whatever the client sends: variables up to the body limit, an
+  // operation name as long as the document.
+  return `r|${queryHash ?? ''}|${bounded(request.operationName ?? '', 64)}|${bounded(JSON.stringify(request.variables ?? {}), 256)}`;
+}
+
+function bounded(text: string, max: number): string {
+  return text.length > max ? createHash('sha256').update(text).digest('base64url') : text;
+}
+
+/**
+ * A PRIVATE entry's key names who may read it as resolvers decide it: the caller's `sub` and roles (sorted, so the
+ * order a token lists them in does not matter), hashed to keep keys short whatever a token carries.
+ */
+function privateKey(base: string, caller: NonNullable<GatewayContext['caller']>): string {
+  const who = createHash('sha256').update(JSON.stringify([caller.sub, [...caller.roles].sort()])).digest('base64url');
+  return `${base}|user:${who}`;
 }
 
 function publicKey(base: string, requestContext: GraphQLRequestContext<GatewayContext>): string {

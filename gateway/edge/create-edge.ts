@@ -16,9 +16,9 @@ export interface GatewayEdge {
   readonly rateLimiter: RateLimiter;
   /** The client's address: the socket's peer, or X-Forwarded-For from a trusted proxy. */
   readonly addressOf: (request: IncomingMessage) => string;
-  /** Releases what the edge holds (its Redis connection). */
   /** The rate limiter's Redis connection ready, or a warning after `timeoutMs`; see connectedWithin. */
   connected(timeoutMs: number): Promise<void>;
+  /** Releases what the edge holds (its Redis connection). */
   close(): Promise<void>;
 }
 
@@ -37,6 +37,8 @@ export function createGatewayEdge(
     /** The storefront's persisted query manifest, known by hash without being exclusive. */
     readonly storefrontManifest: string;
     readonly onRateLimited: (limit: string) => void;
+    /** Told of every request the edge refuses, with how long it took (operation metrics count them as rejected). */
+    readonly onRefused: (seconds: number) => void;
   },
 ): GatewayEdge {
   const { config, logger } = runtime;
@@ -59,7 +61,7 @@ export function createGatewayEdge(
     onRejected: deps.onRateLimited,
   });
   return {
-    edge: new Edge({ verifyToken: deps.verifyToken, guard, rateLimiter, documents }),
+    edge: new Edge({ verifyToken: deps.verifyToken, guard, rateLimiter, documents, schema: deps.schema, onRefused: deps.onRefused }),
     rateLimiter,
     addressOf: clientAddressResolver(config.edge.trustedProxies),
     async connected(timeoutMs) {

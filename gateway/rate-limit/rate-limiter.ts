@@ -23,8 +23,8 @@ export interface RateLimiter {
   rejected(limit: RejectedLimit): void;
 }
 
-/** The `limit` label of `gateway_rate_limit_rejections_total`: a bucket, or one of the WebSocket caps. */
-export type RejectedLimit = RateBucket | 'wsConnections' | 'wsSubscribesPerConnection';
+/** The `limit` label of `gateway_rate_limit_rejections_total`: a bucket, one of the WebSocket caps, or a subscription cap. */
+export type RejectedLimit = RateBucket | 'wsConnections' | 'wsSubscribesPerConnection' | 'subscriptionsPerCaller' | 'subscriptionsPerAddress';
 
 export const NO_RATE_LIMIT: RateLimiter = {
   enabled: false,

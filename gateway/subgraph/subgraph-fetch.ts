@@ -1,6 +1,7 @@
-import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Dispatcher } from 'undici';
 import { createKeepAliveAgent } from '../../lib/http-client/keep-alive-agent';
+import { CORRELATION_HEADER } from '../../lib/logging';
+import { bodyOf, type SubgraphFetcher } from './fetch-step';
 
 /** What a subgraph answered: status, the headers the gateway reads, and the body as text (parsed by the caller). */
 export interface SubgraphHttpResponse {
@@ -33,8 +34,8 @@ function single(value: string | string[] | undefined): string | undefined {
 
 /**
  * Subgraph calls over undici: a keep-alive pool of at most `connections` sockets per subgraph origin (no
- * pipelining, RFC 9112 9.3.2), bodies read once as text. This replaces @apollo/gateway's default fetcher
- * (make-fetch-happen over agentkeepalive), whose per-request cost the gateway's CPU profile shows.
+ * pipelining, RFC 9112 9.3.2), bodies read once as text. It replaces @apollo/gateway's default fetcher
+ * (make-fetch-happen over agentkeepalive), whose per-request cost the gateway's CPU profile showed.
  */
 export function undiciSubgraphFetch(options: { readonly connections: number }): { fetch: SubgraphFetch; close(): Promise<void> } {
   const agent: Dispatcher = createKeepAliveAgent({ connections: options.connections });
@@ -61,7 +62,7 @@ export function undiciSubgraphFetch(options: { readonly connections: number }): 
   };
 }
 
-/** Subgraph calls through a fetch function: @apollo/gateway's default one, or a SigV4-signing wrapper of it. */
+/** Subgraph calls through a fetch function (a SigV4-signing one, for subgraphs behind IAM-authenticated URLs). */
 export function fetchSubgraphFetch(fetcher: FetchLike): SubgraphFetch {
   return async ({ url, headers, body, signal }) => {
     const response = await fetcher(url, { method: 'POST', headers, body, ...(signal ? { signal } : {}) });
@@ -74,7 +75,12 @@ export function fetchSubgraphFetch(fetcher: FetchLike): SubgraphFetch {
   };
 }
 
-/** @apollo/gateway's own default fetcher (make-fetch-happen), for measuring the undici transport against it. */
-export function apolloDefaultFetcher(): FetchLike {
-  return new RemoteGraphQLDataSource({ url: 'http://127.0.0.1/' }).fetcher as unknown as FetchLike;
+/** The end of the fetch chain (gateway/subgraph/fetch-step.ts): the request on the wire, through `transport`. */
+export function sendOver(transport: SubgraphFetch): SubgraphFetcher {
+  return async (request) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...request.headers };
+    if (request.correlationId) headers[CORRELATION_HEADER] = request.correlationId;
+    const response = await transport({ url: request.url, headers, body: bodyOf(request), ...(request.signal ? { signal: request.signal } : {}) });
+    return { status: response.status, text: response.text, cacheControl: response.cacheControl, cacheTags: response.cacheTags, served: 'fetched' };
+  };
 }

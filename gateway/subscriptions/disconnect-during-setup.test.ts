@@ -1,6 +1,5 @@
-import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage, type RequestListener } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import express from 'express';
 import WebSocket from 'ws';
 import type { VerifiedIdentity } from '../../lib/auth';
 import { loadConfig } from '../../lib/config';
@@ -8,12 +7,16 @@ import { UnauthenticatedError } from '../../lib/ddd';
 import { waitFor } from '../../lib/events/testing/wait-for';
 import { createErrorFormatter } from '../../lib/graphql';
 import { listen, type RunningServer } from '../../lib/http';
-import { createLogger } from '../../lib/logging';
+import { createLogger, RequestDeadline } from '../../lib/logging';
 import { Edge } from '../edge/admission';
-import { httpEdge } from '../edge/http-edge';
+import { admitStep } from '../http/admit-step';
+import type { GraphQLExchange, HttpStep } from '../http/exchange';
+import { identifyStep } from '../http/identify-step';
+import { readBodyStep } from '../http/read-body-step';
 import { OperationGuard } from '../limits/operation-guard';
 import { NO_RATE_LIMIT } from '../rate-limit/rate-limiter';
-import { multipartSubscriptions } from './multipart-subscriptions';
+import { multipartSubscriptions, OpenStreams } from './multipart-subscriptions';
+import { UNLIMITED_SLOTS } from './subscription-slots';
 import { InProcessOrderStatusFeed } from './order-status-feed';
 import { SubscriptionExecutor } from './subscription-executor';
 import { FakeSupergraph } from './test-support/fake-supergraph';
@@ -44,7 +47,8 @@ const verifyToken = async (token: string): Promise<VerifiedIdentity> => {
   if (token !== 'customer-1-token') throw new UnauthenticatedError('invalid token');
   return { sub: 'customer-1', roles: [], expiresAt: Math.floor(Date.now() / 1000) + 600 };
 };
-const edgeFor = () => new Edge({ verifyToken, guard: new OperationGuard(() => supergraph.schema, limits), rateLimiter: NO_RATE_LIMIT, documents: undefined });
+const edgeFor = () =>
+  new Edge({ verifyToken, guard: new OperationGuard(() => supergraph.schema, limits), rateLimiter: NO_RATE_LIMIT, documents: undefined, schema: () => supergraph.schema });
 const addressOf = () => '127.0.0.1';
 function holdTokens(): void {
   tokenGate = new Promise<void>((resolve) => {
@@ -61,15 +65,26 @@ beforeEach(async () => {
   supergraph.addOrder({ id: 'order-1', customerId: 'customer-1', total: { amount: 100, currency: 'USD' }, items: [] });
   feed = new InProcessOrderStatusFeed();
   executor = new SubscriptionExecutor({ schema: () => supergraph.schema, feed, execute: supergraph.execute, logger });
-  const app = express();
-  app.use(
-    '/graphql',
-    express.json(),
-    httpEdge(edgeFor(), addressOf),
-    multipartSubscriptions({ schema: () => supergraph.schema, executor, formatError: createErrorFormatter(logger), logger, hideSchemaDetails: false, heartbeatMs: 20 }),
-    (_req, res) => void res.status(404).end(),
-  );
-  server = await listen(app, 0, '127.0.0.1');
+  // The /graphql pipeline's steps up to multipart subscriptions (gateway/http/graphql-route.ts); anything else is 404.
+  const edge = edgeFor();
+  const steps: HttpStep[] = [
+    identifyStep(edge),
+    readBodyStep(1024 * 1024),
+    admitStep(edge),
+    multipartSubscriptions({ schema: () => supergraph.schema, executor, slots: UNLIMITED_SLOTS, streams: new OpenStreams(), formatError: createErrorFormatter(logger), logger, hideSchemaDetails: false, heartbeatMs: 20 }),
+    ({ res }) => {
+      res.statusCode = 404;
+      res.end();
+      return true;
+    },
+  ];
+  const listener: RequestListener = (req, res) => {
+    const exchange: GraphQLExchange = { req, res, correlationId: 'disconnect-test', deadline: new RequestDeadline(10_000), address: addressOf(), body: undefined, url: req.url ?? '' };
+    void (async () => {
+      for (const step of steps) if (await step(exchange)) return;
+    })();
+  };
+  server = await listen(listener, 0, '127.0.0.1');
 });
 afterEach(async () => {
   releaseToken();
@@ -170,8 +185,8 @@ describe('graphql-ws', () => {
     websocket = attachWebSocketServer(server.server, {
       path: '/graphql',
       schema: () => supergraph.schema,
-      verifyToken,
       executor,
+      slots: UNLIMITED_SLOTS,
       execute: supergraph.execute,
       formatError: createErrorFormatter(logger),
       edge: edgeFor(),
@@ -182,6 +197,7 @@ describe('graphql-ws', () => {
       hideSchemaDetails: false,
       maxSubscriptionsPerConnection: 20,
       keepAliveMs: 60_000,
+      requestTimeoutMs: 10_000,
       logger,
     });
     const release = supergraph.hold('OrderStatusChangedAccess');

@@ -24,7 +24,7 @@ const verifyToken = () => Promise.reject(new Error('sockets identify their calle
 
 /** The path an operation takes on a socket: the edge, then validation. */
 function prepare(payload: Record<string, unknown>, overrides: Partial<QueryLimits> = {}, hideSchemaDetails = false) {
-  const edge = new Edge({ verifyToken, guard: new OperationGuard(() => schema, { ...defaults, ...overrides }), rateLimiter: NO_RATE_LIMIT, documents: undefined });
+  const edge = new Edge({ verifyToken, guard: new OperationGuard(() => schema, { ...defaults, ...overrides }), rateLimiter: NO_RATE_LIMIT, documents: undefined, schema: () => schema });
   return admitAndPrepare(edge, () => schema, { ...payload, address: '127.0.0.1' }, caller, { hideSchemaDetails });
 }
 
@@ -64,24 +64,24 @@ describe('prepareOperation', () => {
   });
 
   it.each([
-    [{}, 'query must be a non-empty string'],
-    [{ query: 42 }, 'GraphQL queries must be strings.'],
-    [{ query: '   ' }, 'Syntax Error: Unexpected <EOF>.'],
-    [{ query: '{ order(id: "1") { id } }', variables: [1] }, 'variables must be an object'],
-    [{ query: '{ order(id: "1") { id } }', variables: 'id=1' }, 'variables must be an object'],
-    [{ query: '{ order(id: "1") { id } }', operationName: 7 }, 'operationName must be a string'],
-    [{ query: 'subscription {' }, 'Syntax Error: Expected Name, found <EOF>.'],
-    [{ query: 'query A { order(id: "1") { id } } query B { order(id: "2") { id } }' }, 'the document must name which operation to run'],
-    [{ query: 'query A { order(id: "1") { id } }', operationName: 'B' }, 'no operation named B'],
-  ])('answers %j with BAD_USER_INPUT: %s', async (payload, message) => {
-    expect(errorsOf(await prepare(payload, limits))).toEqual([{ message, code: 'BAD_USER_INPUT' }]);
+    [{}, 'GraphQL operations must contain a non-empty `query` or a `persistedQuery` extension.', 'BAD_REQUEST'],
+    [{ query: 42 }, 'GraphQL queries must be strings.', 'BAD_REQUEST'],
+    [{ query: '{ order(id: "1") { id } }', variables: [1] }, '`variables` must be an object when given', 'BAD_REQUEST'],
+    [{ query: '{ order(id: "1") { id } }', variables: 'id=1' }, '`variables` must be an object when given', 'BAD_REQUEST'],
+    [{ query: '{ order(id: "1") { id } }', operationName: 7 }, '`operationName` must be a string when given', 'BAD_REQUEST'],
+    [{ query: '   ' }, 'Syntax Error: Unexpected <EOF>.', 'GRAPHQL_PARSE_FAILED'],
+    [{ query: 'subscription {' }, 'Syntax Error: Expected Name, found <EOF>.', 'GRAPHQL_PARSE_FAILED'],
+    [{ query: 'query A { order(id: "1") { id } } query B { order(id: "2") { id } }' }, 'Must provide operation name if query contains multiple operations.', 'OPERATION_RESOLUTION_FAILURE'],
+    [{ query: 'query A { order(id: "1") { id } }', operationName: 'B' }, 'Unknown operation named "B".', 'OPERATION_RESOLUTION_FAILURE'],
+  ])("answers %j with Apollo Server's message and code: %s", async (payload, message, code) => {
+    expect(errorsOf(await prepare(payload, limits))).toEqual([{ message, code }]);
   });
 
-  it('reports every validation error as BAD_USER_INPUT, with its location', async () => {
+  it('reports every validation error as GRAPHQL_VALIDATION_FAILED, with its location', async () => {
     const result = await prepare({ query: 'subscription { orderStatusChanged { nope } }' }, limits);
     expect(errorsOf(result)).toEqual([
-      { message: 'Cannot query field "nope" on type "OrderStatusUpdate".', code: 'BAD_USER_INPUT' },
-      { message: 'Field "orderStatusChanged" argument "orderId" of type "ID!" is required, but it was not provided.', code: 'BAD_USER_INPUT' },
+      { message: 'Cannot query field "nope" on type "OrderStatusUpdate".', code: 'GRAPHQL_VALIDATION_FAILED' },
+      { message: 'Field "orderStatusChanged" argument "orderId" of type "ID!" is required, but it was not provided.', code: 'GRAPHQL_VALIDATION_FAILED' },
     ]);
     expect((result as GraphQLError[])[0]!.locations).toEqual([{ line: 1, column: 37 }]);
   });
@@ -107,8 +107,8 @@ describe('prepareOperation', () => {
 
   it('strips "Did you mean" suggestions when schema details are hidden (production)', async () => {
     const query = 'subscription { orderStatusChanged(orderId: "1") { statu } }';
-    expect(errorsOf(await prepare({ query }))).toEqual([{ message: 'Cannot query field "statu" on type "OrderStatusUpdate". Did you mean "status"?', code: 'BAD_USER_INPUT' }]);
-    expect(errorsOf(await prepare({ query }, {}, true))).toEqual([{ message: 'Cannot query field "statu" on type "OrderStatusUpdate".', code: 'BAD_USER_INPUT' }]);
+    expect(errorsOf(await prepare({ query }))).toEqual([{ message: 'Cannot query field "statu" on type "OrderStatusUpdate". Did you mean "status"?', code: 'GRAPHQL_VALIDATION_FAILED' }]);
+    expect(errorsOf(await prepare({ query }, {}, true))).toEqual([{ message: 'Cannot query field "statu" on type "OrderStatusUpdate".', code: 'GRAPHQL_VALIDATION_FAILED' }]);
   });
 
   it('refuses an operation deeper than the limit with QUERY_TOO_COMPLEX and its measures', async () => {

@@ -1,6 +1,7 @@
 import { GraphQLError, getVariableValues, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { ErrorCode, type AppError } from '../../lib/ddd';
 import type { Caller, Edge, EdgeRequest } from '../edge/admission';
+import { unresolvedOperation } from '../operation-resolution';
 
 /** An operation the edge admitted (gateway/edge): parsed once and measured, not yet validated. */
 export interface AdmittedOperation {
@@ -26,22 +27,25 @@ const SUGGESTION = / ?Did you mean(.+?)\?$/;
 
 /**
  * Validates an admitted operation arriving outside Apollo Server's HTTP pipeline (WebSocket, multipart
- * subscriptions), with the same rules: an invalid document, or variables that do not fit it, are BAD_USER_INPUT.
- * The edge has already bounded the document (limits run before validation: some validation rules are superlinear).
+ * subscriptions), with Apollo Server's rules and codes: a document that does not validate is
+ * GRAPHQL_VALIDATION_FAILED, one that names no operation to run OPERATION_RESOLUTION_FAILURE (graphql-js's messages),
+ * and variables that do not fit it BAD_USER_INPUT. The edge has already bounded the document (limits run before
+ * validation: some validation rules are superlinear).
  */
 export function prepareOperation(schema: GraphQLSchema, admitted: AdmittedOperation, options: PrepareOptions): PreparedOperation | GraphQLError[] {
-  const badInput = (error: GraphQLError) =>
-    new GraphQLError(options.hideSchemaDetails ? error.message.replace(SUGGESTION, '') : error.message, { nodes: error.nodes, extensions: { code: ErrorCode.BAD_USER_INPUT } });
+  const coded = (code: ErrorCode) => (error: GraphQLError) =>
+    new GraphQLError(options.hideSchemaDetails ? error.message.replace(SUGGESTION, '') : error.message, { nodes: error.nodes, extensions: { code } });
   const errors = validate(schema, admitted.document);
-  if (errors.length > 0) return errors.map(badInput);
+  if (errors.length > 0) return errors.map(coded(ErrorCode.GRAPHQL_VALIDATION_FAILED));
   const { operation, operationName } = admitted;
   if (!operation) {
-    return [new GraphQLError(operationName ? `no operation named ${operationName}` : 'the document must name which operation to run', { extensions: { code: ErrorCode.BAD_USER_INPUT } })];
+    const { message, extensions } = unresolvedOperation(admitted.document, operationName);
+    return [new GraphQLError(message, { extensions: { code: extensions['code'] } })];
   }
   // Coerced here rather than left to execution: there a missing or mistyped variable is an execution error with
   // no contract code, which the error mapping would mask as INTERNAL_SERVER_ERROR; it is the client's mistake.
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], admitted.variables ?? {}, { maxErrors: 20 });
-  if (coerced.errors) return coerced.errors.map(badInput);
+  if (coerced.errors) return coerced.errors.map(coded(ErrorCode.BAD_USER_INPUT));
   return { document: admitted.document, operation, variables: admitted.variables, operationName };
 }
 
@@ -64,8 +68,9 @@ export async function admitAndPrepare(
   const admission = await edge.admit(request, { caller });
   if (!admission.ok) {
     if (admission.error) return [edgeRefusal(admission.error)];
-    const message = admission.syntaxError?.message ?? 'query must be a non-empty string';
-    return [new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT } })];
+    // Apollo Server's answers to a document that does not parse, and to a request without one.
+    if (admission.syntaxError) return [new GraphQLError(admission.syntaxError.message, { extensions: { code: ErrorCode.GRAPHQL_PARSE_FAILED } })];
+    return [new GraphQLError('GraphQL operations must contain a non-empty `query` or a `persistedQuery` extension.', { extensions: { code: ErrorCode.BAD_REQUEST } })];
   }
   return prepareOperation(schema(), admission, options);
 }

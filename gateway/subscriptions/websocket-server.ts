@@ -3,27 +3,28 @@ import { CloseCode, type Disposable } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { GraphQLError, print, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
-import type { TokenVerifier, VerifiedIdentity } from '../../lib/auth';
-import { AppError, ErrorCode, RateLimitedError } from '../../lib/ddd';
-import { correlationIdFrom, runWithContext, type Logger } from '../../lib/logging';
-import { authenticate } from '../authenticate';
+import type { VerifiedIdentity } from '../../lib/auth';
+import { ErrorCode, RateLimitedError } from '../../lib/ddd';
+import { CORRELATION_HEADER, correlationIdFrom, RequestDeadline, runWithContext, type Logger } from '../../lib/logging';
 import type { Edge } from '../edge/admission';
 import type { GatewayContext } from '../gateway-context';
 import type { RateLimiter } from '../rate-limit/rate-limiter';
 import { formatErrors, formatResult, type ErrorFormatter } from './format-result';
 import { admitAndPrepare, edgeRefusal } from './prepare-operation';
 import type { FederatedExecutor, SubscriptionExecutor } from './subscription-executor';
+import { holdingSlot, type SubscriptionSlots } from './subscription-slots';
 import { atTime } from './token-expiry';
 
 export interface WebSocketServerOptions {
   readonly path: string;
   readonly schema: () => GraphQLSchema;
-  readonly verifyToken: TokenVerifier;
   readonly executor: SubscriptionExecutor;
+  /** Subscriptions per caller and per address, shared with multipart HTTP. */
+  readonly slots: SubscriptionSlots;
   /** Queries and mutations sent over the socket run through the supergraph like HTTP ones. */
   readonly execute: FederatedExecutor;
   readonly formatError: ErrorFormatter;
-  /** Identifies, limits and measures every operation, as on HTTP. */
+  /** Identifies the caller when the socket opens, then limits and measures every operation, as on HTTP. */
   readonly edge: Edge;
   readonly rateLimiter: RateLimiter;
   /** The client's address (X-Forwarded-For only from trusted proxies). */
@@ -37,6 +38,8 @@ export interface WebSocketServerOptions {
   readonly maxPayloadBytes?: number;
   readonly maxSubscriptionsPerConnection: number;
   readonly keepAliveMs: number;
+  /** REQUEST_TIMEOUT_MS: the deadline of each query and mutation sent over a socket, as over HTTP. */
+  readonly requestTimeoutMs: number;
   readonly logger: Logger;
 }
 
@@ -51,14 +54,21 @@ interface ConnectionState {
   subscribes: number;
 }
 
-
-
 export interface GraphQLWebSocketServer {
   readonly server: WebSocketServer;
   /** Open sockets right now. */
   connections(): number;
-  close(): Promise<void>;
+  /**
+   * Closes every socket and stops serving: with 1012 (service restart, RFC 6455 7.4.1 as registered by IANA) when the
+   * gateway restarts, so clients reconnect, to another instance or to this one once it is back.
+   */
+  close(code?: number, reason?: string): Promise<void>;
 }
+
+/** RFC 6455 close code 1012: the service is restarting; a client may reconnect. */
+export const SERVICE_RESTART = 1012;
+/** RFC 6455 close code 1013: try again later (the caller or address is over its rate budget). */
+const TRY_AGAIN_LATER = 1013;
 
 /** The token from `connection_init` ({ authorization: "Bearer ..." }) or, failing that, from the upgrade request. */
 function authorizationOf(params: Record<string, unknown> | undefined, extra: Extra): string | undefined {
@@ -105,6 +115,8 @@ export function attachWebSocketServer(httpServer: Server, options: WebSocketServ
     });
   }
   const states = new WeakMap<object, ConnectionState>();
+  /** The subscription slot each subscribing operation holds, by its context object (gateway/subscriptions/subscription-slots.ts). */
+  const slots = new WeakMap<object, () => void>();
   const stateOf = (ctx: object): ConnectionState => {
     let state = states.get(ctx);
     if (!state) {
@@ -118,28 +130,32 @@ export function attachWebSocketServer(httpServer: Server, options: WebSocketServ
     {
       schema: () => options.schema(),
       onConnect: async (ctx) => {
-        let caller: VerifiedIdentity | null;
+        const address = options.addressOf(ctx.extra.request);
+        let identified: Awaited<ReturnType<Edge['identify']>>;
         try {
-          caller = await authenticate(options.verifyToken, authorizationOf(ctx.connectionParams, ctx.extra));
+          // The edge's identification, as before an HTTP body is read: a bad token spends a point of the address.
+          identified = await options.edge.identify(authorizationOf(ctx.connectionParams, ctx.extra), address);
         } catch (error) {
-          if (!(error instanceof AppError)) {
-            // E.g. the JWKS endpoint unreachable: logged here; the client learns only that the server failed.
-            options.logger.error({ err: error }, 'could not authenticate a WebSocket connection');
-            ctx.extra.socket.close(CloseCode.InternalServerError, 'Internal server error');
-            return false;
-          }
-          caller = null;
+          // E.g. the JWKS endpoint unreachable: logged here; the client learns only that the server failed.
+          options.logger.error({ err: error }, 'could not authenticate a WebSocket connection');
+          ctx.extra.socket.close(CloseCode.InternalServerError, 'Internal server error');
+          return false;
         }
+        if (!identified.ok && identified.error instanceof RateLimitedError) {
+          ctx.extra.socket.close(TRY_AGAIN_LATER, 'Try again later');
+          return false;
+        }
+        const caller = identified.ok ? identified.caller : null;
         if (caller === null) {
           // graphql-ws would close with 4403; a missing or bad token is 4401 Unauthorized.
           ctx.extra.socket.close(CloseCode.Unauthorized, 'Unauthorized');
           return false;
         }
-        const correlationId = correlationIdFrom(ctx.extra.request.headers['x-correlation-id']);
+        const correlationId = correlationIdFrom(ctx.extra.request.headers[CORRELATION_HEADER]);
         const state = stateOf(ctx);
-        state.context = { caller, correlationId, logger: options.logger };
+        state.context = { caller, correlationId, logger: options.logger, address };
         state.caller = caller;
-        state.address = options.addressOf(ctx.extra.request);
+        state.address = address;
         // The connection lives no longer than the token that opened it: 4403 at `exp` (the client reconnects with a
         // fresh token). graphql-ws completes every subscription of a closed socket.
         const socket = ctx.extra.socket;
@@ -179,36 +195,57 @@ export function attachWebSocketServer(httpServer: Server, options: WebSocketServ
           hideSchemaDetails: options.hideSchemaDetails,
         });
         if (Array.isArray(prepared)) return prepared;
+        // Each operation its own context object, so a subscription's slot travels with it to `subscribe`.
+        const contextValue: GatewayContext = { ...context };
+        if (prepared.operation.operation === 'subscription') {
+          const slot = options.slots.acquire(caller.sub, state.address ?? 'unknown');
+          if (typeof slot !== 'function') return [edgeRefusal(slot)];
+          slots.set(contextValue, slot);
+        }
         const args: ExecutionArgs = {
           schema: options.schema(),
           document: prepared.document,
           variableValues: prepared.variables,
           operationName: prepared.operationName,
-          contextValue: context,
+          contextValue,
         };
         return args;
       },
-      subscribe: (args) =>
-        runWithContext({ correlationId: (args.contextValue as GatewayContext).correlationId }, () =>
-          options.executor.subscribe({
-            document: args.document,
-            variableValues: args.variableValues ?? undefined,
-            operationName: args.operationName ?? undefined,
-            contextValue: args.contextValue as GatewayContext,
-          }),
-        ),
+      subscribe: async (args) => {
+        const contextValue = args.contextValue as GatewayContext;
+        const release = slots.get(contextValue) ?? (() => undefined);
+        try {
+          const result = await runWithContext({ correlationId: contextValue.correlationId }, () =>
+            options.executor.subscribe({
+              document: args.document,
+              variableValues: args.variableValues ?? undefined,
+              operationName: args.operationName ?? undefined,
+              contextValue,
+            }),
+          );
+          return holdingSlot(result, release);
+        } catch (error) {
+          release();
+          throw error;
+        }
+      },
       execute: async (args) => {
-        const context = args.contextValue as GatewayContext;
-        const result = await options.execute(
-          {
-            query: print(args.document),
-            variables: (args.variableValues ?? {}) as Record<string, unknown>,
-            operationName: args.operationName ?? undefined,
-          },
-          context,
-        );
-        // Already formatted by Apollo Server; graphql-ws passes it to onNext, which leaves formatted errors alone.
-        return result as ExecutionResult;
+        // A query or mutation over a socket has the same deadline as over HTTP.
+        const deadline = new RequestDeadline(options.requestTimeoutMs);
+        try {
+          const result = await options.execute(
+            {
+              query: print(args.document),
+              variables: (args.variableValues ?? {}) as Record<string, unknown>,
+              operationName: args.operationName ?? undefined,
+            },
+            { ...(args.contextValue as GatewayContext), deadline },
+          );
+          // Already formatted by Apollo Server; graphql-ws passes it to onNext, which leaves formatted errors alone.
+          return result as ExecutionResult;
+        } finally {
+          deadline.dispose();
+        }
       },
       onNext: (_ctx, _id, _payload, _args, result) => formatResult(result, options.formatError),
       onError: (_ctx, _id, _payload, errors) => formatErrors(errors, options.formatError),
@@ -220,6 +257,10 @@ export function attachWebSocketServer(httpServer: Server, options: WebSocketServ
   return {
     server: wss,
     connections: () => wss.clients.size,
-    close: () => disposable.dispose() as Promise<void>,
+    async close(code = 1001, reason = 'Going away') {
+      // graphql-ws's dispose closes with 1001; a restart says 1012, so clients reconnect rather than give up.
+      if (code !== 1001) for (const socket of wss.clients) socket.close(code, reason);
+      await disposable.dispose();
+    },
   };
 }

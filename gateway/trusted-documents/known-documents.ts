@@ -10,11 +10,16 @@ import type { PersistedDocumentStore } from './persisted-documents';
  */
 export class KnownDocuments implements PersistedDocumentStore {
   readonly exclusive = false;
+  /** Present only with automatic persisted queries: without them, nothing is registered. */
+  readonly register: PersistedDocumentStore['register'];
 
   constructor(
     private readonly manifest: ReadonlyMap<string, string>,
     private readonly registered: PersistedDocumentStore | undefined,
-  ) {}
+  ) {
+    const register = registered?.register?.bind(registered);
+    this.register = register ? (sha256Hash, query) => register(sha256Hash, query) : undefined;
+  }
 
   /** The storefront's manifest when its build is there (a gateway deployed without the storefront has none). */
   static withManifestAt(path: string, registered: PersistedDocumentStore | undefined): KnownDocuments {
@@ -23,9 +28,5 @@ export class KnownDocuments implements PersistedDocumentStore {
 
   async get(sha256Hash: string): Promise<string | undefined> {
     return this.manifest.get(sha256Hash) ?? (await this.registered?.get(sha256Hash));
-  }
-
-  async register(sha256Hash: string, query: string): Promise<void> {
-    await this.registered?.register?.(sha256Hash, query);
   }
 }

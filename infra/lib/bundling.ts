@@ -17,6 +17,7 @@ export const LAMBDA_ENTRY_FILES = {
   payments: 'subgraphs/payments/lambda.ts',
   shipping: 'subgraphs/shipping/lambda.ts',
   fanout: 'gateway/fanout-lambda.ts',
+  notifications: 'subgraphs/notifications/lambda.ts',
 } as const;
 
 export type LambdaEntryName = keyof typeof LAMBDA_ENTRY_FILES;

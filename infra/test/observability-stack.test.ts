@@ -18,13 +18,13 @@ describe('observability stack', () => {
     if (!found) throw new Error(`no alarm ecommerce-dev-${suffix}`);
     return found[1];
   };
-  const allFunctions = () => [...dev.stacks.subgraphs.functions, dev.stacks.gateway.fanout];
-  const allQueues = () => [...dev.stacks.subgraphs.deadLetterQueues, ...dev.stacks.gateway.deadLetterQueues];
+  const allFunctions = () => [...dev.stacks.subgraphs.functions, dev.stacks.gateway.fanout, dev.stacks.notifications.function];
+  const allQueues = () => [...dev.stacks.subgraphs.deadLetterQueues, ...dev.stacks.gateway.deadLetterQueues, ...dev.stacks.notifications.deadLetterQueues];
 
   it('alarms on every function’s errors and throttles', () => {
     // 19 subgraph functions (5 APIs, 5 relays, 5 event consumers, Stripe's webhook, the expiry job, the hold sweep,
-    // the payment deadline sweep) and the fan-out.
-    expect(allFunctions()).toHaveLength(20);
+    // the payment deadline sweep), the fan-out and the Notifications queue consumer.
+    expect(allFunctions()).toHaveLength(21);
     for (const fn of allFunctions()) {
       for (const [kind, metric] of [
         ['errors', 'Errors'],
@@ -56,15 +56,27 @@ describe('observability stack', () => {
 
   it('alarms as soon as any dead-letter queue holds a message, for every DLQ of the system', () => {
     const queues = allQueues();
-    // Rules (6: Catalog, Orders, Rewards, Payments, Shipping, fan-out), async on-failure (9: the 5 consumers, the
-    // fan-out, the expiry job, the hold sweep, the payment deadline sweep), stream relays (5), the schedules (3:
-    // expiry, hold sweep, payment deadline sweep).
-    expect(queues).toHaveLength(23);
+    // Rules (7: Catalog, Orders, Rewards, Payments, Shipping, fan-out, Notifications), async on-failure (9: the 5
+    // consumers, the fan-out, the expiry job, the hold sweep, the payment deadline sweep), stream relays (5), the
+    // schedules (3: expiry, hold sweep, payment deadline sweep), and the Notifications work queue's redrive.
+    expect(queues).toHaveLength(25);
     const depthAlarms = alarms().filter(([, alarm]) => alarm.Properties['MetricName'] === 'ApproximateNumberOfMessagesVisible');
     expect(depthAlarms).toHaveLength(queues.length);
     const watched = new Set(depthAlarms.map(([, alarm]) => JSON.stringify((alarm.Properties['Dimensions'] as { Value: unknown }[])[0]!.Value)));
     expect(watched.size).toBe(queues.length);
     for (const [, alarm] of depthAlarms) expect(alarm.Properties).toMatchObject({ Namespace: 'AWS/SQS', Statistic: 'Maximum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
+  it('alarms when customer emails wait in their queue for more than 15 minutes', () => {
+    const [, age] = alarms().find(([, alarm]) => alarm.Properties['MetricName'] === 'ApproximateAgeOfOldestMessage')!;
+    expect(age.Properties).toMatchObject({
+      AlarmName: 'ecommerce-dev-NotificationsQueue-age',
+      Namespace: 'AWS/SQS',
+      Statistic: 'Maximum',
+      Threshold: 900,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+    });
   });
 
   it('alarms when the Orders ACL opens its circuit breaker, from its structured log line', () => {

@@ -28,6 +28,9 @@ export function serviceNameOf(identity: Identity): ServiceName | undefined {
 
 export const ORDERS_SERVICE: Identity = serviceIdentity('orders');
 
+/** Notifications reads orders (`GET /internal/orders/:id` on Orders) to address and fill its emails. */
+export const NOTIFICATIONS_SERVICE: Identity = serviceIdentity('notifications');
+
 export function internalCommandKey(gatewaySigningSecret: string): string {
   return createHmac('sha256', gatewaySigningSecret).update('ecommerce internal commands v1').digest('base64url');
 }

@@ -28,7 +28,7 @@ describe('loadConfig', () => {
     expect(config.metrics).toEqual({ port: undefined, token: undefined, onServicePort: true });
     expect(config.timeouts).toEqual({ requestMs: 10_000, dynamodbConnectionMs: 1000, dynamodbRequestMs: 3000 });
     expect(config.idempotencyKeyTtlSeconds).toBe(86_400);
-    expect(config.ports).toEqual({ gateway: 4000, catalog: 4001, orders: 4002, rewards: 4003, payments: 4004, shipping: 4005 });
+    expect(config.ports).toEqual({ gateway: 4000, catalog: 4001, orders: 4002, rewards: 4003, payments: 4004, shipping: 4005, notifications: 4006 });
     expect(config.urls.catalogGraphql).toBe('http://127.0.0.1:4001/graphql');
     expect(config.urls.catalogRest).toBe('http://127.0.0.1:4001');
     expect(config.urls.shippingGraphql).toBe('http://127.0.0.1:4005/graphql');
@@ -36,7 +36,14 @@ describe('loadConfig', () => {
     expect(config.dynamodb).toEqual({
       endpoint: undefined,
       region: 'us-east-1',
-      tables: { catalog: 'ecommerce-catalog', orders: 'ecommerce-orders', rewards: 'ecommerce-rewards', payments: 'ecommerce-payments', shipping: 'ecommerce-shipping' },
+      tables: {
+        catalog: 'ecommerce-catalog',
+        orders: 'ecommerce-orders',
+        rewards: 'ecommerce-rewards',
+        payments: 'ecommerce-payments',
+        shipping: 'ecommerce-shipping',
+        notifications: 'ecommerce-notifications',
+      },
     });
     expect(config.eventBus).toEqual({ kind: 'memory', name: 'ecommerce' });
     expect(config.jwt.secret).toBe(DEV_JWT_SECRET);
@@ -150,6 +157,22 @@ describe('loadConfig outside development (fail closed)', () => {
         `GATEWAY_SIGNING_SECRET: is required ${why(nodeEnv)}`,
         `EVENT_SIGNING_SECRET: is required ${why(nodeEnv)}`,
       ]);
+    },
+  );
+
+  it.each([[' development'], ['development '], ['test\n'], ['\ttest'], ['development\u200b'], ['']])(
+    'uses no development defaults with NODE_ENV=%j: only the exact words may, and the error says what it got',
+    (nodeEnv) => {
+      const error = configError({ NODE_ENV: nodeEnv });
+      expect(error.problems).toEqual([
+        `JWT_SECRET: is required ${why(nodeEnv)}; or set JWT_JWKS_URL`,
+        `GATEWAY_SIGNING_SECRET: is required ${why(nodeEnv)}`,
+        `EVENT_SIGNING_SECRET: is required ${why(nodeEnv)}`,
+      ]);
+      const config = loadConfig({ NODE_ENV: nodeEnv, ...STRONG });
+      expect(config.production).toBe(true);
+      expect(config.nodeEnv).toBe(nodeEnv);
+      expect(config.logLevel).toBe('info');
     },
   );
 
@@ -349,5 +372,45 @@ describe('Stripe settings', () => {
     expect(problems.join('\n')).not.toContain('oops-secret');
     expect(loadConfig({ NODE_ENV: 'development', STRIPE_API_URL: 'http://127.0.0.1:12111' }).stripe.apiUrl).toBe('http://127.0.0.1:12111');
     expect(loadConfig({ ...PRODUCTION, STRIPE_API_URL: 'http://127.0.0.1:12111' }).stripe.apiUrl).toBe('http://127.0.0.1:12111');
+  });
+});
+
+describe('mail settings (Notifications)', () => {
+  const production = { NODE_ENV: 'production', JWT_SECRET: STRONG_JWT, GATEWAY_SIGNING_SECRET: STRONG_SIGNING, EVENT_SIGNING_SECRET: `${STRONG_SIGNING}-events` };
+
+  it('sends to the local maildev in development, from a .localhost sender, linking to the local storefront', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).mail).toEqual({
+      transport: 'smtp',
+      smtpUrl: 'smtp://127.0.0.1:1025',
+      from: { name: 'Federated Commerce', address: 'orders@shop.localhost' },
+      sendTimeoutMs: 30_000,
+      shopUrl: 'http://localhost:4000',
+      local: { smtpPort: undefined, webPort: undefined },
+    });
+    expect(loadConfig({ NODE_ENV: 'development', SMTP_PORT: '2525', MAILDEV_WEB_PORT: '0' }).mail).toMatchObject({
+      smtpUrl: 'smtp://127.0.0.1:2525',
+      local: { smtpPort: 2525, webPort: 0 },
+    });
+  });
+
+  it('has no SMTP server, sender or shop link in production unless told', () => {
+    expect(loadConfig(production).mail).toMatchObject({ smtpUrl: undefined, from: undefined, shopUrl: undefined });
+    expect(
+      loadConfig({ ...production, MAIL_TRANSPORT: 'ses', SMTP_URL: 'smtps://user:pass@mail.example.com:465', MAIL_FROM: 'Example Shop <orders@example.com>', SHOP_URL: 'https://shop.example.com/' }).mail,
+    ).toMatchObject({
+      transport: 'ses',
+      smtpUrl: 'smtps://user:pass@mail.example.com:465',
+      from: { name: 'Example Shop', address: 'orders@example.com' },
+      shopUrl: 'https://shop.example.com',
+    });
+    expect(loadConfig({ ...production, MAIL_FROM: 'orders@example.com' }).mail.from).toEqual({ name: undefined, address: 'orders@example.com' });
+  });
+
+  it('refuses a sender that could carry a second address or a header, and other schemes', () => {
+    for (const from of ['a@example.com, b@example.com', 'Shop <a@example.com>\r\nBcc: b@example.com', 'not an address', '"Quoted" <a@example.com>']) {
+      expect(configError({ NODE_ENV: 'development', MAIL_FROM: from }).problems).toEqual([expect.stringMatching(/^MAIL_FROM: must be an email address/)]);
+    }
+    expect(configError({ NODE_ENV: 'development', SMTP_URL: 'http://mail.example.com' }).problems).toEqual([expect.stringMatching(/^SMTP_URL: must be a smtp or smtps URL/)]);
+    expect(configError({ NODE_ENV: 'development', MAIL_TRANSPORT: 'carrier-pigeon' }).problems).toEqual([expect.stringMatching(/^MAIL_TRANSPORT: must be one of smtp, ses/)]);
   });
 });

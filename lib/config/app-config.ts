@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { edgeEnv, edgeSettings, queryLimitSettings, type EdgeSettings, type QueryLimitsSettings } from './edge-config';
 import { ConfigError, env, parseEnv } from './env';
+import { mailEnv, mailSettings, type MailSettings } from './mail-config';
 import { DEV_EVENT_SIGNING_SECRET, DEV_JWT_SECRET, DEV_SIGNING_SECRET, secretProblem, usesDevelopmentDefaults } from './secrets-policy';
 import { stripeEnv, stripeSettings, type StripeSettings } from './stripe-config';
 
@@ -27,6 +28,8 @@ export interface AppConfig {
     readonly rewards: number;
     readonly payments: number;
     readonly shipping: number;
+    /** The Notifications worker's /health and /metrics (it serves no API). */
+    readonly notifications: number;
   };
   /** Where the gateway and other contexts reach each subgraph. */
   readonly urls: {
@@ -47,7 +50,8 @@ export interface AppConfig {
   readonly dynamodb: {
     readonly endpoint: string | undefined;
     readonly region: string;
-    readonly tables: Readonly<Record<ContextName, string>>;
+    /** Each context's table; Notifications, which has no subgraph, keeps its delivery records in its own. */
+    readonly tables: Readonly<Record<ContextName | 'notifications', string>>;
   };
   readonly redisUrl: string | undefined;
   readonly eventBus: { readonly kind: EventBusKind; readonly name: string };
@@ -91,7 +95,14 @@ export interface AppConfig {
     readonly breakerHalfOpenAfterMs: number;
     readonly breakerThreshold: number;
   };
-  readonly subscriptions: { readonly maxPerConnection: number; readonly keepAliveMs: number };
+  readonly subscriptions: {
+    readonly maxPerConnection: number;
+    readonly keepAliveMs: number;
+    /** Subscriptions one caller (JWT `sub`) may hold at once per gateway instance, over graphql-ws and multipart together. */
+    readonly maxPerCaller: number;
+    /** Subscriptions one client address may hold at once per gateway instance, whoever its callers are. */
+    readonly maxPerAddress: number;
+  };
   readonly queryLimits: QueryLimitsSettings;
   /** Rate limits, trusted documents and proxies of the gateway (lib/config/edge-config.ts). */
   readonly edge: EdgeSettings;
@@ -111,6 +122,8 @@ export interface AppConfig {
   readonly internalApi: { readonly timeoutMs: number; readonly breakerThreshold: number; readonly breakerHalfOpenAfterMs: number };
   /** Anti-hoarding caps on a customer's unpaid (PENDING) orders; admins are not capped. */
   readonly customerLimits: { readonly maxPendingOrders: number; readonly maxHeldUnits: number };
+  /** How Notifications sends email (lib/config/mail-config.ts). */
+  readonly mail: MailSettings;
 }
 
 export interface GatewayPerformanceConfig {
@@ -120,22 +133,20 @@ export interface GatewayPerformanceConfig {
   readonly responseCache: boolean;
   /** Entries each gateway process keeps in memory in front of the shared cache. */
   readonly responseCacheEntries: number;
-  /** `undici`: a keep-alive pool per subgraph; `default`: @apollo/gateway's own fetcher (make-fetch-happen). */
-  readonly subgraphFetcher: 'undici' | 'default';
   /** Connections each gateway process opens at most to one subgraph. */
   readonly subgraphConnections: number;
   /** Automatic persisted queries (stored in Redis when configured). */
   readonly persistedQueries: boolean;
+  /** The most bytes of registered documents kept in each gateway process, and in Redis for the deployment. */
+  readonly persistedQueryBytes: number;
   /** Memory for planned queries and for parsed and validated documents, each. */
   readonly planCacheMiB: number;
-  /** Serve POST/GET /graphql without Express, pino-http and AsyncLocalStorage. */
-  readonly leanHttp: boolean;
   /** Gateway processes sharing the port (Node cluster). */
   readonly workers: number;
 }
 
 const schema = z.object({
-  NODE_ENV: env.text(),
+  NODE_ENV: env.verbatim(),
   LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   HOST: env.text(),
   GATEWAY_PORT: env.port(4000),
@@ -144,6 +155,7 @@ const schema = z.object({
   REWARDS_PORT: env.port(4003),
   PAYMENTS_PORT: env.port(4004),
   SHIPPING_PORT: env.port(4005),
+  NOTIFICATIONS_PORT: env.port(4006),
   CATALOG_URL: env.url(['http', 'https']),
   ORDERS_URL: env.url(['http', 'https']),
   REWARDS_URL: env.url(['http', 'https']),
@@ -158,6 +170,7 @@ const schema = z.object({
   REWARDS_TABLE: env.text(),
   PAYMENTS_TABLE: env.text(),
   SHIPPING_TABLE: env.text(),
+  NOTIFICATIONS_TABLE: env.text(),
   REDIS_URL: env.url(['redis', 'rediss']),
   EVENT_BUS: env.oneOf(['memory', 'redis', 'eventbridge']),
   EVENT_BUS_NAME: env.text(),
@@ -182,6 +195,8 @@ const schema = z.object({
   CATALOG_BREAKER_THRESHOLD: env.positiveInt(5),
   SUBSCRIPTIONS_PER_CONNECTION: env.positiveInt(20),
   SUBSCRIPTIONS_KEEPALIVE_MS: env.positiveInt(12_000),
+  SUBSCRIPTIONS_PER_CALLER: env.positiveInt(20),
+  SUBSCRIPTIONS_PER_ADDRESS: env.positiveInt(100),
   ...edgeEnv,
   CORS_ORIGINS: env.text(),
   DYNAMODB_PORT: env.optionalPort(),
@@ -192,11 +207,10 @@ const schema = z.object({
   GATEWAY_DEDUPE: env.boolean(true),
   GATEWAY_RESPONSE_CACHE: env.boolean(true),
   GATEWAY_RESPONSE_CACHE_ENTRIES: env.positiveInt(10_000),
-  GATEWAY_SUBGRAPH_FETCHER: env.oneOf(['undici', 'default']),
   GATEWAY_SUBGRAPH_CONNECTIONS: env.positiveInt(32),
   GATEWAY_APQ: env.boolean(true),
+  GATEWAY_APQ_MAX_BYTES: env.positiveInt(16 * 1024 * 1024),
   GATEWAY_PLAN_CACHE_MIB: env.positiveInt(50),
-  GATEWAY_LEAN_HTTP: env.boolean(true),
   GATEWAY_WORKERS: env.positiveInt(1),
   ...stripeEnv,
   PAYMENT_TIMEOUT_SECONDS: env.positiveInt(900),
@@ -206,6 +220,7 @@ const schema = z.object({
   INTERNAL_API_TIMEOUT_MS: env.positiveInt(5_000),
   INTERNAL_API_BREAKER_THRESHOLD: env.positiveInt(5),
   INTERNAL_API_BREAKER_HALF_OPEN_MS: env.positiveInt(30_000),
+  ...mailEnv,
 });
 
 export interface LoadConfigOptions {
@@ -254,6 +269,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const corsOrigins = parseCorsOrigins(raw.CORS_ORIGINS, nodeEnv === 'development' || nodeEnv === 'test', problems);
   const stripe = stripeSettings(raw, production, problems);
+  const mail = mailSettings(raw, { production, gatewayPort: raw.GATEWAY_PORT }, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const localUrl = (port: number, path: string) => `http://127.0.0.1:${port}${path}`;
@@ -271,6 +287,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       rewards: raw.REWARDS_PORT,
       payments: raw.PAYMENTS_PORT,
       shipping: raw.SHIPPING_PORT,
+      notifications: raw.NOTIFICATIONS_PORT,
     },
     urls: {
       catalogGraphql: raw.CATALOG_URL ?? localUrl(raw.CATALOG_PORT, '/graphql'),
@@ -292,6 +309,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         rewards: raw.REWARDS_TABLE ?? `${prefix}rewards`,
         payments: raw.PAYMENTS_TABLE ?? `${prefix}payments`,
         shipping: raw.SHIPPING_TABLE ?? `${prefix}shipping`,
+        notifications: raw.NOTIFICATIONS_TABLE ?? `${prefix}notifications`,
       },
     },
     redisUrl: raw.REDIS_URL,
@@ -327,7 +345,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       breakerHalfOpenAfterMs: raw.CATALOG_BREAKER_HALF_OPEN_MS,
       breakerThreshold: raw.CATALOG_BREAKER_THRESHOLD,
     },
-    subscriptions: { maxPerConnection: raw.SUBSCRIPTIONS_PER_CONNECTION, keepAliveMs: raw.SUBSCRIPTIONS_KEEPALIVE_MS },
+    subscriptions: {
+      maxPerConnection: raw.SUBSCRIPTIONS_PER_CONNECTION,
+      keepAliveMs: raw.SUBSCRIPTIONS_KEEPALIVE_MS,
+      maxPerCaller: raw.SUBSCRIPTIONS_PER_CALLER,
+      maxPerAddress: raw.SUBSCRIPTIONS_PER_ADDRESS,
+    },
     queryLimits: queryLimitSettings(raw),
     edge: edgeSettings(raw),
     corsOrigins,
@@ -337,11 +360,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       dedupe: raw.GATEWAY_DEDUPE,
       responseCache: raw.GATEWAY_RESPONSE_CACHE,
       responseCacheEntries: raw.GATEWAY_RESPONSE_CACHE_ENTRIES,
-      subgraphFetcher: raw.GATEWAY_SUBGRAPH_FETCHER ?? 'undici',
       subgraphConnections: raw.GATEWAY_SUBGRAPH_CONNECTIONS,
       persistedQueries: raw.GATEWAY_APQ,
+      persistedQueryBytes: raw.GATEWAY_APQ_MAX_BYTES,
       planCacheMiB: raw.GATEWAY_PLAN_CACHE_MIB,
-      leanHttp: raw.GATEWAY_LEAN_HTTP,
       workers: raw.GATEWAY_WORKERS,
     },
     stripe,
@@ -352,6 +374,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       breakerHalfOpenAfterMs: raw.INTERNAL_API_BREAKER_HALF_OPEN_MS,
     },
     customerLimits: { maxPendingOrders: raw.MAX_PENDING_ORDERS_PER_CUSTOMER, maxHeldUnits: raw.MAX_HELD_UNITS_PER_CUSTOMER },
+    mail,
   };
 }
 

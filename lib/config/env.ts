@@ -83,6 +83,12 @@ export const env = {
       .optional()
       .transform((raw) => (raw === undefined || raw.trim() === '' ? undefined : raw.trim())),
 
+  /**
+   * The value exactly as set, not trimmed: for settings where a look-alike must not pass for the real word
+   * (NODE_ENV " development" is not development). Unset stays undefined; an empty value is a value.
+   */
+  verbatim: () => z.string().optional(),
+
   boolean: (fallback: boolean) =>
     z
       .string()

@@ -36,7 +36,7 @@ const PUBLISHABLE_KEY = /^pk_(test|live)_[0-9A-Za-z]+$/;
 const LOOPBACK: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 interface StripeRaw {
-  readonly NODE_ENV: string | undefined;
+  readonly NODE_ENV?: string | undefined;
   readonly STRIPE_SECRET_KEY: string | undefined;
   readonly STRIPE_WEBHOOK_SECRET: string | undefined;
   readonly STRIPE_PUBLISHABLE_KEY: string | undefined;

@@ -18,6 +18,16 @@ export const ErrorCode = {
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   RATE_LIMITED: 'RATE_LIMITED',
   PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  /**
+   * Apollo Server's own codes, kept as Apollo defines them because clients and tools match them (Apollo Client's
+   * persisted-queries link, Sandbox, monitoring): the document does not parse, does not validate, names no operation
+   * to run, the request is not a GraphQL request, or a hash was sent where persisted queries are not kept.
+   */
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
+  BAD_REQUEST: 'BAD_REQUEST',
+  PERSISTED_QUERY_NOT_SUPPORTED: 'PERSISTED_QUERY_NOT_SUPPORTED',
   /** A per-customer cap (open orders, held units) would be passed; details name the cap, its maximum and the value. */
   LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
   /** The payment provider refused an operation on a payment (a capture failed, an authorization expired). */
@@ -117,6 +127,16 @@ export class RateLimitedError extends AppError {
 /** A persisted (trusted) document asked for by a hash the gateway does not know. */
 export class PersistedQueryNotFoundError extends AppError {
   readonly code = ErrorCode.PERSISTED_QUERY_NOT_FOUND;
+}
+
+/** Apollo's persisted query protocol: this server keeps no persisted queries, so the client sends the text from now on. */
+export class PersistedQueryNotSupportedError extends AppError {
+  readonly code = ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED;
+}
+
+/** Not a GraphQL request: a body or field of the wrong shape, before any document is parsed (Apollo's BAD_REQUEST). */
+export class BadRequestError extends AppError {
+  readonly code = ErrorCode.BAD_REQUEST;
 }
 
 /** A per-customer cap would be passed (details: { limit, max, value }); nothing was held or written. */

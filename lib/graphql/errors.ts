@@ -5,21 +5,12 @@ import { httpStatusOf } from '../http/status';
 import type { Logger } from '../logging';
 import { currentCorrelationId, currentDeadline } from '../logging';
 
-/** Apollo's own request-level codes: the client's query was wrong, so they are the client's BAD_USER_INPUT. */
-const CLIENT_QUERY_CODES = new Set([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-]);
-
 /**
  * The single mapping from thrown errors to GraphQL `extensions.code` (docs/architecture.md §2):
  * - an AppError keeps its code and human message (plus safe details),
- * - GraphQL errors that already carry a contract code pass through (subgraph errors seen by the gateway),
- * - Apollo's query-shape errors become BAD_USER_INPUT,
+ * - GraphQL errors that already carry a contract code pass through: subgraph errors seen by the gateway, and
+ *   Apollo Server's own request codes (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_REQUEST,
+ *   OPERATION_RESOLUTION_FAILURE, PERSISTED_QUERY_*), which are part of the contract as Apollo defines them,
  * - anything else is masked as INTERNAL_SERVER_ERROR and logged with the correlation id; the client sees
  *   neither the message nor the stack (they may hold table names, hostnames or SDK text).
  */
@@ -35,9 +26,6 @@ export function createErrorFormatter(logger: Logger) {
     if (isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       const { stacktrace: _omitted, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
-    }
-    if (typeof code === 'string' && CLIENT_QUERY_CODES.has(code)) {
-      return { ...base, message: formatted.message, extensions: { code: ErrorCode.BAD_USER_INPUT, reason: code } };
     }
     if (code === ErrorCode.INTERNAL_SERVER_ERROR && formatted.extensions?.['masked'] === true) {
       // Already masked by the subgraph that produced it; keep its correlation id.

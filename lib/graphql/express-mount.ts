@@ -1,6 +1,6 @@
 import { expressMiddleware } from '@as-integrations/express5';
 import type { ApolloServer } from '@apollo/server';
-import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
 import type { Caller } from '../auth';
 import { ErrorCode } from '../ddd';
 import type { Logger } from '../logging';
@@ -18,13 +18,11 @@ export function callerFromRequest(req: Request, signing: RequestSigning, logger:
   return callerFromSignedRequest(req.headers, { method: req.method, path: req.originalUrl, body: req.rawBody }, signing, logger);
 }
 
-/** Mounts a started ApolloServer on `/graphql` of a service app. */
+/** Mounts a started ApolloServer on `/graphql` of a subgraph's service app (the gateway has its own pipeline). */
 export function mountGraphQL<TContext extends BaseSubgraphContext>(
   app: Express,
   server: ApolloServer<TContext>,
   context: (req: Request) => Promise<TContext>,
-  /** Handlers that see parsed requests before Apollo Server (the gateway's multipart subscriptions). */
-  before: readonly RequestHandler[] = [],
   /** Largest request body read, in bytes (1 MiB by default); larger ones are refused with 413 before any parsing. */
   bodyLimitBytes: number = BODY_LIMIT_BYTES,
 ): void {
@@ -38,7 +36,6 @@ export function mountGraphQL<TContext extends BaseSubgraphContext>(
       },
     }),
     bodyParserErrors(bodyLimitBytes),
-    ...before,
     expressMiddleware(server, { context: ({ req }) => context(req) }),
   );
 }
@@ -46,8 +43,8 @@ export function mountGraphQL<TContext extends BaseSubgraphContext>(
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /**
- * A body that body-parser cannot read (malformed JSON, too large, unknown charset) is the client's mistake: answer
- * it in GraphQL's error shape. Left to Express, it would reach the default handler, whose development page
+ * A body that body-parser cannot read (malformed JSON, too large, unknown charset) is not a GraphQL request: answer
+ * it in GraphQL's error shape with Apollo Server's BAD_REQUEST, as the gateway does. Left to Express, it would reach the default handler, whose development page
  * prints the stack trace and file paths (docs/architecture.md §2: internals never reach a client).
  */
 const bodyParserErrors = (limitBytes: number): ErrorRequestHandler => (error: unknown, req, res, next) => {
@@ -62,5 +59,5 @@ const bodyParserErrors = (limitBytes: number): ErrorRequestHandler => (error: un
       : type === 'entity.too.large'
         ? `the request body is larger than ${limitBytes} bytes`
         : `the request body could not be read (${typeof type === 'string' ? type : `HTTP ${status}`})`;
-  res.status(status).json({ errors: [{ message, extensions: { code: ErrorCode.BAD_USER_INPUT, correlationId: req.correlationId } }] });
+  res.status(status).json({ errors: [{ message, extensions: { code: ErrorCode.BAD_REQUEST, correlationId: req.correlationId } }] });
 };

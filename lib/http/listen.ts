@@ -11,7 +11,7 @@ export interface RunningServer {
 
 /**
  * Starts an HTTP server (port 0 picks a free port, as tests do). `close` stops accepting, lets in-flight
- * requests finish for a moment, then drops idle and remaining keep-alive sockets so shutdown never hangs.
+ * requests finish for a moment, then drops remaining sockets so shutdown never hangs (see closeServer).
  */
 export function listen(handler: RequestListener, port: number, host = '127.0.0.1'): Promise<RunningServer> {
   const server = createServer(handler);
@@ -33,12 +33,19 @@ export function listen(handler: RequestListener, port: number, host = '127.0.0.1
   });
 }
 
+/**
+ * Stops accepting connections and drains the open ones: idle keep-alive sockets are closed at once, and each socket
+ * whose request is still running as soon as its response is sent (checked every 50 ms: Node closes idle sockets only
+ * when asked). After `graceMs` whatever is left is cut.
+ */
 export function closeServer(server: Server, graceMs = 2000): Promise<void> {
   if (!server.listening) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    const idle = setInterval(() => server.closeIdleConnections(), 50);
     server.close(() => {
       clearTimeout(timer);
+      clearInterval(idle);
       resolve();
     });
     server.closeIdleConnections();

@@ -1,1 +1,2 @@
 export * from './child';
+export * from './stop-on-signal';

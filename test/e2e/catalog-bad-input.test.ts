@@ -144,20 +144,21 @@ describe('nothing a client sends crashes a service or shows internals', () => {
     ['catalog', `${system.urls.catalog}/graphql`],
   ];
 
+  // Apollo Server's codes for requests that cannot run, on the gateway and on a subgraph alike.
   it.each([
-    ['malformed JSON', '{"query": "{ products { edges', 'the request body is not valid JSON'],
-    ['a JSON array', '[1, 2, 3]', 'Operation batching disabled.'],
-    ['a query that is not a string', '{"query": 42}', 'GraphQL queries must be strings.'],
-    ['GraphQL syntax errors', '{"query": "{ products( }"}', 'Syntax Error: Expected Name, found "}".'],
-    ['an unknown field', '{"query": "{ nope }"}', 'Cannot query field "nope" on type "Query".'],
-  ])('answers %s with 400 BAD_USER_INPUT as JSON', async (_label, body, message) => {
+    ['malformed JSON', '{"query": "{ products { edges', 'the request body is not valid JSON', 'BAD_REQUEST'],
+    ['a JSON array', '[1, 2, 3]', 'Operation batching disabled.', 'BAD_REQUEST'],
+    ['a query that is not a string', '{"query": 42}', 'GraphQL queries must be strings.', 'BAD_REQUEST'],
+    ['GraphQL syntax errors', '{"query": "{ products( }"}', 'Syntax Error: Expected Name, found "}".', 'GRAPHQL_PARSE_FAILED'],
+    ['an unknown field', '{"query": "{ nope }"}', 'Cannot query field "nope" on type "Query".', 'GRAPHQL_VALIDATION_FAILED'],
+  ])('answers %s with 400 and its code as JSON', async (_label, body, message, code) => {
     for (const [, url] of endpoints()) {
       const response = await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       const text = await response.text();
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toMatch(/^application\/(graphql-response\+)?json/);
       const parsed = JSON.parse(text) as { errors: { message: string; extensions: { code: string } }[] };
-      expect(parsed.errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
+      expect(parsed.errors[0]!.extensions.code).toBe(code);
       expect(parsed.errors[0]!.message).toBe(message);
       expectNoInternals(text);
     }
@@ -169,7 +170,7 @@ describe('nothing a client sends crashes a service or shows internals', () => {
       const response = await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       const text = await response.text();
       expect(response.status).toBe(413);
-      expect((JSON.parse(text) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
+      expect((JSON.parse(text) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
       expectNoInternals(text);
     }
   });

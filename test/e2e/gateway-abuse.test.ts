@@ -9,7 +9,7 @@ import { startTestSystem, tokenFor } from '../support/system';
 /**
  * The attack corpus (test/fixtures/abuse) against the real gateway over real subgraphs, with the default limits:
  * every request is refused, with 400 QUERY_TOO_COMPLEX naming the limit it passed or, past the request size limit,
- * 413 BAD_USER_INPUT, before any subgraph is called, and the gateway keeps serving ordinary queries, the standard
+ * 413 BAD_REQUEST, before any subgraph is called, and the gateway keeps serving ordinary queries, the standard
  * introspection query included.
  */
 

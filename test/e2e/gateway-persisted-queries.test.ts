@@ -40,6 +40,9 @@ describe('automatic persisted queries', () => {
     const query = `query Registered${Date.now()} { products(first: 1) { edges { cursor } } }`;
     const unknown = await post(system.urls.gateway, { extensions: persisted(query) });
     expect(errorCodes(unknown)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    // As Apollo Server answers it: 200, never kept by an intermediary (the hash may be registered a moment later).
+    expect(unknown.status).toBe(200);
+    expect(unknown.headers.get('cache-control')).toBe('private, no-cache, must-revalidate');
 
     const registered = await post(system.urls.gateway, { query, extensions: persisted(query) });
     expect(registered.errors).toBeUndefined();
@@ -57,7 +60,8 @@ describe('automatic persisted queries', () => {
 
   it('refuses a hash that does not match the text sent with it', async () => {
     const response = await post(system.urls.gateway, { query: '{ __typename }', extensions: persisted('{ products(first: 1) { edges { cursor } } }') });
-    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(response.status).toBe(400);
+    expect(errorCodes(response)).toEqual(['BAD_REQUEST']);
     expect(response.errors![0]!.message).toBe('the sha256Hash does not match the query text');
   });
 
@@ -71,16 +75,59 @@ describe('automatic persisted queries', () => {
   });
 });
 
+describe('registration', () => {
+  it.each([
+    ['does not parse', (n: number) => `query Broken${n} { products(`, 'GRAPHQL_PARSE_FAILED'],
+    ['does not validate', (n: number) => `query Invalid${n} { products { nope } }`, 'GRAPHQL_VALIDATION_FAILED'],
+    ['is over a limit', (n: number) => `query Deep${n} { ${'products { edges { node { '.repeat(6)}id${' } } }'.repeat(6)} }`, 'QUERY_TOO_COMPLEX'],
+  ])('keeps no document that %s', async (_case, document, code) => {
+    const query = document(Date.now());
+    const sent = await post(system.urls.gateway, { query, extensions: persisted(query) });
+    expect(errorCodes(sent)).toEqual([code]);
+    expect(await system.gateway.levers.persistedQueries!.get(sha256(query))).toBeUndefined();
+    expect(errorCodes(await post(system.urls.gateway, { extensions: persisted(query) }))).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+  });
+
+  describe('with rate limits', () => {
+    let limited: RunningSystem;
+    beforeAll(async () => {
+      limited = await startTestSystem('persisted-queries-limited', { env: { RATE_LIMIT: 'on', RATE_LIMIT_ANONYMOUS_POINTS: '100' } });
+    });
+    afterAll(() => limited?.stop());
+
+    it("spends the caller's rate budget by the size of what it registers (one point per KiB)", async () => {
+      // 40 KiB documents: each registration spends 1 point for the operation and 40 for the bytes it keeps.
+      const texts = [1, 2, 3].map((n) => {
+        const head = `query Large${n}${Date.now()} { product(id: "`;
+        return `${head}${'x'.repeat(40 * 1024 - head.length - 11)}") { id } }`;
+      });
+      for (const text of texts.slice(0, 2)) {
+        const response = await post(limited.urls.gateway, { query: text, extensions: persisted(text) });
+        expect(response.errors).toBeUndefined();
+        expect(response.data).toEqual({ product: null });
+      }
+      const third = await post(limited.urls.gateway, { query: texts[2], extensions: persisted(texts[2]!) });
+      expect(third.status).toBe(429);
+      expect(errorCodes(third)).toEqual(['RATE_LIMITED']);
+      expect(await limited.gateway.levers.persistedQueries!.get(sha256(texts[2]!))).toBeUndefined();
+      expect(await limited.gateway.levers.persistedQueries!.get(sha256(texts[1]!))).toBe(texts[1]);
+    });
+  });
+});
+
 describe('GATEWAY_APQ=off', () => {
+  // Apollo's protocol: PERSISTED_QUERY_NOT_SUPPORTED tells an APQ client to send the text from then on.
   let off: RunningSystem;
   beforeAll(async () => {
     off = await startTestSystem('persisted-queries-off', { env: { REDIS_URL: testRedisUrl(), GATEWAY_APQ: 'off' } });
   });
   afterAll(() => off?.stop());
 
-  it('runs a document sent with its hash but keeps nothing: the hash alone stays unknown', async () => {
+  it('runs a document sent with its hash but keeps nothing: the hash alone is PERSISTED_QUERY_NOT_SUPPORTED', async () => {
     const query = `query Unkept${Date.now()} { products(first: 1) { edges { cursor } } }`;
     expect((await post(off.urls.gateway, { query, extensions: persisted(query) })).errors).toBeUndefined();
-    expect(errorCodes(await post(off.urls.gateway, { extensions: persisted(query) }))).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    const hashOnly = await post(off.urls.gateway, { extensions: persisted(query) });
+    expect(hashOnly.status).toBe(200);
+    expect(errorCodes(hashOnly)).toEqual(['PERSISTED_QUERY_NOT_SUPPORTED']);
   });
 });

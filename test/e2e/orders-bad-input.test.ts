@@ -169,12 +169,12 @@ describe('placeOrder', () => {
     await expectNoOrders(carol);
   });
 
-  it('refuses an unknown field or a missing product id as a bad query, with BAD_USER_INPUT', async () => {
+  it('refuses an unknown field or a missing product id as a document that does not validate, GRAPHQL_VALIDATION_FAILED', async () => {
     const missing = await graphql(system.urls.gateway, `mutation { placeOrder(input: { items: [{ quantity: 1 }] }) { id } }`, {}, { token: carol });
-    expect(errorCodes(missing)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(missing)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(missing.errors![0]!.message).toContain('productId');
     const unknownField = await graphql(system.urls.gateway, `mutation { placeOrder(input: { items: [{ productId: "${mug.id}", quantity: 1, colour: "red" }] }) { id } }`, {}, { token: carol });
-    expect(errorCodes(unknownField)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(unknownField)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(unknownField.errors![0]!.message).toContain('colour');
     await expectNoOrders(carol);
   });

@@ -107,19 +107,19 @@ describe('invalid operations over graphql-ws', () => {
     return [reply];
   }
 
-  it('answers a document that does not validate with an error message, BAD_USER_INPUT', async () => {
+  it('answers a document that does not validate with an error message, GRAPHQL_VALIDATION_FAILED', async () => {
     expect(await errorFor('v1', { query: 'subscription { orderStatusChanged(orderId: "x") { nope } }' })).toEqual([
       {
         id: 'v1',
         type: 'error',
-        payload: [{ message: 'Cannot query field "nope" on type "OrderStatusUpdate".', locations: [{ line: 1, column: 51 }], extensions: { code: 'BAD_USER_INPUT' } }],
+        payload: [{ message: 'Cannot query field "nope" on type "OrderStatusUpdate".', locations: [{ line: 1, column: 51 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
       },
     ]);
   });
 
-  it('answers a syntax error with BAD_USER_INPUT', async () => {
+  it('answers a syntax error with GRAPHQL_PARSE_FAILED', async () => {
     expect(await errorFor('v2', { query: 'subscription { orderStatusChanged(' })).toEqual([
-      { id: 'v2', type: 'error', payload: [{ message: 'Syntax Error: Expected Name, found <EOF>.', extensions: { code: 'BAD_USER_INPUT' } }] },
+      { id: 'v2', type: 'error', payload: [{ message: 'Syntax Error: Expected Name, found <EOF>.', extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] },
     ]);
   });
 
@@ -253,14 +253,14 @@ describe('invalid multipart requests', () => {
     });
   });
 
-  it('answer an invalid subscription document as any invalid request, BAD_USER_INPUT', async () => {
+  it('answer an invalid subscription document as any invalid request, GRAPHQL_VALIDATION_FAILED', async () => {
     const response = await graphql(url, 'subscription { orderStatusChanged(orderId: "x") { nope } }', {}, { token: customer, headers: { accept: MULTIPART_ACCEPT } });
     expect(response.status).toBe(400);
     expect(response.errors).toEqual([
       {
         message: 'Cannot query field "nope" on type "OrderStatusUpdate".',
         locations: [{ line: 1, column: 51 }],
-        extensions: { code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED' },
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
       },
     ]);
   });

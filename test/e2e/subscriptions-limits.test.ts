@@ -140,6 +140,76 @@ describe('with SUBSCRIPTIONS_PER_CONNECTION=2 and SUBSCRIPTIONS_KEEPALIVE_MS=100
   });
 });
 
+/**
+ * SUBSCRIPTIONS_PER_CALLER and SUBSCRIPTIONS_PER_ADDRESS count a caller's (and an address's) subscriptions on both
+ * transports together: the one over the cap is RATE_LIMITED (429 with Retry-After over HTTP), and a slot frees when
+ * a subscription ends.
+ */
+describe('with SUBSCRIPTIONS_PER_CALLER=3 and SUBSCRIPTIONS_PER_ADDRESS=5', () => {
+  let capped: RunningSystem;
+  let cappedOrder: string;
+  beforeAll(async () => {
+    capped = await startTestSystem('subs-limits-capped', { env: { RATE_LIMIT: 'on', SUBSCRIPTIONS_PER_CALLER: '3', SUBSCRIPTIONS_PER_ADDRESS: '5' } });
+    const productId = await createProduct(capped.urls.gateway, admin, { name: 'Stapler', amount: 900 });
+    cappedOrder = await placeOrder(capped.urls.gateway, customer, [{ productId, quantity: 1 }]);
+  });
+  afterAll(() => capped?.stop());
+
+  const WATCH = 'subscription ($id: ID!) { orderStatusChanged(orderId: $id) { status } }';
+
+  it('refuses the caller a fourth subscription over either transport, and gives the slot back when one ends', async () => {
+    const first = await multipartSubscribe(capped.urls.gateway, customer, WATCH, { id: cappedOrder });
+    const second = await multipartSubscribe(capped.urls.gateway, customer, WATCH, { id: cappedOrder });
+    const raw = await initialisedSocket(capped.urls.gateway, customer);
+    raw.send(subscribe('w1', cappedOrder));
+    await waitFor('three subscriptions', () => capped.gateway.feed.stats().listeners === 3);
+
+    const refused = await fetch(capped.urls.gateway, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: MULTIPART_ACCEPT, authorization: `Bearer ${customer}` },
+      body: JSON.stringify({ query: WATCH, variables: { id: cappedOrder } }),
+    });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('30');
+    const body = (await refused.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors).toEqual([{ message: 'at most 3 subscriptions at a time per caller; end one first', extensions: { code: 'RATE_LIMITED', details: { retryAfterSeconds: 30 } } }]);
+
+    raw.send(subscribe('w2', cappedOrder));
+    expect(await raw.next((m) => m['id'] === 'w2')).toEqual({
+      id: 'w2',
+      type: 'error',
+      payload: [{ message: 'at most 3 subscriptions at a time per caller; end one first', extensions: { code: 'RATE_LIMITED', details: { retryAfterSeconds: 30 } } }],
+    });
+    expect(capped.gateway.feed.stats().listeners).toBe(3);
+
+    first.abort();
+    await waitFor('the aborted stream released', () => capped.gateway.feed.stats().listeners === 2);
+    raw.send(subscribe('w3', cappedOrder));
+    await waitFor('w3 in the freed slot', () => capped.gateway.feed.stats().listeners === 3);
+    second.abort();
+    await raw.close();
+    await waitFor('everything released', () => capped.gateway.feed.stats().listeners === 0);
+  });
+
+  it('refuses an address its sixth subscription, whoever the callers are', async () => {
+    const admins = await Promise.all(['admin-cap-1', 'admin-cap-2'].map((sub) => tokenFor(sub, { admin: true })));
+    const streams = [];
+    for (let n = 0; n < 3; n += 1) streams.push(await multipartSubscribe(capped.urls.gateway, admins[0], WATCH, { id: cappedOrder }));
+    for (let n = 0; n < 2; n += 1) streams.push(await multipartSubscribe(capped.urls.gateway, admins[1], WATCH, { id: cappedOrder }));
+    await waitFor('five subscriptions', () => capped.gateway.feed.stats().listeners === 5);
+    const raw = await initialisedSocket(capped.urls.gateway, admins[1]!);
+    raw.send(subscribe('x', cappedOrder));
+    expect(await raw.next((m) => m['id'] === 'x')).toEqual({
+      id: 'x',
+      type: 'error',
+      payload: [{ message: 'at most 5 subscriptions at a time per address; end one first', extensions: { code: 'RATE_LIMITED', details: { retryAfterSeconds: 30 } } }],
+    });
+    for (const stream of streams) stream.abort();
+    await raw.close();
+    await waitFor('everything released', () => capped.gateway.feed.stats().listeners === 0);
+  });
+});
+
 function sameAs(actual: HeldResources, expected: HeldResources): boolean {
   return JSON.stringify(actual) === JSON.stringify(expected);
 }

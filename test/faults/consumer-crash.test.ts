@@ -15,9 +15,9 @@ import {
   pendingOutbox,
   streamEnvelopes,
 } from '../support/commerce';
+import { startReadyProcess } from '../support/fault-process';
 import { testRedisUrl } from '../support/services';
-import { startContextProcess } from '../support/processes';
-import { startTestSystem } from '../support/system';
+import { TEST_JWT_SECRET, TEST_EVENT_SIGNING_SECRET, TEST_SIGNING_SECRET, startTestSystem } from '../support/system';
 
 /**
  * Fault: the Rewards consumer process is killed (SIGKILL) in the middle of a batch and another one is started.
@@ -49,7 +49,26 @@ afterAll(async () => {
 
 /** Starts a Rewards process on the system's tables and streams; resolves once it has subscribed. */
 async function startRewardsProcess(): Promise<ChildProcess> {
-  return (await startContextProcess(system, 'rewards', { RECLAIM_IDLE_MS: '1500' }, children)).child;
+  const child = await startReadyProcess(
+    'test/support/rewards-consumer-process.ts',
+    {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      HOST: '127.0.0.1',
+      REWARDS_PORT: '0',
+      DYNAMODB_ENDPOINT: system.config.dynamodb.endpoint,
+      TABLE_PREFIX: system.config.namespace,
+      EVENT_BUS: 'redis',
+      REDIS_URL: testRedisUrl(),
+      JWT_SECRET: TEST_JWT_SECRET,
+      GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
+      EVENT_SIGNING_SECRET: TEST_EVENT_SIGNING_SECRET,
+      RECLAIM_IDLE_MS: '1500',
+    },
+    'the Rewards process',
+  );
+  children.push(child);
+  return child;
 }
 
 /** Entries of order.completed read by the rewards group and not acknowledged yet, per consumer name. */

@@ -66,7 +66,9 @@ export async function startTestSystem(
     ? await startLocalStripe({ nodeEnv: env['NODE_ENV'], port: 0, webhookSecret: env['STRIPE_WEBHOOK_SECRET'], delivery: options.delivery ?? TEST_WEBHOOK_DELIVERY })
     : undefined;
   try {
-    const system = await startSystem(loadConfig({ ...env, ...stripe?.env }), options);
+    // Notifications is left out unless asked for (`notifications: {...}` with SMTP_URL pointing at a test maildev):
+    // a test about something else has no mail server to send to.
+    const system = await startSystem(loadConfig({ ...env, ...stripe?.env }), { ...options, notifications: options.notifications ?? false });
     if (options.stripeWebhooks !== false) stripe?.connect(system.urls.payments);
     const stopSystem = system.stop.bind(system);
     return Object.assign(system, {

@@ -1,5 +1,5 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { ContextName } from '../../../lib/config';
@@ -9,6 +9,7 @@ import { ordersTable } from '../../../subgraphs/orders/infrastructure/orders-tab
 import { paymentsTable } from '../../../subgraphs/payments/infrastructure/payments-table';
 import { rewardsTable } from '../../../subgraphs/rewards/infrastructure/rewards-table';
 import { shippingTable } from '../../../subgraphs/shipping/infrastructure/shipping-table';
+import { contextTable } from '../constructs/context-table';
 import type { EnvironmentSettings } from '../environments';
 
 export interface DataStackProps extends StackProps {
@@ -46,30 +47,8 @@ export class DataStack extends Stack {
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
     const { settings } = props;
-    const table = (context: ContextName): Table => {
-      const definition = TABLE_DEFINITIONS[context];
-      const created = new Table(this, `${context[0]!.toUpperCase()}${context.slice(1)}Table`, {
-        tableName: `${settings.prefix}${context}`,
-        partitionKey: { name: definition.partitionKey, type: AttributeType.STRING },
-        sortKey: { name: definition.sortKey, type: AttributeType.STRING },
-        billingMode: BillingMode.PAY_PER_REQUEST,
-        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-        encryption: TableEncryption.AWS_MANAGED,
-        stream: StreamViewType.NEW_IMAGE,
-        deletionProtection: settings.deletionProtection,
-        removalPolicy: settings.removalPolicy,
-        ...(definition.timeToLiveAttribute ? { timeToLiveAttribute: definition.timeToLiveAttribute } : {}),
-      });
-      for (const index of definition.indexes) {
-        created.addGlobalSecondaryIndex({
-          indexName: index.name,
-          partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-          sortKey: { name: index.sortKey, type: AttributeType.STRING },
-        });
-      }
-      new CfnOutput(this, `${context}TableName`, { value: created.tableName, description: `The ${context} context's table` });
-      return created;
-    };
+    const table = (context: ContextName): Table =>
+      contextTable(this, `${context[0]!.toUpperCase()}${context.slice(1)}Table`, { settings, context, definition: TABLE_DEFINITIONS[context], stream: true });
     this.tables = { catalog: table('catalog'), orders: table('orders'), rewards: table('rewards'), payments: table('payments'), shipping: table('shipping') };
 
     // 64 letters and digits: well above the 32 characters production mode demands (lib/config).

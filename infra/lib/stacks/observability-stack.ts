@@ -31,6 +31,8 @@ export interface ObservabilityStackProps extends StackProps {
   /** The public function Stripe's webhooks reach, which logs every request whose signature does not verify. */
   readonly paymentsWebhook: AppFunction;
   readonly deadLetterQueues: readonly Queue[];
+  /** Work queues whose oldest message says how late the work is (Notifications: customer emails). */
+  readonly workQueues?: readonly { readonly queue: Queue; readonly maxAgeSeconds: number; readonly description: string }[];
   readonly gateway: { readonly service: FargateService; readonly loadBalancer: ApplicationLoadBalancer; readonly targetGroup: ApplicationTargetGroup };
   /** Where alarm notifications go (`-c alarmEmail=...`); the topic exists either way. */
   readonly alarmEmail?: string | undefined;
@@ -58,6 +60,7 @@ export const GATEWAY_P99_THRESHOLD_SECONDS = 2;
  * - each function's errors and throttles (any, over 5 minutes);
  * - API latency: each subgraph function's p99 duration, and the gateway's p99 response time at the ALB;
  * - every dead-letter queue holding a message (rule targets, async invocations, stream relays, the schedule);
+ * - a work queue whose oldest message is older than its bound (customer emails late);
  * - the Orders ACL's circuit breaker opening (a metric filter on its structured log line);
  * - Stripe webhooks refused for their signature (the same way): a wrong STRIPE_WEBHOOK_SECRET stops checkouts;
  * - gateway targets unhealthy, and a burst of 5xx answers.
@@ -117,6 +120,16 @@ export class ObservabilityStack extends Stack {
       alarm(`${where}-depth`, queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }), {
         threshold: 0,
         description: `A message reached the dead-letter queue ${queue.node.path}: inspect it and redrive (docs/deploy.md)`,
+      });
+    }
+
+    for (const { queue, maxAgeSeconds, description } of props.workQueues ?? []) {
+      const where = queue.node.path.split('/').slice(1).join('-');
+      alarm(`${where}-age`, queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }), {
+        threshold: maxAgeSeconds,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        description: `The oldest message of ${queue.node.path} waits for more than ${maxAgeSeconds} s: ${description}`,
       });
     }
 
@@ -197,5 +210,15 @@ export class ObservabilityStack extends Stack {
       }),
       new GraphWidget({ title: 'Catalog circuit breaker opened', left: [breakerOpened], width: 12 }),
     );
+    if ((props.workQueues ?? []).length > 0) {
+      dashboard.addWidgets(
+        new GraphWidget({
+          title: 'Work queues: messages waiting, and the age of the oldest (s)',
+          left: (props.workQueues ?? []).map(({ queue }) => queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', label: `${queue.node.path} waiting` })),
+          right: (props.workQueues ?? []).map(({ queue }) => queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', label: `${queue.node.path} oldest` })),
+          width: 24,
+        }),
+      );
+    }
   }
 }

@@ -184,6 +184,14 @@ export class Order extends AggregateRoot<OrderEvent> {
     return this.state.countsAgainstLimits && this.storedStatus === 'PENDING' && this.state.status !== 'PENDING';
   }
 
+  /**
+   * The version once the changes made on this instance are stored: what its last status event says, and what a
+   * read after the save shows (1 when placed, +1 per status change). The public Order.version.
+   */
+  get versionAfterChanges(): number {
+    return this.recordedVersion;
+  }
+
   /** Sum of the line totals, in minor units of the order's single currency. */
   get total(): Money {
     if (this.state.items.length === 0) throw new Error(`order ${this.state.id} has no items`);

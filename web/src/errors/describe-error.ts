@@ -9,6 +9,9 @@ export interface ErrorDescription {
   readonly detail?: string;
 }
 
+/** The page asked for something the server does not know (a stale build, a stale persisted query). */
+const OUT_OF_DATE = 'This page is out of date with the server. Reload the page to get the current version.';
+
 const PLAIN_WORDS: Readonly<Record<string, string>> = {
   BAD_USER_INPUT: 'Something in the request was not accepted.',
   UNAUTHENTICATED: 'Please sign in: you are signed out or your sign-in has expired.',
@@ -21,7 +24,14 @@ const PLAIN_WORDS: Readonly<Record<string, string>> = {
   CATALOG_UNAVAILABLE: 'The catalog cannot be reached right now. Your order was not placed; please try again in a moment.',
   QUERY_TOO_COMPLEX: 'The page asked the server for too much at once.',
   RATE_LIMITED: 'Too many requests in a short time. Please wait a moment and try again.',
-  PERSISTED_QUERY_NOT_FOUND: 'This page is out of date with the server. Reload the page to get the current version.',
+  PERSISTED_QUERY_NOT_FOUND: OUT_OF_DATE,
+  // Apollo Server's codes for a request that cannot run: the page and the server disagree on the schema.
+  GRAPHQL_PARSE_FAILED: OUT_OF_DATE,
+  GRAPHQL_VALIDATION_FAILED: OUT_OF_DATE,
+  OPERATION_RESOLUTION_FAILURE: OUT_OF_DATE,
+  PERSISTED_QUERY_NOT_SUPPORTED: OUT_OF_DATE,
+  BAD_REQUEST: 'The server could not read the request. Reload the page and try again.',
+  SERVICE_UNAVAILABLE: 'The shop is busy or restarting. Please try again in a moment.',
   INTERNAL_SERVER_ERROR: 'Something went wrong on our side. Please try again.',
   NETWORK_ERROR: 'The shop cannot be reached. Check your connection and try again.',
 };

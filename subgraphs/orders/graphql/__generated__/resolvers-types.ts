@@ -102,6 +102,8 @@ export type Order = {
   total: Money;
   /** When the order last changed status (placedAt until then). */
   updatedAt: Scalars['DateTime']['output'];
+  /** How many changes the order has had: 1 when placed, +1 per status change. Pass it as orderStatusChanged's afterVersion to receive every change after what this read showed. */
+  version: Scalars['Int']['output'];
 };
 
 /** A page of orders, newest first (Relay cursor connection). */
@@ -167,6 +169,8 @@ export type OrderStatusUpdate = {
   previousStatus?: Maybe<OrderStatus>;
   /** The status the order changed to. */
   status: OrderStatus;
+  /** The order's version after this change (see Order.version). Keep the last one received and pass it as orderStatusChanged's afterVersion when subscribing again, e.g. after a reconnect. */
+  version: Scalars['Int']['output'];
 };
 
 /** Where a page of a connection ends (Relay cursor connections). */
@@ -221,13 +225,14 @@ export type QueryOrdersArgs = {
 /** Live updates, over graphql-ws (WebSocket) or multipart HTTP on /graphql; a token is required. */
 export type Subscription = {
   __typename?: 'Subscription';
-  /** Owner or admin. Each status change of the order, with any fields of the supergraph. */
+  /** Owner or admin. Each status change of the order, with any fields of the supergraph, once each and in version order. */
   orderStatusChanged: OrderStatusUpdate;
 };
 
 
 /** Live updates, over graphql-ws (WebSocket) or multipart HTTP on /graphql; a token is required. */
 export type SubscriptionOrderStatusChangedArgs = {
+  afterVersion?: InputMaybe<Scalars['Int']['input']>;
   orderId: Scalars['ID']['input'];
 };
 
@@ -407,6 +412,7 @@ export type OrderResolvers<ContextType = OrdersContext, ParentType extends Resol
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type OrderConnectionResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['OrderConnection'] = ResolversParentTypes['OrderConnection']> = ResolversObject<{
@@ -432,6 +438,7 @@ export type OrderStatusUpdateResolvers<ContextType = OrdersContext, ParentType e
   order?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
   previousStatus?: Resolver<Maybe<ResolversTypes['OrderStatus']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{

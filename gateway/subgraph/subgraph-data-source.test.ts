@@ -7,11 +7,12 @@ import { createLogger } from '../../lib/logging';
 import { waitFor } from '../../lib/events/testing/wait-for';
 import { TaggedCache } from '../cache/tagged-cache';
 import type { GatewayContext } from '../gateway-context';
-import { FederatedDataSource, type FetchObservation } from './federated-data-source';
+import type { GraphQLDataSource } from '@apollo/gateway';
+import { subgraphDataSource, subgraphFetcher, type SubgraphDataSourceOptions } from './subgraph-data-source';
 import { undiciSubgraphFetch } from './subgraph-fetch';
 
 /**
- * The data source against a real HTTP subgraph on port 0 that records what it receives and answers `_entities` for
+ * The composed fetch steps (gateway/subgraph/subgraph-data-source.ts) against a real HTTP subgraph on port 0 that records what it receives and answers `_entities` for
  * Product representations (a product whose id starts with "bad" fails); a test can hold its answers so requests overlap.
  */
 
@@ -87,17 +88,17 @@ async function inFlightTogether<T>(count: number, start: () => Promise<T>): Prom
 
 const customer = (sub: string) => ({ sub, roles: [] as string[] });
 
-function source(options: { dedupe?: boolean; cache?: TaggedCache; observations?: FetchObservation[] } = {}): FederatedDataSource {
-  return new FederatedDataSource({
-    name: 'catalog',
-    url,
-    fetch: transport.fetch,
-    signingSecret: SECRET,
-    dedupe: options.dedupe ?? true,
-    entityCache: options.cache,
-    observe: options.observations ? (observation) => options.observations!.push(observation) : undefined,
-    sharedFetchTimeoutMs: 10_000,
-  });
+function optionsOf(options: { dedupe?: boolean; cache?: TaggedCache }): SubgraphDataSourceOptions {
+  return { name: 'catalog', url, transport: transport.fetch, signingSecret: SECRET, dedupe: options.dedupe ?? true, cache: options.cache, sharedFetchTimeoutMs: 10_000 };
+}
+function source(options: { dedupe?: boolean; cache?: TaggedCache } = {}): GraphQLDataSource<GatewayContext> {
+  return subgraphDataSource(optionsOf(options));
+}
+/** How each fetch was served (fetched, deduped, cached), from the same chain the data source runs. */
+function servedBy(options: { dedupe?: boolean; cache?: TaggedCache } = {}) {
+  const fetcher = subgraphFetcher(optionsOf(options));
+  return (query: string, variables: Record<string, unknown>, context: GatewayContext) =>
+    fetcher({ subgraph: 'catalog', url, query, variables, operationName: undefined, caller: context.caller, correlationId: context.correlationId, readOnly: true, deadline: undefined });
 }
 
 /** What the query plan executor passes for one fetch of an incoming operation. */
@@ -128,13 +129,15 @@ describe('identity and dedupe', () => {
   });
 
   it('sends one request for identical queries of one caller in flight, and gives each its own copy', async () => {
-    const observations: FetchObservation[] = [];
-    const dataSource = source({ observations });
+    const dataSource = source();
     const responses = await inFlightTogether(1, () => Promise.all(Array.from({ length: 5 }, () => dataSource.process(fetchOf(ME, {}, contextOf('customer-1')).options))));
     expect(received).toHaveLength(1);
     for (const response of responses) expect(response.data).toEqual({ me: { id: 'customer-1' } });
     expect(new Set(responses.map((response) => response.data)).size).toBe(5);
-    expect(observations.map((observation) => observation.outcome).sort()).toEqual(['deduped', 'deduped', 'deduped', 'deduped', 'fetched']);
+    received = [];
+    const fetch = servedBy();
+    const served = await inFlightTogether(1, () => Promise.all(Array.from({ length: 3 }, () => fetch(ME, {}, contextOf('customer-1')))));
+    expect(served.map((response) => response.served).sort()).toEqual(['deduped', 'deduped', 'fetched']);
   });
 
   it('never shares a fetch between callers, nor a mutation, nor with dedupe off', async () => {
@@ -207,21 +210,20 @@ describe('entity cache', () => {
   });
 
   it('does not store what a shared fetch read before an invalidation that came between', async () => {
-    const observations: FetchObservation[] = [];
-    const dataSource = source({ cache, observations });
+    const fetch = servedBy({ cache });
     const release = holdAnswers();
-    const leader = dataSource.process(fetchOf(ENTITIES, reps('p9'), contextOf(null)).options);
+    const leader = fetch(ENTITIES, reps('p9'), contextOf(null));
     await waitFor('the request at the subgraph', () => received.length === 1);
     await cache.invalidate(['product:p9']);
     // Joins the fetch in flight, which left before the invalidation: its answer may predate the change. The join
     // takes no I/O (the entity cache is in memory), so it is done before the released answer can arrive.
-    const follower = dataSource.process(fetchOf(ENTITIES, reps('p9'), contextOf(null)).options);
+    const follower = fetch(ENTITIES, reps('p9'), contextOf(null));
     release();
-    await Promise.all([leader, follower]);
+    const served = await Promise.all([leader, follower]);
     expect(received).toHaveLength(1);
-    expect(observations.map((observation) => observation.outcome).sort()).toEqual(['deduped', 'fetched']);
+    expect(served.map((response) => response.served).sort()).toEqual(['deduped', 'fetched']);
     received = [];
-    await dataSource.process(fetchOf(ENTITIES, reps('p9'), contextOf(null)).options);
+    await source({ cache }).process(fetchOf(ENTITIES, reps('p9'), contextOf(null)).options);
     expect(received).toHaveLength(1);
   });
 
