@@ -44,12 +44,19 @@ export function setShippingAddressAs(url: string, token: string, orderId: string
   );
 }
 
-export function shipOrderAs(url: string, options: Options, orderId: string, input: { carrier: string; trackingNumber: string }): Promise<GraphQLResponse<{ shipOrder: FulfilmentView }>> {
-  return graphql(url, `mutation($id: ID!, $input: ShipOrderInput!) { shipOrder(id: $id, input: $input) { ${FULFILMENT_FIELDS} } }`, { id: orderId, input }, options);
+/** `fields`: what to read back (the Orders subgraph alone has no shipment or payment). */
+export function shipOrderAs(
+  url: string,
+  options: Options,
+  orderId: string,
+  input: { carrier: string; trackingNumber: string },
+  fields = FULFILMENT_FIELDS,
+): Promise<GraphQLResponse<{ shipOrder: FulfilmentView }>> {
+  return graphql(url, `mutation($id: ID!, $input: ShipOrderInput!) { shipOrder(id: $id, input: $input) { ${fields} } }`, { id: orderId, input }, options);
 }
 
-export function markDeliveredAs(url: string, options: Options, orderId: string): Promise<GraphQLResponse<{ markOrderDelivered: FulfilmentView }>> {
-  return graphql(url, `mutation($id: ID!) { markOrderDelivered(id: $id) { ${FULFILMENT_FIELDS} } }`, { id: orderId }, options);
+export function markDeliveredAs(url: string, options: Options, orderId: string, fields = FULFILMENT_FIELDS): Promise<GraphQLResponse<{ markOrderDelivered: FulfilmentView }>> {
+  return graphql(url, `mutation($id: ID!) { markOrderDelivered(id: $id) { ${fields} } }`, { id: orderId }, options);
 }
 
 export async function fulfilmentOf(url: string, token: string, orderId: string): Promise<FulfilmentView> {
