@@ -1,3 +1,5 @@
 export * from './env';
 export * from './app-config';
 export * from './secrets-policy';
+export * from './setting';
+export * from './client-config';
