@@ -95,7 +95,7 @@ export interface AppConfig {
   readonly localPorts: { readonly dynamodb: number | undefined; readonly redis: number | undefined };
   /** Stock holds (issue 10): how long an unclaimed hold keeps its units, how often the local sweep runs. */
   readonly stockHolds: { readonly ttlSeconds: number; readonly sweepIntervalMs: number; readonly timeoutMs: number };
-  /** The gateway's throughput levers (README "Gateway performance"); each can be turned off to measure it alone. */
+  /** The gateway's throughput levers (docs/benchmarks.md); each can be turned off to measure it alone. */
   readonly gatewayPerformance: GatewayPerformanceConfig;
 }
 
