@@ -1,5 +1,5 @@
 # One image for every part of the system; the command picks the part:
-#   docker run <image> catalog | orders | rewards | shipping | gateway | seed
+#   docker run <image> catalog | orders | rewards | payments | shipping | notifications | gateway | seed
 # The build stage compiles the TypeScript entry point and the telemetry preload with esbuild, leaving packages
 # external: OpenTelemetry's instrumentations patch modules as they are required from node_modules, which they
 # cannot do inside a bundle; it also builds the storefront the gateway serves at /. The runtime stage holds the two

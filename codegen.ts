@@ -55,6 +55,15 @@ const subgraphs: SubgraphCodegen[] = [
     },
   },
   {
+    context: 'payments',
+    contextType: '../payments-context#PaymentsContext',
+    mappers: {
+      Payment: '../../domain/payment#Payment',
+      Order: '../payments-context#OrderRef',
+      Money: '../../../../lib/ddd#MoneyProps',
+    },
+  },
+  {
     context: 'shipping',
     contextType: '../shipping-context#ShippingContext',
     mappers: {

@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const CONTEXTS = ['catalog', 'orders', 'rewards', 'shipping'];
+const CONTEXTS = ['catalog', 'orders', 'rewards', 'payments', 'shipping', 'notifications'];
 
 /**
  * docs/architecture.md §6: dependencies point inward, and one context never imports another context's code.
@@ -19,15 +19,20 @@ const crossContext = (context) => {
 };
 const domainPatterns = [
   { regex: '^(?!\\.)', message: 'Domain code imports no packages: no I/O, no framework (docs/architecture.md §6).' },
-  { regex: '^\\.\\./(application|infrastructure|graphql|rest)(/|$)', message: 'Domain code does not depend on outer layers.' },
+  { regex: '^\\.\\./(application|infrastructure|graphql|rest|templates)(/|$)', message: 'Domain code does not depend on outer layers.' },
   { regex: '^(\\.\\./)+lib/(?!ddd(/|$))', message: 'Domain code may use only lib/ddd from the shared kernel.' },
 ];
 const applicationPatterns = [
-  { regex: '^\\.\\./(infrastructure|graphql|rest)(/|$)', message: 'Use cases depend on ports, not on adapters.' },
+  { regex: '^\\.\\./(infrastructure|graphql|rest|templates)(/|$)', message: 'Use cases depend on ports, not on adapters.' },
   {
-    regex: '^(@aws-sdk|undici|undici-cache-redis|iovalkey|express|@apollo|graphql|prom-client)(/|$)',
+    regex: '^(@aws-sdk|undici|undici-cache-redis|iovalkey|express|@apollo|graphql|prom-client|nodemailer)(/|$)',
     message: 'Use cases stay free of infrastructure and framework packages.',
   },
+];
+const templatePatterns = [
+  { regex: '^\\.\\./(\\.\\./)?(application|infrastructure|graphql|rest)(/|$)', message: 'Templates render the domain; they call no use case and no adapter.' },
+  { regex: '^(?!\\.)', message: 'Templates import no packages: they are pure functions of the domain.' },
+  { regex: '^(\\.\\./)+lib/(?!ddd(/|$))', message: 'Templates may use only lib/ddd from the shared kernel.' },
 ];
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
@@ -43,6 +48,12 @@ const layering = [
       files: [`subgraphs/${context}/application/**/*.ts`],
       ignores: ['**/*.test.ts'],
       rules: restrict([...applicationPatterns, ...crossContext(context)]),
+    },
+    {
+      // Email templates (Notifications) present the domain: pure functions of it, no I/O and no adapters.
+      files: [`subgraphs/${context}/templates/**/*.ts`],
+      ignores: ['**/*.test.ts'],
+      rules: restrict([...templatePatterns, ...crossContext(context)]),
     },
   ]),
   {

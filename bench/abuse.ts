@@ -242,7 +242,7 @@ async function measure(configuration: Configuration): Promise<Measured> {
 
 export async function run(): Promise<BenchReport> {
   const dynamo = await startDynamoDbLocal();
-  const subgraphs = await startSystem(benchConfig({ dynamoEndpoint: dynamo.endpoint, tablePrefix: `bench-abuse-${Date.now()}-`, eventBus: 'memory', redisUrl: '' }));
+  const subgraphs = await startSystem(benchConfig({ dynamoEndpoint: dynamo.endpoint, tablePrefix: `bench-abuse-${Date.now()}-`, eventBus: 'memory', redisUrl: '' }), { notifications: false });
   try {
     // The seeding and the subgraphs' own gateway run without rate limits; the measured gateways are child processes.
     await seed(subgraphs.urls.gateway);

@@ -115,7 +115,7 @@ interface EndToEnd extends LatencySummary {
 }
 
 async function endToEnd(config: AppConfig): Promise<EndToEnd> {
-  const system = await startSystem(config);
+  const system = await startSystem(config, { notifications: false });
   try {
     const product = await createProduct(system.catalog.deps, BENCH_ADMIN, {
       sku: 'BENCH-EVENTS-1',

@@ -31,7 +31,7 @@ const RUNS = 7;
 const SIGNING_SECRET = 'bench-lambda-signing-secret-0123456789abcdef';
 const EVENT_SIGNING_SECRET = 'bench-lambda-event-signing-secret-0123456789';
 const CUSTOMER = { sub: 'bench-customer', roles: [] };
-const SUBGRAPHS = ['catalog', 'orders', 'rewards', 'shipping'] as const;
+const SUBGRAPHS = ['catalog', 'orders', 'rewards', 'payments', 'shipping'] as const;
 type Subgraph = (typeof SUBGRAPHS)[number];
 
 /** Each subgraph's first request: one query that reaches DynamoDB, as the signed customer. */
@@ -39,12 +39,14 @@ const FIRST_QUERY: Readonly<Record<Subgraph, string>> = {
   catalog: 'query { product(id: "00000000-0000-4000-8000-000000000000") { id name } }',
   orders: 'query { order(id: "00000000-0000-4000-8000-000000000000") { id status } }',
   rewards: 'query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on Customer { rewards { balance tier } } } }',
+  payments: 'query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on Order { payment { status } } } }',
   shipping: 'query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on Order { shipment { status } } } }',
 };
 const FIRST_VARIABLES: Readonly<Record<Subgraph, Record<string, unknown>>> = {
   catalog: {},
   orders: {},
   rewards: { reps: [{ __typename: 'Customer', id: CUSTOMER.sub }] },
+  payments: { reps: [{ __typename: 'Order', id: '00000000-0000-4000-8000-000000000000' }] },
   shipping: { reps: [{ __typename: 'Order', id: '00000000-0000-4000-8000-000000000000' }] },
 };
 
@@ -117,6 +119,8 @@ export async function run(): Promise<BenchReport> {
         GATEWAY_SIGNING_SECRET: SIGNING_SECRET,
         EVENT_SIGNING_SECRET: EVENT_SIGNING_SECRET,
         ...(subgraph === 'orders' ? { REDIS_URL: redis.url, CATALOG_REST_URL: 'http://127.0.0.1:9' } : {}),
+        // Payments starts only with Stripe's keys; the first request reads a payment, calling nobody.
+        ...(subgraph === 'payments' ? { STRIPE_SECRET_KEY: 'sk_test_BenchLambda', STRIPE_WEBHOOK_SECRET: 'whsec_benchLambda', ORDERS_URL: 'http://127.0.0.1:9/graphql' } : {}),
         BENCH_BUNDLE: join(work, subgraph, 'index.js'),
       };
       // Signed per run: a signature is valid for SIGNED_REQUEST_WINDOW_SECONDS only.

@@ -12,6 +12,7 @@ process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 const BENCHES: Readonly<Record<string, () => Promise<{ run: Bench }>>> = {
   abuse: () => import('./abuse'),
   'catalog-acl': () => import('./catalog-acl'),
+  checkout: () => import('./checkout'),
   events: () => import('./events'),
   gateway: () => import('./gateway'),
   lambda: () => import('./lambda'),

@@ -125,7 +125,7 @@ export const run: Bench = async () => {
   const dynamo = await startDynamoDbLocal();
   const figures: Figures[] = [];
   try {
-    const system = await startSystem(benchConfig({ dynamoEndpoint: dynamo.endpoint, tablePrefix: 'bench-stock-', eventBus: 'redis', redisUrl: redis.url }));
+    const system = await startSystem(benchConfig({ dynamoEndpoint: dynamo.endpoint, tablePrefix: 'bench-stock-', eventBus: 'redis', redisUrl: redis.url }), { notifications: false });
     try {
       for (const scenario of SCENARIOS) figures.push(await runScenario(system, scenario));
     } finally {

@@ -152,7 +152,7 @@ function forcedGc(): () => Promise<void> {
 }
 
 async function measure(config: AppConfig, gc: () => Promise<void>): Promise<SetupFigures> {
-  const system = await startSystem(config);
+  const system = await startSystem(config, { notifications: false });
   const clients = new Clients();
   try {
     const product = await createProduct(system.catalog.deps, BENCH_ADMIN, {

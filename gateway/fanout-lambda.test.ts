@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /**
  * The gateway's fan-out Lambda invoked as its EventBridge rule invokes it, against a real Redis: each order
  * status event lands on the pub/sub channel of its order, under the deployment's namespace, where every
@@ -111,12 +112,14 @@ describe('product changes (EventBridge rule target)', () => {
       logger: createLogger({ service: 'fanout-test', level: 'silent' }),
       redis: { client: connections[0]!, subscriber: connections[1]!, prefix: gatewayCachePrefix({ namespace: prefix }) },
     });
+    const [held1, held2, other] = [randomUUID(), randomUUID(), randomUUID()];
     try {
-      await gatewayCache.set('response:held', { value: '{"held":true}', scope: 'PUBLIC', ttlSeconds: 60, tags: ['product:p-held-1', 'product:p-held-2'] });
-      await gatewayCache.set('response:other', { value: '{"other":true}', scope: 'PUBLIC', ttlSeconds: 60, tags: ['product:p-other'] });
+      await waitFor('the gateway task cache in use', () => gatewayCache.available);
+      await gatewayCache.set('response:held', { value: '{"held":true}', scope: 'PUBLIC', ttlSeconds: 60, tags: [`product:${held1}`, `product:${held2}`] });
+      await gatewayCache.set('response:other', { value: '{"other":true}', scope: 'PUBLIC', ttlSeconds: 60, tags: [`product:${other}`] });
       expect((await gatewayCache.get('response:held'))?.value).toBe('{"held":true}');
 
-      const event = sampleEnvelope('stock.held', { orderId: 'order-fanout-stock', lines: [{ productId: 'p-held-1', quantity: 1 }, { productId: 'p-held-2', quantity: 3 }] });
+      const event = sampleEnvelope('stock.held', { orderId: 'order-fanout-stock', lines: [{ productId: held1, quantity: 1 }, { productId: held2, quantity: 3 }] });
       await expect(lambda.handler(eventBridgeEvent(event))).resolves.toEqual({ handled: 1 });
       await waitFor('the held products dropped from the gateway task', async () => (await gatewayCache.get('response:held')) === undefined);
       expect((await gatewayCache.get('response:other'))?.value).toBe('{"other":true}');

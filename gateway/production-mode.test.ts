@@ -141,7 +141,7 @@ describe('/metrics outside development', () => {
   it('is not served on the service port without METRICS_TOKEN or METRICS_PORT', async () => {
     const system = await startTestSystem('metrics-closed', { env: { NODE_ENV: 'production' } });
     try {
-      for (const url of [system.urls.catalog, system.urls.orders, system.urls.rewards, system.gateway.http.url]) {
+      for (const url of [system.urls.catalog, system.urls.orders, system.urls.rewards, system.urls.payments, system.gateway.http.url]) {
         expect((await fetch(`${url}/metrics`)).status).toBe(404);
       }
       expect((await fetch(`${system.urls.catalog}/health`)).status).toBe(200);

@@ -99,6 +99,7 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     catalog: config.urls.catalogGraphql,
     orders: config.urls.ordersGraphql,
     rewards: config.urls.rewardsGraphql,
+    payments: config.urls.paymentsGraphql,
     shipping: config.urls.shippingGraphql,
   };
 
@@ -183,7 +184,7 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     return response.body.singleResult as FormattedExecutionResult;
   };
   const feed = options.feed ?? new InProcessOrderStatusFeed();
-  const subscriptions = new SubscriptionExecutor({ schema, feed, execute, logger });
+  const subscriptions = new SubscriptionExecutor({ schema, feed, execute, logger, fetchTimeoutMs: config.timeouts.requestMs });
   const subscriptionSlots = config.edge.rateLimit.enabled
     ? new SubscriptionSlots({ perCaller: config.subscriptions.maxPerCaller, perAddress: config.subscriptions.maxPerAddress }, (limit) => rateLimiter.rejected(limit))
     : UNLIMITED_SLOTS;

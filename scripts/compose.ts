@@ -11,6 +11,7 @@ export const SUBGRAPHS = [
   { name: 'catalog', url: 'http://localhost:4001/graphql' },
   { name: 'orders', url: 'http://localhost:4002/graphql' },
   { name: 'rewards', url: 'http://localhost:4003/graphql' },
+  { name: 'payments', url: 'http://localhost:4004/graphql' },
   { name: 'shipping', url: 'http://localhost:4005/graphql' },
 ] as const;
 

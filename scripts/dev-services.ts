@@ -1,8 +1,9 @@
 /**
  * The services of a development run: the storefront's build when it is stale, tables, demo products on first run,
- * every subgraph and the gateway in this process, and the banner with their URLs. `npm start` runs them after its
- * local servers (scripts/dev.ts); `npm run dev` runs this file alone in a child it restarts on change
- * (scripts/dev-watch.ts), with DYNAMODB_ENDPOINT and REDIS_URL pointing at the servers it keeps.
+ * every subgraph, the Notifications worker and the gateway in this process, and the banner with their URLs.
+ * `npm start` runs them after its local servers (scripts/dev.ts); `npm run dev` runs this file alone in a child it
+ * restarts on change (scripts/dev-watch.ts), with DYNAMODB_ENDPOINT, REDIS_URL, the Stripe emulator's
+ * STRIPE_API_URL and STRIPE_WEBHOOK_SECRET and maildev's SMTP_URL pointing at the servers it keeps.
  *   node --import tsx scripts/dev-services.ts [--restarted]
  */
 import { developmentTools } from '../gateway/web';
@@ -25,8 +26,25 @@ export async function startDevServices({ config, logger, keep }: DevProcess): Pr
   return running;
 }
 
-export function devBanner(config: AppConfig, running: RunningSystem, notes: readonly string[]): string {
+/** What the banner says of the local servers `npm start` ran beside the services (scripts/local-infrastructure.ts). */
+export interface LocalServersSummary {
+  readonly notes: readonly string[];
+  /** maildev's web inbox. */
+  readonly inbox?: string | undefined;
+  /** The Stripe emulator's URL, when this run started it. */
+  readonly stripeEmulator?: string | undefined;
+}
+
+export function devBanner(config: AppConfig, running: RunningSystem, local: LocalServersSummary): string {
   const port = (url: string) => new URL(url).port;
+  const mail = local.inbox
+    ? `every email the shop sends, in the inbox at ${local.inbox} (SMTP ${config.mail.smtpUrl})`
+    : config.mail.transport === 'ses'
+      ? 'Amazon SES'
+      : `SMTP ${redactUrl(config.mail.smtpUrl)}`;
+  const stripe = local.stripeEmulator
+    ? `emulator on ${local.stripeEmulator} (test methods pm_card_visa, pm_card_chargeDeclined; docs/payments.md)`
+    : (config.stripe.apiUrl ?? 'api.stripe.com with STRIPE_SECRET_KEY');
   return [
     '',
     `${DEV_READY}:`,
@@ -38,13 +56,18 @@ export function devBanner(config: AppConfig, running: RunningSystem, notes: read
     `  Catalog REST                       http://localhost:${port(running.urls.catalog)}/products/<id>`,
     `  Orders subgraph                    http://localhost:${port(running.urls.orders)}/graphql`,
     `  Rewards subgraph                   http://localhost:${port(running.urls.rewards)}/graphql`,
+    `  Payments subgraph                  http://localhost:${port(running.urls.payments)}/graphql`,
+    `  Stripe webhook                     http://localhost:${port(running.urls.payments)}/webhooks/stripe`,
     `  Shipping subgraph                  http://localhost:${port(running.urls.shipping)}/graphql`,
+    ...(running.urls.notifications ? [`  Notifications worker               http://localhost:${port(running.urls.notifications)}/health`] : []),
+    `  Mail                               ${mail}`,
     `  Health and metrics                 http://localhost:<port>/health/live, /health/ready, /metrics (every service)`,
     `  DynamoDB                           ${config.dynamodb.endpoint ?? 'AWS'}`,
     `  Redis                              ${config.redisUrl ? redactRedisUrl(config.redisUrl) : 'none (in-memory cache, in-process events)'}`,
     `  Events                             ${config.eventBus.kind}`,
+    `  Stripe                             ${stripe}`,
     `  Traces                             ${tracesLine()}`,
-    ...notes.map((note) => `  Note: ${note}`),
+    ...local.notes.map((note) => `  Note: ${note}`),
     '',
     'Get a token:  npm run token -- --sub customer-1          (customer)',
     '              npm run token -- --sub admin-1 --admin     (admin)',
@@ -52,6 +75,14 @@ export function devBanner(config: AppConfig, running: RunningSystem, notes: read
     'Stop with Ctrl-C.',
     '',
   ].join('\n');
+}
+
+/** A URL safe to print: its password reduced to stars. */
+function redactUrl(url: string | undefined): string {
+  if (!url) return 'none';
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
 }
 
 function tracesLine(): string {
@@ -66,7 +97,7 @@ if (require.main === module) {
     if (process.argv.includes('--restarted')) {
       console.log(`Services restarted in ${process.uptime().toFixed(1)} s: http://localhost:${new URL(running.urls.gateway).port}/graphql`);
     } else {
-      console.log(devBanner(dev.config, running, []));
+      console.log(devBanner(dev.config, running, { notes: [] }));
     }
   });
 }

@@ -1,8 +1,8 @@
 /**
- * `npm run dev`: `npm start` for working on the backend. The local servers (DynamoDB Local, redis-server) start
- * once and keep running; the services run in a child process (scripts/dev-services.ts, pointed at those servers,
- * so it starts none itself) that is stopped and started again when a backend source changes, so a restart takes
- * the services' start-up, not Java's. Logs are readable on a terminal (lib/logging). Ctrl-C stops everything.
+ * `npm run dev`: `npm start` for working on the backend. The local servers (DynamoDB Local, redis-server, the Stripe
+ * emulator, maildev) start once and keep running; the services run in a child process (scripts/dev-services.ts,
+ * pointed at those servers, so it starts none itself) that is stopped and started again when a backend source
+ * changes, so a restart takes the services' start-up, not Java's. Logs are readable on a terminal (lib/logging). Ctrl-C stops everything.
  *
  * Watched: lib/, gateway/, subgraphs/, scripts/, dev/ and schema/ (the supergraph is read at start-up), tests
  * excepted. The storefront has its own dev server with hot reload (`npm run web:dev`).
@@ -12,6 +12,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../lib/config';
 import type { Logger } from '../lib/logging';
+import { freePort } from '../lib/process';
 import { runDevProcess } from './dev-process';
 import { recordLocalEndpoints } from './local-endpoints';
 import { startLocalInfrastructure } from './local-infrastructure';
@@ -105,8 +106,13 @@ if (require.main === module) {
   runDevProcess('dev', async ({ config, logger, keep }) => {
     const infrastructure = await startLocalInfrastructure(config, logger);
     keep(infrastructure);
-    keep(recordLocalEndpoints(loadConfig({ ...process.env, ...infrastructure.env })));
-    const services = new ServicesChild({ ...process.env, ...infrastructure.env }, logger);
+    // Payments keeps one port across restarts, so the emulator's webhook endpoint, set once here, stays right.
+    const paymentsPort = config.ports.payments === 0 ? await freePort() : config.ports.payments;
+    const env = { ...process.env, ...infrastructure.env, PAYMENTS_PORT: String(paymentsPort) };
+    const wired = loadConfig(env);
+    keep(recordLocalEndpoints(wired));
+    infrastructure.stripe?.connect(wired.urls.payments);
+    const services = new ServicesChild(env, logger);
     keep(services);
     // One restart at a time; changes made during one are picked up by the next.
     let restarting = Promise.resolve();

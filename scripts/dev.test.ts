@@ -11,7 +11,7 @@ import { testDynamoEndpoint } from '../test/support/services';
 
 /**
  * `npm start` (`node --import tsx scripts/dev.ts`) as a user runs it: a child process with its own ports and
- * DATA_DIR, which spawns DynamoDB Local (Java) and redis-server, seeds the demo catalog once, and stops
+ * DATA_DIR, which spawns DynamoDB Local (Java), redis-server and maildev, seeds the demo catalog once, and stops
  * everything it started on Ctrl-C.
  */
 
@@ -38,22 +38,41 @@ async function catalogSummary(gatewayPort: number): Promise<{ count: number; cat
 
 /** Starts the runner, checks it, stops it with SIGINT; returns what it found. */
 async function runOnce(): Promise<{ count: number; categories: Set<string> }> {
-  const [gatewayPort, catalogPort, ordersPort, rewardsPort, shippingPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+  const [gatewayPort, catalogPort, ordersPort, rewardsPort, paymentsPort, shippingPort, notificationsPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const run = startDev({
     GATEWAY_PORT: String(gatewayPort),
     CATALOG_PORT: String(catalogPort),
     ORDERS_PORT: String(ordersPort),
     REWARDS_PORT: String(rewardsPort),
+    PAYMENTS_PORT: String(paymentsPort),
     SHIPPING_PORT: String(shippingPort),
-    // Any free ports: on a shared machine another run may hold or take 8000 and 6379 at any moment.
+    NOTIFICATIONS_PORT: String(notificationsPort),
+    // Any free ports: on a shared machine another run may hold or take 8000, 6379, 1025, 1080 and 12111 at any moment.
     DYNAMODB_PORT: '0',
     REDIS_PORT: '0',
+    SMTP_PORT: '0',
+    MAILDEV_WEB_PORT: '0',
+    STRIPE_EMULATOR_PORT: '0',
   });
   await waitForReady(run, 150_000);
   expect(run.output()).toContain(`http://localhost:${gatewayPort}/graphql`);
   expect(run.output()).toContain(`Storefront                         http://localhost:${gatewayPort}/`);
   expect(run.output()).toContain(`http://localhost:${gatewayPort}/graphiql`);
   expect(run.output()).toContain(`Shipping subgraph                  http://localhost:${shippingPort}/graphql`);
+  expect(run.output()).toContain(`Payments subgraph                  http://localhost:${paymentsPort}/graphql`);
+  expect(run.output()).toContain(`Stripe webhook                     http://localhost:${paymentsPort}/webhooks/stripe`);
+  // Payments pays through the Stripe emulator the runner started, which answers and knows Payments' webhook.
+  const emulator = /Stripe\s+emulator on (http:\/\/127\.0\.0\.1:\d+)/.exec(run.output())?.[1];
+  expect(emulator).toBeDefined();
+  expect(await (await fetch(`${emulator}/_emulator/webhook_endpoints`)).json()).toEqual({ endpoints: [`http://127.0.0.1:${paymentsPort}/webhooks/stripe`] });
   // The runner built the storefront before starting: the gateway serves it at /.
   const shop = await fetch(`http://127.0.0.1:${gatewayPort}/`);
   expect(shop.status).toBe(200);
@@ -66,6 +85,15 @@ async function runOnce(): Promise<{ count: number; categories: Set<string> }> {
   const redis = children.filter((child) => child.command.startsWith('redis-server'));
   expect(java).toHaveLength(1);
   expect(redis).toHaveLength(1);
+  // maildev: its inbox URL in the banner, its REST API answering, the Notifications worker healthy beside it.
+  const inbox = /in the inbox at (http:\/\/localhost:(\d+)\/)/.exec(run.output());
+  expect(inbox).not.toBeNull();
+  const emails = await fetch(`http://127.0.0.1:${inbox![2]}/api/email`);
+  expect(emails.status).toBe(200);
+  expect(Array.isArray(await emails.json())).toBe(true);
+  expect((await fetch(`http://127.0.0.1:${notificationsPort}/health/ready`)).status).toBe(200);
+  const maildev = children.filter((child) => child.command === 'node' || child.command === 'MainThread');
+  expect(maildev).toHaveLength(1);
 
   const health = await fetch(`http://127.0.0.1:${catalogPort}/health`);
   expect(health.status).toBe(200);
@@ -73,7 +101,7 @@ async function runOnce(): Promise<{ count: number; categories: Set<string> }> {
 
   run.child.kill('SIGINT');
   expect(await run.exited).toEqual({ code: 0, signal: null });
-  expect(await waitUntilGone([...java, ...redis].map((child) => child.pid), 15_000)).toEqual([]);
+  expect(await waitUntilGone([...java, ...redis, ...maildev].map((child) => child.pid), 15_000)).toEqual([]);
   return summary;
 }
 
@@ -84,7 +112,7 @@ afterAll(() => {
 });
 
 describe('the dev runner', () => {
-  it('starts everything, seeds 24 demo products once, and stops its Java and Redis children on Ctrl-C', async () => {
+  it('starts everything, seeds 24 demo products once, and stops its Java, Redis and maildev children on Ctrl-C', async () => {
     const first = await runOnce();
     expect(first.count).toBe(24);
     expect(first.categories.size).toBeGreaterThanOrEqual(3);

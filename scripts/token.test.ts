@@ -65,6 +65,10 @@ describe('npm run token', () => {
     expect(noSub.stdout).toBe('');
     expect(noSub.stderr).toContain('--sub is required');
     expect(noSub.stderr).toContain('usage: npm run token -- --sub <customer-id> [--admin] [--ttl <seconds>]');
+    const badSub = await npmToken(['--sub', 'jane doe']);
+    expect(badSub.code).toBe(2);
+    expect(badSub.stdout).toBe('');
+    expect(badSub.stderr).toContain('--sub must be 1 to 200 visible ASCII characters (letters, digits, punctuation; no spaces or control characters), got "jane doe"');
     const badTtl = await npmToken(['--sub', 'c-1', '--ttl', 'soon']);
     expect(badTtl.code).toBe(2);
     expect(badTtl.stderr).toContain('--ttl must be a positive number of seconds, got "soon"');

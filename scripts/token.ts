@@ -3,7 +3,7 @@
  *   npm run token -- --sub customer-1 [--admin] [--ttl 3600]
  */
 import { parseArgs } from 'node:util';
-import { signDevToken } from '../lib/auth';
+import { SUB_RULE, isWellFormedSub, signDevToken } from '../lib/auth';
 import { ConfigError, loadConfig } from '../lib/config';
 
 const USAGE = 'usage: npm run token -- --sub <customer-id> [--admin] [--ttl <seconds>]';
@@ -29,6 +29,8 @@ async function main(): Promise<void> {
   }
   const sub = values.sub?.trim();
   if (!sub) fail('--sub is required: the customer id the token stands for');
+  // The gateway refuses a token whose sub headers could not carry; say so now rather than at the first request.
+  if (!isWellFormedSub(sub)) fail(`--sub must be ${SUB_RULE}, got ${JSON.stringify(sub)}`);
   const ttl = values.ttl === undefined ? 3600 : Number(values.ttl);
   if (!Number.isSafeInteger(ttl) || ttl <= 0) fail(`--ttl must be a positive number of seconds, got ${JSON.stringify(values.ttl)}`);
 

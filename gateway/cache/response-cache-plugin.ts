@@ -68,10 +68,13 @@ export function responseCachePlugin(cache: TaggedCache): ApolloServerPlugin<Gate
 
 function baseKey(requestContext: GraphQLRequestContext<GatewayContext>): string {
   const { request, queryHash } = requestContext;
-  const variables = JSON.stringify(request.variables ?? {});
-  // Keys stay short in memory and in Redis whatever the variables (up to the 1 MB body limit).
-  const variablesKey = variables.length > 256 ? createHash('sha256').update(variables).digest('base64url') : variables;
-  return `r|${queryHash ?? ''}|${request.operationName ?? ''}|${variablesKey}`;
+  // Keys stay short in memory and in Redis whatever the client sends: variables up to the body limit, an
+  // operation name as long as the document.
+  return `r|${queryHash ?? ''}|${bounded(request.operationName ?? '', 64)}|${bounded(JSON.stringify(request.variables ?? {}), 256)}`;
+}
+
+function bounded(text: string, max: number): string {
+  return text.length > max ? createHash('sha256').update(text).digest('base64url') : text;
 }
 
 /**

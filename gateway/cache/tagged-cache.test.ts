@@ -16,14 +16,25 @@ afterAll(async () => {
   await Promise.all(connections.map((connection) => connection.quit()));
 });
 
-function redisCache(prefix: string, options: { maxEntries?: number; repeatInvalidationMs?: number } = {}): TaggedCache {
+/** A cache on the run's Redis, once it is in use (connected, subscribed, its generation known). */
+async function redisCache(prefix: string, options: { maxEntries?: number; repeatInvalidationMs?: number } = {}): Promise<TaggedCache> {
+  return (await redisCacheWithConnections(prefix, options)).cache;
+}
+
+async function redisCacheWithConnections(prefix: string, options: { maxEntries?: number; repeatInvalidationMs?: number } = {}) {
   const client = createRedisClient(testRedisUrl());
   const subscriber = createRedisClient(testRedisUrl(), { enableAutoPipelining: false });
   connections.push(client, subscriber);
   const cache = new TaggedCache({ maxEntries: options.maxEntries ?? 100, logger, redis: { client, subscriber, prefix }, repeatInvalidationMs: options.repeatInvalidationMs ?? 0 });
   caches.push(cache);
-  return cache;
+  await waitFor('the cache to be in use', () => cache.available, 5_000);
+  return { cache, client, subscriber };
 }
+
+/** Where the shared layer keeps an entry or a tag index now (its generation is part of the key). */
+const generationOf = async (prefix: string) => Number(await connections[0]!.get(`${prefix}generation`));
+const entryKey = async (prefix: string, key: string) => `${prefix}${await generationOf(prefix)}:e:${key}`;
+const tagKey = async (prefix: string, tag: string) => `${prefix}${await generationOf(prefix)}:t:${tag}`;
 
 const entry = (value: string, tags: string[], ttlSeconds = 60) => ({ value, scope: 'PUBLIC' as const, ttlSeconds, tags });
 
@@ -55,10 +66,28 @@ describe('tagged cache', () => {
     expect(cache.size()).toBe(0);
   });
 
+  it.each([
+    ['a tag of 5,000 characters', [`product:${'z'.repeat(4_992)}`]],
+    ['a tag with a space', ['product:a b']],
+    ['a tag with a line feed', ['product:a\nb']],
+    ['an empty tag', ['']],
+    ['1,001 tags', Array.from({ length: 1_001 }, (_, n) => `product:${n}`)],
+  ])('stores no entry with %s, locally or in Redis', async (_what, tags) => {
+    const prefix = `test-cache-${randomUUID().slice(0, 8)}:`;
+    const cache = await redisCache(prefix);
+    await cache.set('hostile', entry('null', tags));
+    expect(cache.peek('hostile')).toBeUndefined();
+    expect(await connections[0]!.keys(`${prefix}*`)).toEqual([`${prefix}generation`]);
+    await cache.set('fine', entry('null', ['product:1', 'products']));
+    expect((await connections[0]!.keys(`${prefix}*`)).sort()).toEqual(
+      [`${prefix}generation`, await entryKey(prefix, 'fine'), await tagKey(prefix, 'product:1'), await tagKey(prefix, 'products')].sort(),
+    );
+  });
+
   it('shares entries through Redis and invalidates every instance', async () => {
     const prefix = `test-cache-${randomUUID().slice(0, 8)}:`;
-    const first = redisCache(prefix);
-    const second = redisCache(prefix);
+    const first = await redisCache(prefix);
+    const second = await redisCache(prefix);
     await first.set('shared', entry('{"price":1}', ['product:9']));
     expect((await second.get('shared'))?.value).toBe('{"price":1}');
     expect(second.peek('shared')?.value).toBe('{"price":1}');
@@ -67,22 +96,23 @@ describe('tagged cache', () => {
     // The second instance hears it on the Redis channel and drops its local copy.
     await waitFor('the broadcast invalidation', () => second.peek('shared') === undefined, 5_000);
     expect(await second.get('shared')).toBeUndefined();
-    expect(await connections[0]!.exists(`${prefix}e:shared`, `${prefix}t:product:9`)).toBe(0);
+    expect(await connections[0]!.exists(await entryKey(prefix, 'shared'), await tagKey(prefix, 'product:9'))).toBe(0);
   });
 
   it("repeats an invalidation with Redis, once after a tag's last change, so what another instance stored late goes too", async () => {
     const prefix = `test-cache-${randomUUID().slice(0, 8)}:`;
     // Long enough that the late write below lands before the repeat even on a loaded machine (checked, not assumed).
-    const cache = redisCache(prefix, { repeatInvalidationMs: 1_500 });
-    const other = redisCache(prefix);
+    const cache = await redisCache(prefix, { repeatInvalidationMs: 1_500 });
+    const other = await redisCache(prefix);
     await cache.invalidate(['product:7']);
     await cache.invalidate(['product:7', 'product:8']);
     expect(cache.pendingInvalidations()).toBe(2);
     // Another instance stores data read before the change after the broadcast passed it by: the repeat drops it.
     await other.set('late', entry('"stale"', ['product:7']));
-    expect([cache.pendingInvalidations(), await connections[0]!.exists(`${prefix}e:late`)]).toEqual([2, 1]);
+    const late = await entryKey(prefix, 'late');
+    expect([cache.pendingInvalidations(), await connections[0]!.exists(late)]).toEqual([2, 1]);
     await waitFor('the repeat invalidation', () => cache.pendingInvalidations() === 0, 5_000);
-    expect(await connections[0]!.exists(`${prefix}e:late`)).toBe(0);
+    expect(await connections[0]!.exists(late)).toBe(0);
     await waitFor('the broadcast of the repeat', () => other.peek('late') === undefined, 5_000);
   });
 
@@ -94,18 +124,46 @@ describe('tagged cache', () => {
     expect(cache.epoch).not.toBe(epoch);
   });
 
-  it('treats an unreachable Redis as a miss, never an error', async () => {
+  it('is off while Redis cannot be reached: every lookup a miss, nothing stored, never an error', async () => {
     const client = createRedisClient('redis://127.0.0.1:1', { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
     const subscriber = createRedisClient('redis://127.0.0.1:1', { retryStrategy: () => null, lazyConnect: true });
     client.on('error', () => undefined);
     subscriber.on('error', () => undefined);
     const cache = new TaggedCache({ maxEntries: 10, logger, redis: { client, subscriber, prefix: 'down:' }, repeatInvalidationMs: 0 });
+    expect(cache.available).toBe(false);
     await cache.set('k', entry('"v"', ['product:1']));
-    expect(cache.peek('k')?.value).toBe('"v"');
-    expect(await cache.get('missing')).toBeUndefined();
-    await cache.invalidate(['product:1']);
     expect(cache.peek('k')).toBeUndefined();
+    expect(await cache.get('k')).toBeUndefined();
+    // Not everywhere: the caller that cannot count on coming back (the fan-out Lambda) retries.
+    expect(await cache.invalidate(['product:1'])).toBe(false);
+    cache.close();
     client.disconnect();
     subscriber.disconnect();
+  });
+
+  it('fences the shared layer when a connection comes back: nothing from before is read again, on any instance', async () => {
+    const prefix = `test-cache-${randomUUID().slice(0, 8)}:`;
+    const first = await redisCacheWithConnections(prefix);
+    const second = await redisCache(prefix);
+    await first.cache.set('stock', entry('{"available":10}', ['product:1']));
+    expect((await second.get('stock'))?.value).toBe('{"available":10}');
+    const before = await generationOf(prefix);
+    const stale = await entryKey(prefix, 'stock');
+
+    // The first instance loses its connection (what it missed meanwhile, Redis may still hold) and gets it back.
+    first.client.disconnect(true);
+    await waitFor('the first instance to go off', () => !first.cache.available, 5_000);
+    expect(first.cache.peek('stock')).toBeUndefined();
+    await waitFor('the first instance back under a new generation', () => first.cache.available, 5_000);
+
+    expect(await generationOf(prefix)).toBe(before + 1);
+    // The other instance heard the new generation and emptied its memory; the old entry is still in Redis, unread.
+    await waitFor('the other instance to drop what it held', () => second.peek('stock') === undefined, 5_000);
+    expect(await connections[0]!.exists(stale)).toBe(1);
+    expect(await first.cache.get('stock')).toBeUndefined();
+    expect(await second.get('stock')).toBeUndefined();
+    // Both share the new generation.
+    await first.cache.set('stock', entry('{"available":20}', ['product:1']));
+    expect((await second.get('stock'))?.value).toBe('{"available":20}');
   });
 });

@@ -41,10 +41,32 @@ export function gatewayCachePrefix(config: { readonly namespace: string }): stri
 const MAX_VALUE_BYTES = 256 * 1024;
 
 /**
+ * A tag becomes a Redis key and a member of an invalidation message: `product:<uuid>`, `products`, `category:<name>`.
+ * Subgraphs tag only what they recognise (lib/events/product-changes.ts), so anything longer or stranger came from
+ * client input that slipped through; an entry carrying it is not stored rather than indexed under it.
+ */
+const TAG = /^[\x21-\x7e]{1,128}$/;
+/** A full page of products is 101 tags; a response past this many is not worth indexing. */
+const MAX_TAGS = 1_000;
+
+export function isWellFormedTag(tag: string): boolean {
+  return TAG.test(tag);
+}
+
+/**
  * The gateway's cache of subgraph data: whole responses and entities, each tagged with what it was made from
  * (`product:<id>`, `products`). A bounded map in each process in front of Redis shared by all instances; an
  * invalidation deletes by tag in Redis and is broadcast on a Redis channel so every instance drops its local copies.
  * Without Redis it is the local map alone. Redis failures are misses, never request errors.
+ *
+ * Invalidations must survive a Redis outage (a restart, a failover, a partition of one instance): while an instance
+ * is cut off it neither hears broadcasts nor reaches Redis, so what it or Redis holds may be stale by the time it is
+ * back. So, with Redis configured, the cache is used only while both connections are up and subscribed: when either
+ * drops, the local map is emptied and the cache is off (every lookup a miss, nothing stored); when both are back,
+ * the instance fences the shared layer before using it again. Shared entries live under a generation
+ * (`<prefix>generation` in Redis, part of every entry and tag key): coming back, an instance increments it and
+ * announces the new one on the channel, so entries written before the outage are never read again (they expire by
+ * their max-age) and every instance that hears the announcement empties its local map.
  */
 export class TaggedCache {
   private readonly local = new Map<string, LocalEntry>();
@@ -55,21 +77,55 @@ export class TaggedCache {
   /** Tags whose repeat has left `repeatDue` and is deleting in Redis now. */
   private repeatsRunning = 0;
   private repeatTimer: NodeJS.Timeout | undefined;
+  /** The shared layer's generation in use; undefined until known (then the cache is off). */
+  private generation: number | undefined;
+  /** Both connections up, subscribed, and the generation known: the cache is on. Always true without Redis. */
+  private online: boolean;
+  /** Whether coming back must fence the shared layer (true once either connection has dropped). */
+  private fenceOnReturn = false;
+  /** Counts cut-offs, so a sync that one overtook does not turn the cache back on. */
+  private cuts = 0;
+  private syncing: Promise<void> | undefined;
+  private syncTimer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(private readonly options: TaggedCacheOptions) {
     this.now = options.now ?? Date.now;
     const redis = options.redis;
+    this.online = redis === undefined;
     if (redis) {
-      void redis.subscriber.subscribe(this.channel()).catch((error: unknown) => options.logger.warn({ err: error }, 'response cache: could not subscribe to invalidations'));
       redis.subscriber.on('message', (channel: string, message: string) => {
         if (channel !== this.channel()) return;
         try {
-          this.dropLocal(JSON.parse(message) as string[]);
+          this.receive(JSON.parse(message) as unknown);
         } catch (error) {
           options.logger.warn({ err: error }, 'response cache: ignoring a malformed invalidation message');
         }
       });
+      for (const connection of [redis.client, redis.subscriber]) {
+        connection.on('close', () => this.cutOff());
+        connection.on('ready', () => void this.sync());
+      }
+      // Also retried while off, in case a sync attempt failed with both connections up (no further 'ready' comes).
+      this.syncTimer = setInterval(() => void this.sync(), 1_000);
+      this.syncTimer.unref();
+      void this.sync();
     }
+  }
+
+  /** Whether the cache is in use: always without Redis; with it, only while connected and fenced (see above). */
+  get available(): boolean {
+    return this.online;
+  }
+
+  /** Resolves true once the cache is in use, or false after `timeoutMs` (a process just started, Redis down). */
+  async whenAvailable(timeoutMs: number): Promise<boolean> {
+    const until = Date.now() + timeoutMs;
+    while (!this.online && !this.closed && Date.now() < until) {
+      await this.sync();
+      if (!this.online) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    return this.online;
   }
 
   /**
@@ -94,11 +150,12 @@ export class TaggedCache {
   /** The entry, locally or from Redis (then kept locally until it expires). */
   async get(key: string): Promise<LocalEntry | undefined> {
     const found = this.peek(key);
-    if (found || !this.options.redis) return found;
+    if (found || !this.options.redis || !this.online) return found;
     const epoch = this.epochValue;
+    const entryKey = this.entryKey(key);
     let raw: string | null;
     try {
-      raw = await this.options.redis.client.get(this.entryKey(key));
+      raw = await this.options.redis.client.get(entryKey);
     } catch (error) {
       this.options.logger.debug({ err: error }, 'response cache: Redis read failed; treated as a miss');
       return undefined;
@@ -113,6 +170,12 @@ export class TaggedCache {
   /** Stores `value` for `ttlSeconds` under `tags`, locally and in Redis. */
   async set(key: string, entry: Omit<CacheEntry, 'expiresAt'> & { readonly ttlSeconds: number; readonly parsed?: unknown }): Promise<void> {
     if (entry.ttlSeconds <= 0 || entry.value.length > MAX_VALUE_BYTES) return;
+    // Cut off from Redis, this instance hears no invalidations: it stores nothing until it is back.
+    if (!this.online) return;
+    if (entry.tags.length > MAX_TAGS || !entry.tags.every(isWellFormedTag)) {
+      this.options.logger.warn({ tags: entry.tags.length, sample: entry.tags.find((tag) => !isWellFormedTag(tag))?.slice(0, 80) }, 'response cache: not storing an entry with malformed or too many tags');
+      return;
+    }
     const stored: LocalEntry = {
       value: entry.value,
       scope: entry.scope,
@@ -145,14 +208,17 @@ export class TaggedCache {
    * covers another instance storing in Redis before the broadcast reached it, so it runs only with Redis. Repeats are
    * coalesced: a tag changed again and again (a hot product) is repeated once, after its last change.
    */
-  async invalidate(tags: readonly string[]): Promise<void> {
-    if (tags.length === 0) return;
-    await this.invalidateOnce(tags);
+  async invalidate(given: readonly string[]): Promise<boolean> {
+    // Nothing was ever stored under a malformed tag (set refuses them).
+    const tags = given.filter(isWellFormedTag);
+    if (tags.length === 0) return true;
+    const everywhere = await this.invalidateOnce(tags);
     const delay = this.options.repeatInvalidationMs ?? 500;
-    if (delay <= 0 || !this.options.redis) return;
+    if (delay <= 0 || !this.options.redis) return everywhere;
     const due = this.now() + delay;
     for (const tag of tags) this.repeatDue.set(tag, due);
     this.scheduleRepeat(delay);
+    return everywhere;
   }
 
   /** Tags whose repeat invalidation is still to run or still running (see repeatInvalidationMs). */
@@ -184,15 +250,22 @@ export class TaggedCache {
   }
 
   close(): void {
+    this.closed = true;
     if (this.repeatTimer) clearTimeout(this.repeatTimer);
+    if (this.syncTimer) clearInterval(this.syncTimer);
     this.repeatTimer = undefined;
     this.repeatDue.clear();
   }
 
-  private async invalidateOnce(tags: readonly string[]): Promise<void> {
+  /**
+   * Drops the tags here, in Redis and, by broadcast, on every instance. False when Redis could not be told: the
+   * shared layer is then fenced when this instance is back, but a caller that may never come back (a Lambda) retries.
+   */
+  private async invalidateOnce(tags: readonly string[]): Promise<boolean> {
     this.dropLocal(tags);
     const redis = this.options.redis;
-    if (!redis) return;
+    if (!redis) return true;
+    if (!this.online) return false;
     try {
       const members = await Promise.all(tags.map((tag) => redis.client.smembers(this.tagKey(tag))));
       const keys = [...new Set(members.flat())].map((key) => this.entryKey(key));
@@ -200,11 +273,79 @@ export class TaggedCache {
       if (keys.length > 0) pipeline.del(...keys);
       pipeline.del(...tags.map((tag) => this.tagKey(tag)));
       pipeline.publish(this.channel(), JSON.stringify(tags));
-      await pipeline.exec();
+      const results = await pipeline.exec();
+      const failed = results?.find(([error]) => error !== null)?.[0];
+      if (!results || failed) throw failed ?? new Error('the invalidation transaction was aborted');
+      return true;
     } catch (error) {
-      // The entries still expire by their max-age; the next invalidation retries.
-      this.options.logger.warn({ err: error, tags }, 'response cache: could not invalidate in Redis');
+      // Redis may hold what this invalidation meant to drop: go off and fence the shared layer before using it again.
+      this.options.logger.warn({ err: error, tags }, 'response cache: could not invalidate in Redis; off until the shared layer is fenced');
+      this.cutOff();
+      void this.sync();
+      return false;
     }
+  }
+
+  /** A message on the channel: tags to drop, or a new generation some instance fenced the shared layer with. */
+  private receive(message: unknown): void {
+    if (Array.isArray(message)) {
+      this.dropLocal(message.filter((tag): tag is string => typeof tag === 'string'));
+      return;
+    }
+    const generation = (message as { generation?: unknown } | null)?.generation;
+    if (typeof generation === 'number' && Number.isSafeInteger(generation) && (this.generation === undefined || generation > this.generation)) this.adopt(generation);
+  }
+
+  /** Either connection dropped: what this instance holds may miss invalidations from now on. */
+  private cutOff(): void {
+    if (!this.options.redis) return;
+    this.cuts += 1;
+    this.fenceOnReturn = true;
+    this.online = false;
+    this.clearLocal();
+  }
+
+  /**
+   * Brings the cache back when both connections are up: subscribed again, then the generation read (a first
+   * start) or incremented and announced (after a drop), and the local map emptied. Runs one at a time.
+   */
+  private sync(): Promise<void> {
+    const redis = this.options.redis;
+    if (!redis || this.online || this.closed || this.syncing) return this.syncing ?? Promise.resolve();
+    if (redis.client.status !== 'ready' || redis.subscriber.status !== 'ready') return Promise.resolve();
+    const fence = this.fenceOnReturn;
+    const cuts = this.cuts;
+    this.syncing = (async () => {
+      try {
+        await redis.subscriber.subscribe(this.channel());
+        const generationKey = this.generationKey();
+        const generation = fence ? await redis.client.incr(generationKey) : Number(await redis.client.incrby(generationKey, 0));
+        if (fence) await redis.client.publish(this.channel(), JSON.stringify({ generation }));
+        // A connection that dropped meanwhile asks for another fence; this one does not count.
+        if (this.cuts !== cuts || redis.client.status !== 'ready' || redis.subscriber.status !== 'ready') return;
+        this.fenceOnReturn = false;
+        this.adopt(generation);
+        this.online = true;
+        if (fence) this.options.logger.info({ generation }, 'response cache: back on Redis under a new generation');
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'response cache: could not rejoin Redis; off until it can');
+      } finally {
+        this.syncing = undefined;
+      }
+    })();
+    return this.syncing;
+  }
+
+  private adopt(generation: number): void {
+    if (this.generation === generation) return;
+    this.generation = generation;
+    this.clearLocal();
+  }
+
+  private clearLocal(): void {
+    this.epochValue += 1;
+    this.local.clear();
+    this.byTag.clear();
   }
 
   private dropLocal(tags: readonly string[]): void {
@@ -250,12 +391,16 @@ export class TaggedCache {
     return `${this.options.redis?.prefix ?? ''}invalidate`;
   }
 
+  private generationKey(): string {
+    return `${this.options.redis?.prefix ?? ''}generation`;
+  }
+
   private entryKey(key: string): string {
-    return `${this.options.redis?.prefix ?? ''}e:${key}`;
+    return `${this.options.redis?.prefix ?? ''}${this.generation ?? 0}:e:${key}`;
   }
 
   private tagKey(tag: string): string {
-    return `${this.options.redis?.prefix ?? ''}t:${tag}`;
+    return `${this.options.redis?.prefix ?? ''}${this.generation ?? 0}:t:${tag}`;
   }
 }
 

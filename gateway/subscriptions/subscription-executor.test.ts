@@ -33,17 +33,17 @@ beforeEach(() => {
   executor = new SubscriptionExecutor({ schema: () => supergraph.schema, feed, execute: supergraph.execute, logger });
 });
 
-function subscribe(caller: Caller, orderId = 'order-1', query = WATCH) {
+function subscribe(caller: Caller, orderId = 'order-1', query = WATCH, variables: Record<string, unknown> = {}) {
   return executor.subscribe({
     document: parse(query),
-    variableValues: { id: orderId },
+    variableValues: { id: orderId, ...variables },
     operationName: undefined,
     contextValue: { caller, correlationId: randomUUID(), logger },
   });
 }
 
-async function stream(caller: Caller, orderId = 'order-1', query = WATCH): Promise<AsyncIterableIterator<ExecutionResult>> {
-  const result = await subscribe(caller, orderId, query);
+async function stream(caller: Caller, orderId = 'order-1', query = WATCH, variables: Record<string, unknown> = {}): Promise<AsyncIterableIterator<ExecutionResult>> {
+  const result = await subscribe(caller, orderId, query, variables);
   if (!(Symbol.asyncIterator in result)) throw new Error(`refused: ${JSON.stringify(result.errors)}`);
   return result;
 }
@@ -53,6 +53,22 @@ function change(status: OrderStatusMessage['status'], previousStatus: OrderStatu
   if (order) order.status = status;
   return { eventId: randomUUID(), orderId, customerId: 'customer-1', status, previousStatus, at: '2026-03-01T10:00:00.000Z' };
 }
+
+/** A status change as the order records it: the next version, and the message its event becomes. */
+function versioned(status: OrderStatusMessage['status'], previousStatus: OrderStatusMessage['previousStatus'], at: string): OrderStatusMessage {
+  const order = supergraph.orders.get('order-1')!;
+  order.status = status;
+  order.version += 1;
+  order.updatedAt = at;
+  return { eventId: randomUUID(), orderId: 'order-1', customerId: 'customer-1', status, previousStatus, at, version: order.version };
+}
+
+const RESUME = `subscription ($id: ID!, $after: Int) {
+  orderStatusChanged(orderId: $id, afterVersion: $after) { status previousStatus at version order { status version } }
+}`;
+const update = (status: string, previousStatus: string | null, at: string, version: number) => ({
+  data: { orderStatusChanged: { status, previousStatus, at, version, order: { status, version } } },
+});
 
 describe('SubscriptionExecutor', () => {
   it('resolves each update from the status message and the order fetched through the supergraph as the subscriber', async () => {
@@ -163,6 +179,74 @@ describe('SubscriptionExecutor', () => {
     await feed.publish(cancelled);
     expect((await next).value).toEqual({ data: { orderStatusChanged: { status: 'CANCELLED', previousStatus: 'COMPLETED' } } });
     await updates.return?.();
+  });
+
+  describe('resuming with afterVersion', () => {
+    it('sends the current state first when the order is beyond it, then each later change once, in version order', async () => {
+      // While the client was away: CONFIRMED (version 2).
+      const confirmed = versioned('CONFIRMED', 'PENDING', '2026-03-01T10:00:00.000Z');
+      const updates = await stream(owner, 'order-1', RESUME, { after: 1 });
+      expect((await updates.next()).value).toEqual(update('CONFIRMED', null, '2026-03-01T10:00:00.000Z', 2));
+      // A late delivery of what the current state already showed is not sent again; the next change is.
+      const completed = versioned('COMPLETED', 'CONFIRMED', '2026-03-01T11:00:00.000Z');
+      for (const message of [confirmed, completed, confirmed]) await feed.publish(message);
+      expect((await updates.next()).value).toEqual(update('COMPLETED', 'CONFIRMED', '2026-03-01T11:00:00.000Z', 3));
+      const next = updates.next();
+      await feed.publish(versioned('CANCELLED', 'COMPLETED', '2026-03-01T12:00:00.000Z'));
+      expect((await next).value).toEqual(update('CANCELLED', 'COMPLETED', '2026-03-01T12:00:00.000Z', 4));
+      await updates.return?.();
+    });
+
+    it.each([
+      ['the order version itself', 2],
+      ['a version the order never had (treated as its current one)', 99],
+    ])('sends nothing first for %s, and the next change when it happens', async (_case, after) => {
+      versioned('CONFIRMED', 'PENDING', '2026-03-01T10:00:00.000Z');
+      const updates = await stream(owner, 'order-1', RESUME, { after });
+      const next = updates.next();
+      await feed.publish(versioned('COMPLETED', 'CONFIRMED', '2026-03-01T11:00:00.000Z'));
+      expect((await next).value).toEqual(update('COMPLETED', 'CONFIRMED', '2026-03-01T11:00:00.000Z', 3));
+      await updates.return?.();
+    });
+
+    it('has no gap and no duplicate when a change lands while the subscription starts', async () => {
+      const release = supergraph.hold('OrderStatusChangedAccess');
+      const pending = subscribe(owner, 'order-1', RESUME, { after: 1 });
+      await waitFor('the listener', () => feed.stats().listeners === 1);
+      // Both changes happen before the access check reads the order; their events arrive around it.
+      const confirmed = versioned('CONFIRMED', 'PENDING', '2026-03-01T10:00:00.000Z');
+      const completed = versioned('COMPLETED', 'CONFIRMED', '2026-03-01T11:00:00.000Z');
+      await feed.publish(confirmed);
+      release();
+      const updates = await pending;
+      if (!(Symbol.asyncIterator in updates)) throw new Error('refused');
+      await feed.publish(completed);
+      const cancelled = versioned('CANCELLED', 'COMPLETED', '2026-03-01T12:00:00.000Z');
+      await feed.publish(cancelled);
+      expect([(await updates.next()).value, (await updates.next()).value]).toEqual([
+        update('COMPLETED', null, '2026-03-01T11:00:00.000Z', 3),
+        update('CANCELLED', 'COMPLETED', '2026-03-01T12:00:00.000Z', 4),
+      ]);
+      await updates.return?.();
+    });
+
+    it('without afterVersion, sends only changes from now on (as before)', async () => {
+      versioned('CONFIRMED', 'PENDING', '2026-03-01T10:00:00.000Z');
+      const updates = await stream(owner, 'order-1', RESUME);
+      const next = updates.next();
+      await feed.publish(versioned('COMPLETED', 'CONFIRMED', '2026-03-01T11:00:00.000Z'));
+      expect((await next).value).toEqual(update('COMPLETED', 'CONFIRMED', '2026-03-01T11:00:00.000Z', 3));
+      await updates.return?.();
+    });
+
+    it('refuses a negative afterVersion with BAD_USER_INPUT, holding nothing', async () => {
+      const result = await subscribe(owner, 'order-1', RESUME, { after: -1 });
+      if (Symbol.asyncIterator in result) throw new Error('expected a refusal');
+      expect(formatted(result).errors?.map((error) => [error.message, error.extensions?.['code']])).toEqual([
+        ['afterVersion must be 0 or more, got -1', 'BAD_USER_INPUT'],
+      ]);
+      expect(feed.stats()).toEqual({ orders: 0, listeners: 0 });
+    });
   });
 
   it('releases the feed listener when the stream is returned, and only then', async () => {

@@ -14,8 +14,10 @@ export const LAMBDA_ENTRY_FILES = {
   catalog: 'subgraphs/catalog/lambda.ts',
   orders: 'subgraphs/orders/lambda.ts',
   rewards: 'subgraphs/rewards/lambda.ts',
+  payments: 'subgraphs/payments/lambda.ts',
   shipping: 'subgraphs/shipping/lambda.ts',
   fanout: 'gateway/fanout-lambda.ts',
+  notifications: 'subgraphs/notifications/lambda.ts',
 } as const;
 
 export type LambdaEntryName = keyof typeof LAMBDA_ENTRY_FILES;

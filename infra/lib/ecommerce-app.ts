@@ -5,6 +5,7 @@ import { DataStack } from './stacks/data-stack';
 import { EventsStack } from './stacks/events-stack';
 import { GatewayStack } from './stacks/gateway-stack';
 import { NetworkStack } from './stacks/network-stack';
+import { DEFAULT_MAIL_FROM, NotificationsStack, QUEUE_AGE_ALARM_SECONDS } from './stacks/notifications-stack';
 import { ObservabilityStack } from './stacks/observability-stack';
 import { SubgraphsStack } from './stacks/subgraphs-stack';
 
@@ -16,6 +17,7 @@ export interface EcommerceStacks {
   readonly cache: CacheStack;
   readonly subgraphs: SubgraphsStack;
   readonly gateway: GatewayStack;
+  readonly notifications: NotificationsStack;
   readonly observability: ObservabilityStack;
 }
 
@@ -25,8 +27,9 @@ function optionalContext(app: App, key: string): string | undefined {
 }
 
 /**
- * The whole system as seven stacks, named `ecommerce-<env>-<part>`, from the app's context:
- * `env` (dev | prod), and optionally `certificateArn` (HTTPS/WSS on the load balancer) and `alarmEmail`.
+ * The whole system as eight stacks, named `ecommerce-<env>-<part>`, from the app's context:
+ * `env` (dev | prod), and optionally `certificateArn` (HTTPS/WSS on the load balancer), `alarmEmail`, `mailFrom`
+ * (the sender of customer emails, a verified SES identity) and `shopUrl` (the storefront emails link to).
  *
  * The stacks are environment-agnostic (they deploy to the account and region of the caller's credentials) and
  * nothing here looks anything up, so `cdk synth` needs no credentials and no network, and the templates are the
@@ -54,6 +57,8 @@ export function buildEcommerceApp(app: App): EcommerceStacks {
     tables: data.tables,
     signingSecret: data.signingSecret,
     eventSigningSecret: data.eventSigningSecret,
+    stripeSecretKey: data.stripeSecretKey,
+    stripeWebhookSecret: data.stripeWebhookSecret,
     bus: events.bus,
     redisUrl: cache.redisUrl,
   });
@@ -72,19 +77,31 @@ export function buildEcommerceApp(app: App): EcommerceStacks {
     eventSigningSecret: data.eventSigningSecret,
     certificateArn: optionalContext(app, 'certificateArn'),
   });
+  const notifications = new NotificationsStack(app, name('notifications'), {
+    ...common,
+    description: 'ecommerce: customer emails (EventBridge rule -> SQS -> Lambda -> SES)',
+    bus: events.bus,
+    signingSecret: data.signingSecret,
+    eventSigningSecret: data.eventSigningSecret,
+    ordersUrl: subgraphs.functionUrls.orders,
+    mailFrom: optionalContext(app, 'mailFrom') ?? DEFAULT_MAIL_FROM,
+    shopUrl: optionalContext(app, 'shopUrl'),
+  });
   const observability = new ObservabilityStack(app, name('observability'), {
     ...common,
     description: 'ecommerce: alarms and dashboard',
-    functions: [...subgraphs.functions, gateway.fanout],
+    functions: [...subgraphs.functions, gateway.fanout, notifications.function],
     apiFunctions: Object.values(subgraphs.api),
     ordersApi: subgraphs.api.orders,
-    deadLetterQueues: [...subgraphs.deadLetterQueues, ...gateway.deadLetterQueues],
+    paymentsWebhook: subgraphs.paymentsWebhook,
+    deadLetterQueues: [...subgraphs.deadLetterQueues, ...gateway.deadLetterQueues, ...notifications.deadLetterQueues],
+    workQueues: [{ queue: notifications.queue, maxAgeSeconds: QUEUE_AGE_ALARM_SECONDS, description: 'customer emails are late' }],
     gateway,
     alarmEmail: optionalContext(app, 'alarmEmail'),
   });
 
-  const stacks = { settings, network, data, events, cache, subgraphs, gateway, observability };
-  for (const stack of [network, data, events, cache, subgraphs, gateway, observability]) {
+  const stacks = { settings, network, data, events, cache, subgraphs, gateway, notifications, observability };
+  for (const stack of [network, data, events, cache, subgraphs, gateway, notifications, observability]) {
     Tags.of(stack).add('project', 'ecommerce');
     Tags.of(stack).add('environment', settings.name);
   }

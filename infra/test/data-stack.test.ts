@@ -8,10 +8,21 @@ describe('data stack', () => {
   let prod: SynthesizedApp;
   synthesizeForSuite((apps) => ({ dev, prod } = apps));
 
-  it('holds one table per context and the three secrets, nothing else stateful', () => {
+  it('holds one table per context and the five secrets, nothing else stateful', () => {
     const template = dev.templates.data;
-    template.resourceCountIs('AWS::DynamoDB::Table', 4);
-    template.resourceCountIs('AWS::SecretsManager::Secret', 3);
+    template.resourceCountIs('AWS::DynamoDB::Table', 5);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 5);
+  });
+
+  it('holds Stripe’s two secrets with a placeholder no Stripe key looks like, to be replaced by the operator', () => {
+    for (const name of ['stripe-secret-key', 'stripe-webhook-secret']) {
+      dev.templates.data.hasResourceProperties('AWS::SecretsManager::Secret', {
+        Name: `ecommerce-dev-${name}`,
+        Description: Match.stringLikeRegexp(`aws secretsmanager put-secret-value --secret-id ecommerce-dev-${name}`),
+        GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+        SecretString: Match.absent(),
+      });
+    }
   });
 
   it.each(Object.entries(TABLE_DEFINITIONS))('%s: keys, indexes and TTL come from the definition the local bootstrap uses', (context, definition) => {

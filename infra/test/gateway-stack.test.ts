@@ -72,7 +72,7 @@ describe('gateway stack', () => {
       TABLE_PREFIX: 'ecommerce-dev-',
       AWS_REGION: { Ref: 'AWS::Region' },
     });
-    for (const name of ['CATALOG_URL', 'ORDERS_URL', 'REWARDS_URL', 'SHIPPING_URL']) {
+    for (const name of ['CATALOG_URL', 'ORDERS_URL', 'REWARDS_URL', 'PAYMENTS_URL', 'SHIPPING_URL']) {
       // The function URL ends with "/": the subgraph's endpoint is <url>graphql.
       const joined = JSON.stringify(variables[name]);
       expect(joined).toContain('"graphql"');
@@ -96,13 +96,13 @@ describe('gateway stack', () => {
     expect([...actionsGranted(dev.templates.gateway, taskDefinition.taskRole)].filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
   });
 
-  it('lets its task role invoke the four subgraph function URLs, and nothing else', () => {
+  it('lets its task role invoke the five subgraph function URLs, and nothing else', () => {
     const statements = statementsOf(dev.templates.gateway, dev.stacks.gateway.service.taskDefinition.taskRole);
     const urlGrants = statements.filter((statement) => statement.Action === 'lambda:InvokeFunctionUrl');
     expect(urlGrants.length).toBeGreaterThan(0);
     for (const grant of urlGrants) expect(grant.Condition).toEqual({ StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } });
-    const functions = urlGrants.flatMap(resourcesOf).map((resource) => JSON.stringify(resource).match(/(Catalog|Orders|Rewards|Shipping)ApiFunction/)?.[1]);
-    expect(functions.sort()).toEqual(['Catalog', 'Orders', 'Rewards', 'Shipping']);
+    const functions = urlGrants.flatMap(resourcesOf).map((resource) => JSON.stringify(resource).match(/(Catalog|Orders|Rewards|Payments|Shipping)ApiFunction/)?.[1]);
+    expect(functions.sort()).toEqual(['Catalog', 'Orders', 'Payments', 'Rewards', 'Shipping']);
     expect(new Set(statements.map((statement) => statement.Action))).toEqual(new Set(['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction']));
   });
 

@@ -59,6 +59,12 @@ describe('least privilege (every stack)', () => {
       'catalog-hold-sweep': [...app, 'dynamodb:UpdateItem', ...DLQ_SEND],
       'orders-api': [...app, ...INVOKE_URL],
       'orders-events': [...app, ...DLQ_SEND],
+      'orders-deadline-sweep': [...app, ...DLQ_SEND],
+      // Payments reads orders through Orders' function URL.
+      'payments-api': [...app, ...INVOKE_URL],
+      'payments-webhook': app,
+      'payments-events': [...app, ...DLQ_SEND],
+      'payments-outbox-relay': relay,
       'rewards-api': app,
       'rewards-events': [...app, ...DLQ_SEND],
       'rewards-expiry': [...app, ...DLQ_SEND],
@@ -88,7 +94,7 @@ describe('least privilege (every stack)', () => {
       expect(dynamo.length).toBeGreaterThan(0);
       for (const statement of dynamo) {
         for (const resource of resourcesOf(statement)) {
-          const tables = JSON.stringify(resource).match(/(Catalog|Orders|Rewards|Shipping)Table/g) ?? [];
+          const tables = JSON.stringify(resource).match(/(Catalog|Orders|Rewards|Payments|Shipping)Table/g) ?? [];
           expect({ fn: fn.name, tables: [...new Set(tables)] }).toEqual({ fn: fn.name, tables: [`${context[0]!.toUpperCase()}${context.slice(1)}Table`] });
         }
       }
@@ -97,7 +103,7 @@ describe('least privilege (every stack)', () => {
 
   it('lets only the outbox relays put events, on the bus only', () => {
     const putters = Object.values(functionsByName()).filter((fn) => granted(fn).includes('events:PutEvents'));
-    expect(putters.map((fn) => fn.name).sort()).toEqual(['catalog-outbox-relay', 'orders-outbox-relay', 'rewards-outbox-relay', 'shipping-outbox-relay']);
+    expect(putters.map((fn) => fn.name).sort()).toEqual(['catalog-outbox-relay', 'orders-outbox-relay', 'payments-outbox-relay', 'rewards-outbox-relay', 'shipping-outbox-relay']);
     for (const fn of putters) {
       for (const statement of statementsFor(fn, 'events:PutEvents')) expect(JSON.stringify(statement.Resource)).toMatch(/Bus/);
     }
@@ -105,29 +111,34 @@ describe('least privilege (every stack)', () => {
     expect(elsewhere).toEqual([]);
   });
 
-  it('lets functions read the two signing secrets only (each of them), and only the gateway read the JWT secret', () => {
+  it('lets functions read the two signing secrets (each of them), Payments’ functions alone Stripe’s, and only the gateway the JWT secret', () => {
     for (const fn of Object.values(functionsByName())) {
-      const resources = statementsFor(fn, 'secretsmanager:GetSecretValue').map((statement) => JSON.stringify(statement.Resource));
-      for (const resource of resources) expect(resource).toMatch(/GatewaySigningSecret|EventSigningSecret/);
+      const resources = statementsFor(fn, 'secretsmanager:GetSecretValue').flatMap((statement) => resourcesOf(statement).map((resource) => JSON.stringify(resource)));
+      const stripe = ['payments-api', 'payments-webhook', 'payments-events'].includes(fn.name);
+      for (const resource of resources) expect([fn.name, resource]).toEqual([fn.name, expect.stringMatching(stripe ? /GatewaySigningSecret|EventSigningSecret|StripeSecretKey|StripeWebhookSecret/ : /GatewaySigningSecret|EventSigningSecret/)]);
       expect(resources.some((resource) => resource.includes('GatewaySigningSecret'))).toBe(true);
       expect(resources.some((resource) => resource.includes('EventSigningSecret'))).toBe(true);
+      expect([fn.name, resources.some((resource) => resource.includes('StripeSecretKey')), resources.some((resource) => resource.includes('StripeWebhookSecret'))]).toEqual([fn.name, stripe, stripe]);
     }
+    const stripeReaders = everyStatement().filter(([, statement]) => /Stripe(SecretKey|WebhookSecret)/.test(JSON.stringify(statement.Resource)));
+    expect(new Set(stripeReaders.map(([stack]) => stack))).toEqual(new Set(['subgraphs']));
     const jwtReaders = everyStatement().filter(([, statement]) => JSON.stringify(statement.Resource).includes('JwtSecret'));
     expect(jwtReaders.map(([stack]) => stack)).toEqual(['gateway']);
     expect(JSON.stringify(statementsOf(dev.templates.gateway, dev.stacks.gateway.service.taskDefinition.obtainExecutionRole()))).toContain('JwtSecret');
   });
 
-  it('lets Orders call Catalog’s function URL and no other function, signing with AWS_IAM', () => {
-    const functions = functionsByName();
-    for (const fn of Object.values(functions)) {
+  it('lets Orders call Catalog’s function URL and Payments call Orders’, no other function, signing with AWS_IAM', () => {
+    const callees: Record<string, RegExp> = { 'orders-api': /CatalogApiFunction/, 'payments-api': /OrdersApiFunction/ };
+    for (const fn of Object.values(functionsByName())) {
       const grants = statementsFor(fn, 'lambda:InvokeFunctionUrl');
-      if (fn.name !== 'orders-api') {
+      const callee = callees[fn.name];
+      if (!callee) {
         expect({ fn: fn.name, grants }).toEqual({ fn: fn.name, grants: [] });
         continue;
       }
       expect(grants).toHaveLength(1);
       expect(grants[0]!.Condition).toEqual({ StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } });
-      expect(JSON.stringify(grants[0]!.Resource)).toMatch(/CatalogApiFunction/);
+      expect(JSON.stringify(grants[0]!.Resource)).toMatch(callee);
       expect(JSON.stringify(statementsFor(fn, 'lambda:InvokeFunction')[0]!.Condition)).toContain('lambda:InvokedViaFunctionUrl');
     }
   });

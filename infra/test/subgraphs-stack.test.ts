@@ -27,9 +27,9 @@ describe('subgraphs stack', () => {
   const logicalIdOf = (name: keyof SynthesizedApp['stacks']['subgraphs']['api']) =>
     Stack.of(dev.stacks.subgraphs).getLogicalId(dev.stacks.subgraphs.api[name].fn.node.defaultChild as CfnFunction);
 
-  it('holds the GraphQL function of each subgraph, four outbox relays, the consumers and the expiry job', () => {
+  it('holds the GraphQL function of each subgraph, five outbox relays, the consumers, the schedules’ jobs and Stripe’s webhook', () => {
     const template = dev.templates.subgraphs;
-    template.resourceCountIs('AWS::Lambda::Function', 14);
+    template.resourceCountIs('AWS::Lambda::Function', 19);
     expect(functions().map(([, fn]) => fn.Properties['FunctionName']).sort()).toEqual(
       [
         'catalog-api',
@@ -37,8 +37,13 @@ describe('subgraphs stack', () => {
         'catalog-hold-sweep',
         'catalog-outbox-relay',
         'orders-api',
+        'orders-deadline-sweep',
         'orders-events',
         'orders-outbox-relay',
+        'payments-api',
+        'payments-events',
+        'payments-outbox-relay',
+        'payments-webhook',
         'rewards-api',
         'rewards-events',
         'rewards-expiry',
@@ -48,11 +53,12 @@ describe('subgraphs stack', () => {
         'shipping-outbox-relay',
       ].map((name) => `ecommerce-dev-${name}`),
     );
-    template.resourceCountIs('AWS::Lambda::Url', 4);
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 4);
-    template.resourceCountIs('AWS::Events::Rule', 5);
-    // The expiry job, the stock hold sweep, and one outbox sweep per context.
-    template.resourceCountIs('AWS::Scheduler::Schedule', 6);
+    // One per subgraph, and Payments' public one for Stripe's webhooks.
+    template.resourceCountIs('AWS::Lambda::Url', 6);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 5);
+    template.resourceCountIs('AWS::Events::Rule', 6);
+    // The expiry job, the stock hold sweep, the payment deadline sweep, and one outbox sweep per context.
+    template.resourceCountIs('AWS::Scheduler::Schedule', 8);
   });
 
   it('every function: nodejs22.x on arm64, traced, its own log group with retention, source-mapped stack traces', () => {
@@ -89,19 +95,23 @@ describe('subgraphs stack', () => {
     expect(LAMBDA_BUNDLE.external).toEqual(['@aws-sdk/*', '@smithy/*']);
   });
 
-  it('the GraphQL functions sit behind function URLs with AWS_IAM auth only', () => {
+  it('the GraphQL functions sit behind function URLs with AWS_IAM auth only; Stripe’s webhook alone is public', () => {
+    const webhook = Stack.of(dev.stacks.subgraphs).getLogicalId(dev.stacks.subgraphs.paymentsWebhook.fn.node.defaultChild as CfnFunction);
     for (const [, url] of resourcesOfType(dev.templates.subgraphs, 'AWS::Lambda::Url')) {
-      expect(url.Properties).toMatchObject({ AuthType: 'AWS_IAM' });
+      const isWebhook = JSON.stringify(url.Properties['TargetFunctionArn']).includes(webhook);
+      expect(url.Properties).toMatchObject({ AuthType: isWebhook ? 'NONE' : 'AWS_IAM' });
       expect(url.Properties['Cors']).toBeUndefined();
     }
-    dev.templates.subgraphs.resourcePropertiesCountIs('AWS::Lambda::Permission', { FunctionUrlAuthType: 'NONE' }, 0);
-    for (const name of ['catalog', 'orders', 'rewards', 'shipping'] as const) {
+    dev.templates.subgraphs.resourcePropertiesCountIs('AWS::Lambda::Permission', { FunctionUrlAuthType: 'NONE' }, 1);
+    dev.templates.subgraphs.hasResourceProperties('AWS::Lambda::Permission', { FunctionUrlAuthType: 'NONE', Principal: '*', FunctionName: { 'Fn::GetAtt': [webhook, 'Arn'] } });
+    expect(functionNamed('payments-webhook').Properties['Handler']).toBe('index.webhookHandler');
+    for (const name of ['catalog', 'orders', 'rewards', 'payments', 'shipping'] as const) {
       dev.templates.subgraphs.hasResourceProperties('AWS::Lambda::Url', { TargetFunctionArn: { 'Fn::GetAtt': [logicalIdOf(name), 'Arn'] } });
     }
   });
 
   it('each function is configured with its own table only; Orders also with Redis and Catalog URL, signing as IAM', () => {
-    const tableVariables = ['CATALOG_TABLE', 'ORDERS_TABLE', 'REWARDS_TABLE', 'SHIPPING_TABLE'];
+    const tableVariables = ['CATALOG_TABLE', 'ORDERS_TABLE', 'REWARDS_TABLE', 'PAYMENTS_TABLE', 'SHIPPING_TABLE'];
     for (const [, fn] of functions()) {
       const name = String(fn.Properties['FunctionName']);
       const variables = (fn.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
@@ -118,11 +128,22 @@ describe('subgraphs stack', () => {
       expect(variables['EVENT_SIGNING_SECRET']).toBeUndefined();
       expect(variables['JWT_SECRET']).toBeUndefined();
       expect(variables['JWT_SECRET_ARN']).toBeUndefined();
-      if (name.includes('-orders-api') || name.includes('-orders-events')) {
+      const ordersApp = name.includes('-orders-') && !name.endsWith('outbox-relay');
+      const paymentsApp = name.includes('-payments-') && !name.endsWith('outbox-relay');
+      if (ordersApp) {
         expect(variables).toMatchObject({ REDIS_URL: expect.anything(), SUBGRAPH_AUTH: 'iam' });
       } else {
         expect(variables['REDIS_URL']).toBeUndefined();
       }
+      // Only Payments' own functions are told where Stripe's secrets are (the relay publishes, it never pays).
+      if (paymentsApp) {
+        expect(variables).toMatchObject({ SUBGRAPH_AUTH: 'iam', STRIPE_SECRET_KEY_ARN: expect.anything(), STRIPE_WEBHOOK_SECRET_ARN: expect.anything() });
+        expect(JSON.stringify(variables['ORDERS_URL'])).toContain('OrdersApi');
+      } else {
+        expect([name, Object.keys(variables).filter((key) => key.startsWith('STRIPE_'))]).toEqual([name, []]);
+      }
+      expect(variables['STRIPE_SECRET_KEY']).toBeUndefined();
+      expect(variables['STRIPE_WEBHOOK_SECRET']).toBeUndefined();
     }
     // Catalog's function URL without its trailing slash: https:// + the host.
     expect((functionNamed('orders-api').Properties['Environment'] as { Variables: Record<string, unknown> }).Variables['CATALOG_REST_URL']).toEqual({
@@ -133,7 +154,7 @@ describe('subgraphs stack', () => {
   it('only the functions that reach Redis run in the VPC', () => {
     for (const [, fn] of functions()) {
       const name = String(fn.Properties['FunctionName']);
-      if (name.endsWith('orders-api') || name.endsWith('orders-events')) {
+      if (name.endsWith('orders-api') || name.endsWith('orders-events') || name.endsWith('orders-deadline-sweep')) {
         expect(fn.Properties['VpcConfig']).toMatchObject({ SubnetIds: expect.any(Array), SecurityGroupIds: [expect.anything()] });
       } else {
         expect(fn.Properties['VpcConfig']).toBeUndefined();
@@ -147,7 +168,7 @@ describe('subgraphs stack', () => {
     expect(patterns).toEqual(
       expect.arrayContaining([
         { source: ['ecommerce.catalog'], 'detail-type': ['product.updated', 'product.price.changed', 'stock.held', 'stock.released', 'stock.sold'] },
-        { source: ['ecommerce.payments'], 'detail-type': ['payment.completed'] },
+        { source: ['ecommerce.payments'], 'detail-type': ['payment.completed', 'payment.authorized'] },
         { source: ['ecommerce.orders'], 'detail-type': ['order.completed'] },
         { source: ['ecommerce.orders'], 'detail-type': ['order.created', 'order.cancelled', 'order.completed'] },
       ]),
@@ -160,6 +181,15 @@ describe('subgraphs stack', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['ecommerce.orders'], 'detail-type': ['order.completed'] },
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RewardsEvents'), 'Arn'] } })],
+    });
+    // The checkout saga: an authorized payment confirms the order; a cancelled order's payment is voided or refunded.
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['ecommerce.payments'], 'detail-type': ['payment.completed', 'payment.authorized'] },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrdersEvents'), 'Arn'] } })],
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['ecommerce.orders'], 'detail-type': ['order.cancelled'] },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PaymentsEvents'), 'Arn'] }, DeadLetterConfig: Match.anyValue() })],
     });
     expect(ORDER_STATUS_EVENT_TYPES).toContain('order.completed');
   });
@@ -180,7 +210,7 @@ describe('subgraphs stack', () => {
 
   it('asynchronously invoked functions send what still fails after retries to an on-failure queue', () => {
     const configs = resourcesOfType(dev.templates.subgraphs, 'AWS::Lambda::EventInvokeConfig').map(([, config]) => config.Properties);
-    expect(configs).toHaveLength(6);
+    expect(configs).toHaveLength(8);
     for (const config of configs) {
       expect(config).toMatchObject({
         MaximumRetryAttempts: 2,
@@ -192,7 +222,7 @@ describe('subgraphs stack', () => {
 
   it('each outbox relay reads its table stream from the start, only outbox INSERTs, bisecting failures into a DLQ', () => {
     const mappings = resourcesOfType(dev.templates.subgraphs, 'AWS::Lambda::EventSourceMapping').map(([, mapping]) => mapping.Properties);
-    expect(mappings).toHaveLength(4);
+    expect(mappings).toHaveLength(5);
     const streams = new Set<string>();
     for (const mapping of mappings) {
       expect(mapping).toMatchObject({
@@ -205,7 +235,7 @@ describe('subgraphs stack', () => {
       expect(filters.map((filter) => JSON.parse(filter.Pattern))).toEqual([{ eventName: ['INSERT'], dynamodb: { Keys: { pk: { S: [{ prefix: 'OUTBOX#' }] } } } }]);
       streams.add(JSON.stringify(mapping['EventSourceArn']));
     }
-    expect([...streams].map((arn) => /(Catalog|Orders|Rewards)Table/.exec(arn)?.[1]).sort()).toEqual(['Catalog', 'Orders', 'Rewards']);
+    expect([...streams].map((arn) => /(Catalog|Orders|Rewards|Payments|Shipping)Table/.exec(arn)?.[1]).sort()).toEqual(['Catalog', 'Orders', 'Payments', 'Rewards', 'Shipping']);
     dev.templates.subgraphs.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'ecommerce-dev-orders-outbox-relay',
       Handler: 'index.outboxRelayHandler',
@@ -213,7 +243,7 @@ describe('subgraphs stack', () => {
   });
 
   it('each outbox relay also sweeps leftovers every 5 minutes, reading only the outbox index', () => {
-    for (const context of ['catalog', 'orders', 'rewards', 'shipping']) {
+    for (const context of ['catalog', 'orders', 'rewards', 'payments', 'shipping']) {
       dev.templates.subgraphs.hasResourceProperties('AWS::Scheduler::Schedule', {
         Name: `ecommerce-dev-${context}-outbox-sweep`,
         ScheduleExpression: 'rate(5 minutes)',
@@ -228,7 +258,7 @@ describe('subgraphs stack', () => {
       .filter(([id]) => /OutboxRelay/.test(id))
       .flatMap(([, policy]) => (policy.Properties['PolicyDocument'] as { Statement: { Action: unknown; Resource: unknown }[] }).Statement)
       .filter((statement) => statement.Action === 'dynamodb:Query');
-    expect(queryStatements).toHaveLength(4);
+    expect(queryStatements).toHaveLength(5);
     for (const statement of queryStatements) expect(JSON.stringify(statement.Resource)).toMatch(/\/index\/outbox"/);
   });
 
@@ -258,6 +288,25 @@ describe('subgraphs stack', () => {
     expect((functionNamed('catalog-hold-sweep').Properties['Environment'] as { Variables: Record<string, unknown> }).Variables).toMatchObject({ STOCK_HOLD_TTL_SECONDS: '900' });
   });
 
+  it('cancels unpaid orders past their payment deadline every minute on EventBridge Scheduler, with retries and a dead-letter queue', () => {
+    dev.templates.subgraphs.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Name: 'ecommerce-dev-orders-deadline-sweep',
+      ScheduleExpression: 'rate(1 minute)',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrdersDeadlineSweep'), 'Arn'] },
+        DeadLetterConfig: { Arn: Match.anyValue() },
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }),
+      }),
+    });
+    expect(functionNamed('orders-deadline-sweep').Properties['Handler']).toBe('index.deadlineSweepHandler');
+  });
+
+  it('outputs the URL to register in Stripe’s dashboard', () => {
+    dev.templates.subgraphs.hasOutput('StripeWebhookUrl', {
+      Value: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^PaymentsWebhookFunctionFunctionUrl'), 'FunctionUrl'] }, 'webhooks/stripe']] },
+    });
+  });
+
   it('maps each function to the handler its entry file exports', () => {
     const handlers = Object.fromEntries(functions().map(([, fn]) => [String(fn.Properties['FunctionName']).replace('ecommerce-dev-', ''), fn.Properties['Handler']]));
     expect(handlers).toEqual({
@@ -266,8 +315,13 @@ describe('subgraphs stack', () => {
       'catalog-hold-sweep': 'index.holdSweepHandler',
       'catalog-outbox-relay': 'index.outboxRelayHandler',
       'orders-api': 'index.handler',
+      'orders-deadline-sweep': 'index.deadlineSweepHandler',
       'orders-events': 'index.eventHandler',
       'orders-outbox-relay': 'index.outboxRelayHandler',
+      'payments-api': 'index.handler',
+      'payments-events': 'index.eventHandler',
+      'payments-outbox-relay': 'index.outboxRelayHandler',
+      'payments-webhook': 'index.webhookHandler',
       'rewards-api': 'index.handler',
       'rewards-events': 'index.eventHandler',
       'rewards-expiry': 'index.expiryHandler',

@@ -1,1 +1,2 @@
 export * from './map-limit';
+export * from './periodic-job';

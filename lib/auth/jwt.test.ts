@@ -81,9 +81,72 @@ describe('HS256 token verification', () => {
 
   it('refuses a token without a subject or with malformed roles', async () => {
     const noSub = await new SignJWT({ roles: [] }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(key);
-    expect((await rejection(verify(noSub))).message).toBe('invalid token: the "sub" claim must be a non-empty string');
+    expect((await rejection(verify(noSub))).message).toBe(SUB_RULE);
     const rolesString = await new SignJWT({ roles: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setExpirationTime('1h').sign(key);
-    expect((await rejection(verify(rolesString))).message).toBe('invalid token: the "roles" claim must be an array of strings');
+    expect((await rejection(verify(rolesString))).message).toBe(ROLES_RULE);
+  });
+
+  const withClaims = (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('1h').sign(key);
+  const SUB_RULE = 'invalid token: the "sub" claim must be 1 to 200 visible ASCII characters (letters, digits, punctuation; no spaces or control characters)';
+  const ROLES_RULE = 'invalid token: the "roles" claim must be an array of at most 50 roles, each 1 to 100 visible ASCII characters without commas';
+
+  // The caller travels to the subgraphs in HTTP headers, keys DynamoDB rows and names cache entries: what a
+  // header cannot carry, trims, or splits (a CR LF, a leading space, a comma in a role) must never get that far.
+  it.each([
+    ['a line feed', 'customer-1\nx'],
+    ['a header injection', 'customer-1\r\nx-identity-roles: admin'],
+    ['a NUL', 'customer-1\u0000'],
+    ['DEL', 'customer-1\u007f'],
+    ['a tab', '\tcustomer-1'],
+    ['a leading space', ' customer-1'],
+    ['a trailing space', 'customer-1 '],
+    ['an inner space', 'customer 1'],
+    ['a non-ASCII letter', 'cüstomer-1'],
+    ['an emoji', 'customer-\u{1F600}'],
+    ['a zero-width space', 'customer-1\u200b'],
+    ['201 characters', 'c'.repeat(201)],
+    ['5,000 characters', 'c'.repeat(5000)],
+    ['nothing', ''],
+  ])('refuses a "sub" with %s as UNAUTHENTICATED', async (_what, sub) => {
+    const error = await rejection(verify(await withClaims({ sub })));
+    expect(error.code).toBe(ErrorCode.UNAUTHENTICATED);
+    expect(error.message).toBe(SUB_RULE);
+  });
+
+  it.each([
+    ['a number', 42],
+    ['an array', ['customer-1']],
+    ['an object', { id: 'customer-1' }],
+    ['null', null],
+    ['true', true],
+  ])('refuses a "sub" that is %s', async (_what, sub) => {
+    const error = await rejection(verify(await withClaims({ sub })));
+    expect(error.message).toBe(SUB_RULE);
+  });
+
+  it('accepts the subjects identity providers issue', async () => {
+    for (const sub of ['auth0|5f7c8ec7c33c6c004bbafe82', 'google-oauth2|104872943987563287563', '0a1b2c3d-4e5f-6789-abcd-ef0123456789', '001234.abcdef0123456789.1234', 'jane@example.com', 'c'.repeat(200)]) {
+      expect((await verify(await withClaims({ sub, roles: ['admin', 'order:write'] }))).sub).toBe(sub);
+    }
+  });
+
+  it.each([
+    ['a string', 'admin'],
+    ['a number in the list', ['admin', 1]],
+    ['null in the list', [null]],
+    ['a nested list', [['admin']]],
+    ['an object', { admin: true }],
+    ['null', null],
+    ['a comma (one role that would read as two)', ['customer,admin']],
+    ['a control character', ['admin\n']],
+    ['a space', ['admin ']],
+    ['an empty role', ['']],
+    ['a role of 101 characters', ['r'.repeat(101)]],
+    ['51 roles', Array.from({ length: 51 }, (_, i) => `role-${i}`)],
+  ])('refuses "roles" with %s as UNAUTHENTICATED', async (_what, roles) => {
+    const error = await rejection(verify(await withClaims({ sub: 'customer-1', roles })));
+    expect(error.code).toBe(ErrorCode.UNAUTHENTICATED);
+    expect(error.message).toBe(ROLES_RULE);
   });
 
   it('checks issuer and audience when they are configured', async () => {

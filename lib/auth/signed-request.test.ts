@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_SIGNED_REQUEST_WINDOW_SECONDS, IDENTITY_HEADERS, signRequest, verifyRequest, type SignedRequestTarget } from './signed-request';
 
@@ -8,6 +9,13 @@ const admin = { sub: 'admin-1', roles: ['admin', 'support'] };
 const ME = JSON.stringify({ query: '{ me { id } }', variables: {} });
 const ORDERS = JSON.stringify({ query: '{ me { orders(first: 5) { edges { node { id } } } } }', variables: {} });
 const request: SignedRequestTarget = { method: 'POST', path: '/graphql', body: ME };
+
+/** The signature format of signed-request.ts, computed independently: what another signer would send. */
+const hmacOver = (target: SignedRequestTarget, sub: string, roles: string, timestamp: string) => {
+  const digest = createHash('sha256').update(target.body ?? '').digest('base64url');
+  const payload = JSON.stringify(['v2', target.method, target.path, sub, roles, timestamp, digest]);
+  return createHmac('sha256', SECRET).update(payload).digest('base64url');
+};
 
 const signed = (caller = admin, target: SignedRequestTarget = request, now = NOW) => signRequest({ caller, ...target }, SECRET, now);
 
@@ -23,6 +31,23 @@ describe('signed requests', () => {
     expect(headers[IDENTITY_HEADERS.sub]).toBe('admin-1');
     expect(headers[IDENTITY_HEADERS.roles]).toBe('admin,support');
     expect(headers[IDENTITY_HEADERS.timestamp]).toBe(String(NOW));
+  });
+
+  it.each([
+    ['a line feed in sub', { sub: 'customer-1\nx', roles: [] }],
+    ['a space in sub', { sub: ' customer-1', roles: [] }],
+    ['a comma in a role', { sub: 'customer-1', roles: ['customer,admin'] }],
+    ['an empty role', { sub: 'customer-1', roles: [''] }],
+  ])('never signs a caller with %s (headers would not carry it intact)', (_what, caller) => {
+    expect(() => signed(caller)).toThrow(/^refusing to sign a malformed identity: sub must be 1 to 200 visible ASCII characters/);
+  });
+
+  it('rejects a signed identity that is malformed (an empty role between commas)', () => {
+    // What a signer that joined ['admin', '', 'support'] itself would send: a valid signature over a bad shape.
+    const headers = { ...signed(admin), [IDENTITY_HEADERS.roles]: 'admin,support', [IDENTITY_HEADERS.signature]: hmacOver(request, 'admin-1', 'admin,support', String(NOW)) };
+    expect(verifyRequest(headers, request, SECRET, { now: NOW })).toEqual({ status: 'verified', identity: admin });
+    const sloppy = { ...headers, [IDENTITY_HEADERS.roles]: 'admin,,support', [IDENTITY_HEADERS.signature]: hmacOver(request, 'admin-1', 'admin,,support', String(NOW)) };
+    expect(verifyRequest(sloppy, request, SECRET, { now: NOW })).toEqual({ status: 'rejected', reason: 'malformed identity' });
   });
 
   it('reads no identity headers as anonymous', () => {

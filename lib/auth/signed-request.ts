@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { Identity } from './identity';
+import { ROLES_RULE, SUB_RULE, isWellFormedRoles, isWellFormedSub, type Identity } from './identity';
 
 /**
  * Who is calling, bound to the one request it was signed for (docs/architecture.md §3, issue 9). The gateway (and any
@@ -73,6 +73,10 @@ function hmac(secret: string, payload: string): Buffer {
  * services call for internal commands (e.g. Orders to Catalog) as well as the gateway for subgraph fetches.
  */
 export function signRequest(input: SignRequestInput, secret: string, now: number = Date.now()): Record<string, string> {
+  // A caller that headers cannot carry intact was let in by mistake upstream (identity.ts); never sign it.
+  if (!isWellFormedSub(input.caller.sub) || !isWellFormedRoles(input.caller.roles)) {
+    throw new Error(`refusing to sign a malformed identity: sub must be ${SUB_RULE}, roles ${ROLES_RULE}`);
+  }
   const roles = input.caller.roles.join(',');
   const timestamp = String(Math.floor(now));
   return {
@@ -119,5 +123,8 @@ export function verifyRequest(headers: HeaderBag, target: SignedRequestTarget, s
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return { status: 'rejected', reason: 'identity signature does not match this request (caller, method, path or body differ, or another key)' };
   }
-  return { status: 'verified', identity: { sub, roles: roles === '' ? [] : roles.split(',') } };
+  const identity = { sub, roles: roles === '' ? [] : roles.split(',') };
+  // Only another signer's bug gets here; a signature proves origin, not shape.
+  if (!isWellFormedSub(identity.sub) || !isWellFormedRoles(identity.roles)) return { status: 'rejected', reason: 'malformed identity' };
+  return { status: 'verified', identity };
 }

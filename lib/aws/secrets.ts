@@ -1,8 +1,8 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { externalSetting, type Settings } from '../config/setting';
 
-/** Variables whose value may instead come from Secrets Manager through `<NAME>_ARN` (docs/architecture.md §3 and 4 secrets). */
-export const SECRET_VARIABLES = ['JWT_SECRET', 'GATEWAY_SIGNING_SECRET', 'EVENT_SIGNING_SECRET'] as const;
+/** Variables whose value may instead come from Secrets Manager through `<NAME>_ARN` (docs/architecture.md §3 and 4 secrets; docs/payments.md for Stripe's). */
+export const SECRET_VARIABLES = ['JWT_SECRET', 'GATEWAY_SIGNING_SECRET', 'EVENT_SIGNING_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const;
 
 /** `<NAME>_ARN` of each secret, for docs/configuration.md. */
 export const secretArnSettings: Settings = Object.fromEntries(
@@ -19,7 +19,7 @@ export const secretArnSettings: Settings = Object.fromEntries(
 );
 
 /**
- * Resolves `<NAME>_ARN` (JWT_SECRET, GATEWAY_SIGNING_SECRET, EVENT_SIGNING_SECRET) into `<NAME>`, once per
+ * Resolves `<NAME>_ARN` (each of SECRET_VARIABLES) into `<NAME>`, once per
  * process, so secrets never sit in Lambda or task environment variables. A plain variable already set wins.
  */
 export async function resolveSecretVariables(

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from './app-config';
 import { DEV_EVENT_SIGNING_SECRET, DEV_JWT_SECRET, DEV_SIGNING_SECRET } from './secrets-policy';
 import { ConfigError } from './env';
+import { DEV_STRIPE_SECRET_KEY, DEV_STRIPE_WEBHOOK_SECRET, requireStripeSecrets } from './stripe-config';
 
 const STRONG_JWT = 'a-production-jwt-secret-of-at-least-32-chars';
 const STRONG_SIGNING = 'a-production-signing-secret-at-least-32-chars';
@@ -27,7 +28,7 @@ describe('loadConfig', () => {
     expect(config.metrics).toEqual({ port: undefined, token: undefined, onServicePort: true });
     expect(config.timeouts).toEqual({ requestMs: 10_000, dynamodbConnectionMs: 1000, dynamodbRequestMs: 3000 });
     expect(config.idempotencyKeyTtlSeconds).toBe(86_400);
-    expect(config.ports).toEqual({ gateway: 4000, catalog: 4001, orders: 4002, rewards: 4003, shipping: 4005 });
+    expect(config.ports).toEqual({ gateway: 4000, catalog: 4001, orders: 4002, rewards: 4003, payments: 4004, shipping: 4005, notifications: 4006 });
     expect(config.urls.catalogGraphql).toBe('http://127.0.0.1:4001/graphql');
     expect(config.urls.catalogRest).toBe('http://127.0.0.1:4001');
     expect(config.urls.shippingGraphql).toBe('http://127.0.0.1:4005/graphql');
@@ -35,7 +36,14 @@ describe('loadConfig', () => {
     expect(config.dynamodb).toEqual({
       endpoint: undefined,
       region: 'us-east-1',
-      tables: { catalog: 'ecommerce-catalog', orders: 'ecommerce-orders', rewards: 'ecommerce-rewards', shipping: 'ecommerce-shipping' },
+      tables: {
+        catalog: 'ecommerce-catalog',
+        orders: 'ecommerce-orders',
+        rewards: 'ecommerce-rewards',
+        payments: 'ecommerce-payments',
+        shipping: 'ecommerce-shipping',
+        notifications: 'ecommerce-notifications',
+      },
     });
     expect(config.eventBus).toEqual({ kind: 'memory', name: 'ecommerce' });
     expect(config.jwt.secret).toBe(DEV_JWT_SECRET);
@@ -149,6 +157,22 @@ describe('loadConfig outside development (fail closed)', () => {
         `GATEWAY_SIGNING_SECRET: is required ${why(nodeEnv)}`,
         `EVENT_SIGNING_SECRET: is required ${why(nodeEnv)}`,
       ]);
+    },
+  );
+
+  it.each([[' development'], ['development '], ['test\n'], ['\ttest'], ['development\u200b'], ['']])(
+    'uses no development defaults with NODE_ENV=%j: only the exact words may, and the error says what it got',
+    (nodeEnv) => {
+      const error = configError({ NODE_ENV: nodeEnv });
+      expect(error.problems).toEqual([
+        `JWT_SECRET: is required ${why(nodeEnv)}; or set JWT_JWKS_URL`,
+        `GATEWAY_SIGNING_SECRET: is required ${why(nodeEnv)}`,
+        `EVENT_SIGNING_SECRET: is required ${why(nodeEnv)}`,
+      ]);
+      const config = loadConfig({ NODE_ENV: nodeEnv, ...STRONG });
+      expect(config.production).toBe(true);
+      expect(config.nodeEnv).toBe(nodeEnv);
+      expect(config.logLevel).toBe('info');
     },
   );
 
@@ -294,11 +318,99 @@ describe('CORS_ORIGINS', () => {
 
 describe('DYNAMODB_PORT and REDIS_PORT', () => {
   it('are unset by default (npm start picks) and read as ports when set', () => {
-    expect(loadConfig({ NODE_ENV: 'development' }).localPorts).toEqual({ dynamodb: undefined, redis: undefined });
-    expect(loadConfig({ NODE_ENV: 'development', DYNAMODB_PORT: '8100', REDIS_PORT: '0' }).localPorts).toEqual({ dynamodb: 8100, redis: 0 });
+    expect(loadConfig({ NODE_ENV: 'development' }).localPorts).toEqual({ dynamodb: undefined, redis: undefined, stripeEmulator: 12111 });
+    expect(loadConfig({ NODE_ENV: 'development', DYNAMODB_PORT: '8100', REDIS_PORT: '0', STRIPE_EMULATOR_PORT: '0' }).localPorts).toEqual({ dynamodb: 8100, redis: 0, stripeEmulator: 0 });
     expect(configError({ NODE_ENV: 'development', DYNAMODB_PORT: 'eight', REDIS_PORT: '70000' }).problems).toEqual([
       'DYNAMODB_PORT: must be a port number between 0 and 65535, got "eight"',
       'REDIS_PORT: must be a port number between 0 and 65535, got "70000"',
     ]);
+  });
+});
+
+describe('checkout settings', () => {
+  it('apply the documented defaults: a 15-minute payment deadline, 5 unpaid orders and 100 held units per customer', () => {
+    const config = loadConfig({ NODE_ENV: 'development' });
+    expect(config.payments).toEqual({ timeoutSeconds: 900, deadlineSweepIntervalMs: 30_000 });
+    expect(config.customerLimits).toEqual({ maxPendingOrders: 5, maxHeldUnits: 100 });
+    expect(config.urls.paymentsGraphql).toBe('http://127.0.0.1:4004/graphql');
+    expect([config.urls.orders, config.urls.payments]).toEqual(['http://127.0.0.1:4002', 'http://127.0.0.1:4004']);
+  });
+
+  it('derive the internal API base from a subgraph URL behind a path prefix', () => {
+    const config = loadConfig({ NODE_ENV: 'development', ORDERS_URL: 'https://orders.example.com/v1/graphql', PAYMENTS_URL: 'https://x.lambda-url.eu-west-1.on.aws/graphql' });
+    expect([config.urls.orders, config.urls.payments]).toEqual(['https://orders.example.com/v1', 'https://x.lambda-url.eu-west-1.on.aws']);
+  });
+});
+
+const PRODUCTION = { NODE_ENV: 'production', ...STRONG };
+
+describe('Stripe settings', () => {
+  it('use the emulator’s development values in development and test only', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).stripe).toEqual({ secretKey: DEV_STRIPE_SECRET_KEY, webhookSecret: DEV_STRIPE_WEBHOOK_SECRET, publishableKey: undefined, apiUrl: undefined });
+    expect(loadConfig({ ...PRODUCTION }).stripe).toEqual({ secretKey: undefined, webhookSecret: undefined, publishableKey: undefined, apiUrl: undefined });
+  });
+
+  it('stop Payments from starting outside development without a key or a webhook secret', () => {
+    expect(() => requireStripeSecrets(loadConfig({ ...PRODUCTION }).stripe, 'production')).toThrow(ConfigError);
+    try {
+      requireStripeSecrets(loadConfig({ ...PRODUCTION, STRIPE_SECRET_KEY: 'sk_live_abc123' }).stripe, 'production');
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        'STRIPE_WEBHOOK_SECRET: is required by the Payments service because NODE_ENV is "production" (the emulator and its development values run only with NODE_ENV=development or test); or set STRIPE_WEBHOOK_SECRET_ARN',
+      ]);
+    }
+    expect(requireStripeSecrets(loadConfig({ ...PRODUCTION, STRIPE_SECRET_KEY: 'sk_live_abc123', STRIPE_WEBHOOK_SECRET: 'whsec_abc' }).stripe, 'production')).toEqual({ secretKey: 'sk_live_abc123', webhookSecret: 'whsec_abc' });
+  });
+
+  it('refuse malformed keys, the development values and a clear-text API URL outside development, never echoing a secret', () => {
+    const problems = configError({ ...PRODUCTION, STRIPE_SECRET_KEY: 'pk_live_oops-secret', STRIPE_WEBHOOK_SECRET: DEV_STRIPE_WEBHOOK_SECRET, STRIPE_API_URL: 'http://stripe.internal:12111' }).problems;
+    expect(problems).toEqual([
+      'STRIPE_SECRET_KEY: must be a Stripe secret key (sk_test_..., sk_live_... or a restricted rk_... key)',
+      'STRIPE_WEBHOOK_SECRET: must not be the development value because NODE_ENV is "production" (development values apply only with NODE_ENV=development or test)',
+      'STRIPE_API_URL: must be an https URL (or http on this machine\'s loopback) because NODE_ENV is "production" (development values apply only with NODE_ENV=development or test), got "http://stripe.internal:12111"',
+    ]);
+    expect(problems.join('\n')).not.toContain('oops-secret');
+    expect(loadConfig({ NODE_ENV: 'development', STRIPE_API_URL: 'http://127.0.0.1:12111' }).stripe.apiUrl).toBe('http://127.0.0.1:12111');
+    expect(loadConfig({ ...PRODUCTION, STRIPE_API_URL: 'http://127.0.0.1:12111' }).stripe.apiUrl).toBe('http://127.0.0.1:12111');
+  });
+});
+
+describe('mail settings (Notifications)', () => {
+  const production = { NODE_ENV: 'production', JWT_SECRET: STRONG_JWT, GATEWAY_SIGNING_SECRET: STRONG_SIGNING, EVENT_SIGNING_SECRET: `${STRONG_SIGNING}-events` };
+
+  it('sends to the local maildev in development, from a .localhost sender, linking to the local storefront', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).mail).toEqual({
+      transport: 'smtp',
+      smtpUrl: 'smtp://127.0.0.1:1025',
+      from: { name: 'Federated Commerce', address: 'orders@shop.localhost' },
+      sendTimeoutMs: 30_000,
+      shopUrl: 'http://localhost:4000',
+      local: { smtpPort: undefined, webPort: undefined },
+    });
+    expect(loadConfig({ NODE_ENV: 'development', SMTP_PORT: '2525', MAILDEV_WEB_PORT: '0' }).mail).toMatchObject({
+      smtpUrl: 'smtp://127.0.0.1:2525',
+      local: { smtpPort: 2525, webPort: 0 },
+    });
+  });
+
+  it('has no SMTP server, sender or shop link in production unless told', () => {
+    expect(loadConfig(production).mail).toMatchObject({ smtpUrl: undefined, from: undefined, shopUrl: undefined });
+    expect(
+      loadConfig({ ...production, MAIL_TRANSPORT: 'ses', SMTP_URL: 'smtps://user:pass@mail.example.com:465', MAIL_FROM: 'Example Shop <orders@example.com>', SHOP_URL: 'https://shop.example.com/' }).mail,
+    ).toMatchObject({
+      transport: 'ses',
+      smtpUrl: 'smtps://user:pass@mail.example.com:465',
+      from: { name: 'Example Shop', address: 'orders@example.com' },
+      shopUrl: 'https://shop.example.com',
+    });
+    expect(loadConfig({ ...production, MAIL_FROM: 'orders@example.com' }).mail.from).toEqual({ name: undefined, address: 'orders@example.com' });
+  });
+
+  it('refuses a sender that could carry a second address or a header, and other schemes', () => {
+    for (const from of ['a@example.com, b@example.com', 'Shop <a@example.com>\r\nBcc: b@example.com', 'not an address', '"Quoted" <a@example.com>']) {
+      expect(configError({ NODE_ENV: 'development', MAIL_FROM: from }).problems).toEqual([expect.stringMatching(/^MAIL_FROM: must be an email address/)]);
+    }
+    expect(configError({ NODE_ENV: 'development', SMTP_URL: 'http://mail.example.com' }).problems).toEqual([expect.stringMatching(/^SMTP_URL: must be a smtp or smtps URL/)]);
+    expect(configError({ NODE_ENV: 'development', MAIL_TRANSPORT: 'carrier-pigeon' }).problems).toEqual([expect.stringMatching(/^MAIL_TRANSPORT: must be one of smtp, ses/)]);
   });
 });

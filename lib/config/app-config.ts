@@ -1,7 +1,9 @@
 import { edgeEnv, edgeSettings, queryLimitSettings, type EdgeSettings, type QueryLimitsSettings } from './edge-config';
 import { ConfigError, env, parseEnv } from './env';
+import { mailEnv, mailSettings, type MailSettings } from './mail-config';
 import { setting, settingsSchema, type Settings } from './setting';
 import { DEV_EVENT_SIGNING_SECRET, DEV_JWT_SECRET, DEV_SIGNING_SECRET, secretProblem, usesDevelopmentDefaults } from './secrets-policy';
+import { stripeEnv, stripeSettings, type StripeSettings } from './stripe-config';
 
 export type EventBusKind = 'memory' | 'redis' | 'eventbridge';
 /**
@@ -10,7 +12,7 @@ export type EventBusKind = 'memory' | 'redis' | 'eventbridge';
  * with AWS_IAM auth (infra/).
  */
 export type SubgraphAuth = 'signed-identity' | 'iam';
-export type ContextName = 'catalog' | 'orders' | 'rewards' | 'shipping';
+export type ContextName = 'catalog' | 'orders' | 'rewards' | 'payments' | 'shipping';
 
 export interface AppConfig {
   /** NODE_ENV as set; `production` when unset (fail closed: see secrets-policy.ts). */
@@ -19,22 +21,37 @@ export interface AppConfig {
   readonly production: boolean;
   readonly logLevel: string;
   readonly host: string;
-  readonly ports: { readonly gateway: number; readonly catalog: number; readonly orders: number; readonly rewards: number; readonly shipping: number };
+  readonly ports: {
+    readonly gateway: number;
+    readonly catalog: number;
+    readonly orders: number;
+    readonly rewards: number;
+    readonly payments: number;
+    readonly shipping: number;
+    /** The Notifications worker's /health and /metrics (it serves no API). */
+    readonly notifications: number;
+  };
   /** Where the gateway and other contexts reach each subgraph. */
   readonly urls: {
     readonly catalogGraphql: string;
     readonly ordersGraphql: string;
     readonly rewardsGraphql: string;
+    readonly paymentsGraphql: string;
     readonly shippingGraphql: string;
     /** Shipping's service root, where Orders sends its internal commands (ship, deliver). */
     readonly shipping: string;
     /** Catalog's cacheable REST read API, read by the Orders anti-corruption layer. */
     readonly catalogRest: string;
+    /** Orders' service root, where other contexts read orders (ORDERS_URL without its /graphql). */
+    readonly orders: string;
+    /** Payments' service root, where Orders sends its internal commands (capture; PAYMENTS_URL without its /graphql). */
+    readonly payments: string;
   };
   readonly dynamodb: {
     readonly endpoint: string | undefined;
     readonly region: string;
-    readonly tables: Readonly<Record<ContextName, string>>;
+    /** Each context's table; Notifications, which has no subgraph, keeps its delivery records in its own. */
+    readonly tables: Readonly<Record<ContextName | 'notifications', string>>;
   };
   readonly redisUrl: string | undefined;
   readonly eventBus: { readonly kind: EventBusKind; readonly name: string };
@@ -92,11 +109,21 @@ export interface AppConfig {
   /** Origins allowed to call the gateway from a browser (CORS): `*`, a list, or none (same-origin pages only). */
   readonly corsOrigins: readonly string[] | '*';
   /** Ports `npm start` runs DynamoDB Local and redis-server on; undefined: the default, or a free one if it is taken. */
-  readonly localPorts: { readonly dynamodb: number | undefined; readonly redis: number | undefined };
+  readonly localPorts: { readonly dynamodb: number | undefined; readonly redis: number | undefined; readonly stripeEmulator: number };
   /** Stock holds (issue 10): how long an unclaimed hold keeps its units, how often the local sweep runs. */
   readonly stockHolds: { readonly ttlSeconds: number; readonly sweepIntervalMs: number; readonly timeoutMs: number };
   /** The gateway's throughput levers (docs/benchmarks.md); each can be turned off to measure it alone. */
   readonly gatewayPerformance: GatewayPerformanceConfig;
+  /** The payment provider (lib/config/stripe-config.ts). */
+  readonly stripe: StripeSettings;
+  /** The payment deadline of a PENDING order and how often the local sweep looks for orders past it. */
+  readonly payments: { readonly timeoutSeconds: number; readonly deadlineSweepIntervalMs: number };
+  /** Calls between contexts' internal APIs (lib/internal-api): each call's budget and the breaker in front of each callee. */
+  readonly internalApi: { readonly timeoutMs: number; readonly breakerThreshold: number; readonly breakerHalfOpenAfterMs: number };
+  /** Anti-hoarding caps on a customer's unpaid (PENDING) orders; admins are not capped. */
+  readonly customerLimits: { readonly maxPendingOrders: number; readonly maxHeldUnits: number };
+  /** How Notifications sends email (lib/config/mail-config.ts). */
+  readonly mail: MailSettings;
 }
 
 export interface GatewayPerformanceConfig {
@@ -124,7 +151,7 @@ export interface GatewayPerformanceConfig {
  * A new setting is one more line here; its reader's fallback is its documented default.
  */
 export const appSettings = {
-  NODE_ENV: setting(env.text(), {
+  NODE_ENV: setting(env.verbatim(), {
     group: 'mode',
     accepts: '`development`, `test`, or anything else (production)',
     default: 'production (`npm start`, `npm run dev`, `npm run token`, `npm run rewards:expire` and the tests set `development` or `test`)',
@@ -141,10 +168,21 @@ export const appSettings = {
   CATALOG_PORT: setting(env.port(4001), { group: 'ports', description: 'The Catalog subgraph and its REST read API.' }),
   ORDERS_PORT: setting(env.port(4002), { group: 'ports', description: 'The Orders subgraph.' }),
   REWARDS_PORT: setting(env.port(4003), { group: 'ports', description: 'The Rewards subgraph.' }),
+  PAYMENTS_PORT: setting(env.port(4004), { group: 'ports', description: "The Payments subgraph, Stripe's webhooks (`/webhooks/stripe`) and its internal capture command." }),
   SHIPPING_PORT: setting(env.port(4005), { group: 'ports', description: 'The Shipping subgraph and its internal commands.' }),
+  NOTIFICATIONS_PORT: setting(env.port(4006), { group: 'ports', description: "The Notifications worker's `/health/live`, `/health/ready` and `/metrics` (it serves no API)." }),
   CATALOG_URL: setting(env.url(['http', 'https']), { group: 'ports', default: '`http://127.0.0.1:<CATALOG_PORT>/graphql`', description: 'Where the gateway reaches the Catalog subgraph.' }),
-  ORDERS_URL: setting(env.url(['http', 'https']), { group: 'ports', default: '`http://127.0.0.1:<ORDERS_PORT>/graphql`', description: 'Where the gateway reaches the Orders subgraph.' }),
+  ORDERS_URL: setting(env.url(['http', 'https']), {
+    group: 'ports',
+    default: '`http://127.0.0.1:<ORDERS_PORT>/graphql`',
+    description: "Where the gateway reaches the Orders subgraph; Payments, Notifications and Shipping read orders from Orders' internal API at the same URL without `/graphql`.",
+  }),
   REWARDS_URL: setting(env.url(['http', 'https']), { group: 'ports', default: '`http://127.0.0.1:<REWARDS_PORT>/graphql`', description: 'Where the gateway reaches the Rewards subgraph.' }),
+  PAYMENTS_URL: setting(env.url(['http', 'https']), {
+    group: 'ports',
+    default: '`http://127.0.0.1:<PAYMENTS_PORT>/graphql`',
+    description: 'Where the gateway reaches the Payments subgraph; Orders sends its capture command to the same URL without `/graphql`.',
+  }),
   SHIPPING_URL: setting(env.url(['http', 'https']), {
     group: 'ports',
     default: '`http://127.0.0.1:<SHIPPING_PORT>/graphql`',
@@ -161,7 +199,9 @@ export const appSettings = {
   CATALOG_TABLE: setting(env.text(), { group: 'data', default: '`<TABLE_PREFIX>catalog`', description: "Catalog's table." }),
   ORDERS_TABLE: setting(env.text(), { group: 'data', default: '`<TABLE_PREFIX>orders`', description: "Orders' table." }),
   REWARDS_TABLE: setting(env.text(), { group: 'data', default: '`<TABLE_PREFIX>rewards`', description: "Rewards' table." }),
+  PAYMENTS_TABLE: setting(env.text(), { group: 'data', default: '`<TABLE_PREFIX>payments`', description: "Payments' table." }),
   SHIPPING_TABLE: setting(env.text(), { group: 'data', default: '`<TABLE_PREFIX>shipping`', description: "Shipping's table." }),
+  NOTIFICATIONS_TABLE: setting(env.text(), { group: 'data', default: '`<TABLE_PREFIX>notifications`', description: "Notifications' delivery records (one per event and recipient)." }),
   REDIS_URL: setting(env.url(['redis', 'rediss']), {
     group: 'data',
     default: 'none: an in-memory cache and in-process events (one process only); `npm start` runs `redis-server` when it is on PATH',
@@ -273,6 +313,30 @@ export const appSettings = {
     group: 'caches',
     description: 'Gateway processes sharing the port (Node cluster; `run-service.ts gateway`). More than 1 needs `REDIS_URL`.',
   }),
+  ...stripeEnv,
+  PAYMENT_TIMEOUT_SECONDS: setting(env.positiveInt(900), {
+    group: 'orders',
+    description: "How long a placed order waits for its payment (the order's `paymentDueAt`); still `PENDING` past it, it is cancelled (cause `payment-timeout`) and its stock released.",
+  }),
+  PAYMENT_DEADLINE_SWEEP_INTERVAL_MS: setting(env.positiveInt(30_000), {
+    group: 'orders',
+    description: 'How often the Orders node cancels the orders past their payment deadline (on AWS: a schedule, every minute).',
+  }),
+  MAX_PENDING_ORDERS_PER_CUSTOMER: setting(env.positiveInt(5), {
+    group: 'orders',
+    description: 'Unpaid (`PENDING`) orders one customer may have at once; one more is `LIMIT_EXCEEDED` before any stock is held. Admins are not capped.',
+  }),
+  MAX_HELD_UNITS_PER_CUSTOMER: setting(env.positiveInt(100), {
+    group: 'orders',
+    description: "Units one customer's unpaid orders may hold in all; past it placing is `LIMIT_EXCEEDED`. Admins are not capped.",
+  }),
+  INTERNAL_API_TIMEOUT_MS: setting(env.positiveInt(5_000), {
+    group: 'timeouts',
+    description: 'The budget of one call between contexts (Payments, Notifications and Shipping reading an order; Orders capturing a payment, shipping, delivering).',
+  }),
+  INTERNAL_API_BREAKER_THRESHOLD: setting(env.positiveInt(5), { group: 'timeouts', description: 'Consecutive failures that open the circuit breaker in front of another context\'s internal API.' }),
+  INTERNAL_API_BREAKER_HALF_OPEN_MS: setting(env.positiveInt(30_000), { group: 'timeouts', description: 'How long an open breaker in front of an internal API waits before trying again.' }),
+  ...mailEnv,
 } satisfies Settings;
 
 const schema = settingsSchema(appSettings);
@@ -322,6 +386,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     }
   }
   const corsOrigins = parseCorsOrigins(raw.CORS_ORIGINS, nodeEnv === 'development' || nodeEnv === 'test', problems);
+  const stripe = stripeSettings(raw, production, problems);
+  const mail = mailSettings(raw, { production, gatewayPort: raw.GATEWAY_PORT }, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const localUrl = (port: number, path: string) => `http://127.0.0.1:${port}${path}`;
@@ -332,15 +398,25 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: raw.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     // Loopback unless told otherwise: containers set HOST=0.0.0.0 themselves (Dockerfile, docker-compose.yml).
     host: raw.HOST,
-    ports: { gateway: raw.GATEWAY_PORT, catalog: raw.CATALOG_PORT, orders: raw.ORDERS_PORT, rewards: raw.REWARDS_PORT, shipping: raw.SHIPPING_PORT },
+    ports: {
+      gateway: raw.GATEWAY_PORT,
+      catalog: raw.CATALOG_PORT,
+      orders: raw.ORDERS_PORT,
+      rewards: raw.REWARDS_PORT,
+      payments: raw.PAYMENTS_PORT,
+      shipping: raw.SHIPPING_PORT,
+      notifications: raw.NOTIFICATIONS_PORT,
+    },
     urls: {
       catalogGraphql: raw.CATALOG_URL ?? localUrl(raw.CATALOG_PORT, '/graphql'),
       ordersGraphql: raw.ORDERS_URL ?? localUrl(raw.ORDERS_PORT, '/graphql'),
       rewardsGraphql: raw.REWARDS_URL ?? localUrl(raw.REWARDS_PORT, '/graphql'),
+      paymentsGraphql: raw.PAYMENTS_URL ?? localUrl(raw.PAYMENTS_PORT, '/graphql'),
       shippingGraphql: raw.SHIPPING_URL ?? localUrl(raw.SHIPPING_PORT, '/graphql'),
-      // SHIPPING_URL names the GraphQL endpoint, like the other subgraph URLs; its internal commands live beside it.
-      shipping: (raw.SHIPPING_URL ?? localUrl(raw.SHIPPING_PORT, '/graphql')).replace(/\/graphql\/?$/, ''),
+      shipping: serviceBase(raw.SHIPPING_URL ?? localUrl(raw.SHIPPING_PORT, '/graphql')),
       catalogRest: raw.CATALOG_REST_URL ?? localUrl(raw.CATALOG_PORT, ''),
+      orders: serviceBase(raw.ORDERS_URL ?? localUrl(raw.ORDERS_PORT, '/graphql')),
+      payments: serviceBase(raw.PAYMENTS_URL ?? localUrl(raw.PAYMENTS_PORT, '/graphql')),
     },
     dynamodb: {
       endpoint: raw.DYNAMODB_ENDPOINT,
@@ -349,7 +425,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         catalog: raw.CATALOG_TABLE ?? `${prefix}catalog`,
         orders: raw.ORDERS_TABLE ?? `${prefix}orders`,
         rewards: raw.REWARDS_TABLE ?? `${prefix}rewards`,
+        payments: raw.PAYMENTS_TABLE ?? `${prefix}payments`,
         shipping: raw.SHIPPING_TABLE ?? `${prefix}shipping`,
+        notifications: raw.NOTIFICATIONS_TABLE ?? `${prefix}notifications`,
       },
     },
     redisUrl: raw.REDIS_URL,
@@ -394,7 +472,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     queryLimits: queryLimitSettings(raw),
     edge: edgeSettings(raw),
     corsOrigins,
-    localPorts: { dynamodb: raw.DYNAMODB_PORT, redis: raw.REDIS_PORT },
+    localPorts: { dynamodb: raw.DYNAMODB_PORT, redis: raw.REDIS_PORT, stripeEmulator: raw.STRIPE_EMULATOR_PORT },
     stockHolds: { ttlSeconds: raw.STOCK_HOLD_TTL_SECONDS, sweepIntervalMs: raw.STOCK_HOLD_SWEEP_INTERVAL_MS, timeoutMs: raw.STOCK_HOLD_TIMEOUT_MS },
     gatewayPerformance: {
       dedupe: raw.GATEWAY_DEDUPE,
@@ -406,7 +484,21 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       planCacheMiB: raw.GATEWAY_PLAN_CACHE_MIB,
       workers: raw.GATEWAY_WORKERS,
     },
+    stripe,
+    payments: { timeoutSeconds: raw.PAYMENT_TIMEOUT_SECONDS, deadlineSweepIntervalMs: raw.PAYMENT_DEADLINE_SWEEP_INTERVAL_MS },
+    internalApi: {
+      timeoutMs: raw.INTERNAL_API_TIMEOUT_MS,
+      breakerThreshold: raw.INTERNAL_API_BREAKER_THRESHOLD,
+      breakerHalfOpenAfterMs: raw.INTERNAL_API_BREAKER_HALF_OPEN_MS,
+    },
+    customerLimits: { maxPendingOrders: raw.MAX_PENDING_ORDERS_PER_CUSTOMER, maxHeldUnits: raw.MAX_HELD_UNITS_PER_CUSTOMER },
+    mail,
   };
+}
+
+/** A subgraph's base URL from its GraphQL URL: the same origin and path prefix, without the trailing /graphql. */
+export function serviceBase(graphqlUrl: string): string {
+  return graphqlUrl.replace(/\/graphql\/?$/, '').replace(/\/+$/, '');
 }
 
 /**

@@ -125,6 +125,12 @@ export const env = {
   /** Trimmed text; unset or blank is undefined, or the fallback when given. */
   text,
 
+  /**
+   * The value exactly as set, not trimmed: for settings where a look-alike must not pass for the real word
+   * (NODE_ENV " development" is not development). Unset stays undefined; an empty value is a value.
+   */
+  verbatim: () => described(z.string().optional(), 'text, exactly as set (not trimmed)'),
+
   boolean: (fallback: boolean) =>
     described(
       z

@@ -1,7 +1,7 @@
 /**
  * When the development defaults may stand in for real secrets, and what a real secret must look like.
  *
- * Fail closed (issue 9, docs/architecture.md §5): only `NODE_ENV=development` or `test`, spelled exactly, may run with the
+ * Fail closed (docs/architecture.md §3): only `NODE_ENV=development` or `test`, spelled exactly, may run with the
  * public development values. Every other value (`production`, `staging`, `prod`, `Production`...) and an unset
  * NODE_ENV need real secrets, so a process started bare (`node dist/run-service.js`, a container or a Lambda
  * whose environment lost a variable) never runs with keys anyone can read in this repository. `npm start`,
@@ -18,6 +18,10 @@ export const DEV_EVENT_SIGNING_SECRET = 'dev-only-event-signing-secret-do-not-us
 
 const DEVELOPMENT_SECRETS: ReadonlySet<string> = new Set([DEV_JWT_SECRET, DEV_SIGNING_SECRET, DEV_EVENT_SIGNING_SECRET]);
 
+/**
+ * Compared as set, never trimmed or case-folded: `" development"`, `"test\n"` or `"Development"` come from a
+ * broken template or a stray quote in a deployment file, and a mistake must fail closed, not open.
+ */
 export function usesDevelopmentDefaults(nodeEnv: string | undefined): boolean {
   return nodeEnv !== undefined && DEVELOPMENT_ENVIRONMENTS.includes(nodeEnv);
 }

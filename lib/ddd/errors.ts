@@ -157,3 +157,32 @@ export function describeValue(value: unknown): string {
 
 /** An aggregate changed between read and write (optimistic concurrency). Worth one retry against fresh state. */
 export class ConcurrentModificationError extends ConflictError {}
+
+/**
+ * The typed error for a code that crossed a process boundary (an internal API's `{ error: { code, message,
+ * details } }`), so the caller's use cases match it as if it had been thrown in process. Codes that describe the
+ * edge (QUERY_TOO_COMPLEX, RATE_LIMITED, PERSISTED_QUERY_NOT_FOUND) and UNAUTHENTICATED / FORBIDDEN between
+ * services are not the caller's client's fault: undefined, and the caller reports its dependency unavailable.
+ */
+export function errorFromCode(code: string, message: string, details?: Readonly<Record<string, unknown>>, defaultField = 'input'): AppError | undefined {
+  switch (code) {
+    case ErrorCode.BAD_USER_INPUT:
+      return new ValidationError(typeof details?.['field'] === 'string' ? details['field'] : defaultField, message, details);
+    case ErrorCode.NOT_FOUND:
+      return new NotFoundError(message, details);
+    case ErrorCode.CONFLICT:
+      return new ConflictError(message, details);
+    case ErrorCode.PRODUCT_UNAVAILABLE:
+      return new ProductUnavailableError(message, details);
+    case ErrorCode.INVALID_ORDER_TRANSITION:
+      return new InvalidOrderTransitionError(message, details);
+    case ErrorCode.INSUFFICIENT_POINTS:
+      return new InsufficientPointsError(message, details);
+    case ErrorCode.LIMIT_EXCEEDED:
+      return new LimitExceededError(message, details);
+    case ErrorCode.PAYMENT_FAILED:
+      return new PaymentFailedError(message, details);
+    default:
+      return undefined;
+  }
+}

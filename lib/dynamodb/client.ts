@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { deadlineAwareHandler, refuseLateWrites } from './deadline';
+import { deadlineAwareHandler, refuseLateWrites, reportUnavailable } from './deadline';
 
 export interface DynamoConfig {
   readonly endpoint: string | undefined;
@@ -26,6 +26,7 @@ export interface DynamoClients {
  * request for the whole outage. Each attempt now has a connection and a request timeout (throwOnRequestTimeout:
  * without it the handler only logs a warning), and every call made inside a request carries that request's
  * deadline as its abort signal (lib/logging/request-deadline.ts); a write is not started once it has passed.
+ * When DynamoDB does not answer at all, the failure is SERVICE_UNAVAILABLE (deadline.ts, reportUnavailable).
  */
 export function createDynamoClients(config: DynamoConfig): DynamoClients {
   const requestHandler = deadlineAwareHandler({
@@ -42,6 +43,7 @@ export function createDynamoClients(config: DynamoConfig): DynamoClients {
     requestHandler,
   });
   refuseLateWrites(client);
+  reportUnavailable(client);
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });

@@ -1,7 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { HttpRequest } from '@smithy/protocol-http';
-import type { HttpHandlerOptions } from '@smithy/types';
+import type { HttpHandlerOptions, SdkError } from '@smithy/types';
+import { ServiceUnavailableError } from '../ddd';
 import { currentDeadline } from '../logging';
 
 /**
@@ -39,5 +41,42 @@ export function refuseLateWrites(client: DynamoDBClient): void {
       return next(args);
     },
     { step: 'initialize', name: 'refuseLateWrites' },
+  );
+}
+
+/**
+ * DynamoDB not answering is an outage, not a bug: once the SDK has given up (its attempts timed out, the
+ * connection was refused or reset, 5xx or throttling after every retry) the failure becomes SERVICE_UNAVAILABLE,
+ * which every caller maps to "try again" (HTTP 503 at the gateway, a redelivery for a consumer) instead of a
+ * masked INTERNAL_SERVER_ERROR. The SDK's own classification decides what counts (@smithy/core/retry: what its
+ * retry strategy treats as transient, throttling or a server error). A failed condition, a cancelled
+ * transaction or a validation error is none of these and passes unchanged. Outermost step, so it sees the
+ * final outcome after the retries.
+ */
+export function reportUnavailable(client: DynamoDBClient): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        throw asUnavailable(error, String(context.commandName)) ?? error;
+      }
+    },
+    { step: 'initialize', name: 'reportUnavailable', priority: 'high' },
+  );
+}
+
+/** The ServiceUnavailableError a DynamoDB failure stands for, or undefined when it is not an outage. */
+export function asUnavailable(error: unknown, commandName = 'a DynamoDB call'): ServiceUnavailableError | undefined {
+  if (!(error instanceof Error) || error instanceof ServiceUnavailableError) return undefined;
+  // The request's own deadline aborted the call: its reason is the answer already.
+  const late = currentDeadline()?.reason;
+  if (error.name === 'AbortError') return late;
+  const failure = error as SdkError;
+  if (!isTransientError(failure) && !isThrottlingError(failure) && !isServerError(failure)) return undefined;
+  return new ServiceUnavailableError(
+    'the data store did not answer in time; try again shortly',
+    undefined,
+    { cause: new Error(`${commandName.replace(/Command$/, '')}: ${error.name}: ${error.message}`, { cause: error }) },
   );
 }

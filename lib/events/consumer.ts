@@ -1,3 +1,4 @@
+import { retryPolicy, type RetryPolicy } from './backoff';
 import type { EventConsumer } from './event-bus';
 import { EVENT_TYPES } from './schemas';
 
@@ -22,4 +23,16 @@ export function assertValidConsumer(consumer: EventConsumer): void {
       `event consumer ${consumer.group} subscribes to unknown event types ${unknown.map((t) => JSON.stringify(t)).join(', ')}; known types: ${EVENT_TYPES.join(', ')}`,
     );
   }
+  if (consumer.retry) {
+    try {
+      retryPolicy({}, consumer.retry);
+    } catch (error) {
+      throw new TypeError(`event consumer ${consumer.group} has an invalid retry policy: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** The attempts and backoff a transport applies to `consumer`: its own policy, else the transport's. */
+export function consumerRetryPolicy(consumer: EventConsumer, transport: RetryPolicy): RetryPolicy {
+  return consumer.retry ?? transport;
 }

@@ -1,3 +1,4 @@
+import type { RetryPolicy } from './backoff';
 import type { AnyEventEnvelope } from './envelope';
 import type { EventType } from './schemas';
 
@@ -12,6 +13,13 @@ export interface EventConsumer {
   readonly group: string;
   readonly types: readonly EventType[];
   readonly handle: EventHandler;
+  /**
+   * This consumer's attempts and backoff, instead of the bus's: a handler whose failures outlast the bus's
+   * retries (a mail server down for a minute) asks for more attempts spaced further apart. Every transport that
+   * delivers in-process honours it (memory, Redis Streams); on AWS the queue in front of the consumer carries it
+   * (lib/events/sqs-delivery.ts: its visibility backoff, and the queue's maxReceiveCount).
+   */
+  readonly retry?: RetryPolicy;
 }
 
 export interface Subscription {

@@ -22,6 +22,17 @@ export const PRODUCT_LIST_CHANGES: ReadonlySet<EventType> = new Set<EventType>([
 
 export const PRODUCT_CHANGE_EVENT_TYPES = Object.keys(PRODUCT_CHANGES) as (keyof typeof PRODUCT_CHANGES)[];
 
+/** Catalog names products with UUIDs (`randomUUID`); nothing else can name one. */
+const PRODUCT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Whether `id` can name a product. Ids arrive from clients (`product(id:)`, `placeOrder`, REST paths); one that
+ * cannot name a product must never become a cache tag or key, where its length and characters are the caller's choice.
+ */
+export function isProductId(id: string): boolean {
+  return PRODUCT_ID.test(id);
+}
+
 /** The tag Catalog puts on everything it serves about a product (HTTP `Cache-Tags`, GraphQL `cache-tags`). */
 export function productTag(productId: string): string {
   return `product:${productId}`;
@@ -38,7 +49,8 @@ export function productIdsChangedBy(envelope: AnyEventEnvelope): readonly string
 
 /** The cache tags an event makes stale; empty for an event that changes no product. */
 export function productTagsChangedBy(envelope: AnyEventEnvelope): string[] {
-  const tags = productIdsChangedBy(envelope).map(productTag);
+  // Only a well-formed id was ever tagged (Catalog tags nothing else), so only those need dropping.
+  const tags = productIdsChangedBy(envelope).filter(isProductId).map(productTag);
   if (PRODUCT_LIST_CHANGES.has(envelope.type)) tags.push(PRODUCT_LIST_TAG);
   return tags;
 }

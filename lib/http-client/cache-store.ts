@@ -29,9 +29,12 @@ export interface CacheStoreOptions {
   readonly commandTimeoutMs?: number;
   /** Store failures (the stores swallow them to keep serving from the origin); log them here. */
   readonly onError?: (error: Error) => void;
-  /** How often the Redis store verifies that client-side caching still receives invalidations. Default 1 s. */
+  /**
+   * How often the Redis store verifies that client-side caching still receives invalidations and that its
+   * generation is the latest (see TrackedRedisCacheStore). Default 1 s.
+   */
   readonly trackingCheckIntervalMs?: number;
-  /** Told when the Redis store was replaced to restore invalidations (see TrackedRedisCacheStore). */
+  /** Told when the Redis store was replaced: to restore invalidations, or to fence entries from before an outage. */
   readonly onTrackingRestored?: (reason: string) => void;
 }
 
@@ -73,19 +76,22 @@ function memoryStore(options: CacheStoreOptions): HttpCacheStore {
 
 function redisStore(url: string, options: CacheStoreOptions): HttpCacheStore {
   let failures = 0;
-  let closed = false;
   const tracking = options.tracking ?? true;
-  const build = (connectionName: string) =>
-    new RedisCacheStore({
+  const keyPrefix = options.keyPrefix ?? 'http-cache:';
+  /** Stores replaced, dropped or closed: their connections stop reconnecting. */
+  const retired = new WeakSet<RedisCacheStore>();
+  const build = (connectionName: string, generation: string): RedisCacheStore => {
+    const store: RedisCacheStore = new RedisCacheStore({
       clientOpts: {
         ...redisOptionsFromUrl(url),
         connectionName,
-        keyPrefix: options.keyPrefix ?? 'http-cache:',
+        // Every key under the shared generation (TrackedRedisCacheStore: fenced after an outage).
+        keyPrefix: `${keyPrefix}${generation}:`,
         commandTimeout: options.commandTimeoutMs ?? 500,
         // Lookups must not wait for a connection that is down: fail the command, serve from the origin.
         maxRetriesPerRequest: 1,
         // RedisCacheStore.close() only sends QUIT; to a Redis that is down it would keep reconnecting for ever.
-        retryStrategy: (attempt) => (closed ? null : Math.min(1_000, 50 * 2 ** Math.min(attempt, 5))),
+        retryStrategy: (attempt) => (retired.has(store) ? null : Math.min(1_000, 50 * 2 ** Math.min(attempt, 5))),
       },
       tracking,
       maxCount: options.maxEntries ?? 10_000,
@@ -96,36 +102,45 @@ function redisStore(url: string, options: CacheStoreOptions): HttpCacheStore {
         options.onError?.(error);
       },
     });
-  const monitor = tracking ? createRedisClient(url, { connectionName: 'http-cache-watchdog', lazyConnect: false }) : undefined;
-  monitor?.on('error', () => undefined);
-  const tracked = monitor
-    ? new TrackedRedisCacheStore({
-        build,
-        monitor,
-        namePrefix: 'http-cache',
-        ...(options.trackingCheckIntervalMs !== undefined ? { checkIntervalMs: options.trackingCheckIntervalMs } : {}),
-        ...(options.onTrackingRestored ? { onRebuild: options.onTrackingRestored } : {}),
-        ...(options.onError ? { onError: options.onError } : {}),
-      })
-    : undefined;
-  const untracked = tracked ? undefined : build('http-cache');
-  const current = (): RedisCacheStore => tracked?.current ?? (untracked as RedisCacheStore);
-  const failingSince = async (run: () => Promise<void>, what: string) => {
+    return store;
+  };
+  const monitor = createRedisClient(url, { connectionName: 'http-cache-watchdog', lazyConnect: false });
+  monitor.on('error', () => undefined);
+  const watched = new TrackedRedisCacheStore({
+    build,
+    monitor,
+    namePrefix: 'http-cache',
+    generationKey: `${keyPrefix}generation`,
+    tracking,
+    joinTimeoutMs: options.commandTimeoutMs ?? 500,
+    ...(options.trackingCheckIntervalMs !== undefined ? { checkIntervalMs: options.trackingCheckIntervalMs } : {}),
+    ...(options.onTrackingRestored ? { onRebuild: options.onTrackingRestored } : {}),
+    ...(options.onError ? { onError: options.onError } : {}),
+    retire: (store) => retired.add(store),
+  });
+  const failingSince = async (run: (store: RedisCacheStore) => Promise<void>, what: string) => {
+    await watched.ready();
+    const store = watched.current;
+    // Cut off from Redis: the caller (an at-least-once consumer) tries again; the store is fenced when it is back.
+    if (!store) throw new Error(`the Redis cache store failed while it ${what}: Redis is not connected`);
     const before = failures;
-    await run();
+    try {
+      await run(store);
+    } catch (error) {
+      // A store closing under the call (Redis just went away) throws rather than reporting.
+      throw new Error(`the Redis cache store failed while it ${what}`, { cause: error });
+    }
     // RedisCacheStore catches its own failures and only reports them to errorCallback.
     if (failures !== before) throw new Error(`the Redis cache store failed while it ${what}`);
   };
   return {
     kind: 'redis',
-    store: tracked ?? current(),
-    deleteTags: (tags) => failingSince(() => current().deleteTags([...tags]), `deleted tags ${tags.join(', ')}`),
-    deleteKeys: (keys) => failingSince(() => current().deleteKeys([...keys]), 'deleted keys'),
+    store: watched,
+    deleteTags: (tags) => failingSince((store) => store.deleteTags([...tags]), `deleted tags ${tags.join(', ')}`),
+    deleteKeys: (keys) => failingSince((store) => store.deleteKeys([...keys]), 'deleted keys'),
     async close() {
-      closed = true;
-      if (tracked) await tracked.close();
-      else await current().close();
-      monitor?.disconnect();
+      await watched.close();
+      monitor.disconnect();
     },
   };
 }

@@ -56,6 +56,7 @@ describe('Redis cache store with client-side caching', () => {
   it('keeps receiving invalidations after its invalidation connection is lost: the store is replaced', async () => {
     const key = { origin: 'http://catalog.test', method: 'GET', path: `/products/${randomUUID()}`, headers: {} };
     const tracked = a.store as TrackedRedisCacheStore;
+    await (b.store as TrackedRedisCacheStore).ready();
     await waitFor("A's invalidation subscriber to be healthy", () => tracked.check());
     await put(b.store, key, 'v1');
     // A reads it once: from now on A answers from process memory, trusting Redis to tell it of changes.

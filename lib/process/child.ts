@@ -1,4 +1,23 @@
 import { type ChildProcess } from 'node:child_process';
+
+/**
+ * What a starting child process says, and its death before it is ready: `exited` rejects with the last of its
+ * output when it fails to start or exits, so a start-up races it against its readiness check. Never unhandled.
+ */
+export function watchStartup(child: ChildProcess, name: string, hint = ''): { output(): string; exited: Promise<never> } {
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<never>((_, reject) => {
+    child.once('error', (error) => reject(new Error(`could not start ${name}${hint}: ${error.message}`)));
+    child.once('exit', (code) => reject(new Error(`${name} exited with code ${code} before it was ready:\n${output}`)));
+  });
+  exited.catch(() => undefined);
+  return { output: () => output, exited };
+}
 import { createConnection, createServer } from 'node:net';
 
 /** SIGTERM, then SIGKILL if the JVM has not gone after a grace period. */

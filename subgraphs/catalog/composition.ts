@@ -3,6 +3,8 @@ import type { Registry } from 'prom-client';
 import { systemClock, type Clock } from '../../lib/ddd';
 import { instrumentDynamo } from '../../lib/dynamodb';
 import { OutboxWriter } from '../../lib/events';
+import { mountInternalApi } from '../../lib/internal-api/express';
+import { createInternalRouter, type InternalApi } from '../../lib/internal-api/router';
 import { createMetricsRegistry } from '../../lib/metrics';
 import type { ServiceRuntime } from '../../lib/runtime/service-runtime';
 import type { SubgraphServiceSpec } from '../../lib/runtime/subgraph-spec';
@@ -12,9 +14,7 @@ import { createCatalogLoaders, type CatalogContext } from './graphql/catalog-con
 import { catalogResolvers } from './graphql/resolvers';
 import { DynamoProductRepository } from './infrastructure/dynamo-product-repository';
 import { DynamoStockHoldRepository } from './infrastructure/dynamo-stock-hold-repository';
-import { mountStockHoldsApi } from './internal/express-adapter';
-import { createStockHoldsApi, type StockHoldsApi } from './internal/stock-holds-api';
-import { internalCommandVerifier } from './internal/verify-internal-command';
+import { stockHoldsRoutes } from './internal/stock-holds-api';
 import { mountProductsRestApi } from './rest/express-adapter';
 import { createProductsRestApi, DEFAULT_REST_CACHE, type ProductsRestApi, type RestApiOptions } from './rest/products-rest-api';
 
@@ -29,8 +29,8 @@ export interface CatalogModule {
   readonly deps: CatalogDependencies;
   readonly outbox: OutboxWriter;
   readonly rest: ProductsRestApi;
-  /** The internal stock-holds command API Orders calls (signed service identity only). */
-  readonly stockHolds: StockHoldsApi;
+  /** The internal API (stock-holds commands Orders calls; signed service identity only). */
+  readonly internal: InternalApi;
   readonly registry: Registry;
   readonly tableName: string;
   readonly graphqlSpec: SubgraphServiceSpec<CatalogContext>;
@@ -51,12 +51,18 @@ export function catalogModule(runtime: ServiceRuntime, options: CatalogOptions =
     holdTtlSeconds: config.stockHolds.ttlSeconds,
   };
   const rest = createProductsRestApi(deps, options.restCache ?? DEFAULT_REST_CACHE);
-  const stockHolds = createStockHoldsApi(deps, internalCommandVerifier(config.gatewaySigningSecret, config.signedRequestWindowSeconds), logger);
+  const internal = createInternalRouter({
+    service: 'catalog',
+    signingSecret: config.gatewaySigningSecret,
+    windowSeconds: config.signedRequestWindowSeconds,
+    routes: stockHoldsRoutes(deps),
+    logger,
+  });
   return {
     deps,
     outbox,
     rest,
-    stockHolds,
+    internal,
     registry,
     tableName,
     graphqlSpec: {
@@ -67,7 +73,7 @@ export function catalogModule(runtime: ServiceRuntime, options: CatalogOptions =
       resolvers: catalogResolvers,
       routes: (app) => {
         mountProductsRestApi(app, rest, logger);
-        mountStockHoldsApi(app, stockHolds);
+        mountInternalApi(app, internal);
       },
       context: (base) => {
         const cacheTags = new Set<string>();

@@ -8,11 +8,11 @@
  * - `outboxRelayHandler`: the outbox relay: the table's DynamoDB Stream -> EventBridge, and the scheduled sweep.
  */
 import type { APIGatewayProxyEventV2, Context, EventBridgeEvent } from 'aws-lambda';
+import { serveInternalApiFromLambda } from '../../lib/internal-api/lambda';
 import { lambdaContainer, subgraphLambdaHandler } from '../../lib/runtime/lambda';
 import { handleEventBridgeDelivery, lambdaEventBus, relayOutbox, type OutboxRelayInvocation } from '../../lib/runtime/lambda-events';
 import { expireUnclaimedHolds } from './application/stock-hold-lifecycle';
 import { catalogEventConsumers } from './infrastructure/event-consumers';
-import { serveStockHoldsFromLambda } from './internal/lambda-adapter';
 import { serveRestFromLambda } from './rest/lambda-adapter';
 import { catalogModule } from './composition';
 
@@ -30,7 +30,7 @@ const container = lambdaContainer('catalog', (runtime) => {
 export async function handler(event: APIGatewayProxyEventV2, context: Context) {
   const { catalog, graphql } = await container();
   if (event.rawPath === '/products' || event.rawPath.startsWith('/products/')) return serveRestFromLambda(catalog.rest, event);
-  if (event.rawPath.startsWith('/internal/')) return serveStockHoldsFromLambda(catalog.stockHolds, event);
+  if (event.rawPath.startsWith('/internal/')) return serveInternalApiFromLambda(catalog.internal, event);
   return graphql(event, context);
 }
 

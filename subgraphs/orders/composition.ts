@@ -3,6 +3,8 @@ import type { Registry } from 'prom-client';
 import { systemClock, type Clock } from '../../lib/ddd';
 import { instrumentDynamo } from '../../lib/dynamodb';
 import { OutboxWriter } from '../../lib/events';
+import { mountInternalApi } from '../../lib/internal-api/express';
+import { createInternalRouter, type InternalApi } from '../../lib/internal-api/router';
 import { createMetricsRegistry } from '../../lib/metrics';
 import type { ServiceRuntime } from '../../lib/runtime/service-runtime';
 import type { SubgraphServiceSpec } from '../../lib/runtime/subgraph-spec';
@@ -13,7 +15,9 @@ import { createOrderLoader, requestScopedCatalog, type OrdersContext } from './g
 import { ordersResolvers } from './graphql/resolvers';
 import { catalogAclSettings, createCatalogAcl } from './infrastructure/catalog-acl';
 import { CatalogStockClient } from './infrastructure/catalog-stock/catalog-stock-client';
+import { DynamoCustomerLimitsLedger } from './infrastructure/dynamo-customer-limits';
 import { DynamoOrderRepository } from './infrastructure/dynamo-order-repository';
+import { ordersInternalRoutes } from './internal/orders-internal-api';
 
 export type CatalogAcl = ProductCatalog & ProductCacheInvalidator & { close(): Promise<void> };
 
@@ -29,6 +33,8 @@ export interface OrdersModule {
   /** Catalog's stock-holds commands (no cache: a hold is never answered from one). */
   readonly stock: CatalogStockClient;
   readonly outbox: OutboxWriter;
+  /** The internal API other contexts read orders through (signed service identities only). */
+  readonly internal: InternalApi;
   readonly registry: Registry;
   readonly tableName: string;
   readonly graphqlSpec: SubgraphServiceSpec<OrdersContext>;
@@ -63,12 +69,28 @@ export function ordersModule(runtime: ServiceRuntime, options: OrdersOptions = {
     clock: options.clock ?? systemClock,
     newId: randomUUID,
     idempotencyKeyTtlSeconds: config.idempotencyKeyTtlSeconds,
+    paymentTimeoutSeconds: config.payments.timeoutSeconds,
+    limits: {
+      ledger: new DynamoCustomerLimitsLedger(dynamo.doc, tableName),
+      maxPendingOrders: config.customerLimits.maxPendingOrders,
+      maxHeldUnits: config.customerLimits.maxHeldUnits,
+      // A placement's writes are abandoned at its request deadline; a minute on top covers clocks between processes.
+      abandonedAfterMs: config.timeouts.requestMs + 60_000,
+    },
   };
+  const internal = createInternalRouter({
+    service: 'orders',
+    signingSecret: config.gatewaySigningSecret,
+    windowSeconds: config.signedRequestWindowSeconds,
+    routes: ordersInternalRoutes(deps),
+    logger,
+  });
   return {
     deps,
     acl,
     stock,
     outbox,
+    internal,
     registry,
     tableName,
     graphqlSpec: {
@@ -77,6 +99,7 @@ export function ordersModule(runtime: ServiceRuntime, options: OrdersOptions = {
       registry,
       typeDefs,
       resolvers: ordersResolvers,
+      routes: (app) => mountInternalApi(app, internal),
       context: (base) => {
         // The catalog is request-scoped: one DataLoader per request batches its product lookups.
         const requestDeps: OrdersDependencies = { ...deps, catalog: requestScopedCatalog(acl) };

@@ -1,13 +1,17 @@
 /**
  * Orders on AWS Lambda, built once per container from the same composition root as the HTTP service:
- * - `handler`: the function URL (payload v2), GraphQL;
+ * - `handler`: the function URL (payload v2): GraphQL on /graphql, the internal API on /internal (other contexts'
+ *   services only: SigV4 + signed service identity);
  * - `eventHandler`: EventBridge rule targets (product.updated / product.price.changed invalidate the Catalog
  *   cache; payment.completed confirms the order);
+ * - `deadlineSweepHandler`: the schedule that cancels unpaid orders past their payment deadline;
  * - `outboxRelayHandler`: the outbox relay: the table's DynamoDB Stream -> EventBridge, and the scheduled sweep.
  */
 import type { APIGatewayProxyEventV2, Context, EventBridgeEvent } from 'aws-lambda';
+import { serveInternalApiFromLambda } from '../../lib/internal-api/lambda';
 import { lambdaContainer, subgraphLambdaHandler } from '../../lib/runtime/lambda';
 import { handleEventBridgeDelivery, lambdaEventBus, relayOutbox, type OutboxRelayInvocation } from '../../lib/runtime/lambda-events';
+import { cancelOverdueOrders } from './application/payment-deadline';
 import { ordersEventConsumers } from './infrastructure/event-consumers';
 import { ordersModule } from './composition';
 
@@ -23,8 +27,16 @@ const container = lambdaContainer('orders', (runtime) => {
 });
 
 export async function handler(event: APIGatewayProxyEventV2, context: Context) {
-  const { graphql } = await container();
+  const { graphql, orders } = await container();
+  if (event.rawPath.startsWith('/internal/')) return serveInternalApiFromLambda(orders.internal, event);
   return graphql(event, context);
+}
+
+export async function deadlineSweepHandler() {
+  const { orders, runtime } = await container();
+  const cancelled = await cancelOverdueOrders(orders.deps);
+  if (cancelled > 0) runtime.logger.info({ count: cancelled }, 'cancelled unpaid orders past their payment deadline');
+  return { cancelled };
 }
 
 export async function eventHandler(event: EventBridgeEvent<string, unknown>) {

@@ -3,6 +3,8 @@ import type { Registry } from 'prom-client';
 import { systemClock, type Clock } from '../../lib/ddd';
 import { instrumentDynamo } from '../../lib/dynamodb';
 import { OutboxWriter } from '../../lib/events';
+import { mountInternalApi } from '../../lib/internal-api/express';
+import { createInternalRouter, type InternalApi } from '../../lib/internal-api/router';
 import { createMetricsRegistry } from '../../lib/metrics';
 import type { ServiceRuntime } from '../../lib/runtime/service-runtime';
 import type { SubgraphServiceSpec } from '../../lib/runtime/subgraph-spec';
@@ -28,6 +30,8 @@ export interface ShippingModule {
   readonly tableName: string;
   /** The internal commands Orders sends (ship, deliver), framework-neutral. */
   readonly commands: readonly InternalRoute[];
+  /** The same commands behind the internal API's router (signed service identities only), as the servers serve them. */
+  readonly internal: InternalApi;
   readonly graphqlSpec: SubgraphServiceSpec<ShippingContext>;
 }
 
@@ -43,18 +47,28 @@ export function shippingModule(runtime: ServiceRuntime, options: ShippingOptions
     clock: options.clock ?? systemClock,
     newId: randomUUID,
   };
+  const commands = shipmentCommandRoutes(deps);
+  const internal = createInternalRouter({
+    service: 'shipping',
+    signingSecret: runtime.config.gatewaySigningSecret,
+    windowSeconds: runtime.config.signedRequestWindowSeconds,
+    routes: commands,
+    logger: runtime.logger,
+  });
   return {
     deps,
     outbox,
     registry,
     tableName,
-    commands: shipmentCommandRoutes(deps),
+    commands,
+    internal,
     graphqlSpec: {
       name: 'shipping',
       tableName,
       registry,
       typeDefs,
       resolvers: shippingResolvers,
+      routes: (app) => mountInternalApi(app, internal),
       context: (base) => ({ ...base, deps, loaders: createShippingLoaders(deps, base.caller) }),
     },
   };

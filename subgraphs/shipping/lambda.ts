@@ -1,11 +1,13 @@
 /**
  * Shipping on AWS Lambda, built once per container from the same composition root as the HTTP service:
- * - `handler`: the function URL (payload v2), GraphQL;
+ * - `handler`: the function URL (payload v2): GraphQL on /graphql, the internal commands on /internal (Orders only:
+ *   SigV4 + signed service identity);
  * - `eventHandler`: the EventBridge rule target for order.confirmed (the shipment, READY) and order.cancelled
  *   (a READY shipment withdrawn);
  * - `outboxRelayHandler`: the outbox relay: the table's DynamoDB Stream -> EventBridge, and the scheduled sweep.
  */
 import type { APIGatewayProxyEventV2, Context, EventBridgeEvent } from 'aws-lambda';
+import { serveInternalApiFromLambda } from '../../lib/internal-api/lambda';
 import { lambdaContainer, subgraphLambdaHandler } from '../../lib/runtime/lambda';
 import { handleEventBridgeDelivery, lambdaEventBus, relayOutbox, type OutboxRelayInvocation } from '../../lib/runtime/lambda-events';
 import { shippingEventConsumers } from './infrastructure/event-consumers';
@@ -23,7 +25,8 @@ const container = lambdaContainer('shipping', (runtime) => {
 });
 
 export async function handler(event: APIGatewayProxyEventV2, context: Context) {
-  const { graphql } = await container();
+  const { graphql, shipping } = await container();
+  if (event.rawPath.startsWith('/internal/')) return serveInternalApiFromLambda(shipping.internal, event);
   return graphql(event, context);
 }
 

@@ -24,16 +24,41 @@ const file = readFileSync(resolve(__dirname, '../../docker-compose.yml'), 'utf8'
 const compose = parse(file, { merge: true }) as { services: Record<string, Service> };
 /** The stack `docker compose up` starts: services under a profile (jaeger: `--profile tracing`) are opt-in. */
 const services = Object.fromEntries(Object.entries(compose.services).filter(([, service]) => service.profiles === undefined));
-const apps = ['catalog', 'orders', 'rewards', 'shipping', 'gateway'];
+const apps = ['catalog', 'orders', 'rewards', 'payments', 'shipping', 'notifications', 'gateway'];
 
 describe('docker-compose.yml', () => {
   it('has the expected services', () => {
-    expect(Object.keys(services).sort()).toEqual(['catalog', 'dynamodb', 'gateway', 'orders', 'redis', 'rewards', 'seed', 'shipping']);
+    expect(Object.keys(services).sort()).toEqual(['catalog', 'dynamodb', 'gateway', 'maildev', 'notifications', 'orders', 'payments', 'redis', 'rewards', 'seed', 'shipping']);
   });
 
-  it('publishes only the gateway', () => {
+  it("publishes only the gateway, and on loopback Payments (Stripe's webhooks) and maildev's inbox", () => {
     const published = Object.entries(services).filter(([, service]) => (service.ports ?? []).length > 0);
-    expect(published.map(([name, service]) => [name, service.ports])).toEqual([['gateway', ['4000:4000']]]);
+    expect(published.map(([name, service]) => [name, service.ports])).toEqual([
+      ['payments', ['127.0.0.1:4004:4004']],
+      ['maildev', ['127.0.0.1:1080:1080']],
+      ['gateway', ['4000:4000']],
+    ]);
+  });
+
+  it('gives Stripe’s keys to Payments alone, and requires them', () => {
+    for (const [name, service] of Object.entries(services)) {
+      const stripe = Object.keys(service.environment ?? {}).filter((variable) => variable.startsWith('STRIPE_'));
+      expect([name, stripe]).toEqual([name, name === 'payments' ? ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'STRIPE_PUBLISHABLE_KEY'] : []]);
+    }
+    expect(services['payments']!.environment!['STRIPE_SECRET_KEY']).toMatch(/^\$\{STRIPE_SECRET_KEY:\?/);
+    expect(services['payments']!.environment!['STRIPE_WEBHOOK_SECRET']).toMatch(/^\$\{STRIPE_WEBHOOK_SECRET:\?/);
+  });
+
+  it('runs the Notifications worker against maildev unless SMTP_URL names another mail server', () => {
+    const env = services['notifications']!.environment!;
+    expect(env['SMTP_URL']).toBe('${SMTP_URL:-smtp://maildev:1025}');
+    expect(env['MAIL_FROM']).toMatch(/^\$\{MAIL_FROM:-.+<orders@shop\.localhost>\}$/);
+    expect(services['notifications']!.command).toEqual(['notifications']);
+    expect(services['notifications']!.depends_on).toEqual({
+      dynamodb: { condition: 'service_healthy' },
+      redis: { condition: 'service_healthy' },
+      maildev: { condition: 'service_healthy' },
+    });
   });
 
   it('keeps the opt-in Jaeger UI under the tracing profile, published on loopback only', () => {
@@ -63,7 +88,7 @@ describe('docker-compose.yml', () => {
 
   it('starts the seed job once DynamoDB and Catalog are healthy, and the gateway once the subgraphs are', () => {
     expect(services['seed']!.depends_on).toEqual({ dynamodb: { condition: 'service_healthy' }, catalog: { condition: 'service_healthy' } });
-    for (const subgraph of ['catalog', 'orders', 'rewards', 'shipping']) expect(services['gateway']!.depends_on?.[subgraph]).toEqual({ condition: 'service_healthy' });
+    for (const subgraph of ['catalog', 'orders', 'rewards', 'payments', 'shipping']) expect(services['gateway']!.depends_on?.[subgraph]).toEqual({ condition: 'service_healthy' });
   });
 
   it('runs the services in production mode on all interfaces, with every secret required from the environment', () => {

@@ -72,7 +72,7 @@ describe('GET /health', () => {
     expect(await gateway.json()).toEqual({
       status: 'ok',
       service: 'gateway',
-      checks: { supergraph: 'ok', 'subgraph:catalog': 'ok', 'subgraph:orders': 'ok', 'subgraph:rewards': 'ok', 'subgraph:shipping': 'ok' },
+      checks: { supergraph: 'ok', 'subgraph:catalog': 'ok', 'subgraph:orders': 'ok', 'subgraph:rewards': 'ok', 'subgraph:payments': 'ok', 'subgraph:shipping': 'ok' },
     });
     const catalog = await fetch(`${system.urls.catalog}/health`);
     expect(catalog.status).toBe(200);

@@ -116,9 +116,15 @@ describe('what each context emits', () => {
     await waitFor('reward.redeemed on its stream', async () => (await streamEnvelopes(redis, system, 'reward.redeemed')).some((e) => e.data.customerId === 'ew-emitter'));
     const mine = <T extends { data: { orderId: string } }>(events: T[]) => events.filter((e) => e.data.orderId === order.id || e.data.orderId === cancelled.id);
     const total = { amount: 8_642, currency: 'USD' };
-    expect(mine(await streamEnvelopes(redis, system, 'order.created')).map((e) => [e.source, e.data])).toEqual([
-      ['orders', { orderId: order.id, customerId: 'ew-emitter', items: [{ productId, quantity: 2, unitPrice: { amount: 4_321, currency: 'USD' } }], total, version: 1 }],
-      ['orders', { orderId: cancelled.id, customerId: 'ew-emitter', items: [{ productId, quantity: 1, unitPrice: { amount: 4_321, currency: 'USD' } }], total: { amount: 4_321, currency: 'USD' }, version: 1 }],
+    const createdEvents = mine(await streamEnvelopes(redis, system, 'order.created'));
+    // Each order is due paid PAYMENT_TIMEOUT_SECONDS (900 by default) after it was placed.
+    const dueAt = (e: (typeof createdEvents)[number]) => new Date(Date.parse(e.occurredAt) + 900_000).toISOString();
+    expect(createdEvents.map((e) => [e.source, e.data])).toEqual([
+      ['orders', { orderId: order.id, customerId: 'ew-emitter', items: [{ productId, quantity: 2, unitPrice: { amount: 4_321, currency: 'USD' } }], total, version: 1, paymentDueAt: dueAt(createdEvents[0]!) }],
+      [
+        'orders',
+        { orderId: cancelled.id, customerId: 'ew-emitter', items: [{ productId, quantity: 1, unitPrice: { amount: 4_321, currency: 'USD' } }], total: { amount: 4_321, currency: 'USD' }, version: 1, paymentDueAt: dueAt(createdEvents[1]!) },
+      ],
     ]);
     expect(mine(await streamEnvelopes(redis, system, 'order.confirmed')).map((e) => e.data)).toEqual([
       { orderId: order.id, customerId: 'ew-emitter', status: 'CONFIRMED', previousStatus: 'PENDING', total, version: 2 },
@@ -127,7 +133,7 @@ describe('what each context emits', () => {
       { orderId: order.id, customerId: 'ew-emitter', status: 'COMPLETED', previousStatus: 'CONFIRMED', total, version: 3 },
     ]);
     expect(mine(await streamEnvelopes(redis, system, 'order.cancelled')).map((e) => e.data)).toEqual([
-      expect.objectContaining({ orderId: cancelled.id, customerId: 'ew-emitter', status: 'CANCELLED', previousStatus: 'PENDING', version: 2 }),
+      expect.objectContaining({ orderId: cancelled.id, customerId: 'ew-emitter', status: 'CANCELLED', previousStatus: 'PENDING', cause: 'customer', version: 2 }),
     ]);
     const rewardEvents = [
       ...(await streamEnvelopes(redis, system, 'reward.issued')),

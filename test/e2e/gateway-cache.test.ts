@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { gatewayCachePrefix } from '../../gateway/cache/tagged-cache';
+import { productTag } from '../../lib/events/product-changes';
+import { createRedisClient } from '../../lib/redis';
 import type { RunningSystem } from '../../scripts/system';
 import { graphql } from '../support/graphql';
 import { metricValue } from '../support/metrics';
@@ -104,6 +108,43 @@ describe('response and entity cache', () => {
     // And it stays changed: nothing stale was stored behind the invalidation.
     await waitFor('the repeat invalidation', () => system.gateway.levers.cache!.pendingInvalidations() === 0);
     expect(await prices()).toEqual([2_999, 2_999]);
+  });
+});
+
+describe('cache keys from client input', () => {
+  it('tag only product ids that are well formed, and bound keys: an unknown id or an operation name of any length leaves no long key or tag in Redis', async () => {
+    const redis = createRedisClient(testRedisUrl());
+    try {
+      const prefix = gatewayCachePrefix(system.config);
+      const hostile = ['z'.repeat(5_000), 'not-a-uuid', 'product:*', '../../products'];
+      for (const id of hostile) {
+        const response = await graphql(system.urls.gateway, PRODUCT, { id });
+        expect(response.errors).toBeUndefined();
+        expect(response.data).toEqual({ product: null });
+      }
+      // An operation name is the client's choice too (up to the document's length).
+      const longName = `Q${'q'.repeat(5_000)}`;
+      const named = await fetch(system.urls.gateway, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: PRODUCT.replace('CachedProduct', longName), operationName: longName, variables: { id: randomUUID() } }),
+      });
+      expect(await named.json()).toEqual({ data: { product: null } });
+      // A well-formed id Catalog does not know is still tagged (and its null cached): the store answered these requests.
+      const unknown = randomUUID();
+      expect((await graphql(system.urls.gateway, PRODUCT, { id: unknown })).data).toEqual({ product: null });
+      // Shared entries and tag indexes live under the cache's generation (tagged-cache.ts).
+      const tagPrefix = `${prefix}${Number(await redis.get(`${prefix}generation`))}:t:`;
+      expect(await redis.exists(`${tagPrefix}${productTag(unknown)}`)).toBe(1);
+      const keys = await redis.keys(`${prefix}*`);
+      // Whole-response keys hash variables beyond 256 characters; tags are `product:<uuid>` or `products`.
+      expect(keys.filter((key) => key.length - prefix.length > 400)).toEqual([]);
+      const tags = keys.filter((key) => key.startsWith(tagPrefix)).map((key) => key.slice(tagPrefix.length));
+      expect(tags).toContain(productTag(unknown));
+      expect(tags.filter((tag) => !/^(products|product:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.test(tag))).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
 

@@ -46,6 +46,7 @@ beforeAll(async () => {
       CATALOG_URL: `${system.urls.catalog}/graphql`,
       ORDERS_URL: `${system.urls.orders}/graphql`,
       REWARDS_URL: `${system.urls.rewards}/graphql`,
+      PAYMENTS_URL: `${system.urls.payments}/graphql`,
       GATEWAY_WORKERS: '2',
       LOG_LEVEL: 'info',
     },

@@ -16,7 +16,7 @@ import {
   type MyOrdersPage,
   type OrderView,
 } from '../support/orders';
-import { TEST_SIGNING_SECRET, startTestSystem, tokenFor } from '../support/system';
+import { TEST_JWT_SECRET, TEST_SIGNING_SECRET, startTestSystem, tokenFor } from '../support/system';
 
 /**
  * docs/architecture.md §2 authorization through the real gateway: customers act on their own orders, admins on any, other
@@ -83,6 +83,24 @@ describe('anonymous callers', () => {
       expect(read.data ?? null).toBeNull();
       const confirm = await graphql(system.urls.gateway, CONFIRM_ORDER, { id: order.id }, { token });
       expect(errorCodes(confirm)).toEqual(['UNAUTHENTICATED']);
+    }
+    expect(await statusOf(order.id)).toBe('PENDING');
+  });
+  it.each([
+    ['a line feed', { sub: 'customer-owner\nx' }],
+    ['a header injection', { sub: 'customer-owner\r\nx-identity-roles: admin' }],
+    ['a leading space', { sub: ' customer-owner' }],
+    ['a non-ASCII letter', { sub: 'cüstomer-owner' }],
+    ['5,000 characters', { sub: 'c'.repeat(5000) }],
+    ['a comma in a role', { sub: 'customer-owner', roles: ['customer,admin'] }],
+  ])('with a token whose claims hold %s are refused with UNAUTHENTICATED, not a masked server error', async (_what, claims) => {
+    const order = await place();
+    const token = await signDevToken({ roles: [], ...claims, ttlSeconds: 600 }, TEST_JWT_SECRET);
+    for (const query of [READ_ORDER, CONFIRM_ORDER]) {
+      const response = await graphql(system.urls.gateway, query, { id: order.id }, { token });
+      expect(response.status).toBe(401);
+      expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
+      expect(response.errors![0]!.message).toMatch(/^invalid token: the "(sub|roles)" claim must be /);
     }
     expect(await statusOf(order.id)).toBe('PENDING');
   });

@@ -16,7 +16,7 @@ import {
   wsClient,
 } from '../support/subscriptions';
 import { waitFor } from '../../lib/events/testing/wait-for';
-import { startTestSystem, tokenFor } from '../support/system';
+import { TEST_JWT_SECRET, startTestSystem, tokenFor } from '../support/system';
 
 /**
  * Who may subscribe: a connection needs a valid token (in `connection_init` or the HTTP Authorization header),
@@ -79,10 +79,12 @@ describe('graphql-ws connections', () => {
     expect(raw.messages).toEqual([]);
   });
 
-  it('are closed with 4401 for a forged or an expired token', async () => {
+  it('are closed with 4401 for a forged or an expired token, and for one whose sub or roles headers could not carry', async () => {
     const forged = await signDevToken({ sub: 'customer-auth-owner', roles: ['admin'] }, 'some-other-secret-0123456789abcdef0123');
     const expired = await tokenFor('customer-auth-owner', { ttlSeconds: -60 });
-    for (const token of [forged, expired]) {
+    const controlCharacters = await signDevToken({ sub: 'customer-auth-owner\r\nx', roles: [] }, TEST_JWT_SECRET);
+    const commaRole = await signDevToken({ sub: 'customer-auth-owner', roles: ['customer,admin'] }, TEST_JWT_SECRET);
+    for (const token of [forged, expired, controlCharacters, commaRole]) {
       const raw = await rawSocket(url);
       raw.send({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } });
       expect(await raw.closed).toEqual({ code: 4401, reason: 'Unauthorized' });
@@ -163,6 +165,10 @@ describe('multipart subscriptions', () => {
       [undefined, 'subscriptions need a signed-in caller: send Authorization: Bearer <token>'],
       ['not-a-jwt', 'invalid token: it is not a well-formed JWT'],
       [expired, 'invalid token: it has expired'],
+      [
+        await signDevToken({ sub: 'customer-auth-owner\u0000', roles: [] }, TEST_JWT_SECRET),
+        'invalid token: the "sub" claim must be 1 to 200 visible ASCII characters (letters, digits, punctuation; no spaces or control characters)',
+      ],
     ];
     for (const [token, message] of cases) {
       const response = await fetch(url, {

@@ -89,12 +89,15 @@ describe('the schema clients see', () => {
       fields: [
         {
           name: 'orderStatusChanged',
-          args: [{ name: 'orderId', type: { kind: 'NON_NULL', ofType: { name: 'ID' } } }],
+          args: [
+            { name: 'orderId', type: { kind: 'NON_NULL', ofType: { name: 'ID' } } },
+            { name: 'afterVersion', type: { kind: 'SCALAR', ofType: null } },
+          ],
           type: { kind: 'NON_NULL', ofType: { name: 'OrderStatusUpdate' } },
         },
       ],
     });
-    expect(response.data!.__type.fields.map((field) => field.name)).toEqual(['order', 'previousStatus', 'status', 'at']);
+    expect(response.data!.__type.fields.map((field) => field.name)).toEqual(['order', 'previousStatus', 'status', 'at', 'version']);
   });
 });
 

@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type Redis from 'iovalkey';
 import { eventStreamKey } from '../../lib/events';
@@ -16,6 +15,7 @@ import {
   pendingOutbox,
   streamEnvelopes,
 } from '../support/commerce';
+import { startReadyProcess } from '../support/fault-process';
 import { testRedisUrl } from '../support/services';
 import { TEST_JWT_SECRET, TEST_EVENT_SIGNING_SECRET, TEST_SIGNING_SECRET, startTestSystem } from '../support/system';
 
@@ -27,7 +27,6 @@ import { TEST_JWT_SECRET, TEST_EVENT_SIGNING_SECRET, TEST_SIGNING_SECRET, startT
 
 const ORDERS = 200;
 const customerIds = Array.from({ length: 20 }, (_, i) => `crash-customer-${i}`);
-const ROOT = resolve(__dirname, '../..');
 
 let system: RunningSystem;
 let redis: Redis;
@@ -50,10 +49,9 @@ afterAll(async () => {
 
 /** Starts a Rewards process on the system's tables and streams; resolves once it has subscribed. */
 async function startRewardsProcess(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/rewards-consumer-process.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
+  const child = await startReadyProcess(
+    'test/support/rewards-consumer-process.ts',
+    {
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
       HOST: '127.0.0.1',
@@ -67,25 +65,9 @@ async function startRewardsProcess(): Promise<ChildProcess> {
       EVENT_SIGNING_SECRET: TEST_EVENT_SIGNING_SECRET,
       RECLAIM_IDLE_MS: '1500',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+    'the Rewards process',
+  );
   children.push(child);
-  let output = '';
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise<void>((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the Rewards process did not start within 60 s:\n${output}`)), 60_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) {
-        clearTimeout(timer);
-        resolveReady();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the Rewards process exited with ${code}:\n${output}`));
-    });
-  });
-  child.removeAllListeners('exit');
   return child;
 }
 

@@ -21,6 +21,8 @@ import {
   placeOrderVia,
   streamEnvelopes,
 } from '../support/commerce';
+import { graphql } from '../support/graphql';
+import { metricValue } from '../support/metrics';
 import { startTestSystem, tokenFor } from '../support/system';
 
 /**
@@ -167,4 +169,55 @@ describe('Redis stopped and restarted', () => {
     expect(new Set(issued.map((e) => e.data.orderId)).size).toBe(ORDERS);
     expect(await admin.xlen(`${system.config.namespace}events:dead-letter:rewards`)).toBe(0);
   }, 180_000);
+});
+
+describe('Redis stopped between a stock change and the next read', () => {
+  const STOCK = 'query Stock($id: ID!) { product(id: $id) { stockQuantity reservedQuantity } }';
+
+  it('shows the change on every gateway instance, while Redis is down and once it is back: no cached copy from before it survives', async () => {
+    const adminToken = await tokenFor('admin-outage', { admin: true });
+    const shopper = await tokenFor('outage-stock-shopper');
+    const secondUrl = `${secondGateway.http.url}/graphql`;
+    const caches = [system.gateway.levers.cache!, secondGateway.levers.cache!];
+    const productId = await createProduct(system.urls.gateway, 'OUTAGE-STOCK', 1_000, { stock: 10 });
+    const stockVia = async (url: string) => {
+      const response = await graphql<{ product: { stockQuantity: number; reservedQuantity: number } }>(url, STOCK, { id: productId }, { token: adminToken });
+      return response.data?.product ? [response.data.product.stockQuantity, response.data.product.reservedQuantity] : response.errors;
+    };
+    const catalogReads = () => metricValue(system.urls.catalog, 'http_request_duration_seconds_count', { route: '/graphql' });
+    /** Both instances answer `expected` twice, the second time without asking Catalog: it is cached on both. */
+    const cachedOnBoth = (expected: number[]) =>
+      waitFor(`${JSON.stringify(expected)} cached on both instances`, async () => {
+        if (caches.some((cache) => cache.pendingInvalidations() > 0) || (await pendingOutbox(system, 'catalog')).length > 0) return false;
+        const first = [await stockVia(system.urls.gateway), await stockVia(secondUrl)];
+        const before = await catalogReads();
+        const again = [await stockVia(system.urls.gateway), await stockVia(secondUrl)];
+        return JSON.stringify([...first, ...again]) === JSON.stringify([expected, expected, expected, expected]) && (await catalogReads()) === before;
+      }, 30_000, 100);
+    await cachedOnBoth([10, 0]);
+
+    await redis.stop();
+    let restarted = false;
+    try {
+      // Cut off, an instance hears no invalidations: its cache is off until it is back.
+      await waitFor('both gateway caches to stop', () => caches.every((cache) => !cache.available), 10_000);
+      // The stock changes while Redis is down: a customer holds a unit (its events wait in the outbox) and an admin
+      // restocks through the first gateway (its invalidation reaches neither Redis nor the other instance).
+      await placeOrderVia(system.urls.gateway, shopper, productId, 1);
+      const restocked = await graphql(system.urls.gateway, 'mutation ($id: ID!) { updateProduct(id: $id, input: { stockQuantity: 20 }) { stockQuantity } }', { id: productId }, { token: adminToken });
+      expect(restocked.errors).toBeUndefined();
+      expect([await stockVia(system.urls.gateway), await stockVia(secondUrl)]).toEqual([[20, 1], [20, 1]]);
+
+      redis = await startRedisServer({ dataDir, port: redis.port });
+      restarted = true;
+      // Back on Redis (which restored the entries it held from its append-only file), each instance fenced them off.
+      await waitFor('both gateway caches back', () => caches.every((cache) => cache.available), 30_000, 50);
+      expect([await stockVia(system.urls.gateway), await stockVia(secondUrl)]).toEqual([[20, 1], [20, 1]]);
+      // And caching again, once the held unit's events (published now) are through.
+      await cachedOnBoth([20, 1]);
+    } finally {
+      // A failure above must not leave the clean-up without Redis.
+      if (!restarted) redis = await startRedisServer({ dataDir, port: redis.port });
+    }
+  }, 120_000);
 });

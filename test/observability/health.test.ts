@@ -86,6 +86,7 @@ describe('the gateway', () => {
         catalogGraphql: `${system.urls.catalog}/graphql`,
         ordersGraphql: `${system.urls.orders}/graphql`,
         rewardsGraphql: `${rewards.http.url}/graphql`,
+        paymentsGraphql: `${system.urls.payments}/graphql`,
         shippingGraphql: `${system.urls.shipping}/graphql`,
       },
     };
@@ -94,7 +95,7 @@ describe('the gateway', () => {
       const url = `${gateway.http.url}/health/ready`;
       expect(await probe(url)).toEqual({
         status: 200,
-        body: { status: 'ok', service: 'gateway', checks: { supergraph: 'ok', 'subgraph:catalog': 'ok', 'subgraph:orders': 'ok', 'subgraph:rewards': 'ok', 'subgraph:shipping': 'ok', redis: 'ok' } },
+        body: { status: 'ok', service: 'gateway', checks: { supergraph: 'ok', 'subgraph:catalog': 'ok', 'subgraph:orders': 'ok', 'subgraph:rewards': 'ok', 'subgraph:payments': 'ok', 'subgraph:shipping': 'ok', redis: 'ok' } },
       });
 
       await rewards.stop();
@@ -111,7 +112,7 @@ describe('the gateway', () => {
       );
       expect(ready).toEqual({
         status: 503,
-        body: { status: 'degraded', service: 'gateway', checks: { supergraph: 'ok', 'subgraph:catalog': 'ok', 'subgraph:orders': 'ok', 'subgraph:rewards': 'failing', 'subgraph:shipping': 'ok', redis: 'ok' } },
+        body: { status: 'degraded', service: 'gateway', checks: { supergraph: 'ok', 'subgraph:catalog': 'ok', 'subgraph:orders': 'ok', 'subgraph:rewards': 'failing', 'subgraph:payments': 'ok', 'subgraph:shipping': 'ok', redis: 'ok' } },
       });
       expect(await probe(`${gateway.http.url}/health/live`)).toEqual({ status: 200, body: { status: 'ok', service: 'gateway' } });
     } finally {

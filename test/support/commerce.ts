@@ -1,5 +1,6 @@
 import { expect } from '@jest/globals';
 import type Redis from 'iovalkey';
+import type { ContextName } from '../../lib/config';
 import { mapLimit } from '../../lib/async';
 import { createDynamoClients } from '../../lib/dynamodb';
 import { allPendingOutboxItems, eventStreamKey, type AnyEventEnvelope, type EventType } from '../../lib/events';
@@ -153,7 +154,7 @@ export async function streamEnvelopes<T extends EventType>(redis: Redis, system:
 }
 
 /** The events still waiting in a context's outbox (not yet published, or not yet deleted after publishing). */
-export async function pendingOutbox(system: RunningSystem, context: 'catalog' | 'orders' | 'rewards'): Promise<AnyEventEnvelope[]> {
+export async function pendingOutbox(system: RunningSystem, context: ContextName): Promise<AnyEventEnvelope[]> {
   const dynamo = createDynamoClients(system.config.dynamodb);
   try {
     return (await allPendingOutboxItems(dynamo.doc, system.config.dynamodb.tables[context])).map((item) => JSON.parse(item.event) as AnyEventEnvelope);

@@ -20,7 +20,7 @@ export interface DevRun {
  */
 export function startDev(env: Record<string, string>, options: { preload?: readonly string[]; script?: string; cwd?: string } = {}): DevRun {
   const base: Record<string, string | undefined> = { ...process.env };
-  for (const name of ['DYNAMODB_ENDPOINT', 'REDIS_URL', 'EVENT_BUS', 'JWT_JWKS_URL', 'TABLE_PREFIX', 'JWT_SECRET', 'GATEWAY_SIGNING_SECRET']) delete base[name];
+  for (const name of ['DYNAMODB_ENDPOINT', 'REDIS_URL', 'EVENT_BUS', 'JWT_JWKS_URL', 'TABLE_PREFIX', 'JWT_SECRET', 'GATEWAY_SIGNING_SECRET', 'SMTP_URL', 'MAIL_TRANSPORT']) delete base[name];
   for (const name of Object.keys(base)) if (name.startsWith('OTEL_')) delete base[name];
   const preloads = (options.preload ?? []).flatMap((module) => ['--import', module]);
   const child = spawn(process.execPath, ['--import', 'tsx', ...preloads, options.script ?? 'scripts/dev.ts'], {

@@ -6,34 +6,7 @@
  *
  * Extra variables: RECLAIM_IDLE_MS (how long an entry read by a dead member stays with it; default 1500).
  */
-import { loadConfig } from '../../lib/config';
-import { createLogger } from '../../lib/logging';
-import { createSystemEventBus, startRewardsNode } from '../../scripts/system';
+import { startRewardsNode } from '../../scripts/system';
+import { runFaultProcess } from './fault-process';
 
-async function main(): Promise<void> {
-  const config = loadConfig(process.env);
-  const logger = createLogger({ service: 'rewards-consumer-process', level: config.logLevel });
-  const reclaimIdleMs = Number(process.env['RECLAIM_IDLE_MS'] ?? 1500);
-  const bus = createSystemEventBus(config, logger, {
-    redis: {
-      reclaimIdleMs,
-      reclaimIntervalMs: Math.max(100, Math.round(reclaimIdleMs / 3)),
-      blockMs: 200,
-      retryBackoff: { initialMs: 50, maxMs: Math.min(500, reclaimIdleMs - 1) },
-      loopErrorBackoff: { initialMs: 50, maxMs: 500 },
-    },
-  });
-  const node = await startRewardsNode(config, bus, { relay: { sweepIntervalMs: 300, minAgeMs: 300 } });
-  console.log('ready');
-  process.once('SIGTERM', () => {
-    void node
-      .stopAll()
-      .then(() => bus.close())
-      .then(() => process.exit(0));
-  });
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runFaultProcess('rewards-consumer-process', (config, bus) => startRewardsNode(config, bus, { relay: { sweepIntervalMs: 300, minAgeMs: 300 } }));

@@ -9,16 +9,19 @@ export const API_SDL = `
   type Money { amount: Int! currency: String! }
   type Product { id: ID! name: String! }
   type OrderItem { product: Product! quantity: Int! }
-  type Order { id: ID! status: OrderStatus! total: Money! items: [OrderItem!]! rewardPoints: Int }
-  type OrderStatusUpdate { order: Order! previousStatus: OrderStatus status: OrderStatus! at: String! }
+  type Order { id: ID! status: OrderStatus! total: Money! items: [OrderItem!]! rewardPoints: Int updatedAt: String! version: Int! }
+  type OrderStatusUpdate { order: Order! previousStatus: OrderStatus status: OrderStatus! at: String! version: Int! }
   type Query { order(id: ID!): Order }
-  type Subscription { orderStatusChanged(orderId: ID!): OrderStatusUpdate! }
+  type Subscription { orderStatusChanged(orderId: ID!, afterVersion: Int): OrderStatusUpdate! }
 `;
 
 export interface FakeOrder {
   readonly id: string;
   readonly customerId: string;
   status: string;
+  /** 1 when placed, +1 per status change (Order.version). */
+  version: number;
+  updatedAt: string;
   readonly total: { amount: number; currency: string };
   readonly items: { product: { id: string; name: string }; quantity: number }[];
   rewardPoints: number | null;
@@ -41,8 +44,8 @@ export class FakeSupergraph {
   readonly executed: ExecutedRequest[] = [];
   private readonly gates = new Map<string, Promise<void>>();
 
-  addOrder(order: Omit<FakeOrder, 'rewardPoints' | 'status'> & Partial<Pick<FakeOrder, 'rewardPoints' | 'status'>>): FakeOrder {
-    const stored: FakeOrder = { status: 'PENDING', rewardPoints: null, ...order };
+  addOrder(order: Omit<FakeOrder, 'rewardPoints' | 'status' | 'version' | 'updatedAt'> & Partial<Pick<FakeOrder, 'rewardPoints' | 'status' | 'version' | 'updatedAt'>>): FakeOrder {
+    const stored: FakeOrder = { status: 'PENDING', rewardPoints: null, version: 1, updatedAt: '2026-03-01T09:00:00.000Z', ...order };
     this.orders.set(order.id, stored);
     return stored;
   }

@@ -1,8 +1,9 @@
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Rule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IRuleTarget } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { eventBridgeSource } from '../../../lib/events/eventbridge-entry';
 import { EVENT_SOURCES, type EventType } from '../../../lib/events/schemas';
@@ -12,7 +13,11 @@ import { deadLetterQueue } from './dead-letter-queue';
 export interface EventConsumerRulesProps {
   readonly settings: EnvironmentSettings;
   readonly bus: IEventBus;
-  readonly target: IFunction;
+  /**
+   * The consumer: a function invoked by the rule, or the work queue in front of one (Notifications: the queue
+   * carries the consumer's retry policy, lib/events/sqs-delivery.ts).
+   */
+  readonly target: IFunction | IQueue;
   /** The event types the target's consumers handle (their `types`), from the contract in lib/events. */
   readonly types: readonly EventType[];
   readonly description: string;
@@ -44,14 +49,13 @@ export class EventConsumerRules extends Construct {
           eventBus: props.bus,
           description: `${props.description}: ${types.join(', ')}`,
           eventPattern: { source: [source], detailType: types },
-          targets: [
-            new LambdaFunction(props.target, {
-              deadLetterQueue: this.deadLetterQueue,
-              retryAttempts: TARGET_RETRY_ATTEMPTS,
-              maxEventAge: props.settings.maxEventAge,
-            }),
-          ],
+          targets: [this.ruleTarget(props)],
         }),
     );
+  }
+
+  private ruleTarget(props: EventConsumerRulesProps): IRuleTarget {
+    const delivery = { deadLetterQueue: this.deadLetterQueue, retryAttempts: TARGET_RETRY_ATTEMPTS, maxEventAge: props.settings.maxEventAge };
+    return 'queueArn' in props.target ? new SqsQueue(props.target, delivery) : new LambdaFunction(props.target, delivery);
   }
 }

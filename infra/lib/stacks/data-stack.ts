@@ -1,13 +1,15 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { ContextName } from '../../../lib/config';
 import type { TableDefinition } from '../../../lib/dynamodb';
 import { catalogTable } from '../../../subgraphs/catalog/infrastructure/catalog-table';
 import { ordersTable } from '../../../subgraphs/orders/infrastructure/orders-table';
+import { paymentsTable } from '../../../subgraphs/payments/infrastructure/payments-table';
 import { rewardsTable } from '../../../subgraphs/rewards/infrastructure/rewards-table';
 import { shippingTable } from '../../../subgraphs/shipping/infrastructure/shipping-table';
+import { contextTable } from '../constructs/context-table';
 import type { EnvironmentSettings } from '../environments';
 
 export interface DataStackProps extends StackProps {
@@ -19,6 +21,7 @@ export const TABLE_DEFINITIONS: Readonly<Record<ContextName, TableDefinition>> =
   catalog: catalogTable,
   orders: ordersTable,
   rewards: rewardsTable,
+  payments: paymentsTable,
   shipping: shippingTable,
 };
 
@@ -37,35 +40,16 @@ export class DataStack extends Stack {
   readonly signingSecret: Secret;
   /** EVENT_SIGNING_SECRET: the HMAC key of event envelopes (lib/events/event-signature.ts). */
   readonly eventSigningSecret: Secret;
+  /** STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET: set by the operator from Stripe's dashboard (docs/payments.md). */
+  readonly stripeSecretKey: Secret;
+  readonly stripeWebhookSecret: Secret;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
     const { settings } = props;
-    const table = (context: ContextName): Table => {
-      const definition = TABLE_DEFINITIONS[context];
-      const created = new Table(this, `${context[0]!.toUpperCase()}${context.slice(1)}Table`, {
-        tableName: `${settings.prefix}${context}`,
-        partitionKey: { name: definition.partitionKey, type: AttributeType.STRING },
-        sortKey: { name: definition.sortKey, type: AttributeType.STRING },
-        billingMode: BillingMode.PAY_PER_REQUEST,
-        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-        encryption: TableEncryption.AWS_MANAGED,
-        stream: StreamViewType.NEW_IMAGE,
-        deletionProtection: settings.deletionProtection,
-        removalPolicy: settings.removalPolicy,
-        ...(definition.timeToLiveAttribute ? { timeToLiveAttribute: definition.timeToLiveAttribute } : {}),
-      });
-      for (const index of definition.indexes) {
-        created.addGlobalSecondaryIndex({
-          indexName: index.name,
-          partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-          sortKey: { name: index.sortKey, type: AttributeType.STRING },
-        });
-      }
-      new CfnOutput(this, `${context}TableName`, { value: created.tableName, description: `The ${context} context's table` });
-      return created;
-    };
-    this.tables = { catalog: table('catalog'), orders: table('orders'), rewards: table('rewards'), shipping: table('shipping') };
+    const table = (context: ContextName): Table =>
+      contextTable(this, `${context[0]!.toUpperCase()}${context.slice(1)}Table`, { settings, context, definition: TABLE_DEFINITIONS[context], stream: true });
+    this.tables = { catalog: table('catalog'), orders: table('orders'), rewards: table('rewards'), payments: table('payments'), shipping: table('shipping') };
 
     // 64 letters and digits: well above the 32 characters production mode demands (lib/config).
     const generated = { passwordLength: 64, excludePunctuation: true };
@@ -87,6 +71,17 @@ export class DataStack extends Stack {
       generateSecretString: generated,
       removalPolicy: settings.removalPolicy,
     });
+    // Stripe issues these two: they cannot be generated here. Created with a random placeholder, which is no Stripe
+    // key, so Payments refuses to start (lib/config/stripe-config.ts) until the operator puts the real values in.
+    const stripe = (id: string, name: string, what: string) =>
+      new Secret(this, id, {
+        secretName: `${settings.prefix}${name}`,
+        description: `${what}; replace the placeholder: aws secretsmanager put-secret-value --secret-id ${settings.prefix}${name} --secret-string <value>`,
+        generateSecretString: generated,
+        removalPolicy: settings.removalPolicy,
+      });
+    this.stripeSecretKey = stripe('StripeSecretKey', 'stripe-secret-key', "Stripe's secret key, sk_live_... or sk_test_... (STRIPE_SECRET_KEY)");
+    this.stripeWebhookSecret = stripe('StripeWebhookSecret', 'stripe-webhook-secret', "The signing secret of the Stripe webhook endpoint, whsec_... (STRIPE_WEBHOOK_SECRET)");
     new CfnOutput(this, 'JwtSecretArn', { value: this.jwtSecret.secretArn, description: 'Read it to sign test tokens (docs/deploy.md)' });
   }
 }

@@ -26,7 +26,6 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { ContextName } from '../../../lib/config';
 import { ORDER_STATUS_EVENT_TYPES } from '../../../lib/events/schemas';
 import { PRODUCT_CHANGE_EVENT_TYPES } from '../../../lib/events/product-changes';
 import { REPO_ROOT } from '../bundling';
@@ -121,7 +120,7 @@ export class GatewayStack extends Stack implements DeadLetterQueues {
       runtimePlatform: { cpuArchitecture: CpuArchitecture.X86_64, operatingSystemFamily: OperatingSystemFamily.LINUX },
     });
     const logGroup = new LogGroup(this, 'Logs', { retention: settings.logRetention, removalPolicy: settings.removalPolicy });
-    const graphqlUrl = (context: ContextName) => `${subgraphs.functionUrls[context].url}graphql`;
+    const graphqlUrl = (context: keyof SubgraphsStack['functionUrls']) => `${subgraphs.functionUrls[context].url}graphql`;
     taskDefinition.addContainer('gateway', {
       image: ContainerImage.fromAsset(REPO_ROOT, { file: 'Dockerfile', platform: Platform.LINUX_AMD64, exclude: [...GATEWAY_IMAGE_EXCLUDES] }),
       command: ['gateway'],
@@ -141,6 +140,7 @@ export class GatewayStack extends Stack implements DeadLetterQueues {
         CATALOG_URL: graphqlUrl('catalog'),
         ORDERS_URL: graphqlUrl('orders'),
         REWARDS_URL: graphqlUrl('rewards'),
+        PAYMENTS_URL: graphqlUrl('payments'),
         SHIPPING_URL: graphqlUrl('shipping'),
         AWS_REGION: this.region,
       },
@@ -163,7 +163,7 @@ export class GatewayStack extends Stack implements DeadLetterQueues {
       // Time for the gateway to close WebSockets and drain on SIGTERM (scale-in, deployments).
       stopTimeout: Duration.seconds(30),
     });
-    for (const context of ['catalog', 'orders', 'rewards', 'shipping'] as const) subgraphs.api[context].fn.grantInvokeUrl(taskDefinition.taskRole);
+    for (const context of ['catalog', 'orders', 'rewards', 'payments', 'shipping'] as const) subgraphs.api[context].fn.grantInvokeUrl(taskDefinition.taskRole);
 
     this.service = new FargateService(this, 'Service', {
       cluster,

@@ -28,7 +28,11 @@ export interface ObservabilityStackProps extends StackProps {
   readonly apiFunctions: readonly AppFunction[];
   /** The Orders GraphQL function, whose Catalog ACL logs when its circuit breaker opens. */
   readonly ordersApi: AppFunction;
+  /** The public function Stripe's webhooks reach, which logs every request whose signature does not verify. */
+  readonly paymentsWebhook: AppFunction;
   readonly deadLetterQueues: readonly Queue[];
+  /** Work queues whose oldest message says how late the work is (Notifications: customer emails). */
+  readonly workQueues?: readonly { readonly queue: Queue; readonly maxAgeSeconds: number; readonly description: string }[];
   readonly gateway: { readonly service: FargateService; readonly loadBalancer: ApplicationLoadBalancer; readonly targetGroup: ApplicationTargetGroup };
   /** Where alarm notifications go (`-c alarmEmail=...`); the topic exists either way. */
   readonly alarmEmail?: string | undefined;
@@ -36,6 +40,15 @@ export interface ObservabilityStackProps extends StackProps {
 
 /** The line the Orders ACL logs (pino, JSON) when its circuit breaker opens. */
 export const CIRCUIT_OPENED_MESSAGE = 'circuit breaker opened';
+
+/** The line the Payments webhook logs for a request whose Stripe signature does not verify. */
+export const WEBHOOK_REFUSED_MESSAGE = 'refused a webhook whose signature does not verify';
+
+/**
+ * Refused webhooks in 5 minutes before anyone is told: a few are strangers probing a public URL; more mean the
+ * endpoint's secret and STRIPE_WEBHOOK_SECRET disagree, and no payment is being confirmed.
+ */
+export const WEBHOOK_REFUSED_THRESHOLD = 5;
 
 /** p99 thresholds: a subgraph's own work, and the whole request as the load balancer sees it. */
 export const API_P99_THRESHOLD_MS = 1_000;
@@ -47,7 +60,9 @@ export const GATEWAY_P99_THRESHOLD_SECONDS = 2;
  * - each function's errors and throttles (any, over 5 minutes);
  * - API latency: each subgraph function's p99 duration, and the gateway's p99 response time at the ALB;
  * - every dead-letter queue holding a message (rule targets, async invocations, stream relays, the schedule);
+ * - a work queue whose oldest message is older than its bound (customer emails late);
  * - the Orders ACL's circuit breaker opening (a metric filter on its structured log line);
+ * - Stripe webhooks refused for their signature (the same way): a wrong STRIPE_WEBHOOK_SECRET stops checkouts;
  * - gateway targets unhealthy, and a burst of 5xx answers.
  */
 export class ObservabilityStack extends Stack {
@@ -108,6 +123,16 @@ export class ObservabilityStack extends Stack {
       });
     }
 
+    for (const { queue, maxAgeSeconds, description } of props.workQueues ?? []) {
+      const where = queue.node.path.split('/').slice(1).join('-');
+      alarm(`${where}-age`, queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }), {
+        threshold: maxAgeSeconds,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        description: `The oldest message of ${queue.node.path} waits for more than ${maxAgeSeconds} s: ${description}`,
+      });
+    }
+
     const breakerOpened = new MetricFilter(this, 'CatalogBreakerOpened', {
       logGroup: props.ordersApi.logGroup,
       filterPattern: FilterPattern.stringValue('$.msg', '=', CIRCUIT_OPENED_MESSAGE),
@@ -118,6 +143,18 @@ export class ObservabilityStack extends Stack {
     alarm('catalog-breaker-open', breakerOpened, {
       threshold: 0,
       description: 'The Orders ACL opened its circuit breaker to Catalog: orders fail fast or use cached products',
+    });
+
+    const webhooksRefused = new MetricFilter(this, 'StripeWebhooksRefused', {
+      logGroup: props.paymentsWebhook.logGroup,
+      filterPattern: FilterPattern.stringValue('$.msg', '=', WEBHOOK_REFUSED_MESSAGE),
+      metricNamespace: `Ecommerce/${settings.name}`,
+      metricName: 'StripeWebhooksRefused',
+      metricValue: '1',
+    }).metric({ period: fiveMinutes, statistic: 'Sum' });
+    alarm('stripe-webhooks-refused', webhooksRefused, {
+      threshold: WEBHOOK_REFUSED_THRESHOLD,
+      description: "Stripe webhooks refused for their signature: check that STRIPE_WEBHOOK_SECRET is the endpoint's signing secret (docs/payments.md)",
     });
 
     const { loadBalancer, targetGroup, service } = props.gateway;
@@ -173,5 +210,15 @@ export class ObservabilityStack extends Stack {
       }),
       new GraphWidget({ title: 'Catalog circuit breaker opened', left: [breakerOpened], width: 12 }),
     );
+    if ((props.workQueues ?? []).length > 0) {
+      dashboard.addWidgets(
+        new GraphWidget({
+          title: 'Work queues: messages waiting, and the age of the oldest (s)',
+          left: (props.workQueues ?? []).map(({ queue }) => queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', label: `${queue.node.path} waiting` })),
+          right: (props.workQueues ?? []).map(({ queue }) => queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', label: `${queue.node.path} oldest` })),
+          width: 24,
+        }),
+      );
+    }
   }
 }

@@ -24,6 +24,9 @@ export interface SubgraphsStackProps extends StackProps {
   readonly tables: DataStack['tables'];
   readonly signingSecret: ISecret;
   readonly eventSigningSecret: ISecret;
+  /** Stripe's secret key and webhook signing secret: only the Payments functions read them. */
+  readonly stripeSecretKey: ISecret;
+  readonly stripeWebhookSecret: ISecret;
   readonly bus: IEventBus;
   readonly redisUrl: string;
 }
@@ -32,6 +35,7 @@ const TABLE_VARIABLES: Readonly<Record<ContextName, string>> = {
   catalog: 'CATALOG_TABLE',
   orders: 'ORDERS_TABLE',
   rewards: 'REWARDS_TABLE',
+  payments: 'PAYMENTS_TABLE',
   shipping: 'SHIPPING_TABLE',
 };
 
@@ -44,6 +48,8 @@ const API_TIMEOUT = Duration.seconds(15);
 /** docs/architecture.md §4: an unclaimed stock hold expires after 15 minutes; the schedule looks for expired ones every minute. */
 export const STOCK_HOLD_TTL_SECONDS = 900;
 export const HOLD_SWEEP_INTERVAL_MINUTES = 1;
+/** docs/architecture.md §4: unpaid orders are cancelled at their payment deadline; the schedule looks every minute. */
+export const DEADLINE_SWEEP_INTERVAL_MINUTES = 1;
 
 /**
  * The subgraphs on Lambda, each from the same composition root as its HTTP service
@@ -56,12 +62,19 @@ export const HOLD_SWEEP_INTERVAL_MINUTES = 1;
  *   product and stock changes, payments; Rewards: completed orders; Shipping: confirmed and cancelled orders) behind
  *   EventBridge rules, the stock hold
  *   sweep and the rewards expiry job on EventBridge Scheduler schedules.
- * Orders calls Catalog's internal stock-holds command on Catalog's function URL, SigV4-signed with its role.
+ * Orders calls Catalog's internal stock-holds command on Catalog's function URL, SigV4-signed with its role, and
+ * Payments reads orders from Orders' internal API the same way. Payments has a second, public function URL for
+ * Stripe's webhooks (POST /webhooks/stripe only, verified with the webhook secret before anything else), the
+ * consumer of order.cancelled (void or refund), and the only roles that read Stripe's secrets. Orders' payment
+ * deadline runs on a schedule.
  * Each function gets its own role with only the actions it performs, on its own context's table only.
  */
 export class SubgraphsStack extends Stack implements DeadLetterQueues {
   readonly api: Readonly<Record<ContextName, AppFunction>>;
   readonly functionUrls: Readonly<Record<ContextName, FunctionUrl>>;
+  /** The public URL Stripe delivers webhooks to (register `<url>webhooks/stripe` in Stripe's dashboard). */
+  readonly stripeWebhookUrl: FunctionUrl;
+  readonly paymentsWebhook: AppFunction;
   readonly functions: readonly AppFunction[];
   readonly deadLetterQueues: readonly Queue[];
 
@@ -153,7 +166,7 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
         name: 'orders-api',
         entry: 'orders',
         handler: 'handler',
-        description: 'Orders subgraph: GraphQL (function URL); reads Catalog through the ACL and the Redis HTTP cache',
+        description: 'Orders subgraph: GraphQL and the internal order reads (function URL); reads Catalog through the ACL and the Redis HTTP cache',
         timeout: API_TIMEOUT,
         environment: ordersEnvironment,
         vpc: inVpc,
@@ -171,7 +184,7 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
         name: 'orders-events',
         entry: 'orders',
         handler: 'eventHandler',
-        description: 'Orders consumers: product changes invalidate the Catalog cache, payments confirm orders',
+        description: 'Orders consumers: product changes invalidate the Catalog cache, authorized payments confirm orders',
         timeout: Duration.seconds(30),
         environment: ordersEnvironment,
         vpc: inVpc,
@@ -183,8 +196,91 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
       settings,
       bus,
       target: ordersEvents.fn,
-      types: ['product.updated', 'product.price.changed', 'stock.held', 'stock.released', 'stock.sold', 'payment.completed'],
+      types: ['product.updated', 'product.price.changed', 'stock.held', 'stock.released', 'stock.sold', 'payment.completed', 'payment.authorized'],
       description: 'Orders consumers',
+    });
+    const deadlineSweep = application(
+      new AppFunction(this, 'OrdersDeadlineSweep', {
+        settings,
+        name: 'orders-deadline-sweep',
+        entry: 'orders',
+        handler: 'deadlineSweepHandler',
+        description: 'Cancels unpaid orders past their payment deadline (PAYMENT_TIMEOUT_SECONDS; schedule)',
+        timeout: Duration.minutes(2),
+        environment: ordersEnvironment,
+        vpc: inVpc,
+        asyncInvoked: true,
+      }),
+      'orders',
+    );
+    const deadlineSweepDlq = deadLetterQueue(this, 'DeadlineSweepScheduleDlq', settings);
+    new Schedule(this, 'OrdersDeadlineSweepSchedule', {
+      scheduleName: `${settings.prefix}orders-deadline-sweep`,
+      description: 'Cancels PENDING orders past paymentDueAt (idempotent: an order paid or cancelled meanwhile is never touched)',
+      schedule: ScheduleExpression.rate(Duration.minutes(DEADLINE_SWEEP_INTERVAL_MINUTES)),
+      target: new LambdaInvoke(deadlineSweep.fn, { deadLetterQueue: deadlineSweepDlq, retryAttempts: 2, maxEventAge: Duration.minutes(DEADLINE_SWEEP_INTERVAL_MINUTES) }),
+    });
+
+    // Payments: Stripe's secrets are read by its functions alone; it reads orders from Orders' internal API,
+    // SigV4-signed with its role (SUBGRAPH_AUTH=iam), and needs no Redis (no VPC).
+    const paymentsEnvironment = {
+      ...common('payments'),
+      ORDERS_URL: `${ordersUrl.url}graphql`,
+      SUBGRAPH_AUTH: 'iam',
+      STRIPE_SECRET_KEY_ARN: props.stripeSecretKey.secretArn,
+      STRIPE_WEBHOOK_SECRET_ARN: props.stripeWebhookSecret.secretArn,
+    };
+    const payments = (fn: AppFunction): AppFunction => {
+      application(fn, 'payments');
+      grantSecretValue(fn.fn, props.stripeSecretKey);
+      grantSecretValue(fn.fn, props.stripeWebhookSecret);
+      return fn;
+    };
+    const paymentsApi = payments(
+      new AppFunction(this, 'PaymentsApi', {
+        settings,
+        name: 'payments-api',
+        entry: 'payments',
+        handler: 'handler',
+        description: 'Payments subgraph: GraphQL and the internal capture command (function URL); Stripe PaymentIntents',
+        timeout: API_TIMEOUT,
+        environment: paymentsEnvironment,
+      }),
+    );
+    const paymentsUrl = paymentsApi.fn.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
+    ordersApi.fn.grantInvokeUrl(paymentsApi.fn);
+    const paymentsWebhook = payments(
+      new AppFunction(this, 'PaymentsWebhook', {
+        settings,
+        name: 'payments-webhook',
+        entry: 'payments',
+        handler: 'webhookHandler',
+        description: "Stripe's webhooks (public function URL): POST /webhooks/stripe, the signature verified before anything is read",
+        timeout: API_TIMEOUT,
+        environment: paymentsEnvironment,
+      }),
+    );
+    // Public by necessity (Stripe calls it; it cannot sign with SigV4): the function refuses anything whose Stripe
+    // signature does not verify before it reads a table or calls anyone, and it holds nothing else to reach.
+    const stripeWebhookUrl = paymentsWebhook.fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
+    const paymentsEvents = payments(
+      new AppFunction(this, 'PaymentsEvents', {
+        settings,
+        name: 'payments-events',
+        entry: 'payments',
+        handler: 'eventHandler',
+        description: "Payments consumer: a cancelled order's payment is voided (before capture) or refunded (after)",
+        timeout: Duration.seconds(30),
+        environment: paymentsEnvironment,
+        asyncInvoked: true,
+      }),
+    );
+    const paymentsRules = new EventConsumerRules(this, 'PaymentsEventRules', {
+      settings,
+      bus,
+      target: paymentsEvents.fn,
+      types: ['order.cancelled'],
+      description: 'Payments consumer',
     });
 
     const rewardsApi = application(
@@ -275,7 +371,7 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
       description: 'Shipping consumer',
     });
 
-    const relays = (['catalog', 'orders', 'rewards', 'shipping'] as const).map(
+    const relays = (['catalog', 'orders', 'rewards', 'payments', 'shipping'] as const).map(
       (context) =>
         new OutboxRelay(this, `${context[0]!.toUpperCase()}${context.slice(1)}OutboxRelay`, {
           settings,
@@ -288,17 +384,23 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
         }),
     );
 
-    this.api = { catalog: catalogApi, orders: ordersApi, rewards: rewardsApi, shipping: shippingApi };
-    this.functionUrls = { catalog: catalogUrl, orders: ordersUrl, rewards: rewardsUrl, shipping: shippingUrl };
+    this.api = { catalog: catalogApi, orders: ordersApi, rewards: rewardsApi, payments: paymentsApi, shipping: shippingApi };
+    this.functionUrls = { catalog: catalogUrl, orders: ordersUrl, rewards: rewardsUrl, payments: paymentsUrl, shipping: shippingUrl };
+    this.stripeWebhookUrl = stripeWebhookUrl;
+    this.paymentsWebhook = paymentsWebhook;
     this.functions = [
       catalogApi,
       catalogEvents,
       holdSweep,
       ordersApi,
       ordersEvents,
+      deadlineSweep,
       rewardsApi,
       rewardsEvents,
       rewardsExpiry,
+      paymentsApi,
+      paymentsWebhook,
+      paymentsEvents,
       shippingApi,
       shippingEvents,
       ...relays.map((relay) => relay.function),
@@ -307,8 +409,10 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
       catalogRules.deadLetterQueue,
       holdSweepDlq,
       ordersRules.deadLetterQueue,
+      deadlineSweepDlq,
       rewardsRules.deadLetterQueue,
       expiryDlq,
+      paymentsRules.deadLetterQueue,
       shippingRules.deadLetterQueue,
       ...relays.map((relay) => relay.deadLetterQueue),
       ...this.functions.flatMap((fn) => (fn.onFailureQueue ? [fn.onFailureQueue] : [])),
@@ -316,5 +420,9 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
     for (const [context, url] of Object.entries(this.functionUrls)) {
       new CfnOutput(this, `${context}FunctionUrl`, { value: url.url, description: `The ${context} subgraph (AWS_IAM: callable by the gateway only)` });
     }
+    new CfnOutput(this, 'StripeWebhookUrl', {
+      value: Fn.join('', [stripeWebhookUrl.url, 'webhooks/stripe']),
+      description: "Register it as the webhook endpoint in Stripe's dashboard; put its signing secret in the stripe-webhook-secret secret",
+    });
   }
 }

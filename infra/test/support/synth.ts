@@ -18,7 +18,7 @@ export interface SynthesizedApp {
   cleanup(): void;
 }
 
-const STACK_NAMES: readonly StackName[] = ['network', 'data', 'events', 'cache', 'subgraphs', 'gateway', 'observability'];
+const STACK_NAMES: readonly StackName[] = ['network', 'data', 'events', 'cache', 'subgraphs', 'gateway', 'notifications', 'observability'];
 
 /**
  * Synthesizes the whole app once, with the same feature flags as `cdk synth` (infra/cdk.json), into a temporary

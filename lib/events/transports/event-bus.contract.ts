@@ -153,6 +153,61 @@ export function eventBusContract(transport: string, create: (settings: ContractS
       expect(handled).toHaveLength(3);
     });
 
+    it("applies a consumer's own retry policy instead of the bus's: its number of attempts before the dead letter", async () => {
+      const { bus } = await open();
+      const patient = group('patient');
+      const impatient = group('impatient');
+      const calls = { [patient]: 0, [impatient]: 0 };
+      const failing = (name: string) => async () => {
+        calls[name] = (calls[name] ?? 0) + 1;
+        throw new Error(`${name} cannot handle it`);
+      };
+      const fast = { initialMs: 10, maxMs: 40 };
+      await bus.subscribe({ group: patient, types: ['order.confirmed'], handle: failing(patient), retry: { maxAttempts: 8, retryBackoff: fast } });
+      await bus.subscribe({ group: impatient, types: ['order.confirmed'], handle: failing(impatient), retry: { maxAttempts: 2, retryBackoff: fast } });
+      const event = sampleEnvelope('order.confirmed');
+      await bus.publish([event]);
+
+      await waitFor('both dead letters', async () => (await bus.deadLetters(patient)).length === 1 && (await bus.deadLetters(impatient)).length === 1);
+      expect(calls).toEqual({ [patient]: 8, [impatient]: 2 });
+      expect(SETTINGS.maxAttempts).toBe(5);
+      expect((await bus.deadLetters(patient))[0]).toMatchObject({ eventId: event.id, attempts: 8, reason: expect.stringContaining('failed on all 8 attempts') });
+      expect((await bus.deadLetters(impatient))[0]).toMatchObject({ eventId: event.id, attempts: 2, reason: expect.stringContaining('failed on all 2 attempts') });
+    });
+
+    it("spaces a consumer's retries by its own backoff, and succeeds on a later attempt", async () => {
+      const { bus } = await open();
+      const consumerGroup = group('spaced');
+      const attemptsAt: number[] = [];
+      await bus.subscribe({
+        group: consumerGroup,
+        types: ['order.shipped'],
+        retry: { maxAttempts: 4, retryBackoff: { initialMs: 400, maxMs: 400 } },
+        handle: async () => {
+          attemptsAt.push(Date.now());
+          if (attemptsAt.length < 3) throw new Error('mail server down');
+        },
+      });
+      await bus.publish([sampleEnvelope('order.shipped')]);
+
+      await waitFor('the third attempt', () => attemptsAt.length === 3);
+      // Equal jitter waits at least half the delay: 200 ms, where the bus's own backoff is at most 40 ms.
+      const gaps = attemptsAt.slice(1).map((at, i) => at - attemptsAt[i]!);
+      expect(gaps.every((gap) => gap >= 200)).toBe(true);
+      expect(await bus.deadLetters(consumerGroup)).toEqual([]);
+    });
+
+    it('refuses a consumer with an invalid retry policy', async () => {
+      const { bus } = await open();
+      const handle: EventHandler = async () => undefined;
+      await expect(
+        bus.subscribe({ group: group('zero'), types: ['order.completed'], handle, retry: { maxAttempts: 0, retryBackoff: { initialMs: 10, maxMs: 20 } } }),
+      ).rejects.toThrow(/invalid retry policy: maxAttempts must be a positive integer, got 0/);
+      await expect(
+        bus.subscribe({ group: group('inverted'), types: ['order.completed'], handle, retry: { maxAttempts: 3, retryBackoff: { initialMs: 50, maxMs: 10 } } }),
+      ).rejects.toThrow(/invalid retry policy: retryBackoff needs 0 <= initialMs <= maxMs/);
+    });
+
     it('dead-letters an invalid event on receipt without calling the handler', async () => {
       const harness = await open();
       const { bus } = harness;

@@ -1,6 +1,6 @@
 import type { Logger } from '../../logging';
-import { backoffDelay, retryPolicy, type BackoffOptions } from '../backoff';
-import { assertValidConsumer } from '../consumer';
+import { backoffDelay, retryPolicy, type RetryPolicy } from '../backoff';
+import { assertValidConsumer, consumerRetryPolicy } from '../consumer';
 import type { DeadLetter, DeadLetterReader } from '../dead-letter';
 import { parseEnvelope, type AnyEventEnvelope } from '../envelope';
 import { EventBusClosedError } from '../errors';
@@ -14,9 +14,12 @@ export interface MemoryEventBusOptions {
   readonly logger: Logger;
   /** EVENT_SIGNING_SECRET: publish signs every envelope, every group verifies on receipt. */
   readonly signingSecret: string;
-  /** Handler calls per event before it is dead-lettered (docs/architecture.md §4: "dead-lettered after N attempts"). */
+  /**
+   * Handler calls per event before it is dead-lettered (docs/architecture.md §4: "dead-lettered after N attempts"),
+   * for consumers without a retry policy of their own.
+   */
   readonly maxAttempts?: number;
-  readonly retryBackoff?: BackoffOptions;
+  readonly retryBackoff?: RetryPolicy['retryBackoff'];
   readonly metrics?: EventMetrics;
 }
 
@@ -46,13 +49,12 @@ export class MemoryEventBus implements EventBus, DeadLetterReader {
   private readonly roundRobin = new Map<string, number>();
   private readonly dead = new Map<string, DeadLetter[]>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly maxAttempts: number;
-  private readonly retryBackoff: BackoffOptions;
+  private readonly retry: RetryPolicy;
   private readonly metrics: EventMetrics;
   private closed = false;
 
   constructor(private readonly options: MemoryEventBusOptions) {
-    ({ maxAttempts: this.maxAttempts, retryBackoff: this.retryBackoff } = retryPolicy(options, MEMORY_BUS_DEFAULTS));
+    this.retry = retryPolicy(options, MEMORY_BUS_DEFAULTS);
     this.metrics = options.metrics ?? noEventMetrics;
   }
 
@@ -134,13 +136,14 @@ export class MemoryEventBus implements EventBus, DeadLetterReader {
       return;
     }
     const { envelope } = received;
+    const { maxAttempts, retryBackoff } = consumerRetryPolicy(member.consumer, this.retry);
     delivery.attempts += 1;
     try {
       await handleDelivery(envelope, { group, transport: TRANSPORT, metrics: this.metrics }, () => member.consumer.handle(envelope));
       this.metrics.delivered(TRANSPORT, group, envelope.type, 'handled');
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
-      if (delivery.attempts >= this.maxAttempts) {
+      if (delivery.attempts >= maxAttempts) {
         this.deadLetter(group, delivery, envelope.id, `handler failed on all ${delivery.attempts} attempts; last error: ${message}`);
         return;
       }
@@ -149,7 +152,7 @@ export class MemoryEventBus implements EventBus, DeadLetterReader {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         this.route(group, delivery);
-      }, backoffDelay(delivery.attempts, this.retryBackoff));
+      }, backoffDelay(delivery.attempts, retryBackoff));
       this.timers.add(timer);
     }
   }

@@ -1,6 +1,7 @@
 import type Redis from 'iovalkey';
 import type { Logger } from '../../logging';
-import { backoffDelay, type BackoffOptions } from '../backoff';
+import { backoffDelay, type BackoffOptions, type RetryPolicy } from '../backoff';
+import { consumerRetryPolicy } from '../consumer';
 import type { EventConsumer } from '../event-bus';
 import type { EventMetrics } from '../event-metrics';
 import { handleDelivery } from '../event-tracing';
@@ -53,6 +54,13 @@ interface ScheduledRetry {
  */
 export class RedisStreamConsumer {
   private readonly streams: readonly string[];
+  /** This consumer's attempts and backoff (its own policy, else the bus's). */
+  private readonly retry: RetryPolicy;
+  /**
+   * Idle time after which an unacknowledged entry is taken over: the bus's, or twice this consumer's longest
+   * backoff when that is longer, so an entry waiting out its own backoff is never mistaken for an abandoned one.
+   */
+  private readonly reclaimIdleMs: number;
   private readonly retries = new Map<string, ScheduledRetry>();
   private nextReclaimAt = 0;
   private groupsMissing = false;
@@ -73,6 +81,8 @@ export class RedisStreamConsumer {
     private readonly settings: RedisStreamConsumerSettings,
   ) {
     this.streams = [...new Set(consumer.types)].map((type) => eventStreamKey(settings.prefix, type));
+    this.retry = consumerRetryPolicy(consumer, { maxAttempts: settings.maxAttempts, retryBackoff: settings.retryBackoff });
+    this.reclaimIdleMs = consumer.retry ? Math.max(settings.reclaimIdleMs, 2 * consumer.retry.retryBackoff.maxMs) : settings.reclaimIdleMs;
   }
 
   /** Creates the groups (so events published from now on are kept for this context), then starts reading. */
@@ -185,7 +195,7 @@ export class RedisStreamConsumer {
         stream,
         this.consumer.group,
         this.consumerName,
-        this.settings.reclaimIdleMs,
+        this.reclaimIdleMs,
         '0-0',
         'COUNT',
         this.settings.batchSize,
@@ -243,7 +253,7 @@ export class RedisStreamConsumer {
       return;
     }
     const { envelope } = received;
-    if (deliveries > this.settings.maxAttempts) {
+    if (deliveries > this.retry.maxAttempts) {
       const reason = `delivered ${deliveries - 1} times without being acknowledged (its consumers failed or stopped)`;
       await this.deadLetter(entry, type, body, envelope.id, reason, deliveries - 1);
       return;
@@ -252,11 +262,11 @@ export class RedisStreamConsumer {
       await handleDelivery(envelope, { group: this.consumer.group, transport: TRANSPORT, metrics: this.settings.metrics }, () => this.consumer.handle(envelope));
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
-      if (deliveries >= this.settings.maxAttempts) {
+      if (deliveries >= this.retry.maxAttempts) {
         await this.deadLetter(entry, type, body, envelope.id, `handler failed on all ${deliveries} attempts; last error: ${message}`, deliveries);
         return;
       }
-      const delayMs = backoffDelay(deliveries, this.settings.retryBackoff);
+      const delayMs = backoffDelay(deliveries, this.retry.retryBackoff);
       this.retries.set(retryKey(entry.stream, entry.id), { stream: entry.stream, id: entry.id, delayMs, dueAt: Date.now() + delayMs });
       this.settings.metrics.delivered(TRANSPORT, this.consumer.group, type, 'retried');
       this.settings.logger.warn(

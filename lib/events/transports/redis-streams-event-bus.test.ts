@@ -92,6 +92,30 @@ describe('Redis Streams transport', () => {
     expect(late.calls[0]!.id).toBe(early.id);
   });
 
+  it("leaves an entry waiting out its consumer's own backoff with that member, even past the bus's reclaimIdleMs", async () => {
+    const bus = track(testBus({ reclaimIdleMs: 300, reclaimIntervalMs: 50 }));
+    const attempts: { member: string; at: number }[] = [];
+    const member = (name: string) => ({
+      group: 'mail',
+      types: ['order.confirmed'] as const,
+      // Backoff above the bus's reclaimIdleMs: accepted, and the group's reclaim waits twice the backoff instead.
+      retry: { maxAttempts: 3, retryBackoff: { initialMs: 400, maxMs: 400 } },
+      handle: async () => {
+        attempts.push({ member: name, at: Date.now() });
+        if (attempts.length < 3) throw new Error('mail server down');
+      },
+    });
+    await bus.subscribe({ ...member('a'), types: ['order.confirmed'] });
+    await bus.subscribe({ ...member('b'), types: ['order.confirmed'] });
+    await bus.publish([sampleEnvelope('order.confirmed')]);
+
+    await waitFor('the third attempt', () => attempts.length === 3);
+    expect(new Set(attempts.map((attempt) => attempt.member)).size).toBe(1);
+    expect(attempts.slice(1).every((attempt, i) => attempt.at - attempts[i]!.at >= 200)).toBe(true);
+    await waitFor('nothing pending', async () => (await admin.xpending(eventStreamKey(bus.streamPrefix, 'order.confirmed'), 'mail'))[0] === 0);
+    expect(await bus.deadLetters('mail')).toEqual([]);
+  });
+
   it('reclaims an entry whose consumer died after reading it, once idle for reclaimIdleMs', async () => {
     const bus = track(testBus({ reclaimIdleMs: 400, reclaimIntervalMs: 100, retryBackoff: { initialMs: 10, maxMs: 40 } }));
     const stream = eventStreamKey(bus.streamPrefix, 'order.completed');

@@ -23,9 +23,12 @@ export interface RedisStreamsEventBusOptions {
   readonly signingSecret: string;
   /** Key prefix of the streams (see redis-stream-keys.ts); tests sharing one redis-server use their own. */
   readonly streamPrefix?: string;
-  /** Deliveries per event before it is dead-lettered. */
+  /** Deliveries per event before it is dead-lettered, for consumers without a retry policy of their own. */
   readonly maxAttempts?: number;
-  /** An entry read but not acknowledged for this long is taken over by another member of the group. */
+  /**
+   * An entry read but not acknowledged for this long is taken over by another member of the group. A consumer
+   * whose own retry policy waits longer gets twice its longest backoff instead (redis-stream-consumer.ts).
+   */
   readonly reclaimIdleMs?: number;
   /** How often each subscription looks for such entries. */
   readonly reclaimIntervalMs?: number;

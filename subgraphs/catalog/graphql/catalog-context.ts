@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { BaseSubgraphContext } from '../../../lib/graphql';
 import type { CatalogDependencies } from '../application/catalog-dependencies';
 import { findProducts } from '../application/find-products';
-import { productTag } from '../../../lib/events/product-changes';
+import { isProductId, productTag } from '../../../lib/events/product-changes';
 import type { Product } from '../domain/product';
 
 export interface CatalogContext extends BaseSubgraphContext {
@@ -21,8 +21,9 @@ export function createCatalogLoaders(deps: CatalogDependencies, cacheTags: Set<s
   return {
     product: new DataLoader(
       async (ids: readonly string[]) => {
-        // Unknown ids are tagged too: a product created under that id later must invalidate the cached null.
-        for (const id of ids) cacheTags.add(productTag(id));
+        // Unknown ids are tagged too, so a product created under that id later invalidates the cached null; an id
+        // that cannot name a product never will, and is not tagged (its length and bytes are the caller's choice).
+        for (const id of ids) if (isProductId(id)) cacheTags.add(productTag(id));
         return findProducts(deps, ids);
       },
       { maxBatchSize: 100 },

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MoneyProps } from '../../../lib/ddd';
+import { productTag } from '../../../lib/events/product-changes';
 import type { Product } from '../domain/product';
 
 /** Catalog's published REST representation of a product: the contract its HTTP readers (the Orders ACL) translate from. */
@@ -43,7 +44,7 @@ export function strongEtag(body: string): string {
 export function cacheTagsOf(products: readonly Product[]): string {
   const tags = new Set<string>();
   for (const product of products) {
-    tags.add(`product:${product.id}`);
+    tags.add(productTag(product.id));
     tags.add(`category:${encodeURIComponent(product.category)}`);
   }
   return [...tags].join(',');

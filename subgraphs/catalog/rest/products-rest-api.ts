@@ -1,4 +1,6 @@
-import { ErrorCode } from '../../../lib/ddd';
+import { ErrorCode, ServiceUnavailableError } from '../../../lib/ddd';
+import { httpStatusOf } from '../../../lib/http/status';
+import { isProductId } from '../../../lib/events/product-changes';
 import { isNotModified } from '../../../lib/http/conditional';
 import { findProducts } from '../application/find-products';
 import type { CatalogDependencies } from '../application/catalog-dependencies';
@@ -27,8 +29,6 @@ export interface RestApiOptions {
 
 export const DEFAULT_REST_CACHE: RestApiOptions = { maxAgeSeconds: 300, staleWhileRevalidateSeconds: 60 };
 export const MAX_IDS_PER_REQUEST = 100;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Catalog's cache-friendly read API (docs/architecture.md §1), independent of any HTTP framework so the local server and the
@@ -61,7 +61,7 @@ export function createProductsRestApi(deps: CatalogDependencies, options: RestAp
   }
 
   async function one(req: RestRequest, id: string): Promise<RestResponse> {
-    if (!UUID.test(id)) return failure(400, ErrorCode.BAD_USER_INPUT, `product id must be a UUID, got ${JSON.stringify(id.slice(0, 80))}`);
+    if (!isProductId(id)) return failure(400, ErrorCode.BAD_USER_INPUT, `product id must be a UUID, got ${JSON.stringify(id.slice(0, 80))}`);
     const [product] = await findProducts(deps, [id]);
     if (!product) return failure(404, ErrorCode.NOT_FOUND, `no product with id ${JSON.stringify(id)}`);
     return cacheable(req, JSON.stringify(representProduct(product)), [product]);
@@ -74,7 +74,7 @@ export function createProductsRestApi(deps: CatalogDependencies, options: RestAp
     if (ids.length > MAX_IDS_PER_REQUEST) {
       return failure(400, ErrorCode.BAD_USER_INPUT, `at most ${MAX_IDS_PER_REQUEST} ids per request, got ${ids.length}`);
     }
-    const malformed = ids.filter((id) => !UUID.test(id));
+    const malformed = ids.filter((id) => !isProductId(id));
     if (malformed.length > 0) {
       return failure(400, ErrorCode.BAD_USER_INPUT, `every id must be a UUID; not UUIDs: ${malformed.slice(0, 5).map((id) => JSON.stringify(id.slice(0, 80))).join(', ')}`);
     }
@@ -85,7 +85,7 @@ export function createProductsRestApi(deps: CatalogDependencies, options: RestAp
     return cacheable(req, JSON.stringify({ products: products.map(representProduct), notFound }), products);
   }
 
-  return async function handle(req: RestRequest): Promise<RestResponse> {
+  async function route(req: RestRequest): Promise<RestResponse> {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return { ...failure(405, ErrorCode.BAD_USER_INPUT, `method ${req.method} is not allowed here; this API is read-only`), headers: { ...JSON_ERROR_HEADERS, allow: 'GET, HEAD' } };
     }
@@ -93,6 +93,17 @@ export function createProductsRestApi(deps: CatalogDependencies, options: RestAp
     const match = /^\/products\/([^/]+)\/?$/.exec(req.path);
     if (match?.[1]) return one(req, decodeSafely(match[1]));
     return failure(404, ErrorCode.NOT_FOUND, `no route for ${req.path.slice(0, 100)}`);
+  }
+
+  return async function handle(req: RestRequest): Promise<RestResponse> {
+    try {
+      return await route(req);
+    } catch (error) {
+      // DynamoDB not answering (lib/dynamodb/deadline.ts): 503, which readers retry or answer from a stale copy
+      // (RFC 5861 stale-if-error), never a 500 that reads as a bug. Anything else is one, for the adapter to log.
+      if (error instanceof ServiceUnavailableError) return failure(httpStatusOf[error.code], error.code, error.message);
+      throw error;
+    }
   };
 }
 

@@ -48,6 +48,7 @@ function interfered(interfere: (read: number, id: string) => Promise<void>): { d
     },
     findByIds: (ids) => repository.findByIds(ids),
     findIdempotencyKey: (customerId, key) => repository.findIdempotencyKey(customerId, key),
+    listOverdue: (now, limit) => repository.listOverdue(now, limit),
     listByCustomer: (customerId, query) => repository.listByCustomer(customerId, query),
     list: (query) => repository.list(query),
   };

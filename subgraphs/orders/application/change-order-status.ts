@@ -1,5 +1,5 @@
 import { requireAdmin, requireAuthenticated, type Caller } from '../../../lib/auth';
-import { withOptimisticRetry } from '../../../lib/ddd';
+import { withOptimisticRetry, type MoneyProps } from '../../../lib/ddd';
 import type { Order } from '../domain/order';
 import type { CausingEvent } from '../domain/order-repository';
 import { assertCanSee, loadOrder } from './order-access';
@@ -33,10 +33,15 @@ export async function completeOrder(deps: Deps, caller: Caller, id: string): Pro
   return change(deps, id, (order) => order.complete(deps.clock.now()), () => undefined);
 }
 
-/** Owner or admin: PENDING|CONFIRMED -> CANCELLED. */
+/** Owner or admin: PENDING|CONFIRMED -> CANCELLED (cause `customer` for the owner, `admin` for anyone else). */
 export async function cancelOrder(deps: Deps, caller: Caller, id: string, reason: string | null | undefined): Promise<Order> {
-  requireAuthenticated(caller, 'cancel an order');
-  return change(deps, id, (order) => order.cancel(reason, deps.clock.now()), (order) => assertCanSee(caller, order, 'cancel'));
+  const identity = requireAuthenticated(caller, 'cancel an order');
+  return change(
+    deps,
+    id,
+    (order) => order.cancel(reason, deps.clock.now(), order.isOwnedBy(identity.sub) ? 'customer' : 'admin'),
+    (order) => assertCanSee(caller, order, 'cancel'),
+  );
 }
 
 /**
@@ -53,6 +58,27 @@ export async function confirmOrderOnPayment(deps: Deps, orderId: string, event: 
 }
 
 /**
+ * On `payment.authorized`: the customer's payment is authorized (funds on hold at the provider), so a PENDING order
+ * is confirmed, once. Only for the order's own total: an authorization of another amount or currency confirms
+ * nothing (the order then runs into its payment deadline, and its cancellation voids the authorization). An order
+ * already past PENDING, or a redelivery, changes nothing; the "processed" mark commits with the confirmation.
+ */
+export async function confirmOrderOnAuthorization(
+  deps: Deps,
+  payment: { readonly orderId: string; readonly amount: MoneyProps },
+  event: CausingEvent,
+): Promise<'confirmed' | 'ignored' | 'amount-mismatch'> {
+  return withOptimisticRetry(async () => {
+    const order = await deps.orders.findById(payment.orderId);
+    if (!order || order.status !== 'PENDING') return 'ignored';
+    const total = order.total.toJSON();
+    if (total.amount !== payment.amount.amount || total.currency !== payment.amount.currency) return 'amount-mismatch';
+    order.confirm(deps.clock.now());
+    return (await deps.orders.save(order, event)) === 'saved' ? 'confirmed' : 'ignored';
+  });
+}
+
+/**
  * On `stock.released` with reason `expired`: Catalog released the stock of an order it never heard of in time
  * (its order.created arrived after STOCK_HOLD_TTL_SECONDS). The order has no stock behind it, so it is cancelled
  * rather than fulfilled from units others may have bought since. An unknown order (never written) or one already
@@ -62,7 +88,7 @@ export async function cancelOrderOnExpiredHold(deps: Deps, orderId: string, even
   return withOptimisticRetry(async () => {
     const order = await deps.orders.findById(orderId);
     if (!order || (order.status !== 'PENDING' && order.status !== 'CONFIRMED')) return 'ignored';
-    order.cancel('the stock held for this order expired before the order was recorded', deps.clock.now());
+    order.cancel('the stock held for this order expired before the order was recorded', deps.clock.now(), 'stock-expired');
     return (await deps.orders.save(order, event)) === 'saved' ? 'cancelled' : 'ignored';
   });
 }

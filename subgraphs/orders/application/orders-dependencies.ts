@@ -1,5 +1,6 @@
 import type { Clock } from '../../../lib/ddd';
 import type { OrderRepository } from '../domain/order-repository';
+import type { CustomerLimits } from './customer-limits';
 import type { ProductCatalog } from './product-catalog';
 import type { StockHolds } from './stock-holds';
 
@@ -13,4 +14,8 @@ export interface OrdersDependencies {
   readonly idempotencyKeyTtlSeconds?: number;
   /** Catalog's stock: placeOrder holds units here before it writes the order. */
   readonly stock: StockHolds;
+  /** PAYMENT_TIMEOUT_SECONDS: a placed order is due paid this long after placedAt; no deadline when not given. */
+  readonly paymentTimeoutSeconds?: number;
+  /** The per-customer caps on unpaid orders; uncapped when not given. */
+  readonly limits?: CustomerLimits;
 }

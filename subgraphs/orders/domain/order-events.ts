@@ -9,7 +9,12 @@ export interface OrderCreatedData {
   readonly total: MoneyProps;
   /** The order's version once this change is stored: 1 when placed, one more with every status change. */
   readonly version: number;
+  /** When the order is cancelled unless its payment is authorized first (ISO 8601). */
+  readonly paymentDueAt?: string;
 }
+
+/** Why an order was cancelled, for machines: its owner, an admin, the payment deadline, or its stock hold expiring. */
+export type CancellationCause = 'customer' | 'admin' | 'payment-timeout' | 'stock-expired';
 
 export interface OrderStatusChangedData {
   readonly orderId: string;
@@ -18,6 +23,8 @@ export interface OrderStatusChangedData {
   readonly previousStatus: OrderStatus;
   readonly total: MoneyProps;
   readonly reason?: string;
+  /** order.cancelled only. */
+  readonly cause?: CancellationCause;
   readonly version: number;
 }
 

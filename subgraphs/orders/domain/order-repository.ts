@@ -46,6 +46,8 @@ export interface OrderRepository {
   findByIds(ids: readonly string[]): Promise<Order[]>;
   /** The stored key, expired or not (the caller compares `expiresAt` with its clock). */
   findIdempotencyKey(customerId: string, key: string): Promise<IdempotencyRecord | null>;
+  /** PENDING orders whose payment deadline is at or before `now`, earliest deadline first, at most `limit`. */
+  listOverdue(now: Date, limit: number): Promise<Order[]>;
   /** A customer's orders, newest first, optionally of one status. */
   listByCustomer(customerId: string, query: { status?: OrderStatus | undefined } & PageRequest): Promise<Page<Order>>;
   /** Every customer's orders, newest first, optionally of one status (the admin list). */

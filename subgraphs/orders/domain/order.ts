@@ -1,5 +1,5 @@
 import { AggregateRoot, ValidationError, guard, type Money, type MoneyProps } from '../../../lib/ddd';
-import type { OrderEvent } from './order-events';
+import type { CancellationCause, OrderEvent } from './order-events';
 import { OrderItem } from './order-item';
 import { assertTransition, type OrderStatus } from './order-status';
 
@@ -25,6 +25,13 @@ export interface OrderState {
   readonly placedAt: Date;
   readonly updatedAt: Date;
   readonly cancellationReason: string | undefined;
+  /** When a PENDING order is cancelled unless its payment is authorized first; orders placed before deadlines had none. */
+  readonly paymentDueAt: Date | undefined;
+  /**
+   * Whether the order counts against its customer's caps while PENDING (placed by a customer, not an admin): the
+   * repository gives its share back in the same write that moves it out of PENDING.
+   */
+  readonly countsAgainstLimits: boolean;
   /** Optimistic-concurrency version as read from storage; the repository increments it on save. */
   readonly version: number;
 }
@@ -73,13 +80,27 @@ function assertWithinMoneyRange(items: readonly OrderItem[]): void {
 export class Order extends AggregateRoot<OrderEvent> {
   /** Version of the latest change recorded, stored or not: each status event carries the one after it. */
   private recordedVersion: number;
+  /** The status as loaded (or placed): what the stored row still says until this change is saved. */
+  private readonly storedStatus: OrderStatus;
 
   private constructor(private state: OrderState) {
     super();
     this.recordedVersion = state.version;
+    this.storedStatus = state.status;
   }
 
-  static place(input: { id: string; customerId: string; lines: readonly PricedLine[]; now: Date }): Order {
+  /**
+   * `paymentDueAt`: when the order is cancelled unless paid (placedAt + PAYMENT_TIMEOUT_SECONDS). `countsAgainstLimits`:
+   * the order took its share of the customer's caps (a customer's order; admins are not capped).
+   */
+  static place(input: {
+    id: string;
+    customerId: string;
+    lines: readonly PricedLine[];
+    now: Date;
+    paymentDueAt?: Date | undefined;
+    countsAgainstLimits?: boolean;
+  }): Order {
     const byProduct = new Map<string, PricedLine>();
     for (const line of input.lines) {
       const previous = byProduct.get(line.productId);
@@ -102,6 +123,8 @@ export class Order extends AggregateRoot<OrderEvent> {
       placedAt: input.now,
       updatedAt: input.now,
       cancellationReason: undefined,
+      paymentDueAt: input.paymentDueAt,
+      countsAgainstLimits: input.countsAgainstLimits ?? false,
       version: 1,
     });
     order.record({
@@ -113,6 +136,7 @@ export class Order extends AggregateRoot<OrderEvent> {
         items: items.map((item) => ({ productId: item.productId, quantity: item.quantity, unitPrice: item.unitPrice.toJSON() })),
         total: order.total.toJSON(),
         version: 1,
+        ...(input.paymentDueAt ? { paymentDueAt: input.paymentDueAt.toISOString() } : {}),
       },
     });
     return order;
@@ -146,6 +170,27 @@ export class Order extends AggregateRoot<OrderEvent> {
   get version(): number {
     return this.state.version;
   }
+  get paymentDueAt(): Date | undefined {
+    return this.state.paymentDueAt;
+  }
+
+  /** PENDING with its payment deadline passed at `now`: the deadline sweep cancels it. */
+  isOverdue(now: Date): boolean {
+    return this.state.status === 'PENDING' && this.state.paymentDueAt !== undefined && this.state.paymentDueAt.getTime() <= now.getTime();
+  }
+
+  /** The change being saved moves a capped order out of PENDING: its share of the customer's caps goes back with it. */
+  get releasesCustomerLimits(): boolean {
+    return this.state.countsAgainstLimits && this.storedStatus === 'PENDING' && this.state.status !== 'PENDING';
+  }
+
+  /**
+   * The version once the changes made on this instance are stored: what its last status event says, and what a
+   * read after the save shows (1 when placed, +1 per status change). The public Order.version.
+   */
+  get versionAfterChanges(): number {
+    return this.recordedVersion;
+  }
 
   /** Sum of the line totals, in minor units of the order's single currency. */
   get total(): Money {
@@ -169,12 +214,13 @@ export class Order extends AggregateRoot<OrderEvent> {
     this.transition('COMPLETED', now);
   }
 
-  cancel(reason: string | null | undefined, now: Date): void {
+  /** `cause` says why for machines (docs/architecture.md §4: customer, admin, payment-timeout, stock-expired); `reason` for people. */
+  cancel(reason: string | null | undefined, now: Date, cause?: CancellationCause): void {
     const trimmed = reason == null ? undefined : guard.text('reason', reason, { max: ORDER_LIMITS.reason.max }) || undefined;
-    this.transition('CANCELLED', now, trimmed);
+    this.transition('CANCELLED', now, trimmed, cause);
   }
 
-  private transition(to: 'CONFIRMED' | 'COMPLETED' | 'CANCELLED', now: Date, reason?: string): void {
+  private transition(to: 'CONFIRMED' | 'COMPLETED' | 'CANCELLED', now: Date, reason?: string, cause?: CancellationCause): void {
     const from = this.state.status;
     assertTransition(this.state.id, from, to);
     this.state = { ...this.state, status: to, updatedAt: now, ...(to === 'CANCELLED' ? { cancellationReason: reason } : {}) };
@@ -189,6 +235,7 @@ export class Order extends AggregateRoot<OrderEvent> {
         previousStatus: from,
         total: this.total.toJSON(),
         ...(reason !== undefined ? { reason } : {}),
+        ...(cause !== undefined ? { cause } : {}),
         // The repository stores a change as version + 1 (optimistic concurrency); the event says so. Changes not
         // stored yet count too, so events of one aggregate always carry increasing versions.
         version: (this.recordedVersion += 1),

@@ -23,6 +23,10 @@ export const ordersResolvers: Resolvers = {
     __resolveReference: (reference, ctx) => ctx.loaders.order.load(reference.id),
     customer: (order) => ({ id: order.customerId }),
     total: (order) => order.total.toJSON(),
+    // Only a PENDING order has a deadline still ahead of it.
+    paymentDueAt: (order) => (order.status === 'PENDING' ? (order.paymentDueAt ?? null) : null),
+    // A mutation answers with the order it changed: its stored version is the one after this change.
+    version: (order) => order.versionAfterChanges,
   },
   OrderItem: {
     product: (item) => ({ id: item.productId }),

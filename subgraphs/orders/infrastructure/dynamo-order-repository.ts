@@ -5,6 +5,7 @@ import {
   isTransactionConflict,
   queryIndexPage,
   queryShardedIndexPage,
+  queryShards,
   shardKey,
   transactWrite,
   transactionCancellationCodes,
@@ -14,7 +15,8 @@ import { Order } from '../domain/order';
 import { OrderItem } from '../domain/order-item';
 import type { CausingEvent, CreateOrderResult, IdempotencyClaim, IdempotencyRecord, OrderRepository } from '../domain/order-repository';
 import type { OrderStatus } from '../domain/order-status';
-import { ORDERS_INDEXES, allOrdersList, ordersWithStatusList } from './orders-table';
+import { claimReservationWrite, releaseLimitsWrites } from './dynamo-customer-limits';
+import { ORDERS_INDEXES, allOrdersList, escapeKeyPart, ordersWithStatusList, paymentDueList } from './orders-table';
 
 interface OrderItemRow {
   productId: string;
@@ -39,6 +41,11 @@ interface OrderRow {
   placedAt: string;
   updatedAt: string;
   cancellationReason?: string;
+  paymentDueAt?: string;
+  /** Present while PENDING with a deadline: the keys of the sparse `paymentDue` index. */
+  paymentDuePk?: string;
+  paymentDueSk?: string;
+  countsAgainstLimits?: boolean;
   version: number;
 }
 
@@ -52,12 +59,6 @@ const orderKey = (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
 const MAX_PARTITION_KEY_BYTES = 2048;
 const canNameOrder = (id: string) => Buffer.byteLength(orderKey(id).pk, 'utf8') <= MAX_PARTITION_KEY_BYTES;
 
-/**
- * Customer ids (JWT `sub`) and idempotency keys may both contain `#`: the customer id is escaped so the first
- * `#` after it always ends it. Unescaped, customer `a` with key `b#c` and customer `a#b` with key `c` would share
- * one key item, and one of them would be handed the other's order.
- */
-const escapeKeyPart = (value: string) => value.replaceAll('%', '%25').replaceAll('#', '%23');
 const idempotencyKey = (customerId: string, key: string) => ({ pk: `IDEMPOTENCY#${escapeKeyPart(customerId)}#${key}`, sk: 'IDEMPOTENCY' });
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
@@ -106,6 +107,11 @@ function toRow(order: Order, version: number): OrderRow {
     placedAt: state.placedAt.toISOString(),
     updatedAt: state.updatedAt.toISOString(),
     ...(state.cancellationReason !== undefined ? { cancellationReason: state.cancellationReason } : {}),
+    ...(state.paymentDueAt !== undefined ? { paymentDueAt: state.paymentDueAt.toISOString() } : {}),
+    ...(state.status === 'PENDING' && state.paymentDueAt !== undefined
+      ? { paymentDuePk: shardKey(paymentDueList, state.id), paymentDueSk: `${state.paymentDueAt.toISOString()}#${state.id}` }
+      : {}),
+    ...(state.countsAgainstLimits ? { countsAgainstLimits: true } : {}),
     version,
   };
 }
@@ -126,6 +132,8 @@ function fromRow(row: OrderRow): Order {
     placedAt: new Date(row.placedAt),
     updatedAt: new Date(row.updatedAt),
     cancellationReason: row.cancellationReason,
+    paymentDueAt: row.paymentDueAt !== undefined ? new Date(row.paymentDueAt) : undefined,
+    countsAgainstLimits: row.countsAgainstLimits === true,
     version: row.version,
   });
 }
@@ -144,8 +152,11 @@ export class DynamoOrderRepository implements OrderRepository {
     const items = [
       { Put: { TableName: this.tableName, Item: toRow(order, 1), ConditionExpression: 'attribute_not_exists(pk)' } },
       ...(claim ? [idempotencyPut(this.tableName, order, claim)] : []),
+      // A capped order claims the caps share its placement reserved: both commit, or neither.
+      ...(order.snapshot().countsAgainstLimits ? [claimReservationWrite(this.tableName, order)] : []),
       ...outbox.writes,
     ];
+    const reservationAt = claim ? 2 : 1;
     try {
       await transactWrite(this.doc, items);
     } catch (error) {
@@ -157,6 +168,10 @@ export class DynamoOrderRepository implements OrderRepository {
         if (existing) return { created: false, existingOrderId: existing.orderId };
       }
       if (codes?.[0] === 'ConditionalCheckFailed') throw new ConflictError(`order ${order.id} already exists`);
+      if (order.snapshot().countsAgainstLimits && codes?.[reservationAt] === 'ConditionalCheckFailed') {
+        // The reservation was given back as abandoned: this placement ran past every deadline. Nothing was written.
+        throw new ConflictError('placing the order took too long and was abandoned; try again', { orderId: order.id });
+      }
       if (isTransactionConflict(error)) {
         throw new ConflictError('the order could not be stored because of concurrent requests; try again', { orderId: order.id });
       }
@@ -182,6 +197,8 @@ export class DynamoOrderRepository implements OrderRepository {
         },
       },
       ...marker,
+      // Leaving PENDING gives the order's caps share back in the same write (docs/architecture.md §4, caps).
+      ...(order.releasesCustomerLimits ? releaseLimitsWrites(this.tableName, order) : []),
       ...outbox.writes,
     ];
     try {
@@ -225,6 +242,18 @@ export class DynamoOrderRepository implements OrderRepository {
       fingerprint: typeof item['fingerprint'] === 'string' ? item['fingerprint'] : undefined,
       expiresAt: typeof expires === 'number' ? new Date(expires * 1000) : undefined,
     };
+  }
+
+  async listOverdue(now: Date, limit: number): Promise<Order[]> {
+    const rows = await queryShards<OrderRow>(this.doc, {
+      tableName: this.tableName,
+      index: ORDERS_INDEXES.paymentDue,
+      list: paymentDueList,
+      newestFirst: false,
+      limit,
+      until: `${now.toISOString()}#\uffff`,
+    });
+    return rows.slice(0, limit).map(fromRow);
   }
 
   listByCustomer(customerId: string, query: { status?: OrderStatus | undefined } & PageRequest): Promise<Page<Order>> {

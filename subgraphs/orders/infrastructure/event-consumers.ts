@@ -1,7 +1,7 @@
 import type { EventConsumer } from '../../../lib/events';
 import { PRODUCT_CHANGE_EVENT_TYPES, productIdsChangedBy } from '../../../lib/events/product-changes';
 import type { Logger } from '../../../lib/logging';
-import { cancelOrderOnExpiredHold, confirmOrderOnPayment } from '../application/change-order-status';
+import { cancelOrderOnExpiredHold, confirmOrderOnAuthorization, confirmOrderOnPayment } from '../application/change-order-status';
 import type { OrdersDependencies } from '../application/orders-dependencies';
 import type { ProductCacheInvalidator } from '../application/product-catalog';
 
@@ -40,6 +40,18 @@ export function ordersEventConsumers(
         if (envelope.type !== 'payment.completed') return;
         const outcome = await confirmOrderOnPayment(deps, envelope.data.orderId, { consumer: ORDERS_CONSUMER_GROUP, eventId: envelope.id });
         logger.info({ orderId: envelope.data.orderId, eventId: envelope.id, outcome }, 'payment.completed handled');
+      },
+    },
+    {
+      // The checkout saga (docs/architecture.md §4): an authorized payment of the order's total confirms it.
+      group: ORDERS_CONSUMER_GROUP,
+      types: ['payment.authorized'],
+      async handle(envelope) {
+        if (envelope.type !== 'payment.authorized') return;
+        const { orderId, amount, paymentId } = envelope.data;
+        const outcome = await confirmOrderOnAuthorization(deps, { orderId, amount }, { consumer: ORDERS_CONSUMER_GROUP, eventId: envelope.id });
+        if (outcome === 'amount-mismatch') logger.error({ orderId, paymentId, amount, eventId: envelope.id }, 'an authorization does not match its order total; the order stays PENDING');
+        else logger.info({ orderId, paymentId, eventId: envelope.id, outcome }, 'payment.authorized handled');
       },
     },
   ];

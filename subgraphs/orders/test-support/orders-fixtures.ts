@@ -133,6 +133,7 @@ export function holdingReads(repository: OrderRepository, hold: () => Promise<vo
     },
     findByIds: (ids) => repository.findByIds(ids),
     findIdempotencyKey: (customerId, key) => repository.findIdempotencyKey(customerId, key),
+    listOverdue: (now, limit) => repository.listOverdue(now, limit),
     listByCustomer: (customerId, query) => repository.listByCustomer(customerId, query),
     list: (query) => repository.list(query),
   };

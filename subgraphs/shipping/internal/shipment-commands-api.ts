@@ -2,20 +2,10 @@ import type { AddressInput } from '../../../lib/ddd';
 import { deliverShipment, shipShipment, type ShipCommand } from '../application/shipment-commands';
 import type { ShippingDependencies } from '../application/shipping-dependencies';
 import type { Shipment } from '../domain/shipment';
+import type { InternalRoute } from '../../../lib/internal-api/router';
 
-/**
- * One internal command: its route, the services that may call it, and what it does with the parsed JSON body. The
- * shape of lib/internal-api's routes, whose router verifies the signed service identity before `handle` runs.
- */
-export interface InternalRoute {
-  readonly method: 'GET' | 'POST';
-  readonly path: string;
-  /** The only services that may call this route. */
-  readonly callers: readonly string[];
-  /** Answers the JSON body of the response; throws AppErrors, which carry the contract's codes. */
-  readonly handle: (call: { readonly params: Readonly<Record<string, string>>; readonly body: unknown; readonly caller: string }) => Promise<unknown>;
-}
-
+/** One internal command: its route, the services that may call it, and what it does (lib/internal-api). */
+export type { InternalRoute } from '../../../lib/internal-api/router';
 /** Shipping's published representation of a shipment: what Orders' shipping client translates from. */
 export function representShipment(shipment: Shipment) {
   const { tracking } = shipment;

@@ -23,12 +23,12 @@ type Documents = {
     "query MyRewards {\n  me {\n    id\n    rewards {\n      balance\n      lifetimePoints\n      tier\n      transactions(first: 10) {\n        edges {\n          node {\n            id\n            type\n            points\n            occurredAt\n            order {\n              id\n            }\n          }\n        }\n      }\n    }\n  }\n}": typeof types.MyRewardsDocument,
     "query Order($id: ID!) {\n  order(id: $id) {\n    ...OrderSummary\n    customer {\n      id\n    }\n  }\n}": typeof types.OrderDocument,
     "query OrderRewardPoints($id: ID!) {\n  order(id: $id) {\n    id\n    rewardPoints\n  }\n}": typeof types.OrderRewardPointsDocument,
-    "subscription OrderStatusChanged($orderId: ID!) {\n  orderStatusChanged(orderId: $orderId) {\n    status\n    previousStatus\n    at\n    order {\n      ...OrderSummary\n    }\n  }\n}": typeof types.OrderStatusChangedDocument,
+    "subscription OrderStatusChanged($orderId: ID!, $afterVersion: Int) {\n  orderStatusChanged(orderId: $orderId, afterVersion: $afterVersion) {\n    status\n    previousStatus\n    at\n    version\n    order {\n      ...OrderSummary\n    }\n  }\n}": typeof types.OrderStatusChangedDocument,
     "mutation PlaceOrder($input: PlaceOrderInput!) {\n  placeOrder(input: $input) {\n    ...OrderSummary\n  }\n}": typeof types.PlaceOrderDocument,
     "query Product($id: ID!) {\n  product(id: $id) {\n    ...ProductCard\n    sku\n    description\n  }\n}": typeof types.ProductDocument,
     "query Products($category: String, $first: Int!, $after: String) {\n  products(category: $category, first: $first, after: $after) {\n    edges {\n      cursor\n      node {\n        ...ProductCard\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}": typeof types.ProductsDocument,
     "mutation RedeemPoints($points: Int!) {\n  redeemPoints(points: $points) {\n    balance\n    lifetimePoints\n    tier\n  }\n}": typeof types.RedeemPointsDocument,
-    "fragment OrderSummary on Order {\n  id\n  status\n  total {\n    amount\n    currency\n  }\n  placedAt\n  updatedAt\n  rewardPoints\n  items {\n    productName\n    quantity\n    unitPrice {\n      amount\n      currency\n    }\n    lineTotal {\n      amount\n      currency\n    }\n    product {\n      id\n    }\n  }\n}": typeof types.OrderSummaryFragmentDoc,
+    "fragment OrderSummary on Order {\n  id\n  status\n  version\n  total {\n    amount\n    currency\n  }\n  placedAt\n  updatedAt\n  rewardPoints\n  items {\n    productName\n    quantity\n    unitPrice {\n      amount\n      currency\n    }\n    lineTotal {\n      amount\n      currency\n    }\n    product {\n      id\n    }\n  }\n}": typeof types.OrderSummaryFragmentDoc,
     "fragment ProductCard on Product {\n  id\n  name\n  category\n  price {\n    amount\n    currency\n  }\n  stockQuantity\n  inStock\n}": typeof types.ProductCardFragmentDoc,
 };
 const documents: Documents = {
@@ -41,12 +41,12 @@ const documents: Documents = {
     "query MyRewards {\n  me {\n    id\n    rewards {\n      balance\n      lifetimePoints\n      tier\n      transactions(first: 10) {\n        edges {\n          node {\n            id\n            type\n            points\n            occurredAt\n            order {\n              id\n            }\n          }\n        }\n      }\n    }\n  }\n}": types.MyRewardsDocument,
     "query Order($id: ID!) {\n  order(id: $id) {\n    ...OrderSummary\n    customer {\n      id\n    }\n  }\n}": types.OrderDocument,
     "query OrderRewardPoints($id: ID!) {\n  order(id: $id) {\n    id\n    rewardPoints\n  }\n}": types.OrderRewardPointsDocument,
-    "subscription OrderStatusChanged($orderId: ID!) {\n  orderStatusChanged(orderId: $orderId) {\n    status\n    previousStatus\n    at\n    order {\n      ...OrderSummary\n    }\n  }\n}": types.OrderStatusChangedDocument,
+    "subscription OrderStatusChanged($orderId: ID!, $afterVersion: Int) {\n  orderStatusChanged(orderId: $orderId, afterVersion: $afterVersion) {\n    status\n    previousStatus\n    at\n    version\n    order {\n      ...OrderSummary\n    }\n  }\n}": types.OrderStatusChangedDocument,
     "mutation PlaceOrder($input: PlaceOrderInput!) {\n  placeOrder(input: $input) {\n    ...OrderSummary\n  }\n}": types.PlaceOrderDocument,
     "query Product($id: ID!) {\n  product(id: $id) {\n    ...ProductCard\n    sku\n    description\n  }\n}": types.ProductDocument,
     "query Products($category: String, $first: Int!, $after: String) {\n  products(category: $category, first: $first, after: $after) {\n    edges {\n      cursor\n      node {\n        ...ProductCard\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}": types.ProductsDocument,
     "mutation RedeemPoints($points: Int!) {\n  redeemPoints(points: $points) {\n    balance\n    lifetimePoints\n    tier\n  }\n}": types.RedeemPointsDocument,
-    "fragment OrderSummary on Order {\n  id\n  status\n  total {\n    amount\n    currency\n  }\n  placedAt\n  updatedAt\n  rewardPoints\n  items {\n    productName\n    quantity\n    unitPrice {\n      amount\n      currency\n    }\n    lineTotal {\n      amount\n      currency\n    }\n    product {\n      id\n    }\n  }\n}": types.OrderSummaryFragmentDoc,
+    "fragment OrderSummary on Order {\n  id\n  status\n  version\n  total {\n    amount\n    currency\n  }\n  placedAt\n  updatedAt\n  rewardPoints\n  items {\n    productName\n    quantity\n    unitPrice {\n      amount\n      currency\n    }\n    lineTotal {\n      amount\n      currency\n    }\n    product {\n      id\n    }\n  }\n}": types.OrderSummaryFragmentDoc,
     "fragment ProductCard on Product {\n  id\n  name\n  category\n  price {\n    amount\n    currency\n  }\n  stockQuantity\n  inStock\n}": types.ProductCardFragmentDoc,
 };
 
@@ -103,7 +103,7 @@ export function graphql(source: "query OrderRewardPoints($id: ID!) {\n  order(id
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "subscription OrderStatusChanged($orderId: ID!) {\n  orderStatusChanged(orderId: $orderId) {\n    status\n    previousStatus\n    at\n    order {\n      ...OrderSummary\n    }\n  }\n}"): (typeof documents)["subscription OrderStatusChanged($orderId: ID!) {\n  orderStatusChanged(orderId: $orderId) {\n    status\n    previousStatus\n    at\n    order {\n      ...OrderSummary\n    }\n  }\n}"];
+export function graphql(source: "subscription OrderStatusChanged($orderId: ID!, $afterVersion: Int) {\n  orderStatusChanged(orderId: $orderId, afterVersion: $afterVersion) {\n    status\n    previousStatus\n    at\n    version\n    order {\n      ...OrderSummary\n    }\n  }\n}"): (typeof documents)["subscription OrderStatusChanged($orderId: ID!, $afterVersion: Int) {\n  orderStatusChanged(orderId: $orderId, afterVersion: $afterVersion) {\n    status\n    previousStatus\n    at\n    version\n    order {\n      ...OrderSummary\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -123,7 +123,7 @@ export function graphql(source: "mutation RedeemPoints($points: Int!) {\n  redee
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "fragment OrderSummary on Order {\n  id\n  status\n  total {\n    amount\n    currency\n  }\n  placedAt\n  updatedAt\n  rewardPoints\n  items {\n    productName\n    quantity\n    unitPrice {\n      amount\n      currency\n    }\n    lineTotal {\n      amount\n      currency\n    }\n    product {\n      id\n    }\n  }\n}"): (typeof documents)["fragment OrderSummary on Order {\n  id\n  status\n  total {\n    amount\n    currency\n  }\n  placedAt\n  updatedAt\n  rewardPoints\n  items {\n    productName\n    quantity\n    unitPrice {\n      amount\n      currency\n    }\n    lineTotal {\n      amount\n      currency\n    }\n    product {\n      id\n    }\n  }\n}"];
+export function graphql(source: "fragment OrderSummary on Order {\n  id\n  status\n  version\n  total {\n    amount\n    currency\n  }\n  placedAt\n  updatedAt\n  rewardPoints\n  items {\n    productName\n    quantity\n    unitPrice {\n      amount\n      currency\n    }\n    lineTotal {\n      amount\n      currency\n    }\n    product {\n      id\n    }\n  }\n}"): (typeof documents)["fragment OrderSummary on Order {\n  id\n  status\n  version\n  total {\n    amount\n    currency\n  }\n  placedAt\n  updatedAt\n  rewardPoints\n  items {\n    productName\n    quantity\n    unitPrice {\n      amount\n      currency\n    }\n    lineTotal {\n      amount\n      currency\n    }\n    product {\n      id\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,10 +1,10 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
 import { createPersistedQueryLink } from '@apollo/client/link/persisted-queries';
-import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { OperationTypeNode } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import persistedQueryIds from 'virtual:persisted-query-ids';
 import { canonicalDocument, persistedQueryIds as idsFrom } from '../../persisted-documents';
+import { ResumingWsLink } from './resuming-ws-link';
 
 export interface ShopClient {
   readonly apollo: ApolloClient;
@@ -42,7 +42,7 @@ export function createShopClient(options: ShopClientOptions): ShopClient {
   if (authorization) {
     // The gateway closes a socket without a valid token (4401): anonymous visitors never open one.
     socket = createClient({ url: websocketUrl(path), lazy: true, connectionParams: { authorization } });
-    transport = ApolloLink.split((operation) => operation.operationType === OperationTypeNode.SUBSCRIPTION, new GraphQLWsLink(socket), http);
+    transport = ApolloLink.split((operation) => operation.operationType === OperationTypeNode.SUBSCRIPTION, new ResumingWsLink(socket), http);
   }
   const link = options.persistedQueries
     ? ApolloLink.from([createPersistedQueryLink({ generateHash: idsFrom(persistedQueryIds) }), transport])
@@ -59,8 +59,8 @@ export function createShopClient(options: ShopClientOptions): ShopClient {
     documentTransform: canonicalDocument,
     clientAwareness: { name: 'storefront', version: '1' },
   });
-  // Status changes sent while the socket was down are gone (subscriptions do not replay): after a reconnect,
-  // what is on screen is read again.
+  // An order's status changes resume after a reconnect (ResumingWsLink: the current state comes first when it
+  // moved on); anything else on screen that changed meanwhile (reward points) is read again.
   socket?.on('connected', (_socket, _payload, wasRetry) => {
     if (wasRetry) void apollo.refetchQueries({ include: 'active' });
   });

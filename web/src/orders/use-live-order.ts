@@ -10,11 +10,20 @@ const REWARD_POLL_MS = 1_000;
 /**
  * Keeps an order on screen current without a reload: its status changes arrive over the WebSocket
  * (orderStatusChanged; the update's `order` lands in the normalized cache, so every view of the order
- * changes), and once it is COMPLETED the points Rewards issues asynchronously are asked for until they exist.
+ * changes), none lost between reading the order and subscribing or while the socket reconnects (afterVersion),
+ * and once it is COMPLETED the points Rewards issues asynchronously are asked for until they exist.
  */
-export function useLiveOrder(order: { id: string; status: OrderStatus; rewardPoints?: number | null | undefined } | undefined, enabled: boolean) {
+export function useLiveOrder(order: { id: string; status: OrderStatus; version: number; rewardPoints?: number | null | undefined } | undefined, enabled: boolean) {
   const live = enabled && order !== undefined && !FINAL_STATUSES.includes(order.status);
-  const subscription = useSubscription(OrderStatusChangedDocument, { variables: { orderId: order?.id ?? '' }, skip: !live });
+  // The version on screen when watching began: a change made between reading the order and subscribing comes
+  // first. Later versions do not restart the subscription (they would, as variables); after a reconnect the
+  // subscription resumes from the last update itself (ResumingWsLink).
+  const [since, setSince] = useState<{ orderId: string; version: number } | undefined>(undefined);
+  if (order && since?.orderId !== order.id) setSince({ orderId: order.id, version: order.version });
+  const subscription = useSubscription(OrderStatusChangedDocument, {
+    variables: { orderId: order?.id ?? '', afterVersion: since?.orderId === order?.id ? since?.version : undefined },
+    skip: !live || since?.orderId !== order?.id,
+  });
 
   const awaitingPoints = enabled && order?.status === 'COMPLETED' && order.rewardPoints == null;
   const [gaveUp, setGaveUp] = useState(false);

@@ -52,9 +52,9 @@ export type Mutation = {
   cancelOrder: Order;
   /** Admin. CONFIRMED -> COMPLETED. */
   completeOrder: Order;
-  /** Admin. PENDING -> CONFIRMED (also on the payment.completed event). */
+  /** Admin. PENDING -> CONFIRMED by hand (a payment outside the checkout, e.g. a bank transfer); the checkout confirms on its own when the payment is authorized. */
   confirmOrder: Order;
-  /** Customer. Unknown product NOT_FOUND; more than in stock PRODUCT_UNAVAILABLE; Catalog unreachable CATALOG_UNAVAILABLE. */
+  /** Customer. Unknown product NOT_FOUND; more than in stock PRODUCT_UNAVAILABLE; more unpaid orders or held units than a customer may have LIMIT_EXCEEDED (details: limit, max, value); Catalog unreachable CATALOG_UNAVAILABLE. The order is PENDING until paid (startPayment), at the latest by paymentDueAt. */
   placeOrder: Order;
 };
 
@@ -92,6 +92,8 @@ export type Order = {
   id: Scalars['ID']['output'];
   /** The order lines, one per product (1 to 50). */
   items: Array<OrderItem>;
+  /** When a PENDING order is cancelled unless its payment is authorized first (placedAt + PAYMENT_TIMEOUT_SECONDS); null once it is no longer PENDING, and for orders placed before payment deadlines. */
+  paymentDueAt?: Maybe<Scalars['DateTime']['output']>;
   /** When the order was placed. */
   placedAt: Scalars['DateTime']['output'];
   /** Where the order is in its lifecycle; orderStatusChanged streams each change. */
@@ -100,6 +102,8 @@ export type Order = {
   total: Money;
   /** When the order last changed status (placedAt until then). */
   updatedAt: Scalars['DateTime']['output'];
+  /** How many changes the order has had: 1 when placed, +1 per status change. Pass it as orderStatusChanged's afterVersion to receive every change after what this read showed. */
+  version: Scalars['Int']['output'];
 };
 
 /** A page of orders, newest first (Relay cursor connection). */
@@ -143,15 +147,15 @@ export type OrderItemInput = {
   quantity: Scalars['Int']['input'];
 };
 
-/** PENDING -> CONFIRMED -> COMPLETED; PENDING or CONFIRMED -> CANCELLED. */
+/** PENDING -> CONFIRMED -> COMPLETED; PENDING or CONFIRMED -> CANCELLED (also when unpaid at paymentDueAt). */
 export type OrderStatus =
-  /** Cancelled by its owner or an admin. Final. */
+  /** Cancelled by its owner or an admin, or because it was not paid by paymentDueAt. Final. */
   | 'CANCELLED'
   /** Fulfilled. Final; Rewards then issues the reward points asynchronously. */
   | 'COMPLETED'
-  /** Confirmed by an admin or by the payment.completed event; not yet fulfilled. */
+  /** Payment authorized (or confirmed by an admin by hand, e.g. a bank transfer); not yet fulfilled. */
   | 'CONFIRMED'
-  /** Placed and waiting for confirmation (payment). */
+  /** Placed, stock held, awaiting payment until paymentDueAt (startPayment). */
   | 'PENDING';
 
 /** One status change of an order, as orderStatusChanged delivers it. */
@@ -165,6 +169,8 @@ export type OrderStatusUpdate = {
   previousStatus?: Maybe<OrderStatus>;
   /** The status the order changed to. */
   status: OrderStatus;
+  /** The order's version after this change (see Order.version). Keep the last one received and pass it as orderStatusChanged's afterVersion when subscribing again, e.g. after a reconnect. */
+  version: Scalars['Int']['output'];
 };
 
 /** Where a page of a connection ends (Relay cursor connections). */
@@ -219,13 +225,14 @@ export type QueryOrdersArgs = {
 /** Live updates, over graphql-ws (WebSocket) or multipart HTTP on /graphql; a token is required. */
 export type Subscription = {
   __typename?: 'Subscription';
-  /** Owner or admin. Each status change of the order, with any fields of the supergraph. */
+  /** Owner or admin. Each status change of the order, with any fields of the supergraph, once each and in version order. */
   orderStatusChanged: OrderStatusUpdate;
 };
 
 
 /** Live updates, over graphql-ws (WebSocket) or multipart HTTP on /graphql; a token is required. */
 export type SubscriptionOrderStatusChangedArgs = {
+  afterVersion?: InputMaybe<Scalars['Int']['input']>;
   orderId: Scalars['ID']['input'];
 };
 
@@ -400,10 +407,12 @@ export type OrderResolvers<ContextType = OrdersContext, ParentType extends Resol
   customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   items?: Resolver<Array<ResolversTypes['OrderItem']>, ParentType, ContextType>;
+  paymentDueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   placedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type OrderConnectionResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['OrderConnection'] = ResolversParentTypes['OrderConnection']> = ResolversObject<{
@@ -429,6 +438,7 @@ export type OrderStatusUpdateResolvers<ContextType = OrdersContext, ParentType e
   order?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
   previousStatus?: Resolver<Maybe<ResolversTypes['OrderStatus']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{

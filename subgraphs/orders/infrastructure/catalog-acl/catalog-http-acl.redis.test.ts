@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { waitForValue } from '../../../../lib/events/testing/wait-for';
+import { waitFor, waitForValue } from '../../../../lib/events/testing/wait-for';
 import { freePort } from '../../../../lib/process';
+import { createRedisClient, startRedisServer, type LocalRedis } from '../../../../lib/redis';
 import { testRedisUrl, uniquePrefix } from '../../../../test/support/services';
 import { AclPool, productInfoOf } from './test-support/acl-harness';
 import { describeCatalogAclContract } from './test-support/catalog-acl-contract';
@@ -81,4 +85,60 @@ describe('Catalog ACL instances sharing one Redis', () => {
     expect(price).toEqual({ amount: 777, currency: 'USD' });
     expect(origin.proxy.productRequests(product!.id).length).toBeGreaterThanOrEqual(2);
   });
+});
+
+describe('Catalog ACL instances across a Redis restart', () => {
+  let origin: CatalogOrigin;
+  let dataDir: string;
+  let redis: LocalRedis;
+  const acls = new AclPool();
+  beforeAll(async () => {
+    origin = await startCatalogOrigin('acl-restart');
+    dataDir = mkdtempSync(join(tmpdir(), 'acl-restart-'));
+    // With its append-only file: what the cache held comes back with Redis, as from a persistent or replicated one.
+    redis = await startRedisServer({ dataDir });
+  });
+  afterEach(() => acls.closeAll());
+  afterAll(async () => {
+    await origin?.stop();
+    await redis?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serve nothing cached before the outage once Redis is back, though the invalidation was lost meanwhile', async () => {
+    const [product] = await origin.createProducts(1);
+    const shared = { redisUrl: redis.url, keyPrefix: uniquePrefix('acl-restart'), cacheCommandTimeoutMs: 500 };
+    const [first, second] = [acls.open(origin.baseUrl, shared), acls.open(origin.baseUrl, shared)];
+    const price = async (acl: typeof first) => (await acl.acl.getProducts([product!.id]))[0]?.unitPrice.amount;
+    expect(await price(first)).toBe(product!.price.amount);
+    await first.storedEntries(1);
+    expect(await price(second)).toBe(product!.price.amount);
+    expect(origin.proxy.productRequests(product!.id)).toHaveLength(1);
+
+    await redis.stop();
+    // The price changes while Redis is down, and the invalidation that should follow cannot be made.
+    await origin.changePrice(product!.id, 777);
+    await expect(first.acl.invalidateProducts([product!.id])).rejects.toThrow(/Redis cache store failed/);
+    redis = await startRedisServer({ dataDir, port: redis.port });
+    const admin = createRedisClient(redis.url);
+    try {
+      // Redis restored the entry with the old price.
+      expect((await admin.keys(`${shared.keyPrefix}*`)).length).toBeGreaterThan(0);
+      // From Redis's return on, every lookup on either instance says 777, and in time from the cache again.
+      const seen: (number | undefined)[] = [];
+      await waitFor(
+        () => `both instances caching the new price (saw ${JSON.stringify(seen)})`,
+        async () => {
+          const requests = origin.proxy.productRequests(product!.id).length;
+          seen.push(await price(first), await price(second));
+          return origin.proxy.productRequests(product!.id).length === requests;
+        },
+        30_000,
+        100,
+      );
+      expect(new Set(seen)).toEqual(new Set([777]));
+    } finally {
+      admin.disconnect();
+    }
+  }, 60_000);
 });

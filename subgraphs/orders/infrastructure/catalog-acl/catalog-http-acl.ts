@@ -1,17 +1,10 @@
 import { CatalogUnavailableError } from '../../../../lib/ddd';
 import { ORIGIN_FAILURE_HEADER, isOriginFailureStatus, type CacheKey, type HttpCacheStore, type HttpClient } from '../../../../lib/http-client';
+import { isProductId, productTag } from '../../../../lib/events/product-changes';
 import type { Logger } from '../../../../lib/logging';
 import { traced } from '../../../../lib/telemetry';
 import type { ProductCacheInvalidator, ProductCatalog, ProductInfo } from '../../application/product-catalog';
 import { isCatalogNotFound, translateCatalogProductBody } from './catalog-product-translation';
-
-/** Catalog's product ids are UUIDs; anything else names no product (and would be Catalog's 400). */
-const CATALOG_PRODUCT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The tag Catalog puts on every response about a product (Cache-Tags: product:<id>,category:<name>). */
-export function productCacheTag(productId: string): string {
-  return `product:${productId}`;
-}
 
 export interface CatalogHttpAclDependencies {
   /** Catalog's REST base URL, e.g. http://127.0.0.1:4001 (a path prefix is kept). */
@@ -58,10 +51,10 @@ export class CatalogHttpAcl implements ProductCatalog, ProductCacheInvalidator {
    */
   async invalidateProducts(ids: readonly string[]): Promise<void> {
     // Only ids that can have been cached; this also keeps glob characters out of the store's tag pattern.
-    const cacheable = [...new Set(ids)].filter((id) => CATALOG_PRODUCT_ID.test(id));
+    const cacheable = [...new Set(ids)].filter(isProductId);
     if (cacheable.length === 0) return;
     if (this.#cache.deleteTags) {
-      await this.#cache.deleteTags(cacheable.map(productCacheTag));
+      await this.#cache.deleteTags(cacheable.map(productTag));
     } else {
       await this.#cache.deleteKeys(cacheable.map((id) => this.#cacheKey(id)));
     }
@@ -81,7 +74,8 @@ export class CatalogHttpAcl implements ProductCatalog, ProductCacheInvalidator {
   }
 
   async #lookup(productId: string): Promise<ProductInfo | null> {
-    if (!CATALOG_PRODUCT_ID.test(productId)) return null;
+    // Anything but a Catalog product id names no product (Catalog would answer 400), and never becomes a cache key.
+    if (!isProductId(productId)) return null;
     let statusCode: number;
     let failure: string | undefined;
     let body: string;

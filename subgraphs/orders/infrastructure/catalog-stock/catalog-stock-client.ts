@@ -1,19 +1,9 @@
 import type { Registry } from 'prom-client';
 import * as z from 'zod';
-import { ORDERS_SERVICE, internalCommandKey, signRequest } from '../../../../lib/auth';
 import type { RequestSigner } from '../../../../lib/aws/sigv4';
-import {
-  CatalogUnavailableError,
-  ConflictError,
-  ErrorCode,
-  NotFoundError,
-  ProductUnavailableError,
-  ValidationError,
-  type AppError,
-} from '../../../../lib/ddd';
-import { createCircuitBreaker, createKeepAliveAgent, deadline, timeOriginRequests } from '../../../../lib/http-client';
-import { signRequests } from '../../../../lib/http-client/sign-requests';
-import { CORRELATION_HEADER, currentCorrelationId, type Logger } from '../../../../lib/logging';
+import { CatalogUnavailableError } from '../../../../lib/ddd';
+import { InternalApiClient } from '../../../../lib/internal-api';
+import type { Logger } from '../../../../lib/logging';
 import type { HeldStock, StockHolds } from '../../application/stock-holds';
 
 export interface CatalogStockClientOptions {
@@ -21,7 +11,7 @@ export interface CatalogStockClientOptions {
   readonly baseUrl: string;
   /** GATEWAY_SIGNING_SECRET: the internal command key is derived from it (lib/auth/internal-commands.ts). */
   readonly signingSecret: string;
-  /** Budget of one command, connection included (CATALOG_TIMEOUT_MS). */
+  /** Budget of one command, connection included (STOCK_HOLD_TIMEOUT_MS). */
   readonly timeoutMs: number;
   readonly breakerThreshold: number;
   readonly breakerHalfOpenAfterMs: number;
@@ -46,120 +36,44 @@ const heldStock = z.object({
     .min(1),
 });
 
-const catalogError = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }) });
-
 /**
- * Orders' client of Catalog's internal stock-holds commands, and the one place that signs them: the Orders service
- * identity with the internal command key (plus SigV4 on AWS). No cache and no stale-if-error (a hold is never
- * answered from a cache), a deadline per command and a circuit breaker: while Catalog is down, placing an order
- * fails fast with CATALOG_UNAVAILABLE. Not retried here: the caller's retry (same idempotency key, same order
- * id) is safe, since Catalog holds once per order.
+ * Orders' client of Catalog's internal stock-holds commands (lib/internal-api: signed as the Orders service, plus
+ * SigV4 on AWS; a deadline per command and a circuit breaker). No cache and no stale-if-error (a hold is never
+ * answered from a cache): while Catalog is down, placing an order fails fast with CATALOG_UNAVAILABLE. Not retried
+ * here: the caller's retry (same idempotency key, same order id) is safe, since Catalog holds once per order.
  */
 export class CatalogStockClient implements StockHolds {
-  readonly #origin: string;
-  readonly #basePath: string;
-  readonly #key: string;
-  readonly #logger: Logger;
-  readonly #dispatcher;
-  readonly #agent;
+  readonly #client: InternalApiClient;
 
   constructor(options: CatalogStockClientOptions) {
-    const base = new URL(options.baseUrl);
-    this.#origin = base.origin;
-    this.#basePath = base.pathname.replace(/\/+$/, '');
-    this.#key = internalCommandKey(options.signingSecret);
-    this.#logger = options.logger.child({ component: 'catalog-stock' });
-    const target = { registry: options.registry, client: 'catalog-stock' };
-    const breaker = createCircuitBreaker({ ...target, threshold: options.breakerThreshold, halfOpenAfterMs: options.breakerHalfOpenAfterMs, logger: this.#logger });
-    this.#agent = createKeepAliveAgent({ connectTimeoutMs: Math.min(1_000, options.timeoutMs) });
-    this.#dispatcher = this.#agent.compose([
-      timeOriginRequests(target),
-      ...(options.sign ? [signRequests(options.sign)] : []),
-      deadline(options.timeoutMs),
-      breaker.interceptor,
-    ]);
+    this.#client = new InternalApiClient({
+      ...options,
+      name: 'catalog-stock',
+      caller: 'orders',
+      defaultField: 'items',
+      unavailable: (context, cause) =>
+        new CatalogUnavailableError(
+          'The product catalog is unavailable: stock could not be held for this order. Try again shortly (with the same idempotency key, the order is placed once).',
+          context,
+          cause === undefined ? undefined : { cause },
+        ),
+    });
   }
 
   async hold(request: Parameters<StockHolds['hold']>[0]): Promise<HeldStock> {
-    const body = JSON.stringify({ orderId: request.orderId, customerId: request.customerId, lines: request.lines });
-    const { status, json } = await this.#send('POST', '/internal/stock-holds', body, request.orderId);
-    if (status === 200) {
-      const parsed = heldStock.safeParse(json);
-      if (parsed.success) return { orderId: parsed.data.orderId, lines: parsed.data.lines };
-      this.#logger.error({ problems: parsed.error.issues.map((issue) => issue.message), orderId: request.orderId }, 'Catalog answered a hold Orders cannot read');
-      throw this.#unavailable(request.orderId);
-    }
-    throw this.#refusal(status, json, request.orderId);
+    const held = await this.#client.call('POST', '/internal/stock-holds', {
+      body: { orderId: request.orderId, customerId: request.customerId, lines: request.lines },
+      schema: heldStock,
+      context: { orderId: request.orderId },
+    });
+    return { orderId: held.orderId, lines: held.lines };
   }
 
   async release(orderId: string): Promise<void> {
-    const { status, json } = await this.#send('POST', `/internal/stock-holds/${encodeURIComponent(orderId)}/release`, '{}', orderId);
-    if (status !== 200) throw this.#refusal(status, json, orderId);
+    await this.#client.call('POST', `/internal/stock-holds/${encodeURIComponent(orderId)}/release`, { body: {}, schema: z.unknown(), context: { orderId } });
   }
 
   close(): Promise<void> {
-    return this.#agent.close();
-  }
-
-  async #send(method: string, path: string, body: string, orderId: string): Promise<{ status: number; json: unknown }> {
-    const correlationId = currentCorrelationId();
-    const target = `${this.#basePath}${path}`;
-    try {
-      const response = await this.#dispatcher.request({
-        origin: this.#origin,
-        path: target,
-        method,
-        body,
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json',
-          ...(correlationId ? { [CORRELATION_HEADER]: correlationId } : {}),
-          ...signRequest({ caller: ORDERS_SERVICE, method, path: target, body }, this.#key),
-        },
-      });
-      const text = await response.body.text();
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-      return { status: response.statusCode, json };
-    } catch (error) {
-      this.#logger.warn({ err: error, orderId }, 'Catalog stock command failed');
-      throw this.#unavailable(orderId, error);
-    }
-  }
-
-  /** Catalog's refusal as Orders' own error; anything outside the contract is CATALOG_UNAVAILABLE. */
-  #refusal(status: number, json: unknown, orderId: string): AppError {
-    const parsed = catalogError.safeParse(json);
-    if (!parsed.success || status >= 500) {
-      this.#logger.warn({ status, orderId }, 'Catalog could not run a stock command');
-      return this.#unavailable(orderId);
-    }
-    const { code, message, details } = parsed.data.error;
-    switch (code) {
-      case ErrorCode.NOT_FOUND:
-        return new NotFoundError(message, details);
-      case ErrorCode.PRODUCT_UNAVAILABLE:
-        return new ProductUnavailableError(message, details);
-      case ErrorCode.BAD_USER_INPUT:
-        return new ValidationError(typeof details?.['field'] === 'string' ? details['field'] : 'items', message, details);
-      case ErrorCode.CONFLICT:
-        return new ConflictError(message, details);
-      default:
-        // UNAUTHENTICATED / FORBIDDEN mean Orders and Catalog disagree on the signing secret: an outage, not the client's fault.
-        this.#logger.error({ status, code, orderId }, 'Catalog refused a stock command from Orders');
-        return this.#unavailable(orderId);
-    }
-  }
-
-  #unavailable(orderId: string, cause?: unknown): CatalogUnavailableError {
-    return new CatalogUnavailableError(
-      'The product catalog is unavailable: stock could not be held for this order. Try again shortly (with the same idempotency key, the order is placed once).',
-      { orderId },
-      cause === undefined ? undefined : { cause },
-    );
+    return this.#client.close();
   }
 }

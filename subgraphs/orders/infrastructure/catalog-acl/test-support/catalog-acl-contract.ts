@@ -52,6 +52,18 @@ export function describeCatalogAclContract(store: StoreUnderTest): void {
       expect(Object.keys(found[0]!).sort()).toEqual(['availableQuantity', 'id', 'name', 'unitPrice']);
     });
 
+    it('never looks up or caches an id that cannot name a product (its length and bytes are the client’s choice)', async () => {
+      const { acl, metric } = open(steady);
+      const hostile = ['z'.repeat(5_000), 'not-a-product-id', '../admin', 'a%2Fb', 'product:*'];
+      const readsBefore = await catalogRestReads(steady);
+      expect(await acl.getProducts(hostile)).toEqual(hostile.map(() => null));
+      await acl.invalidateProducts(hostile);
+      expect(await catalogRestReads(steady)).toBe(readsBefore);
+      expect(hostile.flatMap((id) => steady.proxy.productRequests(id))).toEqual([]);
+      expect(await metric('http_client_cache_lookups_total')).toBe(0);
+      expect(await metric('http_client_cache_writes_total')).toBe(0);
+    });
+
     it('calls the origin once for repeated lookups, within one request and across requests', async () => {
       const [product] = await steady.createProducts(1);
       const { acl, metric, storedEntries } = open(steady);

@@ -1,0 +1,153 @@
+import type { Registry } from 'prom-client';
+import * as z from 'zod';
+import { internalCommandKey, serviceIdentity, signRequest, type ServiceName } from '../auth';
+import { createSigV4Signer, type RequestSigner } from '../aws/sigv4';
+import type { AppConfig } from '../config';
+import { errorFromCode, type AppError } from '../ddd';
+import { createCircuitBreaker, createKeepAliveAgent, deadline, timeOriginRequests } from '../http-client';
+import { signRequests } from '../http-client/sign-requests';
+import { CORRELATION_HEADER, currentCorrelationId, type Logger } from '../logging';
+
+export interface InternalClientOptions {
+  /** Label of this client in logs and metrics (`http_client_*{client}`), e.g. `catalog-stock`. */
+  readonly name: string;
+  /** The callee's base URL: its origin, plus a path prefix when it sits behind one. */
+  readonly baseUrl: string;
+  /** The service this process speaks as. */
+  readonly caller: ServiceName;
+  /** GATEWAY_SIGNING_SECRET: the internal command key is derived from it (lib/auth/internal-commands.ts). */
+  readonly signingSecret: string;
+  /** Budget of one call, connection included. */
+  readonly timeoutMs: number;
+  readonly breakerThreshold: number;
+  readonly breakerHalfOpenAfterMs: number;
+  /** SigV4 when the callee is an IAM-authenticated Lambda function URL. */
+  readonly sign?: RequestSigner | undefined;
+  readonly registry: Registry;
+  readonly logger: Logger;
+  /**
+   * The error the caller's use cases get when the callee cannot answer (unreachable, past the deadline, circuit
+   * open, 5xx, an answer outside the contract, or a refused service identity, which is a deployment fault).
+   */
+  readonly unavailable: (context: Readonly<Record<string, unknown>>, cause?: unknown) => AppError;
+  /** The field a BAD_USER_INPUT answer without `details.field` is reported on. */
+  readonly defaultField?: string;
+}
+
+export interface InternalCallOptions<T> {
+  /** The callee's answer on 200, checked against the contract; anything else is `unavailable`. */
+  readonly schema: z.ZodType<T>;
+  readonly body?: unknown;
+  /** Safe, short facts for logs and for the `unavailable` error's details (e.g. { orderId }). */
+  readonly context?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A client's settings from the configuration: the callee's base URL, the signing secret, INTERNAL_API_TIMEOUT_MS and
+ * the INTERNAL_API_BREAKER_* settings, and SigV4 with the function's role where callees are IAM-authenticated Lambda
+ * function URLs (SUBGRAPH_AUTH=iam).
+ */
+export function internalClientSettings(
+  config: Pick<AppConfig, 'gatewaySigningSecret' | 'internalApi' | 'subgraphAuth' | 'dynamodb'>,
+  baseUrl: string,
+): Pick<InternalClientOptions, 'baseUrl' | 'signingSecret' | 'timeoutMs' | 'breakerThreshold' | 'breakerHalfOpenAfterMs' | 'sign'> {
+  return {
+    baseUrl,
+    signingSecret: config.gatewaySigningSecret,
+    timeoutMs: config.internalApi.timeoutMs,
+    breakerThreshold: config.internalApi.breakerThreshold,
+    breakerHalfOpenAfterMs: config.internalApi.breakerHalfOpenAfterMs,
+    ...(config.subgraphAuth === 'iam' ? { sign: createSigV4Signer({ region: config.dynamodb.region }) } : {}),
+  };
+}
+
+const errorAnswer = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }) });
+
+/**
+ * The client side of the internal APIs (router.ts): signs every call as this service with the internal command
+ * key (plus SigV4 on AWS), gives it a deadline, and stops calling a failing callee for a while (circuit breaker),
+ * so a caller fails fast with its own "unavailable" error instead of queueing behind timeouts. Answers are
+ * checked against the contract (zod) and refusals come back as the contract's typed errors (errorFromCode).
+ * Nothing is retried here: callers retry where the command is idempotent by its key (an order id).
+ */
+export class InternalApiClient {
+  readonly #origin: string;
+  readonly #basePath: string;
+  readonly #key: string;
+  readonly #options: InternalClientOptions;
+  readonly #logger: Logger;
+  readonly #agent;
+  readonly #dispatcher;
+
+  constructor(options: InternalClientOptions) {
+    const base = new URL(options.baseUrl);
+    this.#origin = base.origin;
+    this.#basePath = base.pathname.replace(/\/+$/, '');
+    this.#key = internalCommandKey(options.signingSecret);
+    this.#options = options;
+    this.#logger = options.logger.child({ component: options.name });
+    const target = { registry: options.registry, client: options.name };
+    const breaker = createCircuitBreaker({ ...target, threshold: options.breakerThreshold, halfOpenAfterMs: options.breakerHalfOpenAfterMs, logger: this.#logger });
+    this.#agent = createKeepAliveAgent({ connectTimeoutMs: Math.min(1_000, options.timeoutMs) });
+    this.#dispatcher = this.#agent.compose([timeOriginRequests(target), ...(options.sign ? [signRequests(options.sign)] : []), deadline(options.timeoutMs), breaker.interceptor]);
+  }
+
+  /** GET or POST `path` (below the base URL); the callee's answer, or its refusal as a typed error. */
+  async call<T>(method: 'GET' | 'POST', path: string, options: InternalCallOptions<T>): Promise<T> {
+    const context = options.context ?? {};
+    const { status, json } = await this.#send(method, path, options.body, context);
+    if (status === 200) {
+      const parsed = options.schema.safeParse(json);
+      if (parsed.success) return parsed.data;
+      this.#logger.error({ ...context, path, problems: parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.')}: ${issue.message}`) }, 'an internal API answered outside its contract');
+      throw this.#options.unavailable(context);
+    }
+    throw this.#refusal(status, json, path, context);
+  }
+
+  close(): Promise<void> {
+    return this.#agent.close();
+  }
+
+  async #send(method: string, path: string, body: unknown, context: Readonly<Record<string, unknown>>): Promise<{ status: number; json: unknown }> {
+    const correlationId = currentCorrelationId();
+    const target = `${this.#basePath}${path}`;
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    try {
+      const response = await this.#dispatcher.request({
+        origin: this.#origin,
+        path: target,
+        method,
+        ...(text !== undefined ? { body: text } : {}),
+        headers: {
+          accept: 'application/json',
+          ...(text !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(correlationId ? { [CORRELATION_HEADER]: correlationId } : {}),
+          ...signRequest({ caller: serviceIdentity(this.#options.caller), method, path: target, body: text }, this.#key),
+        },
+      });
+      const answer = await response.body.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(answer);
+      } catch {
+        json = undefined;
+      }
+      return { status: response.statusCode, json };
+    } catch (error) {
+      this.#logger.warn({ ...context, err: error, path }, 'internal call failed');
+      throw this.#options.unavailable(context, error);
+    }
+  }
+
+  /** The callee's refusal as the contract's own error; anything outside the contract is `unavailable`. */
+  #refusal(status: number, json: unknown, path: string, context: Readonly<Record<string, unknown>>): AppError {
+    const parsed = errorAnswer.safeParse(json);
+    const typed = parsed.success && status < 500 ? errorFromCode(parsed.data.error.code, parsed.data.error.message, parsed.data.error.details, this.#options.defaultField) : undefined;
+    if (typed) return typed;
+    // UNAUTHENTICATED / FORBIDDEN mean the two services disagree on the signing secret or the route's callers:
+    // a deployment fault, not the client's.
+    this.#logger[status >= 500 ? 'warn' : 'error']({ ...context, status, path, code: parsed.success ? parsed.data.error.code : undefined }, 'an internal API refused a call');
+    return this.#options.unavailable(context);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './router';
+export * from './express';
+export * from './client';

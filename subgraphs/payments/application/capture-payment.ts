@@ -1,0 +1,40 @@
+import { NotFoundError, PaymentFailedError, describeValue, withOptimisticRetry } from '../../../lib/ddd';
+import type { Payment } from '../domain/payment';
+import { ProviderStateConflictError } from './payment-provider';
+import type { PaymentsDependencies } from './payments-dependencies';
+
+/**
+ * Internal command of the fulfilment half (Orders' shipOrder): capture the order's authorized payment. Idempotent:
+ * a captured payment is answered as it is, and the provider call carries a key derived from the payment. The order
+ * has no payment: NOT_FOUND (it was confirmed by hand; nothing to capture). The provider refuses, or the payment is
+ * not authorized (voided, its authorization expired): PAYMENT_FAILED with the reason.
+ */
+export async function capturePayment(deps: PaymentsDependencies, orderId: string): Promise<Payment> {
+  return withOptimisticRetry(
+    async () => {
+      const payment = await deps.payments.findByOrderId(orderId);
+      if (!payment) throw new NotFoundError(`order ${describeValue(orderId)} has no payment`, { orderId });
+      if (payment.status === 'CAPTURED') return payment;
+      if (payment.status !== 'AUTHORIZED') throw notCapturable(payment);
+      try {
+        payment.reconcile(await deps.provider.capture(payment.providerPaymentId, `capture-${payment.id}`), deps.clock.now());
+      } catch (error) {
+        if (!(error instanceof ProviderStateConflictError)) throw error;
+        // The provider moved on (the authorization expired or was voided): record where it stands, then refuse.
+        payment.reconcile(await deps.provider.retrieve(payment.providerPaymentId), deps.clock.now());
+        await deps.payments.save(payment);
+        throw notCapturable(payment);
+      }
+      await deps.payments.save(payment);
+      return payment;
+    },
+    { retries: 3, backoffMs: 20 },
+  );
+}
+
+function notCapturable(payment: Payment): PaymentFailedError {
+  return new PaymentFailedError(`the payment of order ${payment.orderId} is ${payment.status}; only an authorized payment can be captured`, {
+    orderId: payment.orderId,
+    paymentStatus: payment.status,
+  });
+}

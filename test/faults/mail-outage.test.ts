@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { AnyEventEnvelope } from '../../lib/events';
+import { minimumRetrySpanMs } from '../../lib/events/backoff';
+import { sampleEnvelope } from '../../lib/events/testing/fixtures';
+import { waitFor } from '../../lib/events/testing/wait-for';
+import { NOTIFICATIONS_CONSUMER_GROUP, NOTIFICATIONS_RETRY } from '../../subgraphs/notifications/infrastructure/event-consumers';
+import { startTestMaildev, type TestMaildev } from '../support/maildev';
+import { internalOrder, startNotificationsHarness, type NotificationsHarness } from '../support/notifications';
+
+/**
+ * Fault: the mail server is down for a minute. The SMTP server (a real maildev) is stopped, emails are asked for
+ * meanwhile, and it comes back on the same port after 60 s. With the production retry policy (NOTIFICATIONS_RETRY:
+ * ten attempts, backing off up to a minute apart) every email arrives once it is back, exactly once, and nothing
+ * is dead-lettered.
+ */
+
+const OUTAGE_MS = 60_000;
+const ORDERS = 12;
+/** Emails of every kind that needs no particular order status. */
+const EVENTS: readonly ((orderId: string) => AnyEventEnvelope)[] = [
+  (orderId) => sampleEnvelope('order.confirmed', { orderId }),
+  (orderId) => sampleEnvelope('order.shipped', { orderId }),
+  (orderId) => sampleEnvelope('shipment.delivered', { orderId }),
+  (orderId) => sampleEnvelope('order.cancelled', { orderId }),
+];
+
+let h: NotificationsHarness;
+let restarted: TestMaildev | undefined;
+beforeAll(async () => {
+  h = await startNotificationsHarness('fault-mail-outage', { retry: NOTIFICATIONS_RETRY });
+}, 60_000);
+afterAll(async () => {
+  await restarted?.stop();
+  await h?.close();
+});
+
+describe('the mail server down for a minute, then back', () => {
+  it('delivers every email asked for during the outage once it is back, each exactly once', async () => {
+    expect(minimumRetrySpanMs(NOTIFICATIONS_RETRY)).toBeGreaterThan(2 * OUTAGE_MS);
+    const before = `order-${randomUUID().slice(0, 8)}`;
+    h.addOrder(internalOrder(before));
+    await h.publish(sampleEnvelope('order.confirmed', { orderId: before }));
+    await h.maildev.waitForEmails(`${before}@example.com`, 1);
+
+    const { smtpPort, webPort } = h.maildev;
+    await h.maildev.stop();
+    const downAt = Date.now();
+    const events: AnyEventEnvelope[] = [];
+    for (let i = 0; i < ORDERS; i += 1) {
+      const orderId = `order-${randomUUID().slice(0, 8)}`;
+      h.addOrder(internalOrder(orderId));
+      events.push(EVENTS[i % EVENTS.length]!(orderId));
+    }
+    await h.publish(...events);
+    const orderIds = events.map((event) => (event.data as { orderId: string }).orderId);
+    const recordsOf = async () => (await Promise.all(orderIds.map((orderId) => h.worker.records.findByOrder(orderId)))).flat();
+
+    // Every email has been tried and refused at least twice while the server is away.
+    await waitFor('every delivery to have failed twice', async () => {
+      const records = await recordsOf();
+      return records.length === ORDERS && records.every((record) => record.status !== 'SENT' && record.attempts >= 2);
+    }, 45_000, 500);
+    const refused = await recordsOf();
+    expect(refused.map((record) => record.lastError ?? '').every((error) => /ECONNREFUSED|closed/i.test(error))).toBe(true);
+
+    // The rest of the minute, then the server comes back on the same port.
+    await new Promise((resolveOutage) => setTimeout(resolveOutage, Math.max(0, OUTAGE_MS - (Date.now() - downAt))));
+    restarted = await startTestMaildev({ smtpPort, webPort });
+
+    await waitFor(
+      () => `every email to arrive (${orderIds.length} expected)`,
+      async () => (await recordsOf()).filter((record) => record.status === 'SENT').length === ORDERS,
+      150_000,
+      500,
+    );
+    const inbox = await restarted.emails();
+    for (const orderId of orderIds) {
+      expect({ orderId, emails: inbox.filter((email) => email.to.some((to) => to.address === `${orderId}@example.com`)).length }).toEqual({ orderId, emails: 1 });
+    }
+    const sent = await recordsOf();
+    expect(sent.every((record) => record.attempts >= 3 && record.attempts <= NOTIFICATIONS_RETRY.maxAttempts)).toBe(true);
+    expect(await h.bus.deadLetters(NOTIFICATIONS_CONSUMER_GROUP)).toEqual([]);
+  }, 300_000);
+});

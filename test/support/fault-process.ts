@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { loadConfig, type AppConfig } from '../../lib/config';
+import type { EventBus } from '../../lib/events';
+import { createLogger, type Logger } from '../../lib/logging';
+import { createSystemEventBus } from '../../scripts/system';
+
+const ROOT = resolve(__dirname, '../..');
+
+/**
+ * Runs a test process (`node --import tsx <script>`) with `env` on top of this one's, and resolves once it prints
+ * "ready"; rejects with its stderr when it exits first or is not ready within 60 s. Fault tests kill it with
+ * SIGKILL to simulate a crash.
+ */
+export async function startReadyProcess(script: string, env: Record<string, string | undefined>, label: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    await new Promise<void>((resolveReady, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${label} did not start within 60 s:\n${output}`)), 60_000);
+      child.stdout?.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('ready')) {
+          clearTimeout(timer);
+          resolveReady();
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`${label} exited with ${code}:\n${output}`));
+      });
+    });
+  } catch (error) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    throw error;
+  }
+  child.removeAllListeners('exit');
+  return child;
+}
+
+/**
+ * The bus of a fault-test process: Redis Streams with test timings. RECLAIM_IDLE_MS (default 1500) is how long an
+ * entry read by a dead member stays with it before another member takes it over.
+ */
+export function faultProcessBus(config: AppConfig, logger: Logger, env: NodeJS.ProcessEnv = process.env): EventBus {
+  const reclaimIdleMs = Number(env['RECLAIM_IDLE_MS'] ?? 1500);
+  return createSystemEventBus(config, logger, {
+    redis: {
+      reclaimIdleMs,
+      reclaimIntervalMs: Math.max(100, Math.round(reclaimIdleMs / 3)),
+      blockMs: 200,
+      retryBackoff: { initialMs: 50, maxMs: Math.min(500, reclaimIdleMs - 1) },
+      loopErrorBackoff: { initialMs: 50, maxMs: 500 },
+    },
+  });
+}
+
+/**
+ * The body of a fault-test process: builds its bus (faultProcessBus) and its node, prints "ready" for
+ * startReadyProcess, and on SIGTERM stops the node, then the bus, and exits. Any start-up error exits 1.
+ */
+export function runFaultProcess(service: string, start: (config: AppConfig, bus: EventBus) => Promise<{ stopAll(): Promise<void> }>): void {
+  const run = async () => {
+    const config = loadConfig(process.env);
+    const bus = faultProcessBus(config, createLogger({ service, level: config.logLevel }));
+    const node = await start(config, bus);
+    console.log('ready');
+    process.once('SIGTERM', () => {
+      void node
+        .stopAll()
+        .then(() => bus.close())
+        .then(() => process.exit(0));
+    });
+  };
+  run().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
