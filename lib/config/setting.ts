@@ -45,7 +45,7 @@ export const SETTING_GROUPS = {
   },
   orders: {
     title: 'Orders and stock',
-    intro: 'Stock held for orders, idempotent placement and the caps on what one customer may hold.',
+    intro: "Stock held for orders, idempotent placement, an order's payment deadline and the caps on what one customer may hold ([payments.md](payments.md)).",
   },
   payments: {
     title: 'Payments',
@@ -53,7 +53,7 @@ export const SETTING_GROUPS = {
   },
   mail: {
     title: 'Mail',
-    intro: 'How the shop sends email.',
+    intro: 'How the Notifications worker sends the customer\'s emails ([notifications.md](notifications.md)).',
   },
   observability: {
     title: 'Observability',
