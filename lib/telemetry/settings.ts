@@ -130,7 +130,7 @@ export function defaultServiceName(env: Record<string, string | undefined>, argv
   if (isSet(env['OTEL_SERVICE_NAME']) || /(^|,)\s*service\.name\s*=/.test(env['OTEL_RESOURCE_ATTRIBUTES'] ?? '')) return undefined;
   const script = argv.findIndex((arg) => /run-service\.(ts|js)$/.test(arg));
   const part = script >= 0 ? argv[script + 1] : undefined;
-  if (part && /^(catalog|orders|rewards|gateway|seed)$/.test(part)) return part;
+  if (part && /^(catalog|orders|rewards|payments|shipping|notifications|gateway|seed)$/.test(part)) return part;
   const lambda = env['AWS_LAMBDA_FUNCTION_NAME'];
   if (isSet(lambda)) return lambda;
   return 'federated-commerce';
