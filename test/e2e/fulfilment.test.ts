@@ -224,6 +224,29 @@ describe('shipping', () => {
     expect([after.status, after.version, after.shipment?.status, after.shipment?.carrier]).toEqual(['CONFIRMED', 2, 'READY', null]);
   });
 
+  it('checks the carrier and tracking number with Shipping before capturing: a bad number leaves the payment AUTHORIZED', async () => {
+    const token = await tokenFor('fulfil-bad-number');
+    const order = await placed(token, { shippingAddress: ADDRESS, email: 'badnumber@example.com' });
+    await paid(token, order.id);
+    await waitForFulfilment(url, token, order.id, (o) => o.shipment?.status === 'READY', 'shipment READY');
+
+    const refused = onlyError(await shipOrderAs(url, asAdmin(), order.id, { carrier: 'UPS', trackingNumber: '1Z999AA10123456785' }));
+    expect(refused).toEqual({
+      code: 'BAD_USER_INPUT',
+      message:
+        'trackingNumber "1Z999AA10123456785" is not a UPS tracking number (its format or check digit does not match); check it, or name the carrier that issued it',
+      details: expect.objectContaining({ field: 'trackingNumber' }),
+    });
+    const after = await fulfilmentOf(url, token, order.id);
+    expect([after.status, after.version, after.payment?.status, after.shipment?.status, after.shipment?.trackingNumber]).toEqual(['CONFIRMED', 2, 'AUTHORIZED', 'READY', null]);
+
+    // With the right number it ships, and only now is the money taken.
+    const shipped = await shipOrderAs(url, asAdmin(), order.id, UPS);
+    expect(shipped.errors).toBeUndefined();
+    expect(shipped.data!.shipOrder).toMatchObject({ status: 'SHIPPED', version: 3, payment: { status: 'CAPTURED' }, shipment: { status: 'SHIPPED', ...UPS_SHIPPED } });
+    await expectCheckoutConsistent(system, [order.id]);
+  });
+
   it('is for admins only, and only for CONFIRMED orders; delivery only for SHIPPED ones', async () => {
     const token = await tokenFor('fulfil-refusals');
     const order = await placed(token, { shippingAddress: ADDRESS, email: 'refusals@example.com' });

@@ -18,11 +18,13 @@ const TRACKING_TEXT = { min: 1, max: 100 } as const;
 
 /**
  * Admin: the fulfilment half of the checkout saga (docs/architecture.md §4). The order must be CONFIRMED with a
- * shipping address and a contact email. Money before goods: the payment is captured first (an order confirmed by
+ * shipping address and a contact email. Shipping checks the carrier and tracking number first (its refusal costs
+ * nothing: the payment stays authorized). Money before goods: then the payment is captured (an order confirmed by
  * hand has none: nothing to capture); a capture the provider refuses is PAYMENT_FAILED and nothing ships, the order
  * stays CONFIRMED. Then Shipping ships (SHIPPED, with the carrier's tracking), then the order is SHIPPED with
- * order.shipped. Every step is idempotent by order id, so a failed call is simply repeated; if this process dies
- * after Shipping shipped, shipment.shipped moves the order on (shipOrderOnShipment).
+ * order.shipped. Every step is idempotent by order id,
+ * so a failed call is simply repeated; if this process dies after Shipping shipped, shipment.shipped moves the order
+ * on (shipOrderOnShipment).
  */
 export async function shipOrder(deps: Deps, caller: Caller, id: string, input: ShipOrderInput): Promise<Order> {
   requireAdmin(caller, 'ship orders');
@@ -30,8 +32,10 @@ export async function shipOrder(deps: Deps, caller: Caller, id: string, input: S
   const trackingNumber = visibleText('trackingNumber', input.trackingNumber, TRACKING_TEXT);
   const order = await loadOrder(deps, id);
   const { shippingAddress } = order.assertReadyToShip();
+  const command = { orderId: order.id, customerId: order.customerId, carrier, trackingNumber, address: shippingAddress.toJSON() };
+  await deps.shipments.check(command);
   await deps.payments.capture(order.id);
-  const tracking = await deps.shipments.ship({ orderId: order.id, customerId: order.customerId, carrier, trackingNumber, address: shippingAddress.toJSON() });
+  const tracking = await deps.shipments.ship(command);
   return withOptimisticRetry(async () => {
     const current = await loadOrder(deps, id);
     // shipment.shipped may have moved it on already (the consumer raced this call): the same change, made once.
