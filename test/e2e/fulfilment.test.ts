@@ -265,6 +265,38 @@ describe('shipping', () => {
     expect(onlyError(await shipOrderAs(url, asAdmin(), '00000000-0000-4000-8000-000000000000', UPS)).code).toBe('NOT_FOUND');
   });
 
+  const COMPLETE_ORDER = `mutation($id: ID!) { completeOrder(id: $id) { status version payment { status } } }`;
+
+  it('lets completeOrder finish a paid CONFIRMED order by hand, capturing its payment first', async () => {
+    const token = await tokenFor('fulfil-complete-paid');
+    const order = await placed(token, { shippingAddress: ADDRESS, email: 'completepaid@example.com' });
+    await paid(token, order.id);
+    const completed = await graphql<{ completeOrder: { status: string; version: number; payment: { status: string } | null } }>(url, COMPLETE_ORDER, { id: order.id }, asAdmin());
+    expect(completed.errors).toBeUndefined();
+    expect(completed.data!.completeOrder).toEqual({ status: 'COMPLETED', version: 3, payment: { status: 'CAPTURED' } });
+    await expectCheckoutConsistent(system, [order.id]);
+  });
+
+  it('leaves the order CONFIRMED when completeOrder cannot capture (PAYMENT_FAILED)', async () => {
+    const token = await tokenFor('fulfil-complete-capture-fails');
+    const order = await placed(token, { shippingAddress: ADDRESS, email: 'completefails@example.com' });
+    const payment = await paid(token, order.id);
+    expect((await control(system.stripe!.emulator, 'POST', `payment_intents/${payment.providerPaymentId}/expire`)).status).toBe(200);
+    const refused = onlyError(await graphql(url, COMPLETE_ORDER, { id: order.id }, asAdmin()));
+    expect([refused.code, refused.message]).toEqual(['PAYMENT_FAILED', `the payment of order ${order.id} is VOIDED; only an authorized payment can be captured`]);
+    const after = await fulfilmentOf(url, token, order.id);
+    expect([after.status, after.version, after.payment?.status]).toEqual(['CONFIRMED', 2, 'VOIDED']);
+  });
+
+  it('lets completeOrder finish an order confirmed by hand (no payment: nothing to capture)', async () => {
+    const token = await tokenFor('fulfil-complete-unpaid');
+    const order = await placed(token, {});
+    await confirmedByHand(order.id);
+    const completed = await graphql<{ completeOrder: { status: string; version: number; payment: null } }>(url, COMPLETE_ORDER, { id: order.id }, asAdmin());
+    expect(completed.errors).toBeUndefined();
+    expect(completed.data!.completeOrder).toEqual({ status: 'COMPLETED', version: 3, payment: null });
+  });
+
   it('lets completeOrder finish a SHIPPED order by hand', async () => {
     const token = await tokenFor('fulfil-complete-by-hand');
     const order = await placed(token, { shippingAddress: ADDRESS, email: 'byhand@example.com' });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ErrorCode, PaymentFailedError, ValidationError } from '../../../lib/ddd';
 import { ADMIN, customer, openOrdersTable, rejectionOf, type OrdersTable } from '../test-support/orders-fixtures';
 import { confirmOrder } from './change-order-status';
-import { completeOrderOnDelivery, markOrderDelivered, shipOrder, shipOrderOnShipment } from './fulfil-order';
+import { completeOrder, completeOrderOnDelivery, markOrderDelivered, shipOrder, shipOrderOnShipment } from './fulfil-order';
 import { placeOrder } from './place-order';
 import { setShippingAddress } from './set-shipping-address';
 
@@ -63,6 +63,38 @@ describe('shipOrder', () => {
     expect(t.fulfilment.calls.filter((call) => call.endsWith(id))).toEqual([]);
     await setShippingAddress(t.deps, OWNER, id, { address: ADDRESS, email: 'jane@example.com' });
     expect((await shipOrder(t.deps, ADMIN, id, TRACKING)).status).toBe('SHIPPED');
+  });
+});
+
+describe('completeOrder', () => {
+  it('captures a CONFIRMED order’s payment, then completes it', async () => {
+    const id = await confirmed();
+    expect((await completeOrder(t.deps, ADMIN, id)).status).toBe('COMPLETED');
+    expect(t.fulfilment.calls.filter((call) => call.endsWith(id))).toEqual([`capture ${id}`]);
+    expect(await eventsOf(id)).toEqual(['order.created@1', 'order.confirmed@2', 'order.completed@3']);
+  });
+
+  it('completes an order with no payment (confirmed by hand: nothing to capture)', async () => {
+    const id = await confirmed();
+    t.fulfilment.payments.set(id, 'nothing-to-capture');
+    expect((await completeOrder(t.deps, ADMIN, id)).status).toBe('COMPLETED');
+  });
+
+  it('leaves the order CONFIRMED when the capture is refused', async () => {
+    const id = await confirmed();
+    t.fulfilment.payments.set(id, new PaymentFailedError('expired'));
+    expect((await rejectionOf(completeOrder(t.deps, ADMIN, id))).code).toBe(ErrorCode.PAYMENT_FAILED);
+    expect(await eventsOf(id)).toEqual(['order.created@1', 'order.confirmed@2']);
+  });
+
+  it('captures nothing more for a SHIPPED order (captured when it shipped), nor for a PENDING one it refuses', async () => {
+    const id = await confirmed();
+    await shipOrder(t.deps, ADMIN, id, TRACKING);
+    expect((await completeOrder(t.deps, ADMIN, id)).status).toBe('COMPLETED');
+    expect(t.fulfilment.calls.filter((call) => call.endsWith(id))).toEqual([`check ${id}`, `capture ${id}`, `ship ${id}`]);
+    const pending = (await placeOrder(t.deps, OWNER, { items: [{ productId, quantity: 1 }] })).id;
+    expect((await rejectionOf(completeOrder(t.deps, ADMIN, pending))).code).toBe(ErrorCode.INVALID_ORDER_TRANSITION);
+    expect(t.fulfilment.calls.filter((call) => call.endsWith(pending))).toEqual([]);
   });
 });
 

@@ -87,7 +87,7 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Owner or admin. PENDING or CONFIRMED -> CANCELLED. */
   cancelOrder: Order;
-  /** Admin. CONFIRMED or SHIPPED -> COMPLETED by hand (markOrderDelivered is the usual way for a shipped order). */
+  /** Admin. CONFIRMED or SHIPPED -> COMPLETED by hand (markOrderDelivered is the usual way for a shipped order). A CONFIRMED order's payment is captured first: PAYMENT_FAILED when the provider refuses, and the order stays CONFIRMED. */
   completeOrder: Order;
   /** Admin. PENDING -> CONFIRMED by hand (a payment outside the checkout, e.g. a bank transfer); the checkout confirms on its own when the payment is authorized. */
   confirmOrder: Order;
