@@ -307,6 +307,28 @@ describe('shipping', () => {
   });
 });
 
+describe('placeOrder with an idempotency key', () => {
+  const placeKeyed = (token: string, contact: { shippingAddress?: unknown; email?: unknown }) =>
+    graphql<{ placeOrder: FulfilmentView }>(url, `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id shippingAddress { postalCode country } } }`, {
+      input: { items: [{ productId, quantity: 1 }], idempotencyKey: 'fulfil-key-1', ...contact },
+    }, { token });
+
+  it('binds the key to the address and email too: the same request answers the same order, another address or email is CONFLICT', async () => {
+    const token = await tokenFor('fulfil-idempotent-contact');
+    const first = await placeKeyed(token, { shippingAddress: ADDRESS, email: 'jane@example.com' });
+    expect(first.errors).toBeUndefined();
+    // The same contact as typed differently (checked and normalised alike) is the same request.
+    const again = await placeKeyed(token, { shippingAddress: { ...ADDRESS, country: 'us' }, email: 'jane@EXAMPLE.com' });
+    expect(again.data!.placeOrder.id).toBe(first.data!.placeOrder.id);
+
+    const message = 'idempotency key "fulfil-key-1" was already used for a different order (other products, quantities, shipping address or email); use a new key for a new order';
+    for (const contact of [{ shippingAddress: { ...ADDRESS, line1: '1 Other Street' }, email: 'jane@example.com' }, { shippingAddress: ADDRESS, email: 'john@example.com' }, { email: 'jane@example.com' }]) {
+      const refused = onlyError(await placeKeyed(token, contact));
+      expect([refused.code, refused.message]).toEqual(['CONFLICT', message]);
+    }
+  });
+});
+
 describe("Orders' internal order read", () => {
   it('carries the contact email and the shipping address', async () => {
     const token = await tokenFor('fulfil-internal');

@@ -254,7 +254,7 @@ export type PageInfo = {
 export type PlaceOrderInput = {
   /** The customer's contact email for this order (receipt, shipping news): at most 254 characters. Optional like shippingAddress, and needed to ship. */
   email?: InputMaybe<Scalars['String']['input']>;
-  /** Repeating a call with the same key returns the same order. */
+  /** Repeating a call with the same key returns the same order; the same key with other items, another shipping address or another email is CONFLICT. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** 1..50 lines; the same product twice is merged into one line. */
   items: Array<OrderItemInput>;
