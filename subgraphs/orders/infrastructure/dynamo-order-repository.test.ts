@@ -267,6 +267,26 @@ describe('DynamoOrderRepository: idempotency keys through placeOrder', () => {
     expect((await rejectionOf(placeOrder(t.deps, buyer, { items: [{ productId: lamp.id, quantity: 3 }], idempotencyKey: 'k-legacy' }))).code).toBe(ErrorCode.CONFLICT);
   });
 
+  it('loads a stored address as it was stored, even one today’s postal code rules would refuse (checked at input only)', async () => {
+    const address = { name: 'Max Mustermann', line1: 'Unter den Linden 1', city: 'Berlin', postalCode: '10117', country: 'DE' };
+    const order = await placeOrder(t.deps, customer('customer-old-address'), { items: [{ productId: mug.id, quantity: 1 }], shippingAddress: address, email: 'max@example.com' });
+    // As if written when the postal code library accepted a format it refuses now (a German code has five digits).
+    await t.dynamo.doc.send(
+      new UpdateCommand({
+        TableName: t.tableName,
+        Key: { pk: `ORDER#${order.id}`, sk: 'ORDER' },
+        UpdateExpression: 'SET shippingAddress.postalCode = :code',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':code': '1011' },
+      }),
+    );
+    const loaded = await t.repository.findById(order.id);
+    expect(loaded?.shippingAddress?.toJSON()).toEqual({ ...address, postalCode: '1011' });
+    // And it stays usable: a status change saves it back unchanged.
+    await confirmOrder(t.deps, ADMIN, order.id);
+    expect((await t.repository.findById(order.id))?.shippingAddress?.postalCode).toBe('1011');
+  });
+
   it('expires a key after IDEMPOTENCY_KEY_TTL_SECONDS (a TTL attribute), and treats an expired row DynamoDB has not deleted yet as absent', async () => {
     const buyer = customer('customer-idem-ttl');
     const deps = { ...t.deps, idempotencyKeyTtlSeconds: 60 };
