@@ -42,3 +42,27 @@ export function recordPage(page: Page): PageLog {
   page.on('request', (request) => log.requests.push(request));
   return log;
 }
+
+/** A shipping address as a shopper types it into the checkout form (labels of web/src/checkout/AddressFields.tsx). */
+export interface TypedAddress {
+  readonly name: string;
+  readonly line1: string;
+  readonly line2?: string;
+  readonly city: string;
+  readonly region?: string;
+  readonly postalCode: string;
+  /** The country's name as the select shows it in English, e.g. "Germany". */
+  readonly country: string;
+  readonly email: string;
+}
+
+export async function fillCheckout(page: Page, address: TypedAddress): Promise<void> {
+  await page.getByLabel('Full name', { exact: true }).fill(address.name);
+  await page.getByLabel('Street address', { exact: true }).fill(address.line1);
+  await page.getByLabel('Apartment, suite, etc. (optional)', { exact: true }).fill(address.line2 ?? '');
+  await page.getByLabel('City', { exact: true }).fill(address.city);
+  await page.getByLabel('State, province or region (optional)', { exact: true }).fill(address.region ?? '');
+  await page.getByLabel('Postal code', { exact: true }).fill(address.postalCode);
+  await page.getByLabel('Country', { exact: true }).selectOption({ label: address.country });
+  await page.getByLabel('Email', { exact: true }).fill(address.email);
+}

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { waitFor } from '../../lib/events/testing/wait-for';
+import { seedDemoProducts } from '../../scripts/seed';
+import { ensureWebBuild } from '../../scripts/web-build';
+import { fillCheckout, launchChromium, recordPage, type PageLog } from '../support/browser';
+import { checkoutOrder, emulatorStripe } from '../support/checkout';
+import { startTestSystem, tokenFor, type TestSystem } from '../support/system';
+
+/**
+ * The checkout in Debian's Chromium, on the production build served by the real gateway, the real subgraphs and the
+ * Stripe emulator (its webhooks confirm orders, as Stripe's do): a shopper gives a shipping address and email,
+ * places the order, sees when it must be paid by, is declined with one test card and pays with another; the order
+ * page turns CONFIRMED over the WebSocket without a reload.
+ */
+
+const TIME_ZONE = 'Asia/Tokyo';
+const SHOPPER = 'checkout-shopper';
+
+let system: TestSystem;
+let browser: Browser;
+let base: string;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  await ensureWebBuild();
+  system = await startTestSystem('browser-checkout');
+  await seedDemoProducts(system.catalog.deps);
+  base = system.gateway.http.url;
+  browser = await launchChromium();
+}, 300_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close();
+  await browser?.close();
+  await system?.stop();
+});
+
+async function newPage(): Promise<{ page: Page; log: PageLog }> {
+  // A time zone far from the machine's: "pay by" must be the viewer's local time.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: TIME_ZONE, locale: 'en-US' });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  return { page, log: recordPage(page) };
+}
+
+const statusOf = (page: Page) => page.locator('.order-status [data-status]').getAttribute('data-status');
+const paymentStatusOf = (page: Page) => page.locator('.payment [data-payment-status]').getAttribute('data-payment-status').catch(() => null);
+
+describe('the checkout in a browser', () => {
+  let customer: Awaited<ReturnType<typeof newPage>>;
+  let orderId: string;
+
+  beforeAll(async () => {
+    customer = await newPage();
+  });
+
+  it('asks for the shipping address and email before placing the order, field by field', async () => {
+    const { page } = customer;
+    await page.goto(`${base}/sign-in`);
+    await page.getByLabel('Customer id').fill(SHOPPER);
+    await page.getByRole('button', { name: 'Sign in as this customer' }).click();
+    await page.getByText('Signed in as').waitFor();
+    await page.getByLabel('Category').selectOption('books');
+    await page.getByRole('button', { name: 'Add Refactoring to cart' }).click();
+    await page.getByRole('status').filter({ hasText: 'Added 1 × Refactoring to your cart.' }).waitFor();
+    await page.getByRole('link', { name: 'Cart: 1 item' }).click();
+    await page.getByRole('button', { name: 'Check out' }).click();
+    await page.getByRole('heading', { name: 'Checkout' }).waitFor();
+    await page.getByText('1 item, $44.99').waitFor();
+
+    // Nothing typed: every required field says what it needs, and nothing is placed.
+    await page.getByRole('button', { name: 'Place order and pay' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Check the 6 fields marked above.' }).waitFor();
+    await expect(page.getByLabel('Full name').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(page.locator('#checkout-email-error').textContent()).resolves.toBe('Enter your email address: it is where your receipt and tracking link go.');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('checkout-name');
+
+    // A postal code of another country is refused in the browser, naming the country.
+    await fillCheckout(page, { name: 'Grace Hopper', line1: 'Unter den Linden 77', city: 'Berlin', postalCode: '1234', country: 'Germany', email: 'grace@example.com' });
+    await page.getByRole('button', { name: 'Place order and pay' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Check the field marked above.' }).waitFor();
+    await expect(page.locator('#checkout-postalCode-error').textContent()).resolves.toBe('1234 is not a postal code of the country chosen (DE).');
+    expect(page.url()).toBe(`${base}/checkout`);
+
+    await page.getByLabel('Postal code').fill('10117');
+    await page.getByRole('button', { name: 'Place order and pay' }).click();
+    await page.waitForURL(/\/orders\/[^/]+$/);
+    orderId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+    await page.getByRole('heading', { name: `Order ${orderId}` }).waitFor();
+    await waitFor('the order to show PENDING', async () => (await statusOf(page)) === 'PENDING');
+    await expect(page.getByRole('link', { name: 'Cart: 0 items' }).isVisible()).resolves.toBe(true);
+  });
+
+  it('shows when the order must be paid by, in the viewer’s local time, and the test cards by name', async () => {
+    const { page } = customer;
+    const order = await checkoutOrder(system, await tokenFor(SHOPPER), orderId);
+    expect(order.paymentDueAt).not.toBeNull();
+    // The payment deadline (PAYMENT_TIMEOUT_SECONDS, 900 by default) as HH:MM in Asia/Tokyo, on a 24-hour clock.
+    expect(Date.parse(order.paymentDueAt!) - Date.parse(order.placedAt)).toBe(900_000);
+    const local = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: TIME_ZONE }).format(new Date(order.paymentDueAt!));
+    const payBy = page.locator('.pay-by');
+    await payBy.waitFor();
+    await expect(payBy.textContent()).resolves.toBe(`Pay by ${local}: unpaid orders are cancelled then and their items released.`);
+    await expect(payBy.locator('time').getAttribute('datetime')).resolves.toBe(order.paymentDueAt);
+
+    const form = page.getByRole('form', { name: 'Pay with a test card' });
+    await form.waitFor();
+    await expect(form.getByRole('radio').evaluateAll((radios) => radios.map((radio) => (radio as HTMLInputElement).value))).resolves.toEqual([
+      'pm_card_visa',
+      'pm_card_chargeDeclined',
+      'pm_card_chargeDeclinedInsufficientFunds',
+    ]);
+    await expect(form.getByRole('radio', { name: /^Visa/ }).isChecked()).resolves.toBe(true);
+    await form.getByRole('radio', { name: /^Insufficient funds/ }).waitFor();
+    await expect(page.getByRole('button', { name: 'Pay $44.99' }).isEnabled()).resolves.toBe(true);
+  });
+
+  it('says a declined card was declined, in Stripe’s words, and the payment shows Declined live', async () => {
+    const { page } = customer;
+    await page.evaluate(() => {
+      (globalThis as unknown as { notReloaded: boolean }).notReloaded = true;
+    });
+    await page.getByRole('radio', { name: /^Declined/ }).check();
+    await page.getByRole('button', { name: 'Pay $44.99' }).click();
+    const declined = page.getByRole('alert').filter({ hasText: 'Your card was not charged.' });
+    await declined.waitFor();
+    await expect(declined.textContent()).resolves.toBe('Your card was not charged.Your card was declined.Try again with another card.');
+    await expect(declined.getAttribute('data-decline-code')).resolves.toBe('generic_decline');
+    await waitFor('the payment to show FAILED', async () => (await paymentStatusOf(page)) === 'FAILED');
+    await expect(page.locator('.payment').textContent()).resolves.toBe('Declined: Your card was declined.');
+    expect(await statusOf(page)).toBe('PENDING');
+
+    await page.getByRole('radio', { name: /^Insufficient funds/ }).check();
+    await page.getByRole('button', { name: 'Pay $44.99' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Your card has insufficient funds.' }).waitFor();
+  });
+
+  it('retries with Visa on the same payment, and the order turns CONFIRMED without a reload', async () => {
+    const { page } = customer;
+    await page.getByRole('radio', { name: /^Visa/ }).check();
+    await page.getByRole('button', { name: 'Pay $44.99' }).click();
+    await waitFor("the customer's page to show CONFIRMED", async () => (await statusOf(page)) === 'CONFIRMED');
+    await waitFor('the payment to show AUTHORIZED', async () => (await paymentStatusOf(page)) === 'AUTHORIZED');
+    await expect(page.locator('.payment').textContent()).resolves.toBe('Authorized: your card is charged when the order ships');
+    await expect(page.getByRole('heading', { name: 'Pay for your order' }).count()).resolves.toBe(0);
+    await expect(page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).resolves.toBe(true);
+
+    // One PaymentIntent for the order, through all three attempts, authorized for the order's total.
+    const order = await checkoutOrder(system, await tokenFor(SHOPPER), orderId);
+    expect(order).toMatchObject({ status: 'CONFIRMED', payment: { status: 'AUTHORIZED', amount: { amount: 4499, currency: 'USD' }, clientSecret: null } });
+    const intent = await emulatorStripe(system).paymentIntents.retrieve(order.payment!.providerPaymentId);
+    expect({ status: intent.status, amount: intent.amount, amountCapturable: intent.amount_capturable }).toEqual({ status: 'requires_capture', amount: 4499, amountCapturable: 4499 });
+  });
+
+  it('ran without script errors or policy violations: the console shows only the two declines (HTTP 402, Stripe’s answer)', () => {
+    expect(customer.log.errors).toEqual(Array(2).fill('console: Failed to load resource: the server responded with a status of 402 (Payment Required)'));
+  });
+});
