@@ -3,15 +3,18 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { waitFor } from '../../lib/events/testing/wait-for';
 import { seedDemoProducts } from '../../scripts/seed';
 import { ensureWebBuild } from '../../scripts/web-build';
+import { MANIFEST_PATH } from '../../scripts/web-manifest';
+import { readFileSync } from 'node:fs';
 import { fillCheckout, launchChromium, recordPage, type PageLog } from '../support/browser';
-import { checkoutOrder, emulatorStripe } from '../support/checkout';
+import { emulatorStripe } from '../support/checkout';
 import { startTestSystem, tokenFor, type TestSystem } from '../support/system';
 
 /**
  * The checkout in Debian's Chromium, on the production build served by the real gateway, the real subgraphs and the
  * Stripe emulator (its webhooks confirm orders, as Stripe's do): a shopper gives a shipping address and email,
  * places the order, sees when it must be paid by, is declined with one test card and pays with another; the order
- * page turns CONFIRMED over the WebSocket without a reload.
+ * page turns CONFIRMED over the WebSocket without a reload. The gateway runs the storefront's manifest as its trusted
+ * documents, so every operation the checkout sends must be in it.
  */
 
 const TIME_ZONE = 'Asia/Tokyo';
@@ -24,7 +27,7 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   await ensureWebBuild();
-  system = await startTestSystem('browser-checkout');
+  system = await startTestSystem('browser-checkout', { env: { TRUSTED_DOCUMENTS: MANIFEST_PATH } });
   await seedDemoProducts(system.catalog.deps);
   base = system.gateway.http.url;
   browser = await launchChromium();
@@ -44,6 +47,32 @@ async function newPage(): Promise<{ page: Page; log: PageLog }> {
   page.setDefaultTimeout(20_000);
   return { page, log: recordPage(page) };
 }
+
+const manifest = JSON.parse(readFileSync(MANIFEST_PATH, 'utf8')) as { operations: { id: string; name: string }[] };
+
+interface OrderRead {
+  readonly status: string;
+  readonly placedAt: string;
+  readonly paymentDueAt: string | null;
+  readonly payment: { readonly status: string; readonly amount: { amount: number; currency: string }; readonly clientSecret: string | null } | null;
+}
+
+/** The order as the storefront reads it: its `Order` operation by manifest id (the only way this gateway runs it). */
+async function readOrder(id: string): Promise<OrderRead> {
+  const operation = manifest.operations.find((candidate) => candidate.name === 'Order')!;
+  const response = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(SHOPPER)}` },
+    body: JSON.stringify({ operationName: 'Order', variables: { id }, extensions: { persistedQuery: { version: 1, sha256Hash: operation.id } } }),
+  });
+  const body = (await response.json()) as { data?: { order: OrderRead }; errors?: unknown };
+  expect(body.errors).toBeUndefined();
+  return body.data!.order;
+}
+
+/** The PaymentIntents the page confirmed at the emulator, from the URLs of its confirm requests. */
+const confirmedIntents = (log: PageLog) =>
+  log.requests.map((request) => /\/v1\/payment_intents\/([^/]+)\/confirm$/.exec(new URL(request.url()).pathname)?.[1]).filter((id): id is string => id !== undefined);
 
 const statusOf = (page: Page) => page.locator('.order-status [data-status]').getAttribute('data-status');
 const paymentStatusOf = (page: Page) => page.locator('.payment [data-payment-status]').getAttribute('data-payment-status').catch(() => null);
@@ -95,7 +124,7 @@ describe('the checkout in a browser', () => {
 
   it('shows when the order must be paid by, in the viewer’s local time, and the test cards by name', async () => {
     const { page } = customer;
-    const order = await checkoutOrder(system, await tokenFor(SHOPPER), orderId);
+    const order = await readOrder(orderId);
     expect(order.paymentDueAt).not.toBeNull();
     // The payment deadline (PAYMENT_TIMEOUT_SECONDS, 900 by default) as HH:MM in Asia/Tokyo, on a 24-hour clock.
     expect(Date.parse(order.paymentDueAt!) - Date.parse(order.placedAt)).toBe(900_000);
@@ -148,10 +177,23 @@ describe('the checkout in a browser', () => {
     await expect(page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).resolves.toBe(true);
 
     // One PaymentIntent for the order, through all three attempts, authorized for the order's total.
-    const order = await checkoutOrder(system, await tokenFor(SHOPPER), orderId);
+    const order = await readOrder(orderId);
     expect(order).toMatchObject({ status: 'CONFIRMED', payment: { status: 'AUTHORIZED', amount: { amount: 4499, currency: 'USD' }, clientSecret: null } });
-    const intent = await emulatorStripe(system).paymentIntents.retrieve(order.payment!.providerPaymentId);
+    const intents = confirmedIntents(customer.log);
+    expect(intents).toHaveLength(3);
+    expect(new Set(intents).size).toBe(1);
+    const intent = await emulatorStripe(system).paymentIntents.retrieve(intents[0]!);
     expect({ status: intent.status, amount: intent.amount, amountCapturable: intent.amount_capturable }).toEqual({ status: 'requires_capture', amount: 4499, amountCapturable: 4499 });
+  });
+
+  it('sent the checkout’s operations by their manifest ids to a gateway that runs nothing else', () => {
+    const operations = customer.log.requests
+      .filter((request) => request.method() === 'POST' && new URL(request.url()).pathname === '/graphql')
+      .map((request) => JSON.parse(request.postData() ?? '{}') as { operationName?: string; query?: string; extensions?: { persistedQuery?: { sha256Hash?: string } } });
+    for (const operation of operations) {
+      expect([operation.operationName, operation.query, operation.extensions?.persistedQuery?.sha256Hash]).toEqual([operation.operationName, undefined, expect.stringMatching(/^[0-9a-f]{64}$/)]);
+    }
+    expect(new Set(operations.map((operation) => operation.operationName))).toEqual(new Set(['Categories', 'Products', 'PlaceOrder', 'Order', 'StartPayment', 'OrderProgress']));
   });
 
   it('ran without script errors or policy violations: the console shows only the two declines (HTTP 402, Stripe’s answer)', () => {

@@ -7,7 +7,7 @@ import type { RunningSystem } from '../../scripts/system';
 import { seedDemoProducts } from '../../scripts/seed';
 import { ensureWebBuild } from '../../scripts/web-build';
 import { MANIFEST_PATH } from '../../scripts/web-manifest';
-import { launchChromium, recordPage, type PageLog } from '../support/browser';
+import { fillCheckout, launchChromium, recordPage, type PageLog, type TypedAddress } from '../support/browser';
 import { startTestSystem, tokenFor } from '../support/system';
 
 /**
@@ -43,6 +43,8 @@ function recordSocketMessages(page: Page): Record<string, unknown>[] {
   });
   return sent;
 }
+
+const ADDRESS: TypedAddress = { name: 'Shopper One', line1: '1 Market Street', city: 'San Francisco', region: 'CA', postalCode: '94105', country: 'United States', email: 'shopper-1@example.com' };
 
 const statusOf = (page: Page) => page.locator('.order-status [data-status]').getAttribute('data-status');
 
@@ -140,7 +142,9 @@ describe('the storefront in a browser', () => {
     await page.getByText('Total: $144.97').waitFor();
     await screenshot(page, 'cart');
 
-    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByRole('button', { name: 'Check out' }).click();
+    await fillCheckout(page, ADDRESS);
+    await page.getByRole('button', { name: 'Place order and pay' }).click();
     await page.waitForURL(/\/orders\/[^/]+$/);
     orderId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
     await page.getByRole('heading', { name: `Order ${orderId}` }).waitFor();
@@ -198,7 +202,9 @@ describe('the storefront in a browser', () => {
     await page.getByLabel('Quantity').fill('19');
     await page.getByRole('button', { name: 'Add Burr Coffee Grinder to cart' }).click();
     await page.getByRole('link', { name: 'Cart: 19 items' }).click();
-    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByRole('button', { name: 'Check out' }).click();
+    await fillCheckout(page, ADDRESS);
+    await page.getByRole('button', { name: 'Place order and pay' }).click();
     const alert = page.getByRole('alert').filter({ hasText: 'Your order was not placed.' });
     await alert.waitFor();
     await expect(alert.locator('[data-code]').getAttribute('data-code')).resolves.toBe('PRODUCT_UNAVAILABLE');
