@@ -16,7 +16,7 @@ export function OrderPage({ id }: { id: string }) {
   const { session } = useSession();
   const { data, loading, error } = useQuery(OrderDocument, { variables: { id }, skip: !session });
   const order = data?.order ?? undefined;
-  const live = useLiveOrder(order, Boolean(session));
+  const live = useLiveOrder(order, Boolean(session), { withProgress: true });
   const [cancelOrder, cancelling] = useMutation(CancelOrderDocument);
 
   if (!session) return <SignInPrompt what="see this order" />;
