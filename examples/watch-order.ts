@@ -8,14 +8,23 @@
  *   ADMIN_TOKEN=$(npm run -s token -- --sub admin-1 --admin) \
  *   npx tsx examples/watch-order.ts [--watch-only]
  *
- * GATEWAY_URL defaults to http://localhost:4000/graphql; the subscription goes to the same URL over ws://.
+ * It talks to the gateway at GATEWAY_URL (default http://localhost:<GATEWAY_PORT>, 4000): GraphQL over HTTP at
+ * <GATEWAY_URL>/graphql, the subscription on the same path over ws:// (docs/configuration.md).
  */
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { ConfigError, exampleTokensSchema, gatewayAddress, gatewayUnreachableMessage, parseEnv, unreachableReason, type GatewayAddress } from '../lib/config';
 
-const GATEWAY_URL = process.env['GATEWAY_URL'] ?? 'http://localhost:4000/graphql';
-const CUSTOMER_TOKEN = process.env['CUSTOMER_TOKEN'];
-const ADMIN_TOKEN = process.env['ADMIN_TOKEN'];
+let gateway: GatewayAddress;
+let tokens: { readonly CUSTOMER_TOKEN: string | undefined; readonly ADMIN_TOKEN: string | undefined };
+try {
+  gateway = gatewayAddress(process.env);
+  tokens = parseEnv(exampleTokensSchema, process.env);
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(2);
+}
+const { CUSTOMER_TOKEN, ADMIN_TOKEN } = tokens;
 const WATCH_ONLY = process.argv.includes('--watch-only');
 
 const WATCH_ORDER = `
@@ -43,10 +52,13 @@ interface StatusUpdate {
 
 /** A query or mutation over plain HTTP, as any client sends it. */
 async function graphql<T>(query: string, variables: Record<string, unknown>, token: string | undefined): Promise<T> {
-  const response = await fetch(GATEWAY_URL, {
+  const response = await fetch(gateway.graphql, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
+  }).catch((error: unknown) => {
+    const reason = unreachableReason(error);
+    throw reason ? new Error(gatewayUnreachableMessage(gateway.graphql, reason)) : error;
   });
   const body = (await response.json()) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
   if (body.errors?.length) throw new Error(body.errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; '));
@@ -84,7 +96,7 @@ async function main(): Promise<void> {
 
   // 3. Subscribe to its status over graphql-ws; the token goes in connection_init.
   const client = createClient({
-    url: GATEWAY_URL.replace(/^http/, 'ws'),
+    url: gateway.websocket,
     webSocketImpl: WebSocket,
     connectionParams: { authorization: `Bearer ${CUSTOMER_TOKEN}` },
   });
@@ -105,7 +117,10 @@ async function main(): Promise<void> {
           );
           if (update.status === 'COMPLETED' || update.status === 'CANCELLED') resolve();
         },
-        error: (error) => reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
+        error: (error) => {
+          const reason = unreachableReason(error);
+          reject(reason ? new Error(gatewayUnreachableMessage(gateway.websocket, reason)) : error instanceof Error ? error : new Error(JSON.stringify(error)));
+        },
         complete: () => resolve(),
       },
     );

@@ -1,12 +1,11 @@
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { waitFor } from '../lib/events/testing/wait-for';
 import { freePort } from '../lib/process';
-import { DEV_READY as READY, startDev as startDevRunner, waitForDevReady as waitForReady, type DevRun } from '../test/support/dev-runner';
+import { childrenOf, DEV_READY as READY, isAlive, startDev as startDevRunner, waitForDevReady as waitForReady, waitUntilGone, type DevRun } from '../test/support/dev-runner';
 import { graphql } from '../test/support/graphql';
 import { testDynamoEndpoint } from '../test/support/services';
 
@@ -24,39 +23,6 @@ function startDev(env: Record<string, string>): DevRun {
   const run = startDevRunner({ DATA_DIR: dataDir, ...env });
   started.push(run.child);
   return run;
-}
-
-/** The direct children of `pid` with their command names (`ps -o pid=,comm= --ppid`). */
-function childrenOf(pid: number): { pid: number; command: string }[] {
-  let text = '';
-  try {
-    text = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(pid)], { encoding: 'utf8' });
-  } catch {
-    return []; // ps exits 1 when there are none
-  }
-  return text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .map((line) => {
-      const [id, ...command] = line.split(/\s+/);
-      return { pid: Number(id), command: command.join(' ') };
-    });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The processes among `pids` still alive once all are gone or `timeoutMs` has passed. */
-async function waitUntilGone(pids: readonly number[], timeoutMs: number): Promise<number[]> {
-  await waitFor('the children to exit', () => !pids.some(isAlive), timeoutMs, 100).catch(() => undefined);
-  return pids.filter(isAlive);
 }
 
 async function catalogSummary(gatewayPort: number): Promise<{ count: number; categories: Set<string> }> {

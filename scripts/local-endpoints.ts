@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AppConfig } from '../lib/config';
 
 /**
  * `npm start` records where its DynamoDB Local and Redis listen, so one-off commands (`npm run rewards:expire`)
@@ -24,4 +25,15 @@ export function localEndpointsEnv(dataDir = process.env['DATA_DIR'] ?? '.data'):
   } catch {
     return {};
   }
+}
+
+/** Records the endpoints a configuration names until the returned handle is stopped (with the process). */
+export function recordLocalEndpoints(config: Pick<AppConfig, 'dataDir' | 'dynamodb' | 'redisUrl'>): { stop(): Promise<void> } {
+  writeLocalEndpoints(config.dataDir, {
+    ...(config.dynamodb.endpoint ? { DYNAMODB_ENDPOINT: config.dynamodb.endpoint } : {}),
+    ...(config.redisUrl ? { REDIS_URL: config.redisUrl } : {}),
+  });
+  return {
+    stop: async () => removeLocalEndpoints(config.dataDir),
+  };
 }

@@ -1,6 +1,6 @@
 /**
- * The storefront's build (`npm start` runs it when web/dist is missing or stale: scripts/web-build.ts) and its
- * dev server (`npm run web:dev`, proxying the API to the gateway at GATEWAY_URL, default http://localhost:4000).
+ * The storefront's build (`npm start` runs it when web/dist is missing or stale: scripts/web-build.ts), also used
+ * by its dev server (`npm run web:dev`: scripts/web-dev.ts adds the port and the proxy to the gateway).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -31,8 +31,6 @@ function persistedQueryIds(): Plugin {
   };
 }
 
-const gateway = process.env['GATEWAY_URL'] ?? 'http://localhost:4000';
-
 export default defineConfig({
   root: here,
   plugins: [
@@ -51,14 +49,7 @@ export default defineConfig({
   // Only the shop's page: web/graphiql/ has its own build (and Monaco's workers need its config).
   optimizeDeps: { entries: ['index.html'] },
   server: {
-    port: Number(process.env['WEB_DEV_PORT'] ?? 5173),
-    strictPort: false,
     // Builds (and the temporary directories a build swaps through) are outputs, not sources to reload on.
     watch: { ignored: ['**/dist/**', '**/dist-graphiql/**', '**/dist.*/**', '**/dist-graphiql.*/**'] },
-    proxy: {
-      '/graphql': { target: gateway, ws: true, changeOrigin: true },
-      '/dev/token': { target: gateway, changeOrigin: true },
-      '/graphiql': { target: gateway, changeOrigin: true },
-    },
   },
 });

@@ -5,18 +5,11 @@
  * (`whsec_...`) to send every event there; LOG_LEVEL. Refuses to run with a NODE_ENV other than development or
  * test: nothing but development and tests should ever talk to it. Ctrl-C stops it.
  */
-import * as z from 'zod';
-import { ConfigError, env, parseEnv } from '../../lib/config/env';
+import type * as z from 'zod';
+import { ConfigError, parseEnv } from '../../lib/config/env';
 import { createLogger } from '../../lib/logging';
-import { DEFAULT_STRIPE_EMULATOR_PORT, startStripeEmulator } from '.';
-
-const Settings = z.object({
-  NODE_ENV: env.text(),
-  STRIPE_EMULATOR_PORT: env.port(DEFAULT_STRIPE_EMULATOR_PORT),
-  STRIPE_EMULATOR_WEBHOOK_URL: env.url(['http', 'https']),
-  STRIPE_WEBHOOK_SECRET: env.text(),
-  LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-});
+import { startStripeEmulator } from '.';
+import { stripeEmulatorSchema as Settings } from './settings';
 
 async function main(): Promise<void> {
   let settings: z.output<typeof Settings>;

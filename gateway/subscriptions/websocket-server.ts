@@ -12,6 +12,7 @@ import type { RateLimiter } from '../rate-limit/rate-limiter';
 import { formatErrors, formatResult, type ErrorFormatter } from './format-result';
 import { admitAndPrepare, edgeRefusal } from './prepare-operation';
 import type { FederatedExecutor, SubscriptionExecutor } from './subscription-executor';
+import { logSocketErrors } from './socket-errors';
 import { holdingSlot, type SubscriptionSlots } from './subscription-slots';
 import { atTime } from './token-expiry';
 
@@ -253,6 +254,7 @@ export function attachWebSocketServer(httpServer: Server, options: WebSocketServ
     wss,
     options.keepAliveMs,
   );
+  logSocketErrors(wss, options.logger);
 
   return {
     server: wss,

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
-import { clientConfig, paymentContentSources, type AppConfig } from '../../lib/config';
-import { clientConfigRoutes } from './client-config';
+import { storefrontConfig, paymentContentSources, type AppConfig } from '../../lib/config';
+import { storefrontConfigRoutes } from './storefront-config';
 import { devTokenRoutes } from './dev-token';
 import { graphiqlRoutes } from './graphiql';
 import { storefrontRoutes } from './storefront';
@@ -23,7 +23,7 @@ export function developmentTools(config: Pick<AppConfig, 'production'>): boolean
 /**
  * The gateway's web routes, mounted after its API: GraphiQL at /graphiql and demo tokens at /dev/token in
  * development and test (in any other mode both are 404), and the storefront at / with its run-time settings at
- * /client-config.json always.
+ * /storefront-config.json always.
  */
 export function mountWeb(app: Express, config: Pick<AppConfig, 'production' | 'jwt' | 'stripe'>, options: WebOptions): void {
   if (developmentTools(config)) {
@@ -36,7 +36,7 @@ export function mountWeb(app: Express, config: Pick<AppConfig, 'production' | 'j
       );
     }
   }
-  const client = clientConfig(config);
-  app.use(clientConfigRoutes(client));
-  app.use(storefrontRoutes(options.storefrontRoot, paymentContentSources(client.payments)));
+  const storefront = storefrontConfig(config);
+  app.use(storefrontConfigRoutes(storefront));
+  app.use(storefrontRoutes(options.storefrontRoot, paymentContentSources(storefront.payments)));
 }

@@ -33,7 +33,7 @@ function pageHeaders(directives: Directives): RequestHandler {
  * Headers of the storefront. Its policy allows its own origin and, for paying, the payment provider's: scripts and
  * styles are files of the build (no inline code, no eval), the API and its WebSocket are same-origin (CSP Level 3:
  * 'self' also matches ws:/wss: of the same host), Stripe.js and its frames or the emulator's API only where the
- * client config names them (lib/config/client-config.ts), and no other site may frame it.
+ * storefront config names them (lib/config/storefront-config.ts), and no other site may frame it.
  */
 export function storefrontHeaders(payments: PaymentContentSources): RequestHandler {
   const withSelf = (sources: readonly string[]) => ["'self'", ...sources];

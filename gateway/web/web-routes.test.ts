@@ -123,9 +123,9 @@ describe('the storefront routes', () => {
   });
 });
 
-describe('the client config and the payment provider in the policy', () => {
+describe('the storefront config and the payment provider in the policy', () => {
   const configOf = async (server: RunningServer) => {
-    const response = await fetch(`${server.url}/client-config.json`);
+    const response = await fetch(`${server.url}/storefront-config.json`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(response.headers.get('cache-control')).toBe('no-cache');

@@ -3,7 +3,7 @@
  * `npm run bench -- lambda`, so the benchmark measures exactly what is deployed.
  */
 import { resolve } from 'node:path';
-import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
 
 /** The repository root: entries, package-lock.json and tsconfig.json are resolved from it. */
@@ -64,6 +64,9 @@ export function nodejsBundling(): BundlingOptions {
     sourceMapMode: SourceMapMode.DEFAULT,
     sourcesContent: LAMBDA_BUNDLE.sourcesContent,
     externalModules: [...LAMBDA_BUNDLE.external],
+    // esbuild's warnings and errors, not its per-file size summary (the CDK leaves the CLI at its `info` default
+    // unless told): sizes and their budget are `npm run bench -- lambda`'s, and a synth prints one line per function.
+    logLevel: LogLevel.WARNING,
     esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_BUNDLE.alias).map(([name, target]) => [`--alias:${name}`, target])),
     forceDockerBundling: false,
   };

@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { edgeEnv, edgeSettings, queryLimitSettings, type EdgeSettings, type QueryLimitsSettings } from './edge-config';
 import { ConfigError, env, parseEnv } from './env';
 import { mailEnv, mailSettings, type MailSettings } from './mail-config';
+import { setting, settingsSchema, type Settings } from './setting';
 import { DEV_EVENT_SIGNING_SECRET, DEV_JWT_SECRET, DEV_SIGNING_SECRET, secretProblem, usesDevelopmentDefaults } from './secrets-policy';
 import { stripeEnv, stripeSettings, type StripeSettings } from './stripe-config';
 
@@ -112,7 +112,7 @@ export interface AppConfig {
   readonly localPorts: { readonly dynamodb: number | undefined; readonly redis: number | undefined; readonly stripeEmulator: number };
   /** Stock holds (issue 10): how long an unclaimed hold keeps its units, how often the local sweep runs. */
   readonly stockHolds: { readonly ttlSeconds: number; readonly sweepIntervalMs: number; readonly timeoutMs: number };
-  /** The gateway's throughput levers (README "Gateway performance"); each can be turned off to measure it alone. */
+  /** The gateway's throughput levers (docs/benchmarks.md); each can be turned off to measure it alone. */
   readonly gatewayPerformance: GatewayPerformanceConfig;
   /** The payment provider (lib/config/stripe-config.ts). */
   readonly stripe: StripeSettings;
@@ -145,83 +145,201 @@ export interface GatewayPerformanceConfig {
   readonly workers: number;
 }
 
-const schema = z.object({
-  NODE_ENV: env.verbatim(),
-  LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-  HOST: env.text(),
-  GATEWAY_PORT: env.port(4000),
-  CATALOG_PORT: env.port(4001),
-  ORDERS_PORT: env.port(4002),
-  REWARDS_PORT: env.port(4003),
-  PAYMENTS_PORT: env.port(4004),
-  SHIPPING_PORT: env.port(4005),
-  NOTIFICATIONS_PORT: env.port(4006),
-  CATALOG_URL: env.url(['http', 'https']),
-  ORDERS_URL: env.url(['http', 'https']),
-  REWARDS_URL: env.url(['http', 'https']),
-  PAYMENTS_URL: env.url(['http', 'https']),
-  SHIPPING_URL: env.url(['http', 'https']),
-  CATALOG_REST_URL: env.url(['http', 'https']),
-  DYNAMODB_ENDPOINT: env.url(['http', 'https']),
-  AWS_REGION: env.text(),
-  TABLE_PREFIX: env.text(),
-  CATALOG_TABLE: env.text(),
-  ORDERS_TABLE: env.text(),
-  REWARDS_TABLE: env.text(),
-  PAYMENTS_TABLE: env.text(),
-  SHIPPING_TABLE: env.text(),
-  NOTIFICATIONS_TABLE: env.text(),
-  REDIS_URL: env.url(['redis', 'rediss']),
-  EVENT_BUS: env.oneOf(['memory', 'redis', 'eventbridge']),
-  EVENT_BUS_NAME: env.text(),
-  JWT_SECRET: env.text(),
-  JWT_JWKS_URL: env.url(['http', 'https']),
-  JWT_ISSUER: env.text(),
-  JWT_AUDIENCE: env.text(),
-  GATEWAY_SIGNING_SECRET: env.text(),
-  SIGNED_REQUEST_WINDOW_SECONDS: env.positiveInt(5),
-  EVENT_SIGNING_SECRET: env.text(),
-  METRICS_PORT: env.optionalPort(),
-  METRICS_TOKEN: env.text(),
-  REQUEST_TIMEOUT_MS: env.positiveInt(10_000),
-  DYNAMODB_CONNECTION_TIMEOUT_MS: env.positiveInt(1000),
-  DYNAMODB_REQUEST_TIMEOUT_MS: env.positiveInt(3000),
-  IDEMPOTENCY_KEY_TTL_SECONDS: env.positiveInt(86_400),
-  SUBGRAPH_AUTH: env.oneOf(['signed-identity', 'iam']),
-  DATA_DIR: env.text(),
-  CATALOG_TIMEOUT_MS: env.positiveInt(2000),
-  CATALOG_STALE_IF_ERROR_SECONDS: env.positiveInt(600),
-  CATALOG_BREAKER_HALF_OPEN_MS: env.positiveInt(30_000),
-  CATALOG_BREAKER_THRESHOLD: env.positiveInt(5),
-  SUBSCRIPTIONS_PER_CONNECTION: env.positiveInt(20),
-  SUBSCRIPTIONS_KEEPALIVE_MS: env.positiveInt(12_000),
-  SUBSCRIPTIONS_PER_CALLER: env.positiveInt(20),
-  SUBSCRIPTIONS_PER_ADDRESS: env.positiveInt(100),
+/**
+ * Every variable loadConfig reads: its reader, its default, what it does and its section of docs/configuration.md,
+ * which `npm run docs` generates from these declarations (and from the few read elsewhere: scripts/configuration-docs.ts).
+ * A new setting is one more line here; its reader's fallback is its documented default.
+ */
+export const appSettings = {
+  NODE_ENV: setting(env.verbatim(), {
+    group: 'mode',
+    accepts: '`development`, `test`, or anything else (production)',
+    default: 'production (`npm start`, `npm run dev`, `npm run token`, `npm run rewards:expire` and the tests set `development` or `test`)',
+    description:
+      'Only `development` and `test` use the public development secrets, serve Apollo Sandbox, GraphiQL, demo tokens (`POST /dev/token`) and introspection, and leave `/metrics` open. Anything else (`staging`, `prod`, unset...) is production: real secrets are required and each of those is off.',
+  }),
+  LOG_LEVEL: setting(env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), {
+    group: 'observability',
+    default: '`info`; `silent` under `NODE_ENV=test`',
+    description: 'The least severe log lines written. Logs are JSON lines on stdout, or pretty-printed when stdout is a terminal.',
+  }),
+  HOST: setting(env.text('127.0.0.1'), { group: 'ports', description: 'The address every service listens on: loopback unless told otherwise (containers set `0.0.0.0`).' }),
+  GATEWAY_PORT: setting(env.port(4000), { group: 'ports', description: 'The gateway: GraphQL, subscriptions, the storefront, GraphiQL.' }),
+  CATALOG_PORT: setting(env.port(4001), { group: 'ports', description: 'The Catalog subgraph and its REST read API.' }),
+  ORDERS_PORT: setting(env.port(4002), { group: 'ports', description: 'The Orders subgraph.' }),
+  REWARDS_PORT: setting(env.port(4003), { group: 'ports', description: 'The Rewards subgraph.' }),
+  PAYMENTS_PORT: setting(env.port(4004), { group: 'ports', description: "The Payments subgraph, Stripe's webhooks (`/webhooks/stripe`) and its internal capture command." }),
+  SHIPPING_PORT: setting(env.port(4005), { group: 'ports', description: 'The Shipping subgraph and its internal commands.' }),
+  NOTIFICATIONS_PORT: setting(env.port(4006), { group: 'ports', description: "The Notifications worker's `/health/live`, `/health/ready` and `/metrics` (it serves no API)." }),
+  CATALOG_URL: setting(env.url(['http', 'https']), { group: 'ports', default: '`http://127.0.0.1:<CATALOG_PORT>/graphql`', description: 'Where the gateway reaches the Catalog subgraph.' }),
+  ORDERS_URL: setting(env.url(['http', 'https']), {
+    group: 'ports',
+    default: '`http://127.0.0.1:<ORDERS_PORT>/graphql`',
+    description: "Where the gateway reaches the Orders subgraph; Payments, Notifications and Shipping read orders from Orders' internal API at the same URL without `/graphql`.",
+  }),
+  REWARDS_URL: setting(env.url(['http', 'https']), { group: 'ports', default: '`http://127.0.0.1:<REWARDS_PORT>/graphql`', description: 'Where the gateway reaches the Rewards subgraph.' }),
+  PAYMENTS_URL: setting(env.url(['http', 'https']), {
+    group: 'ports',
+    default: '`http://127.0.0.1:<PAYMENTS_PORT>/graphql`',
+    description: 'Where the gateway reaches the Payments subgraph; Orders sends its capture command to the same URL without `/graphql`.',
+  }),
+  SHIPPING_URL: setting(env.url(['http', 'https']), {
+    group: 'ports',
+    default: '`http://127.0.0.1:<SHIPPING_PORT>/graphql`',
+    description: 'Where the gateway reaches the Shipping subgraph; Orders sends its internal commands to the same URL without `/graphql`.',
+  }),
+  CATALOG_REST_URL: setting(env.url(['http', 'https']), { group: 'ports', default: '`http://127.0.0.1:<CATALOG_PORT>`', description: "Where Orders reads products (Catalog's REST API) and holds stock." }),
+  DYNAMODB_ENDPOINT: setting(env.url(['http', 'https']), {
+    group: 'data',
+    default: 'AWS; `npm start` runs DynamoDB Local and sets it',
+    description: 'A DynamoDB endpoint to use instead of AWS, e.g. `http://localhost:8000`.',
+  }),
+  AWS_REGION: setting(env.text('us-east-1'), { group: 'data', description: 'The region of the AWS clients (DynamoDB, EventBridge, Secrets Manager).' }),
+  TABLE_PREFIX: setting(env.text('ecommerce-'), { group: 'data', description: "The prefix of this deployment's table names, Redis keys, streams and channels." }),
+  CATALOG_TABLE: setting(env.text(), { group: 'data', default: '`<TABLE_PREFIX>catalog`', description: "Catalog's table." }),
+  ORDERS_TABLE: setting(env.text(), { group: 'data', default: '`<TABLE_PREFIX>orders`', description: "Orders' table." }),
+  REWARDS_TABLE: setting(env.text(), { group: 'data', default: '`<TABLE_PREFIX>rewards`', description: "Rewards' table." }),
+  PAYMENTS_TABLE: setting(env.text(), { group: 'data', default: '`<TABLE_PREFIX>payments`', description: "Payments' table." }),
+  SHIPPING_TABLE: setting(env.text(), { group: 'data', default: '`<TABLE_PREFIX>shipping`', description: "Shipping's table." }),
+  NOTIFICATIONS_TABLE: setting(env.text(), { group: 'data', default: '`<TABLE_PREFIX>notifications`', description: "Notifications' delivery records (one per event and recipient)." }),
+  REDIS_URL: setting(env.url(['redis', 'rediss']), {
+    group: 'data',
+    default: 'none: an in-memory cache and in-process events (one process only); `npm start` runs `redis-server` when it is on PATH',
+    description:
+      'The shared HTTP and response caches, Redis Streams events, the subscription fan-out and the shared rate limits. `redis://user:password@host:port` (or `redis://:password@...`) authenticates every connection.',
+  }),
+  EVENT_BUS: setting(env.oneOf(['memory', 'redis', 'eventbridge']), {
+    group: 'events',
+    default: '`redis` when `REDIS_URL` is set, else `memory`',
+    description: 'The transport of domain events: in-process, Redis Streams (needs `REDIS_URL`), or Amazon EventBridge.',
+  }),
+  EVENT_BUS_NAME: setting(env.text('ecommerce'), { group: 'events', description: 'The EventBridge bus name.' }),
+  JWT_SECRET: setting(env.text(), {
+    group: 'identity',
+    default: 'a development value in development and test; required elsewhere unless `JWT_JWKS_URL` is set',
+    description: 'The HS256 key client tokens are verified with (and `npm run token` signs with).',
+  }),
+  JWT_JWKS_URL: setting(env.url(['http', 'https']), {
+    group: 'identity',
+    default: 'none: tokens are verified with `JWT_SECRET`',
+    description: "Verify client tokens against an identity provider's JWKS instead; production then needs `JWT_ISSUER` and `JWT_AUDIENCE`.",
+  }),
+  JWT_ISSUER: setting(env.text(), { group: 'identity', default: 'none: any issuer', description: 'The issuer (`iss`) tokens must name; required in production with `JWT_JWKS_URL`.' }),
+  JWT_AUDIENCE: setting(env.text(), { group: 'identity', default: 'none: any audience', description: 'The audience (`aud`) tokens must name; required in production with `JWT_JWKS_URL`.' }),
+  GATEWAY_SIGNING_SECRET: setting(env.text(), {
+    group: 'identity',
+    default: 'a development value in development and test; required elsewhere',
+    description: 'The HMAC key of the identity the gateway forwards to subgraphs; internal commands between services use keys derived from it.',
+  }),
+  SIGNED_REQUEST_WINDOW_SECONDS: setting(env.positiveInt(5), { group: 'identity', description: "How far a signed request's timestamp may be from the receiver's clock, either way." }),
+  EVENT_SIGNING_SECRET: setting(env.text(), {
+    group: 'identity',
+    default: 'a development value in development and test; required elsewhere',
+    description: 'The HMAC key of event envelopes: signed on publish, verified on receipt.',
+  }),
+  METRICS_PORT: setting(env.optionalPort(), {
+    group: 'observability',
+    default: "none: `/metrics` on each service's own port",
+    description: 'Serve `/metrics` on this separate port instead (one service per process: containers, `run-service.ts`).',
+  }),
+  METRICS_TOKEN: setting(env.text(), {
+    group: 'observability',
+    default: 'none: `/metrics` open in development, not served on the service port elsewhere',
+    description: '`/metrics` only for `Authorization: Bearer <token>` (32+ characters outside development).',
+  }),
+  REQUEST_TIMEOUT_MS: setting(env.positiveInt(10_000), {
+    group: 'timeouts',
+    description: 'The deadline of every request a service serves; beyond it the answer is `SERVICE_UNAVAILABLE` (HTTP 503) and the work is abandoned.',
+  }),
+  DYNAMODB_CONNECTION_TIMEOUT_MS: setting(env.positiveInt(1000), { group: 'timeouts', description: 'The DynamoDB client: time to connect.' }),
+  DYNAMODB_REQUEST_TIMEOUT_MS: setting(env.positiveInt(3000), { group: 'timeouts', description: 'The DynamoDB client: time for one attempt to be answered.' }),
+  IDEMPOTENCY_KEY_TTL_SECONDS: setting(env.positiveInt(86_400), { group: 'orders', description: 'How long a `placeOrder` idempotency key names its order (DynamoDB TTL; then it is free again).' }),
+  SUBGRAPH_AUTH: setting(env.oneOf(['signed-identity', 'iam'], 'signed-identity'), {
+    group: 'identity',
+    description: '`iam`: the gateway also signs its subgraph calls with SigV4 (subgraphs on Lambda function URLs with IAM auth).',
+  }),
+  DATA_DIR: setting(env.text('.data'), { group: 'development', description: 'Where `npm start` keeps the data of DynamoDB Local and Redis (delete it to start afresh).' }),
+  CATALOG_TIMEOUT_MS: setting(env.positiveInt(2000), { group: 'timeouts', description: "Orders' Catalog client: the budget of one lookup." }),
+  CATALOG_STALE_IF_ERROR_SECONDS: setting(env.positiveInt(600), {
+    group: 'caches',
+    description: 'How long past staleness a cached product still serves Orders while Catalog fails (RFC 5861 `stale-if-error`).',
+  }),
+  CATALOG_BREAKER_HALF_OPEN_MS: setting(env.positiveInt(30_000), { group: 'timeouts', description: "Orders' Catalog client: how long its open circuit breaker waits before trying again." }),
+  CATALOG_BREAKER_THRESHOLD: setting(env.positiveInt(5), { group: 'timeouts', description: "Orders' Catalog client: consecutive failures that open its circuit breaker." }),
+  SUBSCRIPTIONS_PER_CONNECTION: setting(env.positiveInt(20), { group: 'limits', description: 'Subscriptions one WebSocket connection may hold (`BAD_USER_INPUT` past it).' }),
+  SUBSCRIPTIONS_KEEPALIVE_MS: setting(env.positiveInt(12_000), { group: 'limits', description: 'How often the gateway pings each WebSocket connection.' }),
+  SUBSCRIPTIONS_PER_CALLER: setting(env.positiveInt(20), {
+    group: 'limits',
+    description: 'Subscriptions one caller (JWT `sub`) may hold at once per gateway instance, over graphql-ws and multipart together (`RATE_LIMITED` past it).',
+  }),
+  SUBSCRIPTIONS_PER_ADDRESS: setting(env.positiveInt(100), { group: 'limits', description: 'Subscriptions one client address may hold at once per gateway instance, whoever its callers are.' }),
   ...edgeEnv,
-  CORS_ORIGINS: env.text(),
-  DYNAMODB_PORT: env.optionalPort(),
-  REDIS_PORT: env.optionalPort(),
-  STOCK_HOLD_TTL_SECONDS: env.positiveInt(900),
-  STOCK_HOLD_SWEEP_INTERVAL_MS: env.positiveInt(30_000),
-  STOCK_HOLD_TIMEOUT_MS: env.positiveInt(5_000),
-  GATEWAY_DEDUPE: env.boolean(true),
-  GATEWAY_RESPONSE_CACHE: env.boolean(true),
-  GATEWAY_RESPONSE_CACHE_ENTRIES: env.positiveInt(10_000),
-  GATEWAY_SUBGRAPH_CONNECTIONS: env.positiveInt(32),
-  GATEWAY_APQ: env.boolean(true),
-  GATEWAY_APQ_MAX_BYTES: env.positiveInt(16 * 1024 * 1024),
-  GATEWAY_PLAN_CACHE_MIB: env.positiveInt(50),
-  GATEWAY_WORKERS: env.positiveInt(1),
+  CORS_ORIGINS: setting(env.text(), {
+    group: 'identity',
+    default: '`*` in development and test, none elsewhere',
+    description:
+      'Origins allowed to call the gateway from a browser: `*` or a comma list (`https://shop.example.com,http://localhost:5173`); none sends no CORS headers (same-origin pages only).',
+  }),
+  DYNAMODB_PORT: setting(env.optionalPort(), {
+    group: 'development',
+    default: '8000, or a free port when it is taken (said in the log and the banner)',
+    description: 'Where `npm start` runs DynamoDB Local. Set and taken, start-up stops with a message naming the variable.',
+  }),
+  REDIS_PORT: setting(env.optionalPort(), {
+    group: 'development',
+    default: '6379, or a free port when it is taken (said in the log and the banner)',
+    description: 'Where `npm start` runs redis-server. Set and taken, start-up stops with a message naming the variable.',
+  }),
+  STOCK_HOLD_TTL_SECONDS: setting(env.positiveInt(900), { group: 'orders', description: 'How long stock held for an order that was never written (Orders died mid-placement) stays held.' }),
+  STOCK_HOLD_SWEEP_INTERVAL_MS: setting(env.positiveInt(30_000), { group: 'orders', description: 'How often the Catalog node releases expired unclaimed holds (on AWS: a schedule, every minute).' }),
+  STOCK_HOLD_TIMEOUT_MS: setting(env.positiveInt(5_000), { group: 'timeouts', description: "Orders' budget for Catalog's stock-hold command (placing fails with `CATALOG_UNAVAILABLE` beyond it)." }),
+  GATEWAY_DEDUPE: setting(env.boolean(true), {
+    group: 'caches',
+    description: 'Identical queries of the same caller in flight together run once, and so do identical subgraph fetches.',
+  }),
+  GATEWAY_RESPONSE_CACHE: setting(env.boolean(true), {
+    group: 'caches',
+    description: "Cache whole responses and `Product` entities by the subgraphs' `@cacheControl` hints (shared in Redis when `REDIS_URL` is set).",
+  }),
+  GATEWAY_RESPONSE_CACHE_ENTRIES: setting(env.positiveInt(10_000), { group: 'caches', description: 'Entries each gateway process keeps in memory in front of Redis.' }),
+  GATEWAY_SUBGRAPH_CONNECTIONS: setting(env.positiveInt(32), { group: 'caches', description: 'Connections each gateway process opens to one subgraph, at most (an undici keep-alive pool).' }),
+  GATEWAY_APQ: setting(env.boolean(true), { group: 'caches', description: 'Automatic persisted queries (shared in Redis when `REDIS_URL` is set).' }),
+  GATEWAY_APQ_MAX_BYTES: setting(env.positiveInt(16 * 1024 * 1024), {
+    group: 'caches',
+    description: 'The most bytes of registered documents kept in each gateway process, and in Redis for the deployment (16 MiB; least recently used forgotten first).',
+  }),
+  GATEWAY_PLAN_CACHE_MIB: setting(env.positiveInt(50), { group: 'caches', description: 'Memory for query plans, and for parsed and validated documents, each.' }),
+  GATEWAY_WORKERS: setting(env.positiveInt(1), {
+    group: 'caches',
+    description: 'Gateway processes sharing the port (Node cluster; `run-service.ts gateway`). More than 1 needs `REDIS_URL`.',
+  }),
   ...stripeEnv,
-  PAYMENT_TIMEOUT_SECONDS: env.positiveInt(900),
-  PAYMENT_DEADLINE_SWEEP_INTERVAL_MS: env.positiveInt(30_000),
-  MAX_PENDING_ORDERS_PER_CUSTOMER: env.positiveInt(5),
-  MAX_HELD_UNITS_PER_CUSTOMER: env.positiveInt(100),
-  INTERNAL_API_TIMEOUT_MS: env.positiveInt(5_000),
-  INTERNAL_API_BREAKER_THRESHOLD: env.positiveInt(5),
-  INTERNAL_API_BREAKER_HALF_OPEN_MS: env.positiveInt(30_000),
+  PAYMENT_TIMEOUT_SECONDS: setting(env.positiveInt(900), {
+    group: 'orders',
+    description: "How long a placed order waits for its payment (the order's `paymentDueAt`); still `PENDING` past it, it is cancelled (cause `payment-timeout`) and its stock released.",
+  }),
+  PAYMENT_DEADLINE_SWEEP_INTERVAL_MS: setting(env.positiveInt(30_000), {
+    group: 'orders',
+    description: 'How often the Orders node cancels the orders past their payment deadline (on AWS: a schedule, every minute).',
+  }),
+  MAX_PENDING_ORDERS_PER_CUSTOMER: setting(env.positiveInt(5), {
+    group: 'orders',
+    description: 'Unpaid (`PENDING`) orders one customer may have at once; one more is `LIMIT_EXCEEDED` before any stock is held. Admins are not capped.',
+  }),
+  MAX_HELD_UNITS_PER_CUSTOMER: setting(env.positiveInt(100), {
+    group: 'orders',
+    description: "Units one customer's unpaid orders may hold in all; past it placing is `LIMIT_EXCEEDED`. Admins are not capped.",
+  }),
+  INTERNAL_API_TIMEOUT_MS: setting(env.positiveInt(5_000), {
+    group: 'timeouts',
+    description: 'The budget of one call between contexts (Payments, Notifications and Shipping reading an order; Orders capturing a payment, shipping, delivering).',
+  }),
+  INTERNAL_API_BREAKER_THRESHOLD: setting(env.positiveInt(5), { group: 'timeouts', description: 'Consecutive failures that open the circuit breaker in front of another context\'s internal API.' }),
+  INTERNAL_API_BREAKER_HALF_OPEN_MS: setting(env.positiveInt(30_000), { group: 'timeouts', description: 'How long an open breaker in front of an internal API waits before trying again.' }),
   ...mailEnv,
-});
+} satisfies Settings;
+
+const schema = settingsSchema(appSettings);
 
 export interface LoadConfigOptions {
   /**
@@ -273,13 +391,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (problems.length > 0) throw new ConfigError(problems);
 
   const localUrl = (port: number, path: string) => `http://127.0.0.1:${port}${path}`;
-  const prefix = raw.TABLE_PREFIX ?? 'ecommerce-';
+  const prefix = raw.TABLE_PREFIX;
   return {
     nodeEnv,
     production,
     logLevel: raw.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     // Loopback unless told otherwise: containers set HOST=0.0.0.0 themselves (Dockerfile, docker-compose.yml).
-    host: raw.HOST ?? '127.0.0.1',
+    host: raw.HOST,
     ports: {
       gateway: raw.GATEWAY_PORT,
       catalog: raw.CATALOG_PORT,
@@ -302,7 +420,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     dynamodb: {
       endpoint: raw.DYNAMODB_ENDPOINT,
-      region: raw.AWS_REGION ?? 'us-east-1',
+      region: raw.AWS_REGION,
       tables: {
         catalog: raw.CATALOG_TABLE ?? `${prefix}catalog`,
         orders: raw.ORDERS_TABLE ?? `${prefix}orders`,
@@ -313,7 +431,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       },
     },
     redisUrl: raw.REDIS_URL,
-    eventBus: { kind: eventBusKind, name: raw.EVENT_BUS_NAME ?? 'ecommerce' },
+    eventBus: { kind: eventBusKind, name: raw.EVENT_BUS_NAME },
     jwt: {
       secret: raw.JWT_SECRET ?? (raw.JWT_JWKS_URL || production ? undefined : DEV_JWT_SECRET),
       jwksUrl: raw.JWT_JWKS_URL,
@@ -336,8 +454,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       dynamodbRequestMs: raw.DYNAMODB_REQUEST_TIMEOUT_MS,
     },
     idempotencyKeyTtlSeconds: raw.IDEMPOTENCY_KEY_TTL_SECONDS,
-    subgraphAuth: raw.SUBGRAPH_AUTH ?? 'signed-identity',
-    dataDir: raw.DATA_DIR ?? '.data',
+    subgraphAuth: raw.SUBGRAPH_AUTH,
+    dataDir: raw.DATA_DIR,
     namespace: prefix,
     catalogAcl: {
       staleIfErrorSeconds: raw.CATALOG_STALE_IF_ERROR_SECONDS,

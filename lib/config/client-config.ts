@@ -1,75 +1,91 @@
-import type { StripeSettings } from './stripe-config';
+import { appSettings } from './app-config';
+import { ConfigError, env, parseEnv } from './env';
+import { setting, settingsSchema, type Settings } from './setting';
 
 /**
- * What the storefront learns at run time from the gateway (`GET /client-config.json`): public values only. The
- * page is one build for every environment, so nothing deployment-specific is baked into it; the gateway answers
- * with what its own settings say. Never a secret: the publishable key is meant for browsers (Stripe: "publishable
- * keys ... can be publicly accessible"), the secret key and webhook secret stay with Payments.
+ * Settings of the clients on this machine: `npm run web:dev`, the examples and scripts. GATEWAY_URL has one meaning
+ * for every one of them: where they reach the gateway, its base URL; the GraphQL endpoint is `<GATEWAY_URL>/graphql`.
  */
-export type PaymentsClientConfig =
-  /** Stripe.js and Stripe Elements with the publishable key (STRIPE_PUBLISHABLE_KEY, Stripe's own API). */
-  | { readonly provider: 'stripe'; readonly publishableKey: string }
-  /**
-   * Development and test against the Stripe-protocol emulator (STRIPE_API_URL): the browser confirms with one of
-   * Stripe's test payment methods, as Stripe.js would, at `apiUrl` with a test publishable key.
-   */
-  | { readonly provider: 'test-methods'; readonly publishableKey: string; readonly apiUrl: string }
-  /** No way to pay by card here (production without STRIPE_PUBLISHABLE_KEY): the storefront says so. */
-  | { readonly provider: 'none' };
+export const clientSettings = {
+  GATEWAY_URL: setting(env.url(['http', 'https']), {
+    group: 'development',
+    default: '`http://localhost:<GATEWAY_PORT>`',
+    description:
+      'Where clients reach the gateway: `npm run web:dev` proxies the API there, the examples call it. The base URL; GraphQL is at `<GATEWAY_URL>/graphql` (a URL that ends in `/graphql`, such as the `GatewayUrl` output of `cdk deploy`, names the same gateway).',
+  }),
+  WEB_DEV_PORT: setting(env.port(5173), { group: 'development', description: "Vite's dev server of `npm run web:dev` (the next free port when it is taken)." }),
+  CUSTOMER_TOKEN: setting(env.text(), {
+    group: 'development',
+    default: 'none',
+    description: 'The customer token `examples/watch-order.ts` places its order with (`$(npm run -s token -- --sub customer-1)`).',
+  }),
+  ADMIN_TOKEN: setting(env.text(), {
+    group: 'development',
+    default: 'none: the example only watches (`--watch-only`)',
+    description: 'The admin token `examples/watch-order.ts` confirms and completes the order with (`$(npm run -s token -- --sub admin-1 --admin)`).',
+  }),
+} satisfies Settings;
 
-export interface ClientConfig {
-  readonly payments: PaymentsClientConfig;
+const schema = settingsSchema({ GATEWAY_PORT: appSettings.GATEWAY_PORT, GATEWAY_URL: clientSettings.GATEWAY_URL });
+const webDevSchema = settingsSchema({ WEB_DEV_PORT: clientSettings.WEB_DEV_PORT });
+
+/** The tokens the examples act with. */
+export const exampleTokensSchema = settingsSchema({ CUSTOMER_TOKEN: clientSettings.CUSTOMER_TOKEN, ADMIN_TOKEN: clientSettings.ADMIN_TOKEN });
+
+export interface GatewayAddress {
+  /** The base URL, without a trailing slash: `http://localhost:4000`. */
+  readonly url: string;
+  /** GraphQL over HTTP: `<url>/graphql`. */
+  readonly graphql: string;
+  /** GraphQL over WebSocket (graphql-ws): the same path on ws:// or wss://. */
+  readonly websocket: string;
 }
 
-/** Any `pk_test_` key is the emulator's publishable key; this one when STRIPE_PUBLISHABLE_KEY is not a test key. */
-export const DEV_STRIPE_PUBLISHABLE_KEY = 'pk_test_DevelopmentOnlyEmulatorKey';
-
-const TEST_PUBLISHABLE_KEY = /^pk_test_/;
-
-/**
- * Which card form the storefront shows. STRIPE_API_URL replaces Stripe's API for the SDK; in development and test
- * that is the emulator, which Stripe.js (loaded from js.stripe.com, talking to api.stripe.com) cannot reach, so the
- * page confirms with the test methods there instead. In production STRIPE_API_URL can only be a local proxy
- * (stripe-config.ts): browsers still use Stripe itself.
- */
-export function clientConfig(config: { readonly production: boolean; readonly stripe: Pick<StripeSettings, 'publishableKey' | 'apiUrl'> }): ClientConfig {
-  const { publishableKey, apiUrl } = config.stripe;
-  if (!config.production && apiUrl !== undefined) {
-    return {
-      payments: {
-        provider: 'test-methods',
-        apiUrl: apiUrl.replace(/\/+$/, ''),
-        publishableKey: publishableKey !== undefined && TEST_PUBLISHABLE_KEY.test(publishableKey) ? publishableKey : DEV_STRIPE_PUBLISHABLE_KEY,
-      },
-    };
+/** The gateway clients reach: GATEWAY_URL, else this machine's GATEWAY_PORT. */
+export function gatewayAddress(source: Record<string, string | undefined>): GatewayAddress {
+  const raw = parseEnv(schema, source);
+  if (raw.GATEWAY_URL === undefined && raw.GATEWAY_PORT === 0) {
+    throw new ConfigError(['GATEWAY_URL: is required when GATEWAY_PORT is 0 (any free port): name the address the gateway printed']);
   }
-  if (publishableKey !== undefined) return { payments: { provider: 'stripe', publishableKey } };
-  return { payments: { provider: 'none' } };
+  const url = (raw.GATEWAY_URL ?? `http://localhost:${raw.GATEWAY_PORT}`).replace(/\/+$/, '').replace(/\/graphql$/, '');
+  return { url, graphql: `${url}/graphql`, websocket: `${url.replace(/^http/, 'ws')}/graphql` };
 }
 
-/** CSP sources a page needs beyond its own origin for the payment provider the client config names. */
-export interface PaymentContentSources {
-  readonly scriptSrc: readonly string[];
-  readonly frameSrc: readonly string[];
-  readonly connectSrc: readonly string[];
+/** The port of `npm run web:dev` (WEB_DEV_PORT). */
+export function webDevPort(source: Record<string, string | undefined>): number {
+  return parseEnv(webDevSchema, source).WEB_DEV_PORT;
 }
+
+// What a failed connection says in its error code (Node's net and DNS, undici's connect timeout).
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
 
 /**
- * Stripe's documented policy for Stripe.js and Elements (docs.stripe.com/security/guide#content-security-policy):
- * the script from js.stripe.com, its iframes from js.stripe.com and hooks.stripe.com (3-D Secure), its calls to
- * api.stripe.com. The test methods need only the emulator's origin for fetch.
+ * Why nothing answered, when `error` says that: the network error code under it, or the reason fetch gave for
+ * refusing to connect at all (`bad port`). fetch wraps the failure in `TypeError: fetch failed` (cause), a name
+ * with both an IPv4 and an IPv6 address fails with an AggregateError, and a WebSocket client reports an
+ * ErrorEvent holding the socket's error. Undefined for anything else (an HTTP error status is an answer).
  */
-export function paymentContentSources(payments: PaymentsClientConfig): PaymentContentSources {
-  switch (payments.provider) {
-    case 'stripe':
-      return {
-        scriptSrc: ['https://js.stripe.com', 'https://*.js.stripe.com'],
-        frameSrc: ['https://js.stripe.com', 'https://*.js.stripe.com', 'https://hooks.stripe.com'],
-        connectSrc: ['https://api.stripe.com'],
-      };
-    case 'test-methods':
-      return { scriptSrc: [], frameSrc: [], connectSrc: [new URL(payments.apiUrl).origin] };
-    case 'none':
-      return { scriptSrc: [], frameSrc: [], connectSrc: [] };
+export function unreachableReason(error: unknown): string | undefined {
+  const code = networkCode(error, 0);
+  if (code) return code;
+  // Compared by shape, not instanceof: fetch's errors come from Node's own realm (a test's VM context has another).
+  const { message, cause } = (error ?? {}) as { message?: unknown; cause?: { message?: unknown } };
+  if (message === 'fetch failed' && typeof cause?.message === 'string') return cause.message;
+  return undefined;
+}
+
+function networkCode(error: unknown, depth: number): string | undefined {
+  if (typeof error !== 'object' || error === null || depth > 4) return undefined;
+  const { code, cause, errors, error: inner } = error as { code?: unknown; cause?: unknown; errors?: unknown; error?: unknown };
+  if (typeof code === 'string' && UNREACHABLE.has(code)) return code;
+  for (const nested of [...(Array.isArray(errors) ? errors : []), cause, inner]) {
+    const found = networkCode(nested, depth + 1);
+    if (found) return found;
   }
+  return undefined;
+}
+
+/** What to tell someone whose client could not reach the gateway at `url`. */
+export function gatewayUnreachableMessage(url: string, reason: string): string {
+  return `cannot reach the gateway at ${url} (${reason}): start it with \`npm start\` (or \`npm run dev\`), or set GATEWAY_URL (or GATEWAY_PORT) to the gateway you mean`;
 }

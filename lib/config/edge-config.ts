@@ -1,6 +1,7 @@
 import proxyaddr from 'proxy-addr';
 import * as z from 'zod';
 import { env } from './env';
+import { setting, type SettingValues, type Settings } from './setting';
 
 /** The gateway's limits on one operation (gateway/limits), all counted with fragments expanded. */
 export interface QueryLimitsSettings {
@@ -57,50 +58,73 @@ export interface EdgeSettings {
   readonly trustedProxies: readonly string[];
 }
 
-const trustedProxies = z
-  .string()
-  .optional()
-  .transform((raw, ctx) => {
-    const entries = (raw ?? '')
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter((entry) => entry !== '');
-    try {
-      proxyaddr.compile(entries);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of IP addresses, CIDR ranges, loopback, linklocal or uniquelocal (${(error as Error).message})` });
-      return z.NEVER;
-    }
-    return entries;
-  });
+const trustedProxies = env.custom(
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const entries = (raw ?? '')
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '');
+      try {
+        proxyaddr.compile(entries);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of IP addresses, CIDR ranges, loopback, linklocal or uniquelocal (${(error as Error).message})` });
+        return z.NEVER;
+      }
+      return entries;
+    }),
+  'a comma list of IP addresses, CIDR ranges, `loopback`, `linklocal`, `uniquelocal`',
+);
 
-/** The variables of the gateway's edge protections (README, Security). */
+/** The variables of the gateway's edge protections (docs/security.md), declared as lib/config/setting.ts describes. */
 export const edgeEnv = {
-  MAX_QUERY_DEPTH: env.positiveInt(16),
-  MAX_QUERY_COST: env.positiveInt(10_000),
-  MAX_QUERY_ALIASES: env.positiveInt(30),
-  MAX_QUERY_TOKENS: env.positiveInt(5000),
-  MAX_QUERY_LENGTH: env.positiveInt(50_000),
-  MAX_QUERY_DIRECTIVES: env.positiveInt(50),
-  MAX_QUERY_ROOT_FIELDS: env.positiveInt(20),
-  MAX_QUERY_DUPLICATE_FIELDS: env.positiveInt(20),
-  MAX_QUERY_VARIABLES: env.positiveInt(50),
-  MAX_QUERY_VARIABLES_BYTES: env.positiveInt(16_384),
-  RATE_LIMIT: env.oneOf(['on', 'off']),
-  RATE_LIMIT_POINTS: env.positiveInt(1200),
-  RATE_LIMIT_ANONYMOUS_POINTS: env.positiveInt(600),
-  RATE_LIMIT_WINDOW_SECONDS: env.positiveInt(60),
-  RATE_LIMIT_COST_PER_POINT: env.positiveInt(100),
-  WS_CONNECTIONS_PER_IP: env.positiveInt(50),
-  WS_SUBSCRIBES_PER_MINUTE: env.positiveInt(60),
-  WS_SUBSCRIBES_PER_MINUTE_PER_IP: env.positiveInt(600),
-  RATE_LIMIT_REDIS_TIMEOUT_MS: env.positiveInt(250),
-  TRUSTED_DOCUMENTS: env.text(),
-  TRUSTED_PROXIES: trustedProxies,
-  JWT_MAX_TTL_SECONDS: env.positiveInt(86_400),
-};
+  MAX_QUERY_DEPTH: setting(env.positiveInt(16), { group: 'limits', description: 'The deepest nesting of fields; root fields are at depth 1 (the standard introspection query measures 15).' }),
+  MAX_QUERY_COST: setting(env.positiveInt(10_000), {
+    group: 'limits',
+    description: 'Fields selected, each multiplied by the page sizes (`first`) of the lists around it (the standard introspection query costs 229).',
+  }),
+  MAX_QUERY_ALIASES: setting(env.positiveInt(30), { group: 'limits', description: 'Aliased fields.' }),
+  MAX_QUERY_TOKENS: setting(env.positiveInt(5000), { group: 'limits', description: 'Lexical tokens of a document: the parser stops there.' }),
+  MAX_QUERY_LENGTH: setting(env.positiveInt(50_000), {
+    group: 'limits',
+    description: 'Characters of a document. With `MAX_QUERY_VARIABLES_BYTES` it also sizes the body limit: 1.25 x (both) + 16 KiB (99,364 bytes by default).',
+  }),
+  MAX_QUERY_DIRECTIVES: setting(env.positiveInt(50), { group: 'limits', description: 'Directives (`@skip`, `@include`...).' }),
+  MAX_QUERY_ROOT_FIELDS: setting(env.positiveInt(20), { group: 'limits', description: 'Fields selected on the root type.' }),
+  MAX_QUERY_DUPLICATE_FIELDS: setting(env.positiveInt(20), { group: 'limits', description: 'Fields repeating a response name already selected in the same selection set.' }),
+  MAX_QUERY_VARIABLES: setting(env.positiveInt(50), { group: 'limits', description: "Variables an operation declares, and keys of the request's `variables`." }),
+  MAX_QUERY_VARIABLES_BYTES: setting(env.positiveInt(16_384), { group: 'limits', description: "Size of the request's `variables`, in JSON characters." }),
+  RATE_LIMIT: setting(env.oneOf(['on', 'off'], 'on'), {
+    group: 'rateLimits',
+    description: '`off` turns every rate limit off, the subscription caps per caller and per address included (tests, benchmarks).',
+  }),
+  RATE_LIMIT_POINTS: setting(env.positiveInt(1200), { group: 'rateLimits', description: 'Points a signed-in caller (by JWT `sub`) may spend per window.' }),
+  RATE_LIMIT_ANONYMOUS_POINTS: setting(env.positiveInt(600), { group: 'rateLimits', description: 'Points an anonymous caller, or one presenting a bad token, may spend per window, per client address.' }),
+  RATE_LIMIT_WINDOW_SECONDS: setting(env.positiveInt(60), { group: 'rateLimits', description: 'The window the points are counted over.' }),
+  RATE_LIMIT_COST_PER_POINT: setting(env.positiveInt(100), { group: 'rateLimits', description: 'Query cost units one point buys: an operation spends max(1, ceil(cost / this)) points.' }),
+  WS_CONNECTIONS_PER_IP: setting(env.positiveInt(50), { group: 'rateLimits', description: 'Open WebSocket connections per client address, per gateway instance (refused at the upgrade with 429).' }),
+  WS_SUBSCRIBES_PER_MINUTE: setting(env.positiveInt(60), { group: 'rateLimits', description: '`subscribe` messages per minute on one WebSocket connection.' }),
+  WS_SUBSCRIBES_PER_MINUTE_PER_IP: setting(env.positiveInt(600), { group: 'rateLimits', description: '`subscribe` messages per minute from one client address, over all its connections.' }),
+  RATE_LIMIT_REDIS_TIMEOUT_MS: setting(env.positiveInt(250), {
+    group: 'rateLimits',
+    description: "The longest one rate-limit round trip to Redis may take; past it (or while Redis is away) the instance's in-memory insurance limiter decides.",
+  }),
+  TRUSTED_DOCUMENTS: setting(env.text(), {
+    group: 'limits',
+    default: 'none: any operation runs',
+    description: "The path of a persisted query manifest: only its operations run, by hash or exact text ([security.md](security.md#trusted-documents)).",
+  }),
+  TRUSTED_PROXIES: setting(trustedProxies, {
+    group: 'rateLimits',
+    default: "none: the client address is the socket's peer",
+    description: 'Proxies whose `X-Forwarded-For` is believed when they are the peer.',
+  }),
+  JWT_MAX_TTL_SECONDS: setting(env.positiveInt(86_400), { group: 'identity', description: 'The longest lifetime a client token may have (`exp - iat`, or `exp - now` without `iat`).' }),
+} satisfies Settings;
 
-type EdgeEnv = { readonly [K in keyof typeof edgeEnv]: z.output<(typeof edgeEnv)[K]> };
+type EdgeEnv = SettingValues<typeof edgeEnv>;
 
 export function queryLimitSettings(raw: EdgeEnv): QueryLimitsSettings {
   return {

@@ -1,4 +1,5 @@
 import { env } from './env';
+import { setting, type Settings } from './setting';
 
 export type MailTransport = 'smtp' | 'ses';
 
@@ -27,18 +28,49 @@ export interface MailSettings {
   readonly local: { readonly smtpPort: number | undefined; readonly webPort: number | undefined };
 }
 
+export const DEFAULT_SMTP_PORT = 1025;
+export const DEFAULT_MAILDEV_WEB_PORT = 1080;
+
+/** How the shop sends email (docs/configuration.md "Mail", docs/notifications.md), declared as lib/config/setting.ts describes. */
 export const mailEnv = {
-  MAIL_TRANSPORT: env.oneOf(['smtp', 'ses']),
-  SMTP_URL: env.url(['smtp', 'smtps']),
-  SMTP_PORT: env.optionalPort(),
-  MAILDEV_WEB_PORT: env.optionalPort(),
-  MAIL_FROM: env.text(),
-  MAIL_SEND_TIMEOUT_MS: env.positiveInt(30_000),
-  SHOP_URL: env.url(['http', 'https']),
-};
+  MAIL_TRANSPORT: setting(env.oneOf(['smtp', 'ses'], 'smtp'), {
+    group: 'mail',
+    description: '`smtp` sends through an SMTP server (nodemailer); `ses` through Amazon SES v2 `SendEmail` (the AWS deployment).',
+  }),
+  SMTP_URL: setting(env.url(['smtp', 'smtps']), {
+    group: 'mail',
+    default: 'the local maildev (`smtp://127.0.0.1:<SMTP_PORT>`) in development and test; required with `smtp` elsewhere',
+    description: '`smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://user:pass@host:465` (implicit TLS). Set, `npm start` runs no maildev.',
+  }),
+  MAIL_FROM: setting(env.text(), {
+    group: 'mail',
+    accepts: 'an address, optionally with a name: `orders@example.com`, `Example Shop <orders@example.com>`',
+    default: '`Federated Commerce <orders@shop.localhost>` in development and test; required elsewhere',
+    description: 'The sender of every email; with SES, a verified identity. One address, no quotes, commas or line breaks.',
+  }),
+  MAIL_SEND_TIMEOUT_MS: setting(env.positiveInt(30_000), {
+    group: 'mail',
+    description: "The longest one email may take to hand over, connection included; a delivery's claim lasts twice it.",
+  }),
+  SHOP_URL: setting(env.url(['http', 'https']), {
+    group: 'mail',
+    default: "the gateway's local URL in development (`http://localhost:<GATEWAY_PORT>`); none elsewhere: emails carry no links",
+    description: 'The storefront emails link to (order pages).',
+  }),
+  SMTP_PORT: setting(env.optionalPort(), {
+    group: 'development',
+    default: `${DEFAULT_SMTP_PORT}, or a free port when it is taken (said in the log and the banner)`,
+    description: "Where `npm start` runs maildev's SMTP server. Set and taken, start-up stops with a message naming the variable.",
+  }),
+  MAILDEV_WEB_PORT: setting(env.optionalPort(), {
+    group: 'development',
+    default: `${DEFAULT_MAILDEV_WEB_PORT}, or a free port when it is taken (said in the log and the banner)`,
+    description: `Where \`npm start\` serves maildev's inbox: every email the shop sends (\`http://localhost:${DEFAULT_MAILDEV_WEB_PORT}\` by default).`,
+  }),
+} satisfies Settings;
 
 type MailEnv = {
-  readonly MAIL_TRANSPORT: MailTransport | undefined;
+  readonly MAIL_TRANSPORT: MailTransport;
   readonly SMTP_URL: string | undefined;
   readonly SMTP_PORT: number | undefined;
   readonly MAILDEV_WEB_PORT: number | undefined;
@@ -47,8 +79,6 @@ type MailEnv = {
   readonly SHOP_URL: string | undefined;
 };
 
-export const DEFAULT_SMTP_PORT = 1025;
-export const DEFAULT_MAILDEV_WEB_PORT = 1080;
 /** The sender of development and test mail: `.localhost` is reserved (RFC 6761), so it can never reach anyone. */
 export const DEV_MAIL_FROM: MailSender = { name: 'Federated Commerce', address: 'orders@shop.localhost' };
 
@@ -78,7 +108,7 @@ export function mailSettings(raw: MailEnv, options: { production: boolean; gatew
   }
   const localSmtp = raw.SMTP_PORT === undefined || raw.SMTP_PORT === 0 ? DEFAULT_SMTP_PORT : raw.SMTP_PORT;
   return {
-    transport: raw.MAIL_TRANSPORT ?? 'smtp',
+    transport: raw.MAIL_TRANSPORT,
     smtpUrl: raw.SMTP_URL ?? (options.production ? undefined : `smtp://127.0.0.1:${localSmtp}`),
     from,
     sendTimeoutMs: raw.MAIL_SEND_TIMEOUT_MS,

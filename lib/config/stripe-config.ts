@@ -1,4 +1,5 @@
 import { ConfigError, env } from './env';
+import { setting, type Settings } from './setting';
 import { describeNodeEnv } from './secrets-policy';
 
 /**
@@ -10,13 +11,37 @@ import { describeNodeEnv } from './secrets-policy';
 export const DEV_STRIPE_SECRET_KEY = 'sk_test_DevelopmentOnlyEmulatorKey';
 export const DEV_STRIPE_WEBHOOK_SECRET = 'whsec_development_only_do_not_use_in_production';
 
+/** The payment provider's variables (docs/configuration.md "Payments"), declared as lib/config/setting.ts describes. */
 export const stripeEnv = {
-  STRIPE_SECRET_KEY: env.text(),
-  STRIPE_WEBHOOK_SECRET: env.text(),
-  STRIPE_PUBLISHABLE_KEY: env.text(),
-  STRIPE_API_URL: env.url(['http', 'https']),
-  STRIPE_EMULATOR_PORT: env.port(12111),
-};
+  STRIPE_SECRET_KEY: setting(env.text(), {
+    group: 'payments',
+    accepts: 'a Stripe secret key: `sk_test_...`, `sk_live_...` or a restricted `rk_...` key',
+    default: 'the emulator\'s development key in development and test; required by Payments elsewhere',
+    description: 'The key Payments calls Stripe with (never given to the other services). Set, `npm start` uses Stripe instead of the emulator.',
+  }),
+  STRIPE_WEBHOOK_SECRET: setting(env.text(), {
+    group: 'payments',
+    accepts: "a webhook endpoint's signing secret, `whsec_...`",
+    default: 'a development value in development and test (`npm start` generates one for its emulator); required by Payments elsewhere',
+    description: 'The secret Stripe signs webhooks with and Payments verifies them with (`POST /webhooks/stripe`); `npm run stripe:emulator` signs its events with it.',
+  }),
+  STRIPE_PUBLISHABLE_KEY: setting(env.text(), {
+    group: 'payments',
+    accepts: '`pk_test_...` or `pk_live_...`',
+    default: "none: the emulator's test payment methods in development, no card form elsewhere",
+    description:
+      "Stripe's publishable key (public by design). The gateway gives it to the storefront (`GET /storefront-config.json`), whose card form is then Stripe Elements; in development with the emulator (`STRIPE_API_URL`) the storefront shows Stripe's test payment methods instead (docs/web.md).",
+  }),
+  STRIPE_API_URL: setting(env.url(['http', 'https']), {
+    group: 'payments',
+    default: "none: Stripe's API (`api.stripe.com`); `npm start` sets the emulator's URL",
+    description: "Another server speaking Stripe's API, the emulator in development. Outside development and test it must be `https`, or `http` on this machine's loopback.",
+  }),
+  STRIPE_EMULATOR_PORT: setting(env.port(12111), {
+    group: 'payments',
+    description: 'Where `npm start` and `npm run stripe:emulator` run the Stripe-protocol emulator (development and tests only); unset and taken, `npm start` picks a free port and says so.',
+  }),
+} satisfies Settings;
 
 export interface StripeSettings {
   /** STRIPE_SECRET_KEY; the development value in development and test; undefined elsewhere when unset. */

@@ -3,7 +3,7 @@
  * patch (http, graphql, the AWS SDK) when those are first required:
  *   node --import tsx --import ./lib/telemetry/register.ts scripts/dev.ts     (npm start)
  *   node --require ./dist/telemetry.js dist/run-service.js gateway            (the container image)
- *   NODE_OPTIONS="--require /var/task/telemetry.js"                            (a Lambda function, see README)
+ *   NODE_OPTIONS="--require /var/task/telemetry.js"                            (a Lambda function: docs/operations.md)
  * With no OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_TRACES_EXPORTER it returns without loading the SDK: a process that
  * nobody traces pays nothing for it.
  */

@@ -37,6 +37,7 @@ describe('defaultServiceName', () => {
   it('names the part a container runs, the whole system otherwise, and leaves an explicit name alone', () => {
     expect(defaultServiceName({}, ['node', '/app/dist/run-service.js', 'gateway'])).toBe('gateway');
     expect(defaultServiceName({}, ['node', 'scripts/run-service.ts', 'orders'])).toBe('orders');
+    for (const part of ['payments', 'shipping', 'notifications']) expect(defaultServiceName({}, ['node', '/app/dist/run-service.js', part])).toBe(part);
     expect(defaultServiceName({}, ['node', 'scripts/dev.ts'])).toBe('federated-commerce');
     expect(defaultServiceName({ AWS_LAMBDA_FUNCTION_NAME: 'ecommerce-dev-orders' }, ['node', '/var/runtime/index.mjs'])).toBe('ecommerce-dev-orders');
     expect(defaultServiceName({ OTEL_SERVICE_NAME: 'shop' }, ['node', 'scripts/run-service.ts', 'orders'])).toBeUndefined();

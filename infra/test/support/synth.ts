@@ -31,9 +31,25 @@ export function synthesize(env: DeploymentEnvironment, options: { bundle?: boole
     outdir,
     context: { ...cdkJson.context, env, ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }), ...options.context },
   });
-  const stacks = buildEcommerceApp(app);
+  const stacks = options.bundle ? withoutBundlingProgress(() => buildEcommerceApp(app)) : buildEcommerceApp(app);
   const templates = Object.fromEntries(STACK_NAMES.map((name) => [name, Template.fromStack(stacks[name])])) as Record<StackName, Template>;
   return { stacks, templates, cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
+}
+
+/**
+ * The CDK writes "Bundling asset <path>..." to stderr for every function it bundles, whatever the log level: progress
+ * of a synth, noise in a test's output. Only those lines are dropped; esbuild's warnings and errors (its own
+ * process's output) and every exception still show.
+ */
+function withoutBundlingProgress<T>(build: () => T): T {
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: unknown, ...rest: unknown[]) =>
+    typeof chunk === 'string' && /^Bundling asset \S+\.\.\.\n$/.test(chunk) ? true : (write as (...args: unknown[]) => boolean).call(process.stderr, chunk, ...rest)) as typeof process.stderr.write;
+  try {
+    return build();
+  } finally {
+    process.stderr.write = write;
+  }
 }
 
 export interface PolicyStatement {

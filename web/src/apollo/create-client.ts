@@ -16,7 +16,7 @@ export interface ShopClientOptions {
   readonly token: string | undefined;
   /** Where the gateway's GraphQL endpoint is, on this page's origin. */
   readonly path?: string;
-  /** Send operations by their manifest id (production builds; see web/README.md). */
+  /** Send operations by their manifest id (production builds; see docs/web.md). */
   readonly persistedQueries: boolean;
 }
 

@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { OrderProgressDocument, StartPaymentDocument, type PaymentDetailsFragment, type PaymentStatus } from '../__generated__/graphql';
-import { useClientConfig } from '../config/client-config';
+import { useStorefrontConfig } from '../config/storefront-config';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatClockTime } from '../format/clock';
 import { formatMoney, type MoneyValue } from '../format/money';
@@ -52,12 +52,12 @@ function OutcomeMessage({ outcome }: { outcome: ConfirmOutcome | undefined }) {
 
 /**
  * The payment step of a PENDING order, for its owner: starts the payment (startPayment, idempotent: the same open
- * payment on every visit), shows the deadline, and the card form the gateway's client config names. A declined
+ * payment on every visit), shows the deadline, and the card form the gateway's storefront config names. A declined
  * card is said in the provider's words and the customer tries again on the same payment until the deadline; the
  * order page follows the outcome live (Payments confirms the order on Stripe's webhook).
  */
 export function PaymentStep({ order }: { order: PayableOrder }) {
-  const config = useClientConfig();
+  const config = useStorefrontConfig();
   const [outcome, setOutcome] = useState<ConfirmOutcome | undefined>();
   const [startPayment, starting] = useMutation(StartPaymentDocument, {
     // Links the new payment to the order in the cache, so every view of the order shows it without a refetch.

@@ -13,7 +13,7 @@ export const TEST_METHODS = [
 export type TestMethodId = (typeof TEST_METHODS)[number]['id'];
 
 export interface TestConfirmation {
-  /** The Stripe API to call: the emulator's base URL (client config `apiUrl`). */
+  /** The Stripe API to call: the emulator's base URL (storefront config `apiUrl`). */
   readonly apiUrl: string;
   readonly publishableKey: string;
   /** The PaymentIntent's client secret (`pi_..._secret_...`), from startPayment. */

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 
 /**
- * The storefront's run-time settings, as the gateway serves them at /client-config.json (its side:
- * lib/config/client-config.ts). One build serves every environment; what differs (which card form, the publishable
+ * The storefront's run-time settings, as the gateway serves them at /storefront-config.json (its side:
+ * lib/config/storefront-config.ts). One build serves every environment; what differs (which card form, the publishable
  * key) comes from the gateway's settings. Read as untrusted JSON: anything unexpected means "no card form".
  */
 export type PaymentsConfig =
@@ -10,11 +10,11 @@ export type PaymentsConfig =
   | { readonly provider: 'test-methods'; readonly publishableKey: string; readonly apiUrl: string }
   | { readonly provider: 'none' };
 
-export interface ClientConfig {
+export interface StorefrontConfig {
   readonly payments: PaymentsConfig;
 }
 
-export const CLIENT_CONFIG_PATH = '/client-config.json';
+export const STOREFRONT_CONFIG_PATH = '/storefront-config.json';
 
 const PUBLISHABLE_KEY = /^pk_(test|live)_[0-9A-Za-z]+$/;
 
@@ -38,19 +38,19 @@ export function parsePaymentsConfig(value: unknown): PaymentsConfig {
   return { provider: 'none' };
 }
 
-export function parseClientConfig(value: unknown): ClientConfig {
+export function parseStorefrontConfig(value: unknown): StorefrontConfig {
   const payments = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['payments'] : undefined;
   return { payments: parsePaymentsConfig(payments) };
 }
 
-let loading: Promise<ClientConfig> | undefined;
+let loading: Promise<StorefrontConfig> | undefined;
 
 /** Read once per page load; a failed read is retried on the next use rather than remembered. */
-export function loadClientConfig(): Promise<ClientConfig> {
-  loading ??= fetch(CLIENT_CONFIG_PATH, { headers: { accept: 'application/json' } })
+export function loadStorefrontConfig(): Promise<StorefrontConfig> {
+  loading ??= fetch(STOREFRONT_CONFIG_PATH, { headers: { accept: 'application/json' } })
     .then(async (response) => {
       if (!response.ok) throw new Error(`the shop's settings could not be read (HTTP ${response.status})`);
-      return parseClientConfig(await response.json());
+      return parseStorefrontConfig(await response.json());
     })
     .catch((error: unknown) => {
       loading = undefined;
@@ -59,13 +59,13 @@ export function loadClientConfig(): Promise<ClientConfig> {
   return loading;
 }
 
-export type ClientConfigState = { readonly config: ClientConfig; readonly error?: undefined } | { readonly config?: undefined; readonly error?: Error };
+export type StorefrontConfigState = { readonly config: StorefrontConfig; readonly error?: undefined } | { readonly config?: undefined; readonly error?: Error };
 
-export function useClientConfig(): ClientConfigState {
-  const [state, setState] = useState<ClientConfigState>({});
+export function useStorefrontConfig(): StorefrontConfigState {
+  const [state, setState] = useState<StorefrontConfigState>({});
   useEffect(() => {
     let current = true;
-    loadClientConfig().then(
+    loadStorefrontConfig().then(
       (config) => current && setState({ config }),
       (error: unknown) => current && setState({ error: error instanceof Error ? error : new Error(String(error)) }),
     );
