@@ -5,7 +5,7 @@ import { seedDemoProducts } from '../../scripts/seed';
 import { ensureWebBuild } from '../../scripts/web-build';
 import { MANIFEST_PATH } from '../../scripts/web-manifest';
 import { readFileSync } from 'node:fs';
-import { fillCheckout, launchChromium, recordPage, type PageLog } from '../support/browser';
+import { fillCheckout, launchChromium, recordPage, screenshot, type PageLog } from '../support/browser';
 import { emulatorStripe } from '../support/checkout';
 import { startTestSystem, tokenFor, type TestSystem } from '../support/system';
 
@@ -113,6 +113,7 @@ describe('the checkout in a browser', () => {
     await expect(page.locator('#checkout-postalCode-error').textContent()).resolves.toBe('1234 is not a postal code of the country chosen (DE).');
     expect(page.url()).toBe(`${base}/checkout`);
 
+    await screenshot(page, 'checkout');
     await page.getByLabel('Postal code').fill('10117');
     await page.getByRole('button', { name: 'Place order and pay' }).click();
     await page.waitForURL(/\/orders\/[^/]+$/);
@@ -164,6 +165,7 @@ describe('the checkout in a browser', () => {
     await page.getByRole('radio', { name: /^Insufficient funds/ }).check();
     await page.getByRole('button', { name: 'Pay $44.99' }).click();
     await page.getByRole('alert').filter({ hasText: 'Your card has insufficient funds.' }).waitFor();
+    await screenshot(page, 'payment-declined');
   });
 
   it('retries with Visa on the same payment, and the order turns CONFIRMED without a reload', async () => {

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page, WebSocket } from 'playwright-core';
 import { waitFor } from '../../lib/events/testing/wait-for';
@@ -7,7 +6,7 @@ import type { RunningSystem } from '../../scripts/system';
 import { seedDemoProducts } from '../../scripts/seed';
 import { ensureWebBuild } from '../../scripts/web-build';
 import { MANIFEST_PATH } from '../../scripts/web-manifest';
-import { fillCheckout, launchChromium, recordPage, type PageLog, type TypedAddress } from '../support/browser';
+import { fillCheckout, launchChromium, recordPage, screenshot, type PageLog, type TypedAddress } from '../support/browser';
 import { startTestSystem, tokenFor } from '../support/system';
 
 /**
@@ -28,10 +27,6 @@ interface ManifestOperation {
 const manifest = JSON.parse(readFileSync(MANIFEST_PATH, 'utf8')) as { operations: ManifestOperation[] };
 const byName = new Map(manifest.operations.map((operation) => [operation.name, operation]));
 
-const screenshotDir = process.env['SCREENSHOT_DIR'];
-async function screenshot(page: Page, name: string): Promise<void> {
-  if (screenshotDir) await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
-}
 
 /** Every graphql-ws message a page sent, parsed. */
 function recordSocketMessages(page: Page): Record<string, unknown>[] {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page, type Request } from 'playwright-core';
 
 /** Debian's Chromium (.ci/run installs it); playwright-core never downloads a browser of its own. */
@@ -25,6 +26,12 @@ export async function launchChromium(): Promise<Browser> {
     throw new Error(`no Chromium at ${CHROMIUM}: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH`);
   }
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** With SCREENSHOT_DIR set (`SCREENSHOT_DIR=docs/images npx jest test/browser`), the page as the docs show it. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env['SCREENSHOT_DIR'];
+  if (dir) await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }
 
 /** What a page did that a test should know about: script errors, console errors, requests. */

@@ -1,4 +1,4 @@
-import { Fragment, useMemo } from 'react';
+import { useMemo } from 'react';
 import { countryOptions, LIMITS, type CheckoutDraft, type CheckoutField, type FieldErrors } from './address';
 
 interface FieldSpec {
@@ -38,7 +38,7 @@ export function AddressFields({ draft, errors, onChange }: { draft: CheckoutDraf
   return (
     <>
       {FIELDS.map((spec) => (
-        <Fragment key={spec.field}>
+        <div className="field" key={spec.field}>
           <label htmlFor={`checkout-${spec.field}`}>{spec.label}</label>
           <input
             id={`checkout-${spec.field}`}
@@ -51,9 +51,9 @@ export function AddressFields({ draft, errors, onChange }: { draft: CheckoutDraf
             {...errorProps(spec.field, errors)}
           />
           <FieldError field={spec.field} errors={errors} />
-        </Fragment>
+        </div>
       ))}
-      <>
+      <div className="field">
         <label htmlFor="checkout-country">Country</label>
         <select id="checkout-country" name="country" autoComplete="shipping country" required value={draft.address.country} onChange={(event) => setAddress('country', event.target.value)} {...errorProps('country', errors)}>
           <option value="">Choose a country…</option>
@@ -64,8 +64,8 @@ export function AddressFields({ draft, errors, onChange }: { draft: CheckoutDraf
           ))}
         </select>
         <FieldError field="country" errors={errors} />
-      </>
-      <>
+      </div>
+      <div className="field">
         <label htmlFor="checkout-email">Email</label>
         <input
           id="checkout-email"
@@ -79,7 +79,7 @@ export function AddressFields({ draft, errors, onChange }: { draft: CheckoutDraf
           {...errorProps('email', errors)}
         />
         <FieldError field="email" errors={errors} />
-      </>
+      </div>
     </>
   );
 }
