@@ -12,8 +12,8 @@ const REWARD_POLL_MS = 1_000;
  * (orderStatusChanged; the update's `order` lands in the normalized cache, so every view of the order
  * changes), none lost between reading the order and subscribing or while the socket reconnects (afterVersion);
  * with `withProgress` (a page that shows them), each change also reads again what other contexts keep in step with
- * the status (the payment, the shipment and its tracking: OrderProgress); and once it is COMPLETED the points Rewards issues asynchronously are asked for until
- * they exist.
+ * the status (the payment, the shipment and its tracking: OrderProgress); and once it is COMPLETED the points
+ * Rewards issues asynchronously are asked for until they exist.
  */
 export function useLiveOrder(
   order: { id: string; status: OrderStatus; version: number; rewardPoints?: number | null | undefined } | undefined,
