@@ -302,10 +302,18 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
     const wired: AppConfig = { ...config, urls: { ...config.urls, catalogGraphql: `${catalog.http.url}/graphql`, catalogRest: catalog.http.url } };
     const shipping = node(await startShippingNode(wired, bus, { ...nodeOptions('shipping'), ...(options.shipping ? { shipping: options.shipping } : {}) }));
     const withShipping: AppConfig = { ...wired, urls: { ...wired.urls, shippingGraphql: `${shipping.http.url}/graphql`, shipping: shipping.http.url } };
-    const orders = node(await startOrdersNode(withShipping, bus, { ...nodeOptions('orders'), ...(options.orders ? { orders: options.orders } : {}) }));
+    // Orders commands Payments (capture at shipping) and Payments reads orders: Payments starts with Orders' address,
+    // and Orders learns Payments' once it listens.
+    const listening: { payments?: string } = {};
+    const lazyPaymentsUrl = () => {
+      if (listening.payments === undefined) throw new Error('Payments is not listening yet');
+      return listening.payments;
+    };
+    const orders = node(await startOrdersNode(withShipping, bus, { ...nodeOptions('orders'), orders: { paymentsUrl: lazyPaymentsUrl, ...options.orders } }));
     const withOrders: AppConfig = { ...withShipping, urls: { ...withShipping.urls, ordersGraphql: `${orders.http.url}/graphql`, orders: orders.http.url } };
     const rewards = node(await startRewardsNode(withOrders, bus, { ...nodeOptions('rewards'), ...(options.rewards ? { rewards: options.rewards } : {}) }));
     const payments = node(await startPaymentsNode(withOrders, bus, { ...nodeOptions('payments'), ...(options.payments ? { payments: options.payments } : {}) }));
+    listening.payments = payments.http.url;
     const gatewayConfig: AppConfig = {
       ...withOrders,
       urls: {

@@ -56,7 +56,8 @@ describe('subgraphs stack', () => {
     // One per subgraph, and Payments' public one for Stripe's webhooks.
     template.resourceCountIs('AWS::Lambda::Url', 6);
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 5);
-    template.resourceCountIs('AWS::Events::Rule', 6);
+    // One rule per consumer and source: Catalog, Orders (Catalog's, Payments' and Shipping's events), Rewards, Payments, Shipping.
+    template.resourceCountIs('AWS::Events::Rule', 7);
     // The expiry job, the stock hold sweep, the payment deadline sweep, and one outbox sweep per context.
     template.resourceCountIs('AWS::Scheduler::Schedule', 8);
   });
@@ -145,6 +146,10 @@ describe('subgraphs stack', () => {
       expect(variables['STRIPE_SECRET_KEY']).toBeUndefined();
       expect(variables['STRIPE_WEBHOOK_SECRET']).toBeUndefined();
     }
+    // Shipping's commands beside its GraphQL endpoint on its function URL.
+    expect((functionNamed('orders-api').Properties['Environment'] as { Variables: Record<string, unknown> }).Variables['SHIPPING_URL']).toEqual({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^ShippingApi/), 'FunctionUrl'] }, 'graphql']],
+    });
     // Catalog's function URL without its trailing slash: https:// + the host.
     expect((functionNamed('orders-api').Properties['Environment'] as { Variables: Record<string, unknown> }).Variables['CATALOG_REST_URL']).toEqual({
       'Fn::Join': ['', ['https://', { 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [expect.stringMatching(/^CatalogApi/), 'FunctionUrl'] }] }] }]],
@@ -181,6 +186,11 @@ describe('subgraphs stack', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['ecommerce.orders'], 'detail-type': ['order.completed'] },
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RewardsEvents'), 'Arn'] } })],
+    });
+    // The fulfilment's resume paths: Shipping's news moves on an order whose ship or deliver stopped before its save.
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['ecommerce.shipping'], 'detail-type': ['shipment.shipped', 'shipment.delivered'] },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrdersEvents'), 'Arn'] }, DeadLetterConfig: Match.anyValue() })],
     });
     // The checkout saga: an authorized payment confirms the order; a cancelled order's payment is voided or refunded.
     template.hasResourceProperties('AWS::Events::Rule', {

@@ -11,8 +11,12 @@ import { CORRELATION_HEADER, currentCorrelationId, type Logger } from '../loggin
 export interface InternalClientOptions {
   /** Label of this client in logs and metrics (`http_client_*{client}`), e.g. `catalog-stock`. */
   readonly name: string;
-  /** The callee's base URL: its origin, plus a path prefix when it sits behind one. */
-  readonly baseUrl: string;
+  /**
+   * The callee's base URL: its origin, plus a path prefix when it sits behind one. A function when the address is
+   * known only after this client is built (contexts started in one process on port 0, each needing the other's);
+   * it is asked at each call, and a call before it can answer is `unavailable`.
+   */
+  readonly baseUrl: string | (() => string);
   /** The service this process speaks as. */
   readonly caller: ServiceName;
   /** GATEWAY_SIGNING_SECRET: the internal command key is derived from it (lib/auth/internal-commands.ts). */
@@ -49,7 +53,7 @@ export interface InternalCallOptions<T> {
  */
 export function internalClientSettings(
   config: Pick<AppConfig, 'gatewaySigningSecret' | 'internalApi' | 'subgraphAuth' | 'dynamodb'>,
-  baseUrl: string,
+  baseUrl: InternalClientOptions['baseUrl'],
 ): Pick<InternalClientOptions, 'baseUrl' | 'signingSecret' | 'timeoutMs' | 'breakerThreshold' | 'breakerHalfOpenAfterMs' | 'sign'> {
   return {
     baseUrl,
@@ -71,8 +75,7 @@ const errorAnswer = z.object({ error: z.object({ code: z.string(), message: z.st
  * Nothing is retried here: callers retry where the command is idempotent by its key (an order id).
  */
 export class InternalApiClient {
-  readonly #origin: string;
-  readonly #basePath: string;
+  readonly #base: () => { readonly origin: string; readonly basePath: string };
   readonly #key: string;
   readonly #options: InternalClientOptions;
   readonly #logger: Logger;
@@ -80,9 +83,13 @@ export class InternalApiClient {
   readonly #dispatcher;
 
   constructor(options: InternalClientOptions) {
-    const base = new URL(options.baseUrl);
-    this.#origin = base.origin;
-    this.#basePath = base.pathname.replace(/\/+$/, '');
+    const { baseUrl } = options;
+    if (typeof baseUrl === 'string') {
+      const base = splitBaseUrl(baseUrl);
+      this.#base = () => base;
+    } else {
+      this.#base = () => splitBaseUrl(baseUrl());
+    }
     this.#key = internalCommandKey(options.signingSecret);
     this.#options = options;
     this.#logger = options.logger.child({ component: options.name });
@@ -111,11 +118,12 @@ export class InternalApiClient {
 
   async #send(method: string, path: string, body: unknown, context: Readonly<Record<string, unknown>>): Promise<{ status: number; json: unknown }> {
     const correlationId = currentCorrelationId();
-    const target = `${this.#basePath}${path}`;
     const text = body === undefined ? undefined : JSON.stringify(body);
     try {
+      const { origin, basePath } = this.#base();
+      const target = `${basePath}${path}`;
       const response = await this.#dispatcher.request({
-        origin: this.#origin,
+        origin,
         path: target,
         method,
         ...(text !== undefined ? { body: text } : {}),
@@ -150,4 +158,9 @@ export class InternalApiClient {
     this.#logger[status >= 500 ? 'warn' : 'error']({ ...context, status, path, code: parsed.success ? parsed.data.error.code : undefined }, 'an internal API refused a call');
     return this.#options.unavailable(context);
   }
+}
+
+function splitBaseUrl(baseUrl: string): { readonly origin: string; readonly basePath: string } {
+  const base = new URL(baseUrl);
+  return { origin: base.origin, basePath: base.pathname.replace(/\/+$/, '') };
 }

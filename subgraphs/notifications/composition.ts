@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Registry } from 'prom-client';
-import { createSigV4Signer } from '../../lib/aws/sigv4';
 import { ConfigError } from '../../lib/config';
 import { systemClock, type Clock } from '../../lib/ddd';
 import { instrumentDynamo } from '../../lib/dynamodb';
 import type { EventConsumer } from '../../lib/events';
 import type { RetryPolicy } from '../../lib/events/backoff';
+import { internalClientSettings } from '../../lib/internal-api/client';
 import { createMetricsRegistry } from '../../lib/metrics';
 import type { ServiceRuntime } from '../../lib/runtime/service-runtime';
 import type { Mailer, NotificationsDependencies, OrderDirectory } from './application/ports';
 import { DynamoDeliveryRecords } from './infrastructure/dynamo-delivery-records';
 import { notificationsEventConsumer } from './infrastructure/event-consumers';
-import { HttpOrderDirectory, ordersBaseUrl } from './infrastructure/orders-client';
+import { HttpOrderDirectory } from './infrastructure/orders-client';
 import { SesMailer } from './infrastructure/ses-mailer';
 import { SmtpMailer } from './infrastructure/smtp-mailer';
 import { renderEmail } from './templates/render';
@@ -27,12 +27,6 @@ export interface NotificationsOptions {
   /** The storefront links point to (the system passes the gateway it started when SHOP_URL is unset). */
   readonly shopUrl?: string;
 }
-
-/**
- * An order lookup is a single read, not on any customer's request path: a generous deadline, and a breaker that
- * stops knocking for a while after five failures in a row (the deliveries wait out their backoff meanwhile).
- */
-const ORDERS_LOOKUP = { timeoutMs: 5_000, breakerThreshold: 5, breakerHalfOpenAfterMs: 30_000 } as const;
 
 /** Notifications' objects without any server: what the worker and the Lambda handler share. */
 export interface NotificationsModule {
@@ -60,14 +54,7 @@ export function notificationsModule(runtime: ServiceRuntime, options: Notificati
   const records = new DynamoDeliveryRecords(dynamo.doc, tableName);
   const orders =
     options.orders ??
-    new HttpOrderDirectory({
-      baseUrl: ordersBaseUrl(config.urls.ordersGraphql),
-      signingSecret: config.gatewaySigningSecret,
-      ...ORDERS_LOOKUP,
-      ...(config.subgraphAuth === 'iam' ? { sign: createSigV4Signer({ region: config.dynamodb.region }) } : {}),
-      registry,
-      logger,
-    });
+    new HttpOrderDirectory({ ...internalClientSettings(config, config.urls.orders), registry, logger });
   const mailer =
     options.mailer ??
     (mail.transport === 'ses'

@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import { systemClock, type Clock } from '../../lib/ddd';
 import { instrumentDynamo } from '../../lib/dynamodb';
 import { OutboxWriter } from '../../lib/events';
+import { internalClientSettings } from '../../lib/internal-api/client';
 import { mountInternalApi } from '../../lib/internal-api/express';
 import { createInternalRouter, type InternalApi } from '../../lib/internal-api/router';
 import { createMetricsRegistry } from '../../lib/metrics';
@@ -17,12 +18,19 @@ import { catalogAclSettings, createCatalogAcl } from './infrastructure/catalog-a
 import { CatalogStockClient } from './infrastructure/catalog-stock/catalog-stock-client';
 import { DynamoCustomerLimitsLedger } from './infrastructure/dynamo-customer-limits';
 import { DynamoOrderRepository } from './infrastructure/dynamo-order-repository';
+import { PaymentsCaptureClient } from './infrastructure/fulfilment/payments-capture-client';
+import { ShippingCommandsClient } from './infrastructure/fulfilment/shipping-commands-client';
 import { ordersInternalRoutes } from './internal/orders-internal-api';
 
 export type CatalogAcl = ProductCatalog & ProductCacheInvalidator & { close(): Promise<void> };
 
 export interface OrdersOptions {
   readonly clock?: Clock;
+  /**
+   * Payments' base URL when it is known only after Orders is built (every context in one process on port 0, where
+   * Payments needs Orders' address first); config.urls.payments otherwise.
+   */
+  readonly paymentsUrl?: () => string;
 }
 
 /** Orders' objects without any server: what the HTTP service, the Lambda handlers and the consumers share. */
@@ -32,6 +40,8 @@ export interface OrdersModule {
   readonly acl: CatalogAcl;
   /** Catalog's stock-holds commands (no cache: a hold is never answered from one). */
   readonly stock: CatalogStockClient;
+  /** Payments' capture and Shipping's ship and deliver commands (the fulfilment half of the checkout saga). */
+  readonly fulfilment: { readonly payments: PaymentsCaptureClient; readonly shipments: ShippingCommandsClient };
   readonly outbox: OutboxWriter;
   /** The internal API other contexts read orders through (signed service identities only). */
   readonly internal: InternalApi;
@@ -62,6 +72,10 @@ export function ordersModule(runtime: ServiceRuntime, options: OrdersOptions = {
     logger,
   });
   const outbox = new OutboxWriter(tableName);
+  const fulfilment = {
+    payments: new PaymentsCaptureClient({ ...internalClientSettings(config, options.paymentsUrl ?? config.urls.payments), registry, logger }),
+    shipments: new ShippingCommandsClient({ ...internalClientSettings(config, config.urls.shipping), registry, logger }),
+  };
   const deps: OrdersDependencies = {
     orders: new DynamoOrderRepository(dynamo.doc, tableName, outbox),
     catalog: acl,
@@ -77,6 +91,7 @@ export function ordersModule(runtime: ServiceRuntime, options: OrdersOptions = {
       // A placement's writes are abandoned at its request deadline; a minute on top covers clocks between processes.
       abandonedAfterMs: config.timeouts.requestMs + 60_000,
     },
+    ...fulfilment,
   };
   const internal = createInternalRouter({
     service: 'orders',
@@ -89,6 +104,7 @@ export function ordersModule(runtime: ServiceRuntime, options: OrdersOptions = {
     deps,
     acl,
     stock,
+    fulfilment,
     outbox,
     internal,
     registry,

@@ -3,7 +3,8 @@
  * - `handler`: the function URL (payload v2): GraphQL on /graphql, the internal API on /internal (other contexts'
  *   services only: SigV4 + signed service identity);
  * - `eventHandler`: EventBridge rule targets (product.updated / product.price.changed invalidate the Catalog
- *   cache; payment.completed confirms the order);
+ *   cache; payment.completed and payment.authorized confirm the order; shipment.shipped and shipment.delivered resume
+ *   an order whose shipOrder or markOrderDelivered stopped before its save);
  * - `deadlineSweepHandler`: the schedule that cancels unpaid orders past their payment deadline;
  * - `outboxRelayHandler`: the outbox relay: the table's DynamoDB Stream -> EventBridge, and the scheduled sweep.
  */

@@ -24,6 +24,8 @@ export async function createOrders(runtime: ServiceRuntime, options: OrdersOptio
       await graphql.stop();
       await module.acl.close();
       await module.stock.close();
+      await module.fulfilment.payments.close();
+      await module.fulfilment.shipments.close();
     },
   };
 }

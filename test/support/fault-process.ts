@@ -8,12 +8,12 @@ import { createSystemEventBus } from '../../scripts/system';
 const ROOT = resolve(__dirname, '../..');
 
 /**
- * Runs a test process (`node --import tsx <script>`) with `env` on top of this one's, and resolves once it prints
+ * Runs a test process (`node --import tsx <script> ...args`) with `env` on top of this one's, and resolves once it prints
  * "ready"; rejects with its stderr when it exits first or is not ready within 60 s. Fault tests kill it with
  * SIGKILL to simulate a crash.
  */
-export async function startReadyProcess(script: string, env: Record<string, string | undefined>, label: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startReadyProcess(script: string, env: Record<string, string | undefined>, label: string, args: readonly string[] = []): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   try {

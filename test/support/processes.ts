@@ -38,6 +38,7 @@ export async function startContextProcess(
       ...env,
     },
     `the ${context} process`,
+    [context],
   );
   started.push(child);
   return {

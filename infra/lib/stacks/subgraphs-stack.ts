@@ -59,11 +59,11 @@ export const DEADLINE_SWEEP_INTERVAL_MINUTES = 1;
  *   Catalog's REST API), and the subgraph still checks the signed identity on top;
  * - an outbox relay per context on its table's stream;
  * - the event consumers (Catalog: order created/cancelled/completed claim, release and sell stock holds; Orders:
- *   product and stock changes, payments; Rewards: completed orders; Shipping: confirmed and cancelled orders) behind
+ *   product and stock changes, payments, shipment news; Rewards: completed orders; Shipping: confirmed and cancelled orders) behind
  *   EventBridge rules, the stock hold
  *   sweep and the rewards expiry job on EventBridge Scheduler schedules.
- * Orders calls Catalog's internal stock-holds command on Catalog's function URL, SigV4-signed with its role, and
- * Payments reads orders from Orders' internal API the same way. Payments has a second, public function URL for
+ * Orders calls Catalog's internal stock-holds command and Shipping's ship and deliver commands on their function
+ * URLs, SigV4-signed with its role, and Payments reads orders from Orders' internal API the same way. Payments has a second, public function URL for
  * Stripe's webhooks (POST /webhooks/stripe only, verified with the webhook secret before anything else), the
  * consumer of order.cancelled (void or refund), and the only roles that read Stripe's secrets. Orders' payment
  * deadline runs on a schedule.
@@ -154,10 +154,25 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
     // Function URLs end with "/"; the ACL appends "/products/..." to the origin.
     const catalogRestUrl = Fn.join('', ['https://', Fn.select(2, Fn.split('/', catalogUrl.url))]);
 
+    // Shipping before Orders: Orders commands it (ship, deliver) on its function URL.
+    const shippingApi = application(
+      new AppFunction(this, 'ShippingApi', {
+        settings,
+        name: 'shipping-api',
+        entry: 'shipping',
+        handler: 'handler',
+        description: "Shipping subgraph: GraphQL and Orders' ship and deliver commands (function URL)",
+        timeout: API_TIMEOUT,
+        environment: common('shipping'),
+      }),
+      'shipping',
+    );
+    const shippingUrl = shippingApi.fn.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
     const ordersEnvironment = {
       ...common('orders'),
       REDIS_URL: props.redisUrl,
       CATALOG_REST_URL: catalogRestUrl,
+      SHIPPING_URL: `${shippingUrl.url}graphql`,
       SUBGRAPH_AUTH: 'iam',
     };
     const ordersApi = application(
@@ -177,6 +192,8 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
     // The ACL signs its Catalog reads, and the stock client its hold commands, with this function's role
     // (SUBGRAPH_AUTH=iam): only Orders may reach /internal/stock-holds, which also checks Orders' signed identity.
     catalogApi.fn.grantInvokeUrl(ordersApi.fn);
+    // shipOrder and markOrderDelivered command Shipping (POST /internal/shipments/*), signed the same way.
+    shippingApi.fn.grantInvokeUrl(ordersApi.fn);
 
     const ordersEvents = application(
       new AppFunction(this, 'OrdersEvents', {
@@ -184,7 +201,7 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
         name: 'orders-events',
         entry: 'orders',
         handler: 'eventHandler',
-        description: 'Orders consumers: product changes invalidate the Catalog cache, authorized payments confirm orders',
+        description: 'Orders consumers: product changes invalidate the Catalog cache, authorized payments confirm orders, shipment news resumes shipping and delivery',
         timeout: Duration.seconds(30),
         environment: ordersEnvironment,
         vpc: inVpc,
@@ -196,7 +213,7 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
       settings,
       bus,
       target: ordersEvents.fn,
-      types: ['product.updated', 'product.price.changed', 'stock.held', 'stock.released', 'stock.sold', 'payment.completed', 'payment.authorized'],
+      types: ['product.updated', 'product.price.changed', 'stock.held', 'stock.released', 'stock.sold', 'payment.completed', 'payment.authorized', 'shipment.shipped', 'shipment.delivered'],
       description: 'Orders consumers',
     });
     const deadlineSweep = application(
@@ -337,19 +354,6 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
       target: new LambdaInvoke(rewardsExpiry.fn, { deadLetterQueue: expiryDlq, retryAttempts: 3, maxEventAge: Duration.hours(6) }),
     });
 
-    const shippingApi = application(
-      new AppFunction(this, 'ShippingApi', {
-        settings,
-        name: 'shipping-api',
-        entry: 'shipping',
-        handler: 'handler',
-        description: 'Shipping subgraph: GraphQL (function URL)',
-        timeout: API_TIMEOUT,
-        environment: common('shipping'),
-      }),
-      'shipping',
-    );
-    const shippingUrl = shippingApi.fn.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
     const shippingEvents = application(
       new AppFunction(this, 'ShippingEvents', {
         settings,

@@ -82,7 +82,7 @@ describe('a lost optimistic race', () => {
     const error = await rejectionOf(confirmOrder(deps, ADMIN, order.id));
     expect(reads()).toBe(2);
     expect(error.code).toBe(ErrorCode.INVALID_ORDER_TRANSITION);
-    expect(error.message).toBe(`order ${order.id} cannot go from CONFIRMED to CONFIRMED (from CONFIRMED it can go to COMPLETED or CANCELLED)`);
+    expect(error.message).toBe(`order ${order.id} cannot go from CONFIRMED to CONFIRMED (from CONFIRMED it can go to SHIPPED or COMPLETED or CANCELLED)`);
     expect((await t.outboxEventsOf(order.id)).map((event) => event.type)).toEqual(['order.created', 'order.confirmed']);
   });
 

@@ -1,7 +1,9 @@
 import type { Clock } from '../../../lib/ddd';
 import type { OrderRepository } from '../domain/order-repository';
 import type { CustomerLimits } from './customer-limits';
+import type { PaymentCapture } from './payment-capture';
 import type { ProductCatalog } from './product-catalog';
+import type { ShipmentCommands } from './shipment-commands';
 import type { StockHolds } from './stock-holds';
 
 /** What Orders' use cases need from the outside world. `catalog` is request-scoped (it batches per request). */
@@ -18,4 +20,8 @@ export interface OrdersDependencies {
   readonly paymentTimeoutSeconds?: number;
   /** The per-customer caps on unpaid orders; uncapped when not given. */
   readonly limits?: CustomerLimits;
+  /** Payments' capture command: shipOrder takes the money before the goods leave. */
+  readonly payments: PaymentCapture;
+  /** Shipping's ship and deliver commands. */
+  readonly shipments: ShipmentCommands;
 }

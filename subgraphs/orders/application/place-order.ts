@@ -1,13 +1,13 @@
 import { isAdmin, requireAuthenticated, type Caller } from '../../../lib/auth';
 import { unitsOf } from '../domain/customer-limits';
-import { Order, normaliseLines } from '../domain/order';
+import { Order, checkContact, normaliseLines, type ContactInput } from '../domain/order';
 import type { CreateOrderResult } from '../domain/order-repository';
 import { cancelAbandonedReservation, reserveWithinLimits } from './customer-limits';
 import { holdStockForOrder, orderIdFor, releaseAbandonedHold, requireKnownProducts } from './hold-order-stock';
 import { idempotencyClaim, previousPlacement } from './idempotency-key';
 import type { OrdersDependencies } from './orders-dependencies';
 
-export interface PlaceOrderInput {
+export interface PlaceOrderInput extends ContactInput {
   readonly items: readonly { readonly productId: string; readonly quantity: number }[];
   readonly idempotencyKey?: string | null;
 }
@@ -24,6 +24,8 @@ export interface PlaceOrderInput {
 export async function placeOrder(deps: OrdersDependencies, caller: Caller, input: PlaceOrderInput): Promise<Order> {
   const customer = requireAuthenticated(caller, 'place an order');
   const lines = normaliseLines(input.items);
+  // Optional for older clients (the order then cannot ship until setShippingAddress), checked when given.
+  const contact = checkContact(input, { address: 'shippingAddress', email: 'email' });
   const claim = idempotencyClaim(deps, customer.sub, input.idempotencyKey, lines);
   const previous = claim ? await previousPlacement(deps, claim) : undefined;
   if (previous?.order) return previous.order;
@@ -48,7 +50,7 @@ export async function placeOrder(deps: OrdersDependencies, caller: Caller, input
   try {
     const now = deps.clock.now();
     const paymentDueAt = deps.paymentTimeoutSeconds === undefined ? undefined : new Date(now.getTime() + deps.paymentTimeoutSeconds * 1000);
-    order = Order.place({ id: orderId, customerId: customer.sub, lines: priced, now, paymentDueAt, countsAgainstLimits: limits !== undefined });
+    order = Order.place({ id: orderId, customerId: customer.sub, lines: priced, now, paymentDueAt, countsAgainstLimits: limits !== undefined, contact });
   } catch (error) {
     // The order itself is invalid (a total beyond the largest Int, say): a retry would fail alike, so the units go back now.
     await abandon(true);

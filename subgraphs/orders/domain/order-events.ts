@@ -28,6 +28,21 @@ export interface OrderStatusChangedData {
   readonly version: number;
 }
 
+/** How to follow the parcel of a shipped order, as Shipping recorded it (carrier and number normalised). */
+export interface ParcelTracking {
+  readonly carrier: string;
+  readonly trackingNumber: string;
+  /** The carrier's public tracking page; none for a carrier whose page is not known. */
+  readonly trackingUrl?: string | undefined;
+}
+
+export interface OrderShippedData extends OrderStatusChangedData {
+  readonly carrier: string;
+  readonly trackingNumber: string;
+  readonly trackingUrl?: string;
+}
+
 export type OrderEvent =
   | DomainEvent<'order.created', OrderCreatedData>
-  | DomainEvent<'order.confirmed' | 'order.completed' | 'order.cancelled', OrderStatusChangedData>;
+  | DomainEvent<'order.confirmed' | 'order.completed' | 'order.cancelled', OrderStatusChangedData>
+  | DomainEvent<'order.shipped', OrderShippedData>;

@@ -2,10 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import { ErrorCode, InvalidOrderTransitionError } from '../../../lib/ddd';
 import { assertTransition, canTransition, type OrderStatus } from './order-status';
 
-const STATUSES: readonly OrderStatus[] = ['PENDING', 'CONFIRMED', 'COMPLETED', 'CANCELLED'];
+const STATUSES: readonly OrderStatus[] = ['PENDING', 'CONFIRMED', 'SHIPPED', 'COMPLETED', 'CANCELLED'];
 
-/** docs/architecture.md §2: PENDING -> CONFIRMED -> COMPLETED; PENDING|CONFIRMED -> CANCELLED; nothing else. */
-const ALLOWED = new Set(['PENDING->CONFIRMED', 'PENDING->CANCELLED', 'CONFIRMED->COMPLETED', 'CONFIRMED->CANCELLED']);
+/** docs/architecture.md §2: PENDING -> CONFIRMED -> SHIPPED -> COMPLETED; CONFIRMED -> COMPLETED; PENDING|CONFIRMED -> CANCELLED; nothing else. */
+const ALLOWED = new Set(['PENDING->CONFIRMED', 'PENDING->CANCELLED', 'CONFIRMED->SHIPPED', 'CONFIRMED->COMPLETED', 'CONFIRMED->CANCELLED', 'SHIPPED->COMPLETED']);
 
 const pairs = STATUSES.flatMap((from) => STATUSES.map((to) => [from, to] as const));
 
@@ -33,7 +33,8 @@ describe('OrderStatus transitions', () => {
 
   it('says where a state can go, or that it is final', () => {
     expect(() => assertTransition('o', 'PENDING', 'COMPLETED')).toThrow('order o cannot go from PENDING to COMPLETED (from PENDING it can go to CONFIRMED or CANCELLED)');
-    expect(() => assertTransition('o', 'CONFIRMED', 'PENDING')).toThrow('order o cannot go from CONFIRMED to PENDING (from CONFIRMED it can go to COMPLETED or CANCELLED)');
+    expect(() => assertTransition('o', 'CONFIRMED', 'PENDING')).toThrow('order o cannot go from CONFIRMED to PENDING (from CONFIRMED it can go to SHIPPED or COMPLETED or CANCELLED)');
+    expect(() => assertTransition('o', 'SHIPPED', 'CANCELLED')).toThrow('order o cannot go from SHIPPED to CANCELLED (from SHIPPED it can go to COMPLETED)');
     expect(() => assertTransition('o', 'COMPLETED', 'CANCELLED')).toThrow('order o cannot go from COMPLETED to CANCELLED (COMPLETED is final)');
     expect(() => assertTransition('o', 'CANCELLED', 'CONFIRMED')).toThrow('order o cannot go from CANCELLED to CONFIRMED (CANCELLED is final)');
   });

@@ -1,11 +1,16 @@
 import { InvalidOrderTransitionError } from '../../../lib/ddd';
 
-export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'COMPLETED' | 'CANCELLED';
+export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'SHIPPED' | 'COMPLETED' | 'CANCELLED';
 
-/** docs/architecture.md §2: PENDING -> CONFIRMED -> COMPLETED; PENDING|CONFIRMED -> CANCELLED. Nothing leaves COMPLETED or CANCELLED. */
+/**
+ * docs/architecture.md §2: PENDING -> CONFIRMED -> SHIPPED -> COMPLETED; CONFIRMED -> COMPLETED by hand (completeOrder);
+ * PENDING|CONFIRMED -> CANCELLED. A parcel that left cannot be called back, so SHIPPED is never cancelled. Nothing
+ * leaves COMPLETED or CANCELLED.
+ */
 const ALLOWED: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   PENDING: ['CONFIRMED', 'CANCELLED'],
-  CONFIRMED: ['COMPLETED', 'CANCELLED'],
+  CONFIRMED: ['SHIPPED', 'COMPLETED', 'CANCELLED'],
+  SHIPPED: ['COMPLETED'],
   COMPLETED: [],
   CANCELLED: [],
 };

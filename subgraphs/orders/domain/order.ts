@@ -1,5 +1,5 @@
-import { AggregateRoot, ValidationError, guard, type Money, type MoneyProps } from '../../../lib/ddd';
-import type { CancellationCause, OrderEvent } from './order-events';
+import { Address, AggregateRoot, InvalidOrderTransitionError, ValidationError, emailAddress, guard, type AddressInput, type Money, type MoneyProps } from '../../../lib/ddd';
+import type { CancellationCause, OrderEvent, ParcelTracking } from './order-events';
 import { OrderItem } from './order-item';
 import { assertTransition, type OrderStatus } from './order-status';
 
@@ -32,8 +32,40 @@ export interface OrderState {
    * repository gives its share back in the same write that moves it out of PENDING.
    */
   readonly countsAgainstLimits: boolean;
-  /** Optimistic-concurrency version as read from storage; the repository increments it on save. */
+  /** Where the goods go; orders placed without one get it from setShippingAddress before they can ship. */
+  readonly shippingAddress: Address | undefined;
+  /** The customer's contact email for this order (receipts, shipping news), checked and with its domain lower-cased. */
+  readonly email: string | undefined;
+  /** The order's version as read from storage: 1 when placed, +1 per status change (the public Order.version). */
   readonly version: number;
+  /**
+   * How many times the stored row was written, as read: what a save is conditional on (optimistic concurrency).
+   * A change of the contact details is a write without a status change, so it moves the revision, not the version.
+   */
+  readonly revision: number;
+}
+
+/** The order's contact details as a customer types them (PlaceOrderInput, setShippingAddress); nothing checked yet. */
+export interface ContactInput {
+  readonly shippingAddress?: AddressInput | null | undefined;
+  readonly email?: string | null | undefined;
+}
+
+/** Checked contact details; either may be missing (older clients place orders without them). */
+export interface Contact {
+  readonly shippingAddress: Address | undefined;
+  readonly email: string | undefined;
+}
+
+/**
+ * Checks what a customer gave (lib/ddd's Address and email rules), naming the input field that is wrong, e.g.
+ * `shippingAddress.postalCode` or `email`. Left out or null means "not given".
+ */
+export function checkContact(input: ContactInput, fields: { readonly address: string; readonly email: string }): Contact {
+  return {
+    shippingAddress: input.shippingAddress == null ? undefined : Address.of(input.shippingAddress, fields.address),
+    email: input.email == null ? undefined : emailAddress(input.email, fields.email),
+  };
 }
 
 /**
@@ -80,6 +112,8 @@ function assertWithinMoneyRange(items: readonly OrderItem[]): void {
 export class Order extends AggregateRoot<OrderEvent> {
   /** Version of the latest change recorded, stored or not: each status event carries the one after it. */
   private recordedVersion: number;
+  /** A change without an event (the contact details) waits to be saved. */
+  private contactChanged = false;
   /** The status as loaded (or placed): what the stored row still says until this change is saved. */
   private readonly storedStatus: OrderStatus;
 
@@ -100,6 +134,7 @@ export class Order extends AggregateRoot<OrderEvent> {
     now: Date;
     paymentDueAt?: Date | undefined;
     countsAgainstLimits?: boolean;
+    contact?: Contact;
   }): Order {
     const byProduct = new Map<string, PricedLine>();
     for (const line of input.lines) {
@@ -125,7 +160,10 @@ export class Order extends AggregateRoot<OrderEvent> {
       cancellationReason: undefined,
       paymentDueAt: input.paymentDueAt,
       countsAgainstLimits: input.countsAgainstLimits ?? false,
+      shippingAddress: input.contact?.shippingAddress,
+      email: input.contact?.email,
       version: 1,
+      revision: 1,
     });
     order.record({
       type: 'order.created',
@@ -173,6 +211,23 @@ export class Order extends AggregateRoot<OrderEvent> {
   get paymentDueAt(): Date | undefined {
     return this.state.paymentDueAt;
   }
+  get shippingAddress(): Address | undefined {
+    return this.state.shippingAddress;
+  }
+  get email(): string | undefined {
+    return this.state.email;
+  }
+
+  /** The repository stored this instance's changes: its events are on their way (outbox), nothing waits. */
+  markSaved(): void {
+    this.pullEvents();
+    this.contactChanged = false;
+  }
+
+  /** Something was changed on this instance that a save must write (a status change, or the contact details). */
+  get hasUnsavedChanges(): boolean {
+    return this.contactChanged || this.peekEvents().length > 0;
+  }
 
   /** PENDING with its payment deadline passed at `now`: the deadline sweep cancels it. */
   isOverdue(now: Date): boolean {
@@ -210,8 +265,46 @@ export class Order extends AggregateRoot<OrderEvent> {
     this.transition('CONFIRMED', now);
   }
 
+  /** CONFIRMED or SHIPPED -> COMPLETED: delivered (markOrderDelivered), or completed by an admin by hand. */
   complete(now: Date): void {
     this.transition('COMPLETED', now);
+  }
+
+  /**
+   * The customer gives (or corrects) where the goods go and whom to tell: while the order is PENDING or CONFIRMED,
+   * so never after the parcel left. Not a status change: the version stays, no event.
+   */
+  setContact(contact: { readonly shippingAddress: Address; readonly email: string }): void {
+    const status = this.state.status;
+    if (status !== 'PENDING' && status !== 'CONFIRMED') {
+      throw new InvalidOrderTransitionError(`order ${this.state.id} is ${status}; its shipping address can change only while it is PENDING or CONFIRMED`, {
+        orderId: this.state.id,
+        from: status,
+      });
+    }
+    this.state = { ...this.state, shippingAddress: contact.shippingAddress, email: contact.email };
+    this.contactChanged = true;
+  }
+
+  /**
+   * What shipping needs before anything is captured or handed to a carrier: CONFIRMED (else INVALID_ORDER_TRANSITION),
+   * a shipping address and a contact email (else BAD_USER_INPUT naming what is missing).
+   */
+  assertReadyToShip(): { readonly shippingAddress: Address; readonly email: string } {
+    assertTransition(this.state.id, this.state.status, 'SHIPPED');
+    const { shippingAddress, email } = this.state;
+    if (shippingAddress && email) return { shippingAddress, email };
+    const missing = [...(shippingAddress ? [] : ['shippingAddress']), ...(email ? [] : ['email'])];
+    throw new ValidationError(
+      missing[0]!,
+      `order ${this.state.id} has no ${missing.map((field) => (field === 'email' ? 'contact email' : 'shipping address')).join(' and no ')}; set ${missing.length > 1 ? 'them' : 'it'} with setShippingAddress before shipping`,
+      { orderId: this.state.id, missing },
+    );
+  }
+
+  /** CONFIRMED -> SHIPPED: the parcel left with a carrier (order.shipped carries how to follow it). */
+  ship(tracking: ParcelTracking, now: Date): void {
+    this.transition('SHIPPED', now, undefined, undefined, tracking);
   }
 
   /** `cause` says why for machines (docs/architecture.md §4: customer, admin, payment-timeout, stock-expired); `reason` for people. */
@@ -220,26 +313,29 @@ export class Order extends AggregateRoot<OrderEvent> {
     this.transition('CANCELLED', now, trimmed, cause);
   }
 
-  private transition(to: 'CONFIRMED' | 'COMPLETED' | 'CANCELLED', now: Date, reason?: string, cause?: CancellationCause): void {
+  private transition(to: Exclude<OrderStatus, 'PENDING'>, now: Date, reason?: string, cause?: CancellationCause, tracking?: ParcelTracking): void {
     const from = this.state.status;
     assertTransition(this.state.id, from, to);
     this.state = { ...this.state, status: to, updatedAt: now, ...(to === 'CANCELLED' ? { cancellationReason: reason } : {}) };
-    const type = to === 'CONFIRMED' ? 'order.confirmed' : to === 'COMPLETED' ? 'order.completed' : 'order.cancelled';
-    this.record({
-      type,
-      occurredAt: now.toISOString(),
-      data: {
-        orderId: this.state.id,
-        customerId: this.state.customerId,
-        status: to,
-        previousStatus: from,
-        total: this.total.toJSON(),
-        ...(reason !== undefined ? { reason } : {}),
-        ...(cause !== undefined ? { cause } : {}),
-        // The repository stores a change as version + 1 (optimistic concurrency); the event says so. Changes not
-        // stored yet count too, so events of one aggregate always carry increasing versions.
-        version: (this.recordedVersion += 1),
-      },
-    });
+    const data = {
+      orderId: this.state.id,
+      customerId: this.state.customerId,
+      status: to,
+      previousStatus: from,
+      total: this.total.toJSON(),
+      ...(reason !== undefined ? { reason } : {}),
+      ...(cause !== undefined ? { cause } : {}),
+      // Each status change is stored as the next version; the event says which. Changes not stored yet count too,
+      // so events of one aggregate always carry increasing versions.
+      version: (this.recordedVersion += 1),
+    };
+    const occurredAt = now.toISOString();
+    if (to === 'SHIPPED') {
+      if (!tracking) throw new Error(`order ${this.state.id} cannot ship without tracking`);
+      const { carrier, trackingNumber, trackingUrl } = tracking;
+      this.record({ type: 'order.shipped', occurredAt, data: { ...data, carrier, trackingNumber, ...(trackingUrl ? { trackingUrl } : {}) } });
+      return;
+    }
+    this.record({ type: to === 'CONFIRMED' ? 'order.confirmed' : to === 'COMPLETED' ? 'order.completed' : 'order.cancelled', occurredAt, data });
   }
 }

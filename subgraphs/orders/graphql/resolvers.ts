@@ -1,8 +1,10 @@
 import { DateTimeScalar, toConnection } from '../../../lib/graphql';
 import { requireAuthenticated } from '../../../lib/auth';
 import { cancelOrder, completeOrder, confirmOrder } from '../application/change-order-status';
+import { markOrderDelivered, shipOrder } from '../application/fulfil-order';
 import { placeOrder } from '../application/place-order';
 import { getOrder, listAllOrders, listCustomerOrders } from '../application/read-orders';
+import { setShippingAddress } from '../application/set-shipping-address';
 import type { Resolvers } from './__generated__/resolvers-types';
 
 /** Orders' part of the graph: thin adapters from GraphQL arguments to use cases. */
@@ -18,6 +20,9 @@ export const ordersResolvers: Resolvers = {
     confirmOrder: (_, { id }, ctx) => confirmOrder(ctx.deps, ctx.caller, id),
     completeOrder: (_, { id }, ctx) => completeOrder(ctx.deps, ctx.caller, id),
     cancelOrder: (_, { id, reason }, ctx) => cancelOrder(ctx.deps, ctx.caller, id, reason),
+    setShippingAddress: (_, { orderId, address, email }, ctx) => setShippingAddress(ctx.deps, ctx.caller, orderId, { address, email }),
+    shipOrder: (_, { id, input }, ctx) => shipOrder(ctx.deps, ctx.caller, id, input),
+    markOrderDelivered: (_, { id }, ctx) => markOrderDelivered(ctx.deps, ctx.caller, id),
   },
   Order: {
     __resolveReference: (reference, ctx) => ctx.loaders.order.load(reference.id),
@@ -25,6 +30,7 @@ export const ordersResolvers: Resolvers = {
     total: (order) => order.total.toJSON(),
     // Only a PENDING order has a deadline still ahead of it.
     paymentDueAt: (order) => (order.status === 'PENDING' ? (order.paymentDueAt ?? null) : null),
+    shippingAddress: (order) => order.shippingAddress?.toJSON() ?? null,
     // A mutation answers with the order it changed: its stored version is the one after this change.
     version: (order) => order.versionAfterChanges,
   },

@@ -1,5 +1,5 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConcurrentModificationError, ConflictError, type Page, type PageRequest } from '../../../lib/ddd';
+import { Address, ConcurrentModificationError, ConflictError, type AddressProps, type Page, type PageRequest } from '../../../lib/ddd';
 import {
   batchGetAll,
   isTransactionConflict,
@@ -46,7 +46,11 @@ interface OrderRow {
   paymentDuePk?: string;
   paymentDueSk?: string;
   countsAgainstLimits?: boolean;
+  shippingAddress?: AddressProps;
+  email?: string;
   version: number;
+  /** Writes of the row (optimistic concurrency); rows written before it existed have none and count as their version. */
+  revision?: number;
 }
 
 const orderKey = (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
@@ -85,7 +89,7 @@ function idempotencyPut(tableName: string, order: Order, claim: IdempotencyClaim
   };
 }
 
-function toRow(order: Order, version: number): OrderRow {
+function toRow(order: Order, revision: number): OrderRow {
   const state = order.snapshot();
   return {
     ...orderKey(state.id),
@@ -112,7 +116,10 @@ function toRow(order: Order, version: number): OrderRow {
       ? { paymentDuePk: shardKey(paymentDueList, state.id), paymentDueSk: `${state.paymentDueAt.toISOString()}#${state.id}` }
       : {}),
     ...(state.countsAgainstLimits ? { countsAgainstLimits: true } : {}),
-    version,
+    ...(state.shippingAddress ? { shippingAddress: state.shippingAddress.toJSON() } : {}),
+    ...(state.email !== undefined ? { email: state.email } : {}),
+    version: order.versionAfterChanges,
+    revision,
   };
 }
 
@@ -134,7 +141,10 @@ function fromRow(row: OrderRow): Order {
     cancellationReason: row.cancellationReason,
     paymentDueAt: row.paymentDueAt !== undefined ? new Date(row.paymentDueAt) : undefined,
     countsAgainstLimits: row.countsAgainstLimits === true,
+    shippingAddress: row.shippingAddress ? Address.from(row.shippingAddress, 'shippingAddress') : undefined,
+    email: row.email,
     version: row.version,
+    revision: row.revision ?? row.version,
   });
 }
 
@@ -150,7 +160,7 @@ export class DynamoOrderRepository implements OrderRepository {
     const outbox = this.outbox.prepare(order.peekEvents());
     const key = claim?.key;
     const items = [
-      { Put: { TableName: this.tableName, Item: toRow(order, 1), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.tableName, Item: toRow(order, order.snapshot().revision), ConditionExpression: 'attribute_not_exists(pk)' } },
       ...(claim ? [idempotencyPut(this.tableName, order, claim)] : []),
       // A capped order claims the caps share its placement reserved: both commit, or neither.
       ...(order.snapshot().countsAgainstLimits ? [claimReservationWrite(this.tableName, order)] : []),
@@ -177,23 +187,24 @@ export class DynamoOrderRepository implements OrderRepository {
       }
       throw error;
     }
-    order.pullEvents();
+    order.markSaved();
     outbox.committed();
     return { created: true };
   }
 
   async save(order: Order, causedBy?: CausingEvent): Promise<'saved' | 'duplicate'> {
-    const events = order.peekEvents();
-    if (events.length === 0) return 'saved';
-    const outbox = this.outbox.prepare(events);
+    if (!order.hasUnsavedChanges) return 'saved';
+    const outbox = this.outbox.prepare(order.peekEvents());
+    const { revision } = order.snapshot();
     const marker = causedBy ? [processedEventPut(this.tableName, causedBy.consumer, causedBy.eventId)] : [];
     const items = [
       {
         Put: {
           TableName: this.tableName,
-          Item: toRow(order, order.version + 1),
-          ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: { ':expected': order.version },
+          Item: toRow(order, revision + 1),
+          // Rows from before revisions were written count their version as their revision.
+          ConditionExpression: 'revision = :expected OR (attribute_not_exists(revision) AND version = :expected)',
+          ExpressionAttributeValues: { ':expected': revision },
         },
       },
       ...marker,
@@ -212,7 +223,7 @@ export class DynamoOrderRepository implements OrderRepository {
       }
       throw error;
     }
-    order.pullEvents();
+    order.markSaved();
     outbox.committed();
     return 'saved';
   }

@@ -2,6 +2,7 @@ import type { EventConsumer } from '../../../lib/events';
 import { PRODUCT_CHANGE_EVENT_TYPES, productIdsChangedBy } from '../../../lib/events/product-changes';
 import type { Logger } from '../../../lib/logging';
 import { cancelOrderOnExpiredHold, confirmOrderOnAuthorization, confirmOrderOnPayment } from '../application/change-order-status';
+import { completeOrderOnDelivery, shipOrderOnShipment } from '../application/fulfil-order';
 import type { OrdersDependencies } from '../application/orders-dependencies';
 import type { ProductCacheInvalidator } from '../application/product-catalog';
 
@@ -52,6 +53,19 @@ export function ordersEventConsumers(
         const outcome = await confirmOrderOnAuthorization(deps, { orderId, amount }, { consumer: ORDERS_CONSUMER_GROUP, eventId: envelope.id });
         if (outcome === 'amount-mismatch') logger.error({ orderId, paymentId, amount, eventId: envelope.id }, 'an authorization does not match its order total; the order stays PENDING');
         else logger.info({ orderId, paymentId, eventId: envelope.id, outcome }, 'payment.authorized handled');
+      },
+    },
+    {
+      // The resume paths of shipOrder and markOrderDelivered (docs/architecture.md §4): Shipping's news moves on an
+      // order whose command stopped between Shipping's answer and Orders' own save. Mostly these find the order
+      // already moved on, and change nothing.
+      group: ORDERS_CONSUMER_GROUP,
+      types: ['shipment.shipped', 'shipment.delivered'],
+      async handle(envelope) {
+        if (envelope.type !== 'shipment.shipped' && envelope.type !== 'shipment.delivered') return;
+        const causedBy = { consumer: ORDERS_CONSUMER_GROUP, eventId: envelope.id };
+        const outcome = envelope.type === 'shipment.shipped' ? await shipOrderOnShipment(deps, envelope.data, causedBy) : await completeOrderOnDelivery(deps, envelope.data, causedBy);
+        logger[outcome === 'ignored' ? 'debug' : 'warn']({ orderId: envelope.data.orderId, eventId: envelope.id, type: envelope.type, outcome }, 'shipment news handled');
       },
     },
   ];

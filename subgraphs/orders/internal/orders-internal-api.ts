@@ -5,8 +5,8 @@ import type { Order } from '../domain/order';
 
 /**
  * Orders' published representation of an order for other contexts (docs/architecture.md §3, "Internal APIs"): what
- * Payments checks before it takes a payment (owner, PENDING, total) and what Notifications and Shipping read. Fields
- * are added, never renamed or dropped.
+ * Payments checks before it takes a payment (owner, PENDING, total) and what Notifications (the contact email, the
+ * address) and Shipping read. Fields are added, never renamed or dropped.
  */
 export function representOrder(order: Order) {
   const state = order.snapshot();
@@ -27,6 +27,8 @@ export function representOrder(order: Order) {
     updatedAt: order.updatedAt.toISOString(),
     ...(state.paymentDueAt ? { paymentDueAt: state.paymentDueAt.toISOString() } : {}),
     ...(state.cancellationReason !== undefined ? { cancellationReason: state.cancellationReason } : {}),
+    ...(state.email !== undefined ? { email: state.email } : {}),
+    ...(state.shippingAddress ? { shippingAddress: state.shippingAddress.toJSON() } : {}),
   };
 }
 

@@ -6,6 +6,8 @@ import { ensureTable, type DynamoClients } from '../../../lib/dynamodb';
 import { OutboxWriter, allPendingOutboxItems } from '../../../lib/events';
 import { testDynamoClients, uniquePrefix } from '../../../test/support/services';
 import type { OrdersDependencies } from '../application/orders-dependencies';
+import type { PaymentCapture } from '../application/payment-capture';
+import type { ShipmentCommands } from '../application/shipment-commands';
 import type { ProductCatalog, ProductInfo } from '../application/product-catalog';
 import type { HeldStock, StockHolds } from '../application/stock-holds';
 import type { OrderRepository } from '../domain/order-repository';
@@ -121,6 +123,41 @@ export function barrier(parties: number, timeoutMs = 15_000): () => Promise<void
   };
 }
 
+/**
+ * Payments' capture and Shipping's commands as ports, with their contracts' answers: `payments` says what capture
+ * answers per order (default: captured), `fail` makes the next call of a command throw. Records every call.
+ */
+export class InMemoryFulfilment implements PaymentCapture, ShipmentCommands {
+  readonly calls: string[] = [];
+  readonly payments = new Map<string, 'captured' | 'nothing-to-capture' | Error>();
+  fail: { readonly command: 'capture' | 'ship' | 'deliver'; readonly error: Error } | undefined;
+
+  async capture(orderId: string): Promise<'captured' | 'nothing-to-capture'> {
+    this.#call('capture', orderId);
+    const answer = this.payments.get(orderId) ?? 'captured';
+    if (answer instanceof Error) throw answer;
+    return answer;
+  }
+
+  async ship(command: Parameters<ShipmentCommands['ship']>[0]) {
+    this.#call('ship', command.orderId);
+    return { carrier: command.carrier.toUpperCase(), trackingNumber: command.trackingNumber.replace(/\s+/g, ''), trackingUrl: `https://carrier.test/${command.trackingNumber}` };
+  }
+
+  async deliver(orderId: string): Promise<void> {
+    this.#call('deliver', orderId);
+  }
+
+  #call(command: 'capture' | 'ship' | 'deliver', orderId: string): void {
+    this.calls.push(`${command} ${orderId}`);
+    if (this.fail?.command === command) {
+      const { error } = this.fail;
+      this.fail = undefined;
+      throw error;
+    }
+  }
+}
+
 /** The repository with each order read held by `hold` (e.g. a barrier), so concurrent use cases read the same state. */
 export function holdingReads(repository: OrderRepository, hold: () => Promise<void>): OrderRepository {
   return {
@@ -145,6 +182,7 @@ export interface OrdersTable {
   readonly repository: DynamoOrderRepository;
   readonly clock: SteppingClock;
   readonly catalog: InMemoryCatalog;
+  readonly fulfilment: InMemoryFulfilment;
   readonly deps: OrdersDependencies;
   /** The pending outbox events (not yet relayed: no relay runs here) of one order, oldest first. */
   outboxEventsOf(orderId: string): Promise<{ type: string; data: Record<string, unknown> }[]>;
@@ -159,13 +197,15 @@ export async function openOrdersTable(label: string): Promise<OrdersTable> {
   const repository = new DynamoOrderRepository(dynamo.doc, tableName, new OutboxWriter(tableName));
   const clock = new SteppingClock();
   const catalog = new InMemoryCatalog();
+  const fulfilment = new InMemoryFulfilment();
   return {
     dynamo,
     tableName,
     repository,
     clock,
     catalog,
-    deps: { orders: repository, catalog, stock: catalog, clock, newId: randomUUID },
+    fulfilment,
+    deps: { orders: repository, catalog, stock: catalog, clock, newId: randomUUID, payments: fulfilment, shipments: fulfilment },
     async outboxEventsOf(orderId) {
       const events = (await allPendingOutboxItems(dynamo.doc, tableName)).map(
         (item) => JSON.parse(item.event) as { type: string; occurredAt: string; data: Record<string, unknown> },

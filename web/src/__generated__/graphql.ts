@@ -4,6 +4,24 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** Where an order goes. Every field is one line of visible text; a wrong field is BAD_USER_INPUT naming it, e.g. shippingAddress.postalCode. */
+export type AddressInput = {
+  /** City or town: 1 to 100 characters. */
+  city: string;
+  /** ISO 3166-1 alpha-2 country code (US, DE, JP), any case. */
+  country: string;
+  /** Street and number: 1 to 100 characters. */
+  line1: string;
+  /** Apartment, suite, building: up to 100 characters; blank or left out means none. */
+  line2?: string | null | undefined;
+  /** Who receives the parcel: 1 to 100 characters. */
+  name: string;
+  /** Postal code: 1 to 16 characters, in the country's format wherever that format is known (62704 or 62704-1234 in the US, SW1A 2AA in GB). */
+  postalCode: string;
+  /** State, province or region: up to 100 characters; blank or left out means none. */
+  region?: string | null | undefined;
+};
+
 /** One line of a new order. */
 export type OrderItemInput = {
   /** Id of a Catalog product; NOT_FOUND when there is none. */
@@ -12,16 +30,18 @@ export type OrderItemInput = {
   quantity: number;
 };
 
-/** PENDING -> CONFIRMED -> COMPLETED; PENDING or CONFIRMED -> CANCELLED (also when unpaid at paymentDueAt). */
+/** PENDING -> CONFIRMED -> SHIPPED -> COMPLETED (or CONFIRMED -> COMPLETED by hand); PENDING or CONFIRMED -> CANCELLED (also when unpaid at paymentDueAt). */
 export type OrderStatus =
   /** Cancelled by its owner or an admin, or because it was not paid by paymentDueAt. Final. */
   | 'CANCELLED'
-  /** Fulfilled. Final; Rewards then issues the reward points asynchronously. */
+  /** Fulfilled: delivered (markOrderDelivered) or completed by an admin. Final; Rewards then issues the reward points asynchronously. */
   | 'COMPLETED'
   /** Payment authorized (or confirmed by an admin by hand, e.g. a bank transfer); not yet fulfilled. */
   | 'CONFIRMED'
   /** Placed, stock held, awaiting payment until paymentDueAt (startPayment). */
-  | 'PENDING';
+  | 'PENDING'
+  /** The payment is captured and the parcel left with a carrier (shipOrder); Order.shipment has the tracking. No longer cancellable. */
+  | 'SHIPPED';
 
 /** REQUIRES_PAYMENT -> AUTHORIZED -> CAPTURED -> REFUNDED; REQUIRES_PAYMENT <-> FAILED; anything before CAPTURED -> VOIDED. */
 export type PaymentStatus =
@@ -40,10 +60,14 @@ export type PaymentStatus =
 
 /** What to order. */
 export type PlaceOrderInput = {
+  /** The customer's contact email for this order (receipt, shipping news): at most 254 characters. Optional like shippingAddress, and needed to ship. */
+  email?: string | null | undefined;
   /** Repeating a call with the same key returns the same order. */
   idempotencyKey?: string | null | undefined;
   /** 1..50 lines; the same product twice is merged into one line. */
   items: Array<OrderItemInput>;
+  /** Where the order goes. Optional so older clients keep working, but an order without one cannot ship until setShippingAddress gives it. */
+  shippingAddress?: AddressInput | null | undefined;
 };
 
 /** BRONZE below 1,000 lifetime points, SILVER from 1,000, GOLD from 5,000. */

@@ -3,6 +3,7 @@ import type { OrderStatus } from '../__generated__/graphql';
 const WORDS: Record<OrderStatus, string> = {
   PENDING: 'Pending',
   CONFIRMED: 'Confirmed',
+  SHIPPED: 'Shipped',
   COMPLETED: 'Completed',
   CANCELLED: 'Cancelled',
 };

@@ -19,6 +19,43 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** A postal address as Orders checked and stored it: trimmed, the country upper-cased, the postal code in its country's format. */
+export type Address = {
+  __typename?: 'Address';
+  /** City or town. */
+  city: Scalars['String']['output'];
+  /** ISO 3166-1 alpha-2 country code, e.g. US. */
+  country: Scalars['String']['output'];
+  /** Street and number. */
+  line1: Scalars['String']['output'];
+  /** Apartment, suite, building; null when none. */
+  line2?: Maybe<Scalars['String']['output']>;
+  /** Who receives the parcel. */
+  name: Scalars['String']['output'];
+  /** Postal code, upper-cased with single spaces (62704, SW1A 2AA). */
+  postalCode: Scalars['String']['output'];
+  /** State, province or region; null when none. */
+  region?: Maybe<Scalars['String']['output']>;
+};
+
+/** Where an order goes. Every field is one line of visible text; a wrong field is BAD_USER_INPUT naming it, e.g. shippingAddress.postalCode. */
+export type AddressInput = {
+  /** City or town: 1 to 100 characters. */
+  city: Scalars['String']['input'];
+  /** ISO 3166-1 alpha-2 country code (US, DE, JP), any case. */
+  country: Scalars['String']['input'];
+  /** Street and number: 1 to 100 characters. */
+  line1: Scalars['String']['input'];
+  /** Apartment, suite, building: up to 100 characters; blank or left out means none. */
+  line2?: InputMaybe<Scalars['String']['input']>;
+  /** Who receives the parcel: 1 to 100 characters. */
+  name: Scalars['String']['input'];
+  /** Postal code: 1 to 16 characters, in the country's format wherever that format is known (62704 or 62704-1234 in the US, SW1A 2AA in GB). */
+  postalCode: Scalars['String']['input'];
+  /** State, province or region: up to 100 characters; blank or left out means none. */
+  region?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** A customer: the `sub` of their token. Orders and Rewards each contribute fields. */
 export type Customer = {
   __typename?: 'Customer';
@@ -50,12 +87,18 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Owner or admin. PENDING or CONFIRMED -> CANCELLED. */
   cancelOrder: Order;
-  /** Admin. CONFIRMED -> COMPLETED. */
+  /** Admin. CONFIRMED or SHIPPED -> COMPLETED by hand (markOrderDelivered is the usual way for a shipped order). */
   completeOrder: Order;
   /** Admin. PENDING -> CONFIRMED by hand (a payment outside the checkout, e.g. a bank transfer); the checkout confirms on its own when the payment is authorized. */
   confirmOrder: Order;
+  /** Admin. SHIPPED -> COMPLETED once the carrier delivered: the shipment is DELIVERED, then the order COMPLETED (Rewards issues points). */
+  markOrderDelivered: Order;
   /** Customer. Unknown product NOT_FOUND; more than in stock PRODUCT_UNAVAILABLE; more unpaid orders or held units than a customer may have LIMIT_EXCEEDED (details: limit, max, value); Catalog unreachable CATALOG_UNAVAILABLE. The order is PENDING until paid (startPayment), at the latest by paymentDueAt. */
   placeOrder: Order;
+  /** Owner. Gives or corrects the order's shipping address and contact email while it is PENDING or CONFIRMED (INVALID_ORDER_TRANSITION after); a wrong field is BAD_USER_INPUT naming it (address.postalCode, email). */
+  setShippingAddress: Order;
+  /** Admin. CONFIRMED -> SHIPPED: captures the payment (an order confirmed by hand has none), hands the parcel to the carrier (Order.shipment), then the order is SHIPPED. Needs a shipping address and a contact email (BAD_USER_INPUT naming what is missing); a capture the payment provider refuses is PAYMENT_FAILED and nothing ships (the order stays CONFIRMED); Payments or Shipping unreachable is SERVICE_UNAVAILABLE (safe to repeat). */
+  shipOrder: Order;
 };
 
 
@@ -79,8 +122,29 @@ export type MutationConfirmOrderArgs = {
 
 
 /** Changes. Each needs a token; who may call is stated on each field. Errors carry extensions.code. */
+export type MutationMarkOrderDeliveredArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Changes. Each needs a token; who may call is stated on each field. Errors carry extensions.code. */
 export type MutationPlaceOrderArgs = {
   input: PlaceOrderInput;
+};
+
+
+/** Changes. Each needs a token; who may call is stated on each field. Errors carry extensions.code. */
+export type MutationSetShippingAddressArgs = {
+  address: AddressInput;
+  email: Scalars['String']['input'];
+  orderId: Scalars['ID']['input'];
+};
+
+
+/** Changes. Each needs a token; who may call is stated on each field. Errors carry extensions.code. */
+export type MutationShipOrderArgs = {
+  id: Scalars['ID']['input'];
+  input: ShipOrderInput;
 };
 
 /** A customer's order: its lines with the names and prices of the moment it was placed, and its status. */
@@ -96,6 +160,8 @@ export type Order = {
   paymentDueAt?: Maybe<Scalars['DateTime']['output']>;
   /** When the order was placed. */
   placedAt: Scalars['DateTime']['output'];
+  /** Where the order ships to, as checked when given (placeOrder or setShippingAddress); null until given. An order ships only with one. */
+  shippingAddress?: Maybe<Address>;
   /** Where the order is in its lifecycle; orderStatusChanged streams each change. */
   status: OrderStatus;
   /** Sum of the line totals; an order never mixes currencies. */
@@ -147,16 +213,18 @@ export type OrderItemInput = {
   quantity: Scalars['Int']['input'];
 };
 
-/** PENDING -> CONFIRMED -> COMPLETED; PENDING or CONFIRMED -> CANCELLED (also when unpaid at paymentDueAt). */
+/** PENDING -> CONFIRMED -> SHIPPED -> COMPLETED (or CONFIRMED -> COMPLETED by hand); PENDING or CONFIRMED -> CANCELLED (also when unpaid at paymentDueAt). */
 export type OrderStatus =
   /** Cancelled by its owner or an admin, or because it was not paid by paymentDueAt. Final. */
   | 'CANCELLED'
-  /** Fulfilled. Final; Rewards then issues the reward points asynchronously. */
+  /** Fulfilled: delivered (markOrderDelivered) or completed by an admin. Final; Rewards then issues the reward points asynchronously. */
   | 'COMPLETED'
   /** Payment authorized (or confirmed by an admin by hand, e.g. a bank transfer); not yet fulfilled. */
   | 'CONFIRMED'
   /** Placed, stock held, awaiting payment until paymentDueAt (startPayment). */
-  | 'PENDING';
+  | 'PENDING'
+  /** The payment is captured and the parcel left with a carrier (shipOrder); Order.shipment has the tracking. No longer cancellable. */
+  | 'SHIPPED';
 
 /** One status change of an order, as orderStatusChanged delivers it. */
 export type OrderStatusUpdate = {
@@ -184,10 +252,14 @@ export type PageInfo = {
 
 /** What to order. */
 export type PlaceOrderInput = {
+  /** The customer's contact email for this order (receipt, shipping news): at most 254 characters. Optional like shippingAddress, and needed to ship. */
+  email?: InputMaybe<Scalars['String']['input']>;
   /** Repeating a call with the same key returns the same order. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** 1..50 lines; the same product twice is merged into one line. */
   items: Array<OrderItemInput>;
+  /** Where the order goes. Optional so older clients keep working, but an order without one cannot ship until setShippingAddress gives it. */
+  shippingAddress?: InputMaybe<AddressInput>;
 };
 
 /** A product as Catalog serves it; Orders only refers to it. */
@@ -220,6 +292,14 @@ export type QueryOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<OrderStatus>;
+};
+
+/** How the parcel of an order left: the carrier and its tracking number. */
+export type ShipOrderInput = {
+  /** The carrier's name (UPS, FedEx, USPS, DHL... or any other, 1 to 100 characters); known carriers get a tracking link. */
+  carrier: Scalars['String']['input'];
+  /** The carrier's tracking number (1 to 100 characters); for a known carrier it must fit its format and check digit, else BAD_USER_INPUT. */
+  trackingNumber: Scalars['String']['input'];
 };
 
 /** Live updates, over graphql-ws (WebSocket) or multipart HTTP on /graphql; a token is required. */
@@ -335,9 +415,11 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  Address: ResolverTypeWrapper<Address>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  AddressInput: AddressInput;
   Customer: ResolverTypeWrapper<CustomerRefModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Money: ResolverTypeWrapper<MoneyPropsModel>;
@@ -354,14 +436,17 @@ export type ResolversTypes = ResolversObject<{
   PlaceOrderInput: PlaceOrderInput;
   Product: ResolverTypeWrapper<ProductRefModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ShipOrderInput: ShipOrderInput;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  Address: Address;
+  String: Scalars['String']['output'];
+  AddressInput: AddressInput;
   Customer: CustomerRefModel;
   ID: Scalars['ID']['output'];
-  String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
   Money: MoneyPropsModel;
@@ -377,7 +462,18 @@ export type ResolversParentTypes = ResolversObject<{
   PlaceOrderInput: PlaceOrderInput;
   Product: ProductRefModel;
   Query: Record<PropertyKey, never>;
+  ShipOrderInput: ShipOrderInput;
   Subscription: Record<PropertyKey, never>;
+}>;
+
+export type AddressResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = ResolversObject<{
+  city?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  country?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  line1?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  line2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  postalCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type CustomerResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = ResolversObject<{
@@ -399,7 +495,10 @@ export type MutationResolvers<ContextType = OrdersContext, ParentType extends Re
   cancelOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationCancelOrderArgs, 'id'>>;
   completeOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationCompleteOrderArgs, 'id'>>;
   confirmOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationConfirmOrderArgs, 'id'>>;
+  markOrderDelivered?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationMarkOrderDeliveredArgs, 'id'>>;
   placeOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationPlaceOrderArgs, 'input'>>;
+  setShippingAddress?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationSetShippingAddressArgs, 'address' | 'email' | 'orderId'>>;
+  shipOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationShipOrderArgs, 'id' | 'input'>>;
 }>;
 
 export type OrderResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = ResolversObject<{
@@ -409,6 +508,7 @@ export type OrderResolvers<ContextType = OrdersContext, ParentType extends Resol
   items?: Resolver<Array<ResolversTypes['OrderItem']>, ParentType, ContextType>;
   paymentDueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   placedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  shippingAddress?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -461,6 +561,7 @@ export type SubscriptionResolvers<ContextType = OrdersContext, ParentType extend
 }>;
 
 export type Resolvers<ContextType = OrdersContext> = ResolversObject<{
+  Address?: AddressResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
