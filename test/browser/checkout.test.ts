@@ -13,7 +13,9 @@ import { startTestSystem, tokenFor, type TestSystem } from '../support/system';
  * The checkout in Debian's Chromium, on the production build served by the real gateway, the real subgraphs and the
  * Stripe emulator (its webhooks confirm orders, as Stripe's do): a shopper gives a shipping address and email,
  * places the order, sees when it must be paid by, is declined with one test card and pays with another; the order
- * page turns CONFIRMED over the WebSocket without a reload. The gateway runs the storefront's manifest as its trusted
+ * page turns CONFIRMED over the WebSocket without a reload. An admin, in a second browser context, ships the order
+ * (a tracking number the carrier's check digit refuses first) and marks it delivered; the customer's page follows
+ * to SHIPPED with the carrier's tracking link, then to COMPLETED, without a reload. The gateway runs the storefront's manifest as its trusted
  * documents, so every operation the checkout sends must be in it.
  */
 
@@ -79,10 +81,12 @@ const paymentStatusOf = (page: Page) => page.locator('.payment [data-payment-sta
 
 describe('the checkout in a browser', () => {
   let customer: Awaited<ReturnType<typeof newPage>>;
+  let admin: Awaited<ReturnType<typeof newPage>>;
   let orderId: string;
 
   beforeAll(async () => {
     customer = await newPage();
+    admin = await newPage();
   });
 
   it('asks for the shipping address and email before placing the order, field by field', async () => {
@@ -188,6 +192,64 @@ describe('the checkout in a browser', () => {
     expect({ status: intent.status, amount: intent.amount, amountCapturable: intent.amount_capturable }).toEqual({ status: 'requires_capture', amount: 4499, amountCapturable: 4499 });
   });
 
+  it('shows the shipping address as given, the admin ships it, and the customer’s page shows SHIPPED and the tracking link live', async () => {
+    const { page } = customer;
+    await expect(page.locator('.shipping-address').textContent()).resolves.toBe('Grace Hopper\nUnter den Linden 77\n10117 Berlin\nGermany');
+    await page.locator('[data-shipment-status="READY"]').waitFor();
+
+    const { page: adminPage } = admin;
+    await adminPage.goto(`${base}/sign-in`);
+    await adminPage.getByRole('textbox', { name: /^Token/ }).fill(`${await tokenFor('admin-1', { admin: true })}\n`);
+    await adminPage.getByRole('button', { name: 'Sign in with this token' }).click();
+    await adminPage.getByRole('heading', { name: 'All orders' }).waitFor();
+    const row = adminPage.locator(`tr[data-order-id="${orderId}"]`);
+    await waitFor('the order in the admin list, CONFIRMED', async () => (await row.locator('[data-status]').getAttribute('data-status').catch(() => null)) === 'CONFIRMED');
+    await adminPage.getByRole('button', { name: `Ship order ${orderId}` }).click();
+    const form = adminPage.getByRole('form', { name: `Ship order ${orderId}` });
+    await form.getByLabel('Carrier').fill('UPS');
+    // A number UPS's check digit refuses is said in words, and nothing ships.
+    await form.getByLabel('Tracking number').fill('1Z999AA10123456785');
+    await form.getByRole('button', { name: 'Ship' }).click();
+    const refused = adminPage.getByRole('alert').filter({ hasText: 'The order did not change.' });
+    await refused.waitFor();
+    await expect(refused.locator('[data-code]').getAttribute('data-code')).resolves.toBe('BAD_USER_INPUT');
+    expect(await statusOf(page)).toBe('CONFIRMED');
+
+    await form.getByLabel('Tracking number').fill('1Z999AA10123456784');
+    await form.getByRole('button', { name: 'Ship' }).click();
+    await adminPage.getByRole('status').filter({ hasText: `Order ${orderId} shipped.` }).waitFor();
+    await waitFor('the admin list to show SHIPPED', async () => (await row.locator('[data-status]').getAttribute('data-status')) === 'SHIPPED');
+
+    await waitFor("the customer's page to show SHIPPED", async () => (await statusOf(page)) === 'SHIPPED');
+    await page.locator('[data-shipment-status="SHIPPED"]').waitFor();
+    await expect(page.locator('.carrier').textContent()).resolves.toBe('UPS');
+    const tracking = page.getByRole('link', { name: 'Track 1Z999AA10123456784 with UPS' });
+    await tracking.waitFor();
+    await expect(tracking.getAttribute('href')).resolves.toBe('https://www.ups.com/track?tracknum=1Z999AA10123456784');
+    await expect(tracking.getAttribute('rel')).resolves.toBe('noopener noreferrer');
+    // The shipment captured the authorization.
+    await waitFor('the payment to show CAPTURED', async () => (await paymentStatusOf(page)) === 'CAPTURED');
+    await expect(page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).resolves.toBe(true);
+  });
+
+  it('lists the order as Shipped in My orders, then follows the delivery to COMPLETED', async () => {
+    const { page } = customer;
+    await page.getByRole('link', { name: 'My orders' }).click();
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: orderId }) });
+    await row.locator('[data-status="SHIPPED"]').waitFor();
+    await expect(row.locator('[data-status]').textContent()).resolves.toBe('Shipped');
+    await row.getByRole('link', { name: orderId }).click();
+    await page.getByRole('heading', { name: `Order ${orderId}` }).waitFor();
+
+    const { page: adminPage } = admin;
+    await adminPage.getByRole('button', { name: `Mark order ${orderId} delivered` }).click();
+    await adminPage.getByRole('status').filter({ hasText: `Order ${orderId} delivered and completed.` }).waitFor();
+    await waitFor("the customer's page to show COMPLETED", async () => (await statusOf(page)) === 'COMPLETED');
+    await page.locator('[data-shipment-status="DELIVERED"]').waitFor();
+    // $44.99 at BRONZE: 44 points, issued by Rewards after completion.
+    await page.locator('.reward-points').filter({ hasText: '44 points earned' }).waitFor();
+  });
+
   it('sent the checkout’s operations by their manifest ids to a gateway that runs nothing else', () => {
     const operations = customer.log.requests
       .filter((request) => request.method() === 'POST' && new URL(request.url()).pathname === '/graphql')
@@ -195,10 +257,15 @@ describe('the checkout in a browser', () => {
     for (const operation of operations) {
       expect([operation.operationName, operation.query, operation.extensions?.persistedQuery?.sha256Hash]).toEqual([operation.operationName, undefined, expect.stringMatching(/^[0-9a-f]{64}$/)]);
     }
-    expect(new Set(operations.map((operation) => operation.operationName))).toEqual(new Set(['Categories', 'Products', 'PlaceOrder', 'Order', 'StartPayment', 'OrderProgress']));
+    // OrderRewardPoints only when the points were not there yet as the order completed (Rewards issues them asynchronously).
+    const sent = [...new Set(operations.map((operation) => operation.operationName))].filter((name) => name !== 'OrderRewardPoints').sort();
+    expect(sent).toEqual(['Categories', 'MyOrders', 'Order', 'OrderProgress', 'PlaceOrder', 'Products', 'StartPayment']);
+    const adminOperations = admin.log.requests.filter((request) => request.method() === 'POST' && new URL(request.url()).pathname === '/graphql').map((request) => (JSON.parse(request.postData() ?? '{}') as { operationName?: string }).operationName);
+    expect([...new Set(adminOperations)].sort()).toEqual(['AdminOrders', 'MarkOrderDelivered', 'ShipOrder']);
   });
 
   it('ran without script errors or policy violations: the console shows only the two declines (HTTP 402, Stripe’s answer)', () => {
     expect(customer.log.errors).toEqual(Array(2).fill('console: Failed to load resource: the server responded with a status of 402 (Payment Required)'));
+    expect(admin.log.errors).toEqual([]);
   });
 });

@@ -146,6 +146,21 @@ describe('the storefront in a browser', () => {
     await waitFor('the order to show PENDING', async () => (await statusOf(page)) === 'PENDING');
     await expect(page.getByRole('row', { name: /Refactoring/ }).textContent()).resolves.toContain('$89.98');
     await expect(page.getByRole('link', { name: 'Cart: 0 items' }).isVisible()).resolves.toBe(true);
+    await expect(page.locator('.shipping-address').textContent()).resolves.toBe('Shopper One\n1 Market Street\n94105 San Francisco\nCA\nUnited States');
+  });
+
+  it('lets the customer correct the shipping address of the open order', async () => {
+    const { page } = customer;
+    await page.getByRole('button', { name: 'Change the shipping address' }).click();
+    const form = page.getByRole('form', { name: 'Shipping address' });
+    await expect(form.getByLabel('Street address', { exact: true }).inputValue()).resolves.toBe('1 Market Street');
+    await form.getByLabel('Street address', { exact: true }).fill('500 Howard Street');
+    await form.getByLabel('Apartment, suite, etc. (optional)', { exact: true }).fill('Suite 300');
+    await form.getByLabel('Email', { exact: true }).fill('shopper-1@example.com');
+    await form.getByRole('button', { name: 'Save the address' }).click();
+    await page.locator('.shipping-address').filter({ hasText: '500 Howard Street' }).waitFor();
+    await expect(page.locator('.shipping-address').textContent()).resolves.toBe('Shopper One\n500 Howard Street\nSuite 300\n94105 San Francisco\nCA\nUnited States');
+    await expect(form.count()).resolves.toBe(0);
   });
 
   it("follows the admin's confirm and complete live, then shows the reward points, without a reload", async () => {
@@ -242,7 +257,7 @@ describe('the storefront in a browser', () => {
       seen.add(operation!.name);
     }
     expect([...seen].sort()).toEqual(
-      expect.arrayContaining(['AdminOrders', 'Categories', 'CompleteOrder', 'ConfirmOrder', 'MyRewards', 'Order', 'PlaceOrder', 'Products', 'RedeemPoints']),
+      expect.arrayContaining(['AdminOrders', 'Categories', 'CompleteOrder', 'ConfirmOrder', 'MyRewards', 'Order', 'PlaceOrder', 'Products', 'RedeemPoints', 'SetShippingAddress']),
     );
     const subscribe = customer.socket.find((message) => message['type'] === 'subscribe');
     const payload = subscribe?.['payload'] as { query: string; operationName: string; extensions: { persistedQuery: { sha256Hash: string } } };

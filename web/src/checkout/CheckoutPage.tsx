@@ -55,6 +55,7 @@ export function CheckoutPage() {
         input: {
           items: placing.lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
           idempotencyKey: idempotencyKey(placing),
+          ...checked.details,
         },
       },
     }).catch(() => undefined);

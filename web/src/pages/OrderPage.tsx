@@ -6,6 +6,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { Money } from '../components/Money';
 import { OrderStatusBadge } from '../components/OrderStatusBadge';
 import { ShipmentDetails } from '../orders/ShipmentDetails';
+import { ShippingAddressSection } from '../orders/ShippingAddressSection';
 import { useLiveOrder } from '../orders/use-live-order';
 import { PaymentStatusText } from '../payments/PaymentStatusText';
 import { PaymentStep } from '../payments/PaymentStep';
@@ -75,6 +76,7 @@ export function OrderPage({ id }: { id: string }) {
       </section>
       <section aria-labelledby="shipping-heading">
         <h2 id="shipping-heading">Shipping</h2>
+        <ShippingAddressSection orderId={order.id} address={order.shippingAddress} editable={cancellable && order.customer.id === session.sub} />
         <ShipmentDetails shipment={order.shipment} orderStatus={order.status} />
       </section>
       <table>
