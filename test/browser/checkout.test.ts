@@ -213,9 +213,11 @@ describe('the checkout in a browser', () => {
     const refused = adminPage.getByRole('alert').filter({ hasText: 'The order did not change.' });
     await refused.waitFor();
     await expect(refused.locator('[data-code]').getAttribute('data-code')).resolves.toBe('BAD_USER_INPUT');
+    await expect(refused.textContent()).resolves.toContain('trackingNumber "1Z999AA10123456785" is not a UPS tracking number');
     expect(await statusOf(page)).toBe('CONFIRMED');
 
     await form.getByLabel('Tracking number').fill('1Z999AA10123456784');
+    await screenshot(adminPage, 'admin-ship');
     await form.getByRole('button', { name: 'Ship' }).click();
     await adminPage.getByRole('status').filter({ hasText: `Order ${orderId} shipped.` }).waitFor();
     await waitFor('the admin list to show SHIPPED', async () => (await row.locator('[data-status]').getAttribute('data-status')) === 'SHIPPED');
@@ -229,6 +231,7 @@ describe('the checkout in a browser', () => {
     await expect(tracking.getAttribute('rel')).resolves.toBe('noopener noreferrer');
     // The shipment captured the authorization.
     await waitFor('the payment to show CAPTURED', async () => (await paymentStatusOf(page)) === 'CAPTURED');
+    await screenshot(page, 'order-shipped');
     await expect(page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).resolves.toBe(true);
   });
 
