@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     server: {
       port,
       strictPort: false,
-      proxy: { '/graphql': route(true), '/dev/token': route(false), '/graphiql': route(false) },
+      proxy: { '/graphql': route(true), '/dev/token': route(false), '/graphiql': route(false), '/storefront-config.json': route(false) },
     },
   });
   await server.listen();

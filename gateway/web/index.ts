@@ -1,5 +1,6 @@
 import type { Express } from 'express';
-import type { AppConfig } from '../../lib/config';
+import { storefrontConfig, paymentContentSources, type AppConfig } from '../../lib/config';
+import { storefrontConfigRoutes } from './storefront-config';
 import { devTokenRoutes } from './dev-token';
 import { graphiqlRoutes } from './graphiql';
 import { storefrontRoutes } from './storefront';
@@ -21,9 +22,10 @@ export function developmentTools(config: Pick<AppConfig, 'production'>): boolean
 
 /**
  * The gateway's web routes, mounted after its API: GraphiQL at /graphiql and demo tokens at /dev/token in
- * development and test (in any other mode both are 404), and the storefront at / always.
+ * development and test (in any other mode both are 404), and the storefront at / with its run-time settings at
+ * /storefront-config.json always.
  */
-export function mountWeb(app: Express, config: Pick<AppConfig, 'production' | 'jwt'>, options: WebOptions): void {
+export function mountWeb(app: Express, config: Pick<AppConfig, 'production' | 'jwt' | 'stripe'>, options: WebOptions): void {
   if (developmentTools(config)) {
     app.use('/graphiql', graphiqlRoutes(options.graphiqlRoot));
     // With JWT_JWKS_URL, tokens come from the identity provider: there is no local key to sign with.
@@ -34,5 +36,7 @@ export function mountWeb(app: Express, config: Pick<AppConfig, 'production' | 'j
       );
     }
   }
-  app.use(storefrontRoutes(options.storefrontRoot));
+  const storefront = storefrontConfig(config);
+  app.use(storefrontConfigRoutes(storefront));
+  app.use(storefrontRoutes(options.storefrontRoot, paymentContentSources(storefront.payments)));
 }

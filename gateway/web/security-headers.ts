@@ -1,5 +1,6 @@
 import helmet from 'helmet';
 import type { RequestHandler } from 'express';
+import type { PaymentContentSources } from '../../lib/config';
 
 type Directives = Record<string, string[]>;
 
@@ -29,12 +30,22 @@ function pageHeaders(directives: Directives): RequestHandler {
 }
 
 /**
- * Headers of the storefront. Its policy allows nothing but its own origin: scripts and styles are files of the
- * build (no inline code, no eval), the API and its WebSocket are same-origin (CSP Level 3: 'self' also matches
- * ws:/wss: of the same host), and no other site may frame it.
+ * Headers of the storefront. Its policy allows its own origin and, for paying, the payment provider's: scripts and
+ * styles are files of the build (no inline code, no eval), the API and its WebSocket are same-origin (CSP Level 3:
+ * 'self' also matches ws:/wss: of the same host), Stripe.js and its frames or the emulator's API only where the
+ * storefront config names them (lib/config/storefront-config.ts), and no other site may frame it.
  */
-export function storefrontHeaders(): RequestHandler {
-  return pageHeaders({ styleSrc: ["'self'"], fontSrc: ["'self'"], manifestSrc: ["'self'"], formAction: ["'self'"] });
+export function storefrontHeaders(payments: PaymentContentSources): RequestHandler {
+  const withSelf = (sources: readonly string[]) => ["'self'", ...sources];
+  return pageHeaders({
+    scriptSrc: withSelf(payments.scriptSrc),
+    connectSrc: withSelf(payments.connectSrc),
+    ...(payments.frameSrc.length > 0 ? { frameSrc: [...payments.frameSrc] } : {}),
+    styleSrc: ["'self'"],
+    fontSrc: ["'self'"],
+    manifestSrc: ["'self'"],
+    formAction: ["'self'"],
+  });
 }
 
 /**

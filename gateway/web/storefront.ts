@@ -1,4 +1,5 @@
 import { Router, type Response } from 'express';
+import type { PaymentContentSources } from '../../lib/config';
 import { storefrontHeaders } from './security-headers';
 import { plainError, staticFiles } from './static-files';
 
@@ -16,10 +17,10 @@ function notBuilt(res: Response): void {
  * page, index.html, for every page path (the shop routes in the browser), revalidated on each visit. Unknown
  * assets are 404 rather than the page, so a stale or mistyped asset URL never caches HTML as JavaScript.
  */
-export function storefrontRoutes(root: string): Router {
+export function storefrontRoutes(root: string, payments: PaymentContentSources): Router {
   const files = staticFiles(root);
   const router = Router();
-  router.use(storefrontHeaders());
+  router.use(storefrontHeaders(payments));
   router.use(files.assets);
   router.use((req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_PAGES.test(req.path) || HAS_EXTENSION.test(req.path)) {

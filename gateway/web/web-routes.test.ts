@@ -38,10 +38,13 @@ function writeBuild(root: string, page: string): void {
   writeFileSync(join(root, '.build-stamp'), 'abc\n');
 }
 
-async function serve(nodeEnv: string, options: { secret?: string | undefined; storefront?: string } = {}): Promise<RunningServer> {
+type StripeOptions = { publishableKey?: string; apiUrl?: string };
+
+async function serve(nodeEnv: string, options: { secret?: string | undefined; storefront?: string; stripe?: StripeOptions } = {}): Promise<RunningServer> {
   const app = express();
   const jwt = { secret: 'secret' in options ? options.secret : SECRET, jwksUrl: undefined, issuer: undefined, audience: undefined, maxTtlSeconds: 86_400 };
-  mountWeb(app, { production: !usesDevelopmentDefaults(nodeEnv), jwt }, { storefrontRoot: options.storefront ?? storefrontRoot, graphiqlRoot });
+  const stripe = { secretKey: undefined, webhookSecret: undefined, publishableKey: options.stripe?.publishableKey, apiUrl: options.stripe?.apiUrl };
+  mountWeb(app, { production: !usesDevelopmentDefaults(nodeEnv), jwt, stripe }, { storefrontRoot: options.storefront ?? storefrontRoot, graphiqlRoot });
   return listen(app, 0, '127.0.0.1');
 }
 
@@ -117,6 +120,46 @@ describe('the storefront routes', () => {
     const served = await fetch(`${unbuilt.url}/`);
     expect(served.status).toBe(200);
     expect(await served.text()).toBe(PAGE);
+  });
+});
+
+describe('the storefront config and the payment provider in the policy', () => {
+  const configOf = async (server: RunningServer) => {
+    const response = await fetch(`${server.url}/storefront-config.json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+    return response.json();
+  };
+  const policyOf = async (server: RunningServer) => (await fetch(`${server.url}/orders/o-1`)).headers.get('content-security-policy');
+
+  it('names no card form, and allows no other origin, when nothing is configured', async () => {
+    expect(await configOf(production)).toEqual({ payments: { provider: 'none' } });
+    expect(await policyOf(production)).toBe(STOREFRONT_CSP);
+  });
+
+  it("in development with the emulator: its test methods, its API URL and a test publishable key, its origin in connect-src", async () => {
+    const emulator = await serve('development', { stripe: { apiUrl: 'http://127.0.0.1:12111/' } });
+    const own = await serve('test', { stripe: { apiUrl: 'http://127.0.0.1:4999', publishableKey: 'pk_test_Own123' } });
+    const live = await serve('development', { stripe: { apiUrl: 'http://127.0.0.1:4999', publishableKey: 'pk_live_Real123' } });
+    servers.push(emulator, own, live);
+    expect(await configOf(emulator)).toEqual({ payments: { provider: 'test-methods', apiUrl: 'http://127.0.0.1:12111', publishableKey: 'pk_test_DevelopmentOnlyEmulatorKey' } });
+    expect(await configOf(own)).toEqual({ payments: { provider: 'test-methods', apiUrl: 'http://127.0.0.1:4999', publishableKey: 'pk_test_Own123' } });
+    // The emulator takes test keys only: a live key is never sent to it.
+    expect(await configOf(live)).toEqual({ payments: { provider: 'test-methods', apiUrl: 'http://127.0.0.1:4999', publishableKey: 'pk_test_DevelopmentOnlyEmulatorKey' } });
+    expect(await policyOf(emulator)).toBe(STOREFRONT_CSP.replace("connect-src 'self'", "connect-src 'self' http://127.0.0.1:12111"));
+  });
+
+  it("with STRIPE_PUBLISHABLE_KEY: Stripe Elements, with Stripe's script, frames and API allowed, also behind a local API proxy in production", async () => {
+    const stripe = await serve('production', { secret: undefined, stripe: { publishableKey: 'pk_live_Abc123' } });
+    const proxied = await serve('production', { secret: undefined, stripe: { publishableKey: 'pk_live_Abc123', apiUrl: 'http://127.0.0.1:8443' } });
+    servers.push(stripe, proxied);
+    for (const server of [stripe, proxied]) {
+      expect(await configOf(server)).toEqual({ payments: { provider: 'stripe', publishableKey: 'pk_live_Abc123' } });
+      expect(await policyOf(server)).toBe(
+        "default-src 'self';script-src 'self' https://js.stripe.com https://*.js.stripe.com;img-src 'self' data:;connect-src 'self' https://api.stripe.com;object-src 'none';base-uri 'none';frame-ancestors 'none';frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com;style-src 'self';font-src 'self';manifest-src 'self';form-action 'self'",
+      );
+    }
   });
 });
 

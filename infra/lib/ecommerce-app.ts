@@ -29,7 +29,8 @@ function optionalContext(app: App, key: string): string | undefined {
 /**
  * The whole system as eight stacks, named `ecommerce-<env>-<part>`, from the app's context:
  * `env` (dev | prod), and optionally `certificateArn` (HTTPS/WSS on the load balancer), `alarmEmail`, `mailFrom`
- * (the sender of customer emails, a verified SES identity) and `shopUrl` (the storefront emails link to).
+ * (the sender of customer emails, a verified SES identity), `shopUrl` (the storefront emails link to) and
+ * `stripePublishableKey` (pk_live_... or pk_test_...: the storefront's card form, Stripe Elements; public by design).
  *
  * The stacks are environment-agnostic (they deploy to the account and region of the caller's credentials) and
  * nothing here looks anything up, so `cdk synth` needs no credentials and no network, and the templates are the
@@ -76,6 +77,7 @@ export function buildEcommerceApp(app: App): EcommerceStacks {
     signingSecret: data.signingSecret,
     eventSigningSecret: data.eventSigningSecret,
     certificateArn: optionalContext(app, 'certificateArn'),
+    stripePublishableKey: optionalContext(app, 'stripePublishableKey'),
   });
   const notifications = new NotificationsStack(app, name('notifications'), {
     ...common,

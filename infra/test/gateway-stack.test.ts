@@ -11,7 +11,7 @@ describe('gateway stack', () => {
   let prod: SynthesizedApp;
   beforeAll(() => {
     dev = synthesize('dev');
-    prod = synthesize('prod', { context: { certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' } });
+    prod = synthesize('prod', { context: { certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc', stripePublishableKey: 'pk_live_Storefront123' } });
   });
   afterAll(() => {
     dev.cleanup();
@@ -84,6 +84,12 @@ describe('gateway stack', () => {
     expect(variables['JWT_SECRET']).toBeUndefined();
     expect(variables['GATEWAY_SIGNING_SECRET']).toBeUndefined();
     expect(variables['EVENT_SIGNING_SECRET']).toBeUndefined();
+  });
+
+  it("gives the storefront Stripe's publishable key when the app's context has one, and no other Stripe setting", () => {
+    expect(environment(prod)['STRIPE_PUBLISHABLE_KEY']).toBe('pk_live_Storefront123');
+    expect(environment(dev)['STRIPE_PUBLISHABLE_KEY']).toBeUndefined();
+    for (const app of [dev, prod]) expect(Object.keys(environment(app)).filter((name) => name.startsWith('STRIPE_'))).toEqual(app === prod ? ['STRIPE_PUBLISHABLE_KEY'] : []);
   });
 
   it('injects the three secrets from Secrets Manager through ECS secrets, readable by the execution role only', () => {

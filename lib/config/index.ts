@@ -5,3 +5,4 @@ export * from './setting';
 export * from './client-config';
 export * from './stripe-config';
 export * from './mail-config';
+export * from './storefront-config';

@@ -28,8 +28,9 @@ export const stripeEnv = {
   STRIPE_PUBLISHABLE_KEY: setting(env.text(), {
     group: 'payments',
     accepts: '`pk_test_...` or `pk_live_...`',
-    default: 'none: test payment methods only',
-    description: 'What a storefront gives Stripe.js to confirm payments in the browser.',
+    default: "none: the emulator's test payment methods in development, no card form elsewhere",
+    description:
+      "Stripe's publishable key (public by design). The gateway gives it to the storefront (`GET /storefront-config.json`), whose card form is then Stripe Elements; in development with the emulator (`STRIPE_API_URL`) the storefront shows Stripe's test payment methods instead (docs/web.md).",
   }),
   STRIPE_API_URL: setting(env.url(['http', 'https']), {
     group: 'payments',

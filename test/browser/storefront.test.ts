@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page, WebSocket } from 'playwright-core';
 import { waitFor } from '../../lib/events/testing/wait-for';
@@ -7,7 +6,7 @@ import type { RunningSystem } from '../../scripts/system';
 import { seedDemoProducts } from '../../scripts/seed';
 import { ensureWebBuild } from '../../scripts/web-build';
 import { MANIFEST_PATH } from '../../scripts/web-manifest';
-import { launchChromium, recordPage, type PageLog } from '../support/browser';
+import { fillCheckout, launchChromium, recordPage, screenshot, type PageLog, type TypedAddress } from '../support/browser';
 import { startTestSystem, tokenFor } from '../support/system';
 
 /**
@@ -28,10 +27,6 @@ interface ManifestOperation {
 const manifest = JSON.parse(readFileSync(MANIFEST_PATH, 'utf8')) as { operations: ManifestOperation[] };
 const byName = new Map(manifest.operations.map((operation) => [operation.name, operation]));
 
-const screenshotDir = process.env['SCREENSHOT_DIR'];
-async function screenshot(page: Page, name: string): Promise<void> {
-  if (screenshotDir) await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
-}
 
 /** Every graphql-ws message a page sent, parsed. */
 function recordSocketMessages(page: Page): Record<string, unknown>[] {
@@ -43,6 +38,8 @@ function recordSocketMessages(page: Page): Record<string, unknown>[] {
   });
   return sent;
 }
+
+const ADDRESS: TypedAddress = { name: 'Shopper One', line1: '1 Market Street', city: 'San Francisco', region: 'CA', postalCode: '94105', country: 'United States', email: 'shopper-1@example.com' };
 
 const statusOf = (page: Page) => page.locator('.order-status [data-status]').getAttribute('data-status');
 
@@ -140,13 +137,30 @@ describe('the storefront in a browser', () => {
     await page.getByText('Total: $144.97').waitFor();
     await screenshot(page, 'cart');
 
-    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByRole('button', { name: 'Check out' }).click();
+    await fillCheckout(page, ADDRESS);
+    await page.getByRole('button', { name: 'Place order and pay' }).click();
     await page.waitForURL(/\/orders\/[^/]+$/);
     orderId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
     await page.getByRole('heading', { name: `Order ${orderId}` }).waitFor();
     await waitFor('the order to show PENDING', async () => (await statusOf(page)) === 'PENDING');
     await expect(page.getByRole('row', { name: /Refactoring/ }).textContent()).resolves.toContain('$89.98');
     await expect(page.getByRole('link', { name: 'Cart: 0 items' }).isVisible()).resolves.toBe(true);
+    await expect(page.locator('.shipping-address').textContent()).resolves.toBe('Shopper One\n1 Market Street\n94105 San Francisco\nCA\nUnited States');
+  });
+
+  it('lets the customer correct the shipping address of the open order', async () => {
+    const { page } = customer;
+    await page.getByRole('button', { name: 'Change the shipping address' }).click();
+    const form = page.getByRole('form', { name: 'Shipping address' });
+    await expect(form.getByLabel('Street address', { exact: true }).inputValue()).resolves.toBe('1 Market Street');
+    await form.getByLabel('Street address', { exact: true }).fill('500 Howard Street');
+    await form.getByLabel('Apartment, suite, etc. (optional)', { exact: true }).fill('Suite 300');
+    await form.getByLabel('Email', { exact: true }).fill('shopper-1@example.com');
+    await form.getByRole('button', { name: 'Save the address' }).click();
+    await page.locator('.shipping-address').filter({ hasText: '500 Howard Street' }).waitFor();
+    await expect(page.locator('.shipping-address').textContent()).resolves.toBe('Shopper One\n500 Howard Street\nSuite 300\n94105 San Francisco\nCA\nUnited States');
+    await expect(form.count()).resolves.toBe(0);
   });
 
   it("follows the admin's confirm and complete live, then shows the reward points, without a reload", async () => {
@@ -198,7 +212,9 @@ describe('the storefront in a browser', () => {
     await page.getByLabel('Quantity').fill('19');
     await page.getByRole('button', { name: 'Add Burr Coffee Grinder to cart' }).click();
     await page.getByRole('link', { name: 'Cart: 19 items' }).click();
-    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByRole('button', { name: 'Check out' }).click();
+    await fillCheckout(page, ADDRESS);
+    await page.getByRole('button', { name: 'Place order and pay' }).click();
     const alert = page.getByRole('alert').filter({ hasText: 'Your order was not placed.' });
     await alert.waitFor();
     await expect(alert.locator('[data-code]').getAttribute('data-code')).resolves.toBe('PRODUCT_UNAVAILABLE');
@@ -241,7 +257,7 @@ describe('the storefront in a browser', () => {
       seen.add(operation!.name);
     }
     expect([...seen].sort()).toEqual(
-      expect.arrayContaining(['AdminOrders', 'Categories', 'CompleteOrder', 'ConfirmOrder', 'MyRewards', 'Order', 'PlaceOrder', 'Products', 'RedeemPoints']),
+      expect.arrayContaining(['AdminOrders', 'Categories', 'CompleteOrder', 'ConfirmOrder', 'MyRewards', 'Order', 'PlaceOrder', 'Products', 'RedeemPoints', 'SetShippingAddress']),
     );
     const subscribe = customer.socket.find((message) => message['type'] === 'subscribe');
     const payload = subscribe?.['payload'] as { query: string; operationName: string; extensions: { persistedQuery: { sha256Hash: string } } };

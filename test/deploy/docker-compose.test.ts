@@ -40,11 +40,13 @@ describe('docker-compose.yml', () => {
     ]);
   });
 
-  it('gives Stripe’s keys to Payments alone, and requires them', () => {
+  it('gives Stripe’s secrets to Payments alone, and requires them; the publishable key also to the gateway, which serves the storefront', () => {
+    const expected: Record<string, string[]> = { payments: ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'STRIPE_PUBLISHABLE_KEY'], gateway: ['STRIPE_PUBLISHABLE_KEY'] };
     for (const [name, service] of Object.entries(services)) {
       const stripe = Object.keys(service.environment ?? {}).filter((variable) => variable.startsWith('STRIPE_'));
-      expect([name, stripe]).toEqual([name, name === 'payments' ? ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'STRIPE_PUBLISHABLE_KEY'] : []]);
+      expect([name, stripe]).toEqual([name, expected[name] ?? []]);
     }
+    expect(services['gateway']!.environment!['STRIPE_PUBLISHABLE_KEY']).toBe('${STRIPE_PUBLISHABLE_KEY:-}');
     expect(services['payments']!.environment!['STRIPE_SECRET_KEY']).toMatch(/^\$\{STRIPE_SECRET_KEY:\?/);
     expect(services['payments']!.environment!['STRIPE_WEBHOOK_SECRET']).toMatch(/^\$\{STRIPE_WEBHOOK_SECRET:\?/);
   });

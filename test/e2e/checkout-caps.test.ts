@@ -30,15 +30,23 @@ describe('the per-customer caps', () => {
     const responses = await mapLimit(Array.from({ length: 20 }, (_, i) => i), 20, () => placeOrderAs(system, token, [{ productId, quantity: 1 }]));
     const placed = responses.filter((response) => response.errors === undefined);
     const refused = responses.filter((response) => response.errors !== undefined).map(onlyError);
-    expect(placed).toHaveLength(5);
-    expect(refused).toHaveLength(15);
-    for (const error of refused) {
-      expect(error).toEqual({
-        code: 'LIMIT_EXCEEDED',
-        message: 'you have 5 unpaid orders, and a customer may have at most 5 (MAX_PENDING_ORDERS_PER_CUSTOMER): pay for or cancel one first',
-        details: { limit: 'MAX_PENDING_ORDERS_PER_CUSTOMER', max: 5, value: 6 },
-      });
+    const capped = {
+      code: 'LIMIT_EXCEEDED',
+      message: 'you have 5 unpaid orders, and a customer may have at most 5 (MAX_PENDING_ORDERS_PER_CUSTOMER): pay for or cancel one first',
+      details: { limit: 'MAX_PENDING_ORDERS_PER_CUSTOMER', max: 5, value: 6 },
+    };
+    // On a busy machine a few placements may still be contending for the customer's ledger row after the retries:
+    // those are refused as CONFLICT with nothing written, and a client tries them again.
+    const contended = { code: 'CONFLICT', message: 'too many of your orders are being placed at once; try again', details: { limit: 'concurrent placements' } };
+    for (const error of refused) expect([capped, contended]).toContainEqual(error);
+    expect(placed.length).toBeLessThanOrEqual(5);
+    // Tried again one by one, exactly 5 in all get through, and the next is capped.
+    while (placed.length < 5) {
+      const again = await placeOrderAs(system, token, [{ productId, quantity: 1 }]);
+      expect(again.errors).toBeUndefined();
+      placed.push(again);
     }
+    expect(onlyError(await placeOrderAs(system, token, [{ productId, quantity: 1 }]))).toEqual(capped);
     // Nothing was held for a refused placement.
     expect((await held()).reservedQuantity - before.reservedQuantity).toBe(5);
 

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page, type Request } from 'playwright-core';
 
 /** Debian's Chromium (.ci/run installs it); playwright-core never downloads a browser of its own. */
@@ -27,6 +28,12 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }
 
+/** With SCREENSHOT_DIR set (`SCREENSHOT_DIR=docs/images npx jest test/browser`), the page as the docs show it. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env['SCREENSHOT_DIR'];
+  if (dir) await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
+
 /** What a page did that a test should know about: script errors, console errors, requests. */
 export interface PageLog {
   readonly errors: string[];
@@ -41,4 +48,28 @@ export function recordPage(page: Page): PageLog {
   });
   page.on('request', (request) => log.requests.push(request));
   return log;
+}
+
+/** A shipping address as a shopper types it into the checkout form (labels of web/src/checkout/AddressFields.tsx). */
+export interface TypedAddress {
+  readonly name: string;
+  readonly line1: string;
+  readonly line2?: string;
+  readonly city: string;
+  readonly region?: string;
+  readonly postalCode: string;
+  /** The country's name as the select shows it in English, e.g. "Germany". */
+  readonly country: string;
+  readonly email: string;
+}
+
+export async function fillCheckout(page: Page, address: TypedAddress): Promise<void> {
+  await page.getByLabel('Full name', { exact: true }).fill(address.name);
+  await page.getByLabel('Street address', { exact: true }).fill(address.line1);
+  await page.getByLabel('Apartment, suite, etc. (optional)', { exact: true }).fill(address.line2 ?? '');
+  await page.getByLabel('City', { exact: true }).fill(address.city);
+  await page.getByLabel('State, province or region (optional)', { exact: true }).fill(address.region ?? '');
+  await page.getByLabel('Postal code', { exact: true }).fill(address.postalCode);
+  await page.getByLabel('Country', { exact: true }).selectOption({ label: address.country });
+  await page.getByLabel('Email', { exact: true }).fill(address.email);
 }

@@ -51,6 +51,11 @@ export interface GatewayStackProps extends StackProps {
   readonly eventSigningSecret: ISecret;
   /** An ACM certificate for HTTPS/WSS (`-c certificateArn=...`); plain HTTP/WS without one. */
   readonly certificateArn?: string | undefined;
+  /**
+   * Stripe's publishable key (`-c stripePublishableKey=pk_...`), which the storefront's card form (Stripe Elements)
+   * needs; public by design, so plain configuration rather than a secret. Without it the storefront takes no cards.
+   */
+  readonly stripePublishableKey?: string | undefined;
 }
 
 /**
@@ -143,6 +148,7 @@ export class GatewayStack extends Stack implements DeadLetterQueues {
         PAYMENTS_URL: graphqlUrl('payments'),
         SHIPPING_URL: graphqlUrl('shipping'),
         AWS_REGION: this.region,
+        ...(props.stripePublishableKey ? { STRIPE_PUBLISHABLE_KEY: props.stripePublishableKey } : {}),
       },
       // Injected by the ECS agent at start (the execution role reads them), never part of the task definition.
       secrets: {

@@ -1,5 +1,6 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { transactWrite, transactionCancellationCodes } from '../../../lib/dynamodb';
+import { ConflictError } from '../../../lib/ddd';
+import { isTransactionConflict, transactWrite, transactionCancellationCodes } from '../../../lib/dynamodb';
 import type { CustomerLimitsLedger, LimitReservation, ReserveResult } from '../application/customer-limits';
 import type { CustomerLimitsPolicy, LimitUsage } from '../domain/customer-limits';
 import { unitsOf } from '../domain/customer-limits';
@@ -105,6 +106,9 @@ export class DynamoCustomerLimitsLedger implements CustomerLimitsLedger {
       // The order already has its reservation (a retry of the same placement): it is reserved once, not twice.
       if (codes?.[1] === 'ConditionalCheckFailed') return { reserved: true };
       if (codes?.[0] === 'ConditionalCheckFailed') return { reserved: false, usage: await this.usage(customerId) };
+      // The customer's ledger row stayed contended through transactWrite's retries (a burst of placements by one
+      // customer): nothing was written, and the caller may simply try again.
+      if (isTransactionConflict(error)) throw new ConflictError('too many of your orders are being placed at once; try again', { limit: 'concurrent placements' });
       throw error;
     }
   }

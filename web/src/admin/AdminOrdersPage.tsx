@@ -1,6 +1,14 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useState } from 'react';
-import { AdminOrdersDocument, CancelOrderDocument, CompleteOrderDocument, ConfirmOrderDocument, type OrderStatus } from '../__generated__/graphql';
+import {
+  AdminOrdersDocument,
+  CancelOrderDocument,
+  CompleteOrderDocument,
+  ConfirmOrderDocument,
+  MarkOrderDeliveredDocument,
+  ShipOrderDocument,
+  type OrderStatus,
+} from '../__generated__/graphql';
 import { CursorPager, useCursorStack } from '../components/CursorPager';
 import { DateTime } from '../components/DateTime';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -8,9 +16,10 @@ import { Money } from '../components/Money';
 import { OrderStatusBadge } from '../components/OrderStatusBadge';
 import { useSession } from '../session/SessionProvider';
 import { SignInPrompt } from '../pages/SignInPrompt';
+import { ShipOrderForm } from './ShipOrderForm';
 
 const PAGE_SIZE = 20;
-const STATUSES: readonly OrderStatus[] = ['PENDING', 'CONFIRMED', 'COMPLETED', 'CANCELLED'];
+const STATUSES: readonly OrderStatus[] = ['PENDING', 'CONFIRMED', 'SHIPPED', 'COMPLETED', 'CANCELLED'];
 
 /** Every customer's orders, newest first (Query.orders, admin only), with the transitions each status allows. */
 export default function AdminOrdersPage() {
@@ -24,8 +33,12 @@ export default function AdminOrdersPage() {
   const [confirm, confirming] = useMutation(ConfirmOrderDocument, options);
   const [complete, completing] = useMutation(CompleteOrderDocument, options);
   const [cancel, cancelling] = useMutation(CancelOrderDocument, options);
+  const [ship, shipping] = useMutation(ShipOrderDocument, options);
+  const [deliver, delivering] = useMutation(MarkOrderDeliveredDocument, options);
   const [announcement, setAnnouncement] = useState('');
-  const busy = confirming.loading || completing.loading || cancelling.loading;
+  const [shippingOrder, setShippingOrder] = useState<string | undefined>();
+  const mutations = [confirming, completing, cancelling, shipping, delivering];
+  const busy = mutations.some((mutation) => mutation.loading);
 
   if (!session) return <SignInPrompt what="manage orders" />;
   if (!session.admin) {
@@ -38,12 +51,13 @@ export default function AdminOrdersPage() {
   }
 
   const act = async (verb: string, id: string, run: () => Promise<unknown>) => {
-    for (const mutation of [confirming, completing, cancelling]) mutation.reset();
+    for (const mutation of mutations) mutation.reset();
     const done = await run().then(
       () => true,
       () => false,
     );
     if (done) setAnnouncement(`Order ${id} ${verb}.`);
+    return done;
   };
 
   const page = data?.orders;
@@ -68,7 +82,7 @@ export default function AdminOrdersPage() {
         </select>
       </form>
       <ErrorMessage error={error} title="The orders could not be loaded." />
-      <ErrorMessage error={confirming.error ?? completing.error ?? cancelling.error} title="The order did not change." />
+      <ErrorMessage error={mutations.find((mutation) => mutation.error)?.error} title="The order did not change." />
       <p role="status" className="announcement">
         {announcement}
       </p>
@@ -109,6 +123,16 @@ export default function AdminOrdersPage() {
                     </button>
                   ) : null}
                   {node.status === 'CONFIRMED' ? (
+                    <button type="button" disabled={busy} aria-label={`Ship order ${node.id}`} aria-expanded={shippingOrder === node.id} onClick={() => setShippingOrder(shippingOrder === node.id ? undefined : node.id)}>
+                      Ship…
+                    </button>
+                  ) : null}
+                  {node.status === 'SHIPPED' ? (
+                    <button type="button" disabled={busy} aria-label={`Mark order ${node.id} delivered`} onClick={() => void act('delivered and completed', node.id, () => deliver({ variables: { id: node.id } }))}>
+                      Delivered
+                    </button>
+                  ) : null}
+                  {node.status === 'CONFIRMED' ? (
                     <button type="button" disabled={busy} aria-label={`Complete order ${node.id}`} onClick={() => void act('completed', node.id, () => complete({ variables: { id: node.id } }))}>
                       Complete
                     </button>
@@ -124,6 +148,18 @@ export default function AdminOrdersPage() {
                     </button>
                   ) : null}
                   </div>
+                  {node.status === 'CONFIRMED' && shippingOrder === node.id ? (
+                    <ShipOrderForm
+                      orderId={node.id}
+                      busy={busy}
+                      onCancel={() => setShippingOrder(undefined)}
+                      onShip={(input) =>
+                        void act('shipped', node.id, () => ship({ variables: { id: node.id, input } })).then((done) => {
+                          if (done) setShippingOrder(undefined);
+                        })
+                      }
+                    />
+                  ) : null}
                 </td>
               </tr>
             ))}

@@ -8,6 +8,7 @@ import { Link, matchPath, useLocation } from './router';
 
 // Browsing is what most visits do: every other page loads on demand, outside the first page's JavaScript.
 const CartPage = lazy(() => import('../pages/CartPage').then((module) => ({ default: module.CartPage })));
+const CheckoutPage = lazy(() => import('../checkout/CheckoutPage').then((module) => ({ default: module.CheckoutPage })));
 const OrdersPage = lazy(() => import('../pages/OrdersPage').then((module) => ({ default: module.OrdersPage })));
 const OrderPage = lazy(() => import('../pages/OrderPage').then((module) => ({ default: module.OrderPage })));
 const RewardsPage = lazy(() => import('../pages/RewardsPage').then((module) => ({ default: module.RewardsPage })));
@@ -19,6 +20,7 @@ function Page({ pathname }: { pathname: string }) {
   const product = matchPath('/products/:id', pathname);
   if (product) return <ProductPage id={product['id']!} />;
   if (pathname === '/cart') return <CartPage />;
+  if (pathname === '/checkout') return <CheckoutPage />;
   if (pathname === '/orders') return <OrdersPage />;
   const order = matchPath('/orders/:id', pathname);
   if (order) return <OrderPage id={order['id']!} />;

@@ -1,31 +1,19 @@
-import { useMutation } from '@apollo/client/react';
 import { useState } from 'react';
-import { PlaceOrderDocument } from '../__generated__/graphql';
 import { Link, navigate } from '../app/router';
-import { CartLimitError, idempotencyKey, MAX_QUANTITY, removeLine, setQuantity, type Cart } from '../cart/cart';
+import { CartLimitError, MAX_QUANTITY, removeLine, setQuantity } from '../cart/cart';
+import { cartTotal } from '../cart/cart-total';
 import { cartStore, useCart } from '../cart/use-cart';
-import { ErrorMessage } from '../components/ErrorMessage';
 import { Money } from '../components/Money';
-import { formatMoney, sumMoney, type MoneyValue } from '../format/money';
+import { formatMoney } from '../format/money';
 import { useSession } from '../session/SessionProvider';
-
-function cartTotal(cart: Cart): MoneyValue | 'mixed' | undefined {
-  try {
-    return sumMoney(cart.lines.map((line) => ({ amount: line.unitPrice.amount * line.quantity, currency: line.unitPrice.currency })));
-  } catch {
-    return 'mixed';
-  }
-}
 
 export function CartPage() {
   const cart = useCart();
   const { session } = useSession();
-  const [placeOrder, { loading, error, reset }] = useMutation(PlaceOrderDocument);
   const [problem, setProblem] = useState<string | undefined>();
   const total = cartTotal(cart);
 
   const changeQuantity = (productId: string, value: string) => {
-    reset();
     try {
       cartStore.update((current) => setQuantity(current, productId, Number(value)));
       setProblem(undefined);
@@ -33,23 +21,6 @@ export function CartPage() {
       if (!(caught instanceof CartLimitError)) throw caught;
       setProblem(caught.message);
     }
-  };
-
-  const submit = async () => {
-    const placing = cartStore.getSnapshot();
-    const result = await placeOrder({
-      variables: {
-        input: {
-          items: placing.lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
-          idempotencyKey: idempotencyKey(placing),
-        },
-      },
-    }).catch(() => undefined);
-    const order = result?.data?.placeOrder;
-    if (!order) return;
-    // Only the cart that was placed is emptied: one changed meanwhile in another tab stays.
-    if (cartStore.getSnapshot() === placing) cartStore.clear();
-    navigate(`/orders/${encodeURIComponent(order.id)}`);
   };
 
   if (cart.lines.length === 0) {
@@ -132,10 +103,9 @@ export function CartPage() {
           Total: <strong>{formatMoney(total)}</strong> (prices are confirmed when you place the order)
         </p>
       ) : null}
-      <ErrorMessage error={error} title="Your order was not placed." />
       {session ? (
-        <button type="button" className="primary" onClick={() => void submit()} disabled={loading || total === 'mixed'}>
-          {loading ? 'Placing your order…' : 'Place order'}
+        <button type="button" className="primary" onClick={() => navigate('/checkout')} disabled={total === 'mixed'}>
+          Check out
         </button>
       ) : (
         <p>

@@ -5,7 +5,11 @@ import { DateTime } from '../components/DateTime';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Money } from '../components/Money';
 import { OrderStatusBadge } from '../components/OrderStatusBadge';
+import { ShipmentDetails } from '../orders/ShipmentDetails';
+import { ShippingAddressSection } from '../orders/ShippingAddressSection';
 import { useLiveOrder } from '../orders/use-live-order';
+import { PaymentStatusText } from '../payments/PaymentStatusText';
+import { PaymentStep } from '../payments/PaymentStep';
 import { useSession } from '../session/SessionProvider';
 import { SignInPrompt } from './SignInPrompt';
 
@@ -13,7 +17,7 @@ export function OrderPage({ id }: { id: string }) {
   const { session } = useSession();
   const { data, loading, error } = useQuery(OrderDocument, { variables: { id }, skip: !session });
   const order = data?.order ?? undefined;
-  const live = useLiveOrder(order, Boolean(session));
+  const live = useLiveOrder(order, Boolean(session), { withProgress: true });
   const [cancelOrder, cancelling] = useMutation(CancelOrderDocument);
 
   if (!session) return <SignInPrompt what="see this order" />;
@@ -30,6 +34,8 @@ export function OrderPage({ id }: { id: string }) {
     );
   }
   const cancellable = order.status === 'PENDING' || order.status === 'CONFIRMED';
+  // Only the owner pays (startPayment is the owner's); an admin looking at the order sees where it stands.
+  const payable = order.status === 'PENDING' && order.customer.id === session.sub;
   return (
     <article aria-labelledby="order-heading" className="order">
       <h1 id="order-heading">Order {order.id}</h1>
@@ -61,6 +67,18 @@ export function OrderPage({ id }: { id: string }) {
                 : 'Earned when the order is completed.'}
         </dd>
       </dl>
+      <section aria-labelledby="payment-heading">
+        <h2 id="payment-heading">Payment</h2>
+        <p className="payment" aria-live="polite">
+          {order.payment ? <PaymentStatusText status={order.payment.status} failureReason={order.payment.failureReason} /> : order.status === 'PENDING' ? 'Not paid yet.' : 'No card payment.'}
+        </p>
+        {payable ? <PaymentStep order={order} /> : null}
+      </section>
+      <section aria-labelledby="shipping-heading">
+        <h2 id="shipping-heading">Shipping</h2>
+        <ShippingAddressSection orderId={order.id} address={order.shippingAddress} editable={cancellable && order.customer.id === session.sub} />
+        <ShipmentDetails shipment={order.shipment} orderStatus={order.status} />
+      </section>
       <table>
         <caption>Items</caption>
         <thead>
