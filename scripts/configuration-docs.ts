@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { stripeEmulatorSettings } from '../dev/stripe-emulator/settings';
-import { secretArnSettings } from '../lib/aws/secrets';
+import { variableReferenceSettings } from '../lib/aws/variable-references';
 import { appSettings, clientSettings, documentedAccepts, documentedDefault, SETTING_GROUPS, type AnySetting, type SettingGroup, type Settings } from '../lib/config';
 import { telemetryVariables } from '../lib/telemetry/settings';
 
@@ -14,7 +14,7 @@ import { telemetryVariables } from '../lib/telemetry/settings';
 export const SETTING_SOURCES: readonly { readonly file: string; readonly settings: Settings }[] = [
   { file: 'lib/config/app-config.ts', settings: appSettings },
   { file: 'lib/config/client-config.ts', settings: clientSettings },
-  { file: 'lib/aws/secrets.ts', settings: secretArnSettings },
+  { file: 'lib/aws/variable-references.ts', settings: variableReferenceSettings },
   { file: 'lib/telemetry/settings.ts', settings: telemetryVariables },
   { file: 'dev/stripe-emulator/settings.ts', settings: stripeEmulatorSettings },
 ];

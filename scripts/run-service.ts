@@ -5,11 +5,11 @@
  * With tracing (OTEL_EXPORTER_OTLP_ENDPOINT), preload the SDK before this module so its instrumentations see
  * every module load: `node --import tsx --import ./lib/telemetry/register.ts scripts/run-service.ts <part>`
  * (the container image does the same with its bundles).
- * Configuration comes from the environment (docs/architecture.md §5), secrets optionally from Secrets Manager through
- * the *_ARN variables (lib/aws/secrets.ts), Stripe's keys included. With a local DYNAMODB_ENDPOINT the context's table is created
- * when missing. SIGINT / SIGTERM stop it gracefully.
+ * Configuration comes from the environment (docs/architecture.md §5); a variable may instead be read at start-up
+ * from Secrets Manager (`<NAME>_ARN`, Stripe's keys included) or SSM Parameter Store (`<NAME>_PARAMETER`) through
+ * lib/aws/variable-references.ts. With a local DYNAMODB_ENDPOINT the context's table is created when missing. SIGINT / SIGTERM stop it gracefully.
  */
-import { resolveSecretVariables } from '../lib/aws/secrets';
+import { resolveVariableReferences } from '../lib/aws/variable-references';
 import { ConfigError, loadConfig, type AppConfig } from '../lib/config';
 import { createLogger } from '../lib/logging';
 import { stopOnSignal } from '../lib/process';
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   }
   let config: AppConfig;
   try {
-    config = loadConfig(await resolveSecretVariables(process.env), { verifiesTokens: part === 'gateway' });
+    config = loadConfig(await resolveVariableReferences(process.env), { verifiesTokens: part === 'gateway' });
   } catch (error) {
     console.error(error instanceof ConfigError ? error.message : String(error));
     process.exit(1);

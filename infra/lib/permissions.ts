@@ -34,7 +34,7 @@ export function grantTableActions(fn: IFunction, table: ITable, actions: readonl
 }
 
 /**
- * The function reads the secret once per container (lib/aws/secrets.ts resolves `<NAME>_ARN`): GetSecretValue on
+ * The function reads the secret once per container (lib/aws/variable-references.ts resolves `<NAME>_ARN`): GetSecretValue on
  * that secret alone, not the DescribeSecret that `grantRead` adds.
  */
 export function grantSecretValue(fn: IFunction, secret: ISecret): void {

@@ -57,7 +57,8 @@ describe('least privilege (every stack)', () => {
       'catalog-api': [...app, 'dynamodb:UpdateItem'],
       'catalog-events': [...app, 'dynamodb:UpdateItem', ...DLQ_SEND],
       'catalog-hold-sweep': [...app, 'dynamodb:UpdateItem', ...DLQ_SEND],
-      'orders-api': [...app, ...INVOKE_URL],
+      // Reads Payments' URL from its SSM parameter at cold start (the grant to call it is on Payments' side).
+      'orders-api': [...app, ...INVOKE_URL, 'ssm:GetParameter'],
       'orders-events': [...app, ...DLQ_SEND],
       'orders-deadline-sweep': [...app, ...DLQ_SEND],
       // Payments reads orders through Orders' function URL.
@@ -138,5 +139,23 @@ describe('least privilege (every stack)', () => {
       for (const grant of grants) expect(grant.Condition).toEqual({ StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } });
       if (expected.length > 0) expect(JSON.stringify(statementsFor(fn, 'lambda:InvokeFunction')[0]!.Condition)).toContain('lambda:InvokedViaFunctionUrl');
     }
+    // Orders -> Payments is granted on Payments' function instead (subgraphs-stack.test.ts): the only such permissions.
+    const rolePermissions = resourcesOfType(dev.templates.subgraphs, 'AWS::Lambda::Permission').filter(([, permission]) => JSON.stringify(permission.Properties['Principal']).includes('Role'));
+    expect(rolePermissions.map(([, permission]) => JSON.stringify([permission.Properties['FunctionName'], permission.Properties['Principal'], permission.Properties['Action']]))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/PaymentsApiFunction.*OrdersApiFunction.*Role.*lambda:InvokeFunctionUrl/)]),
+    );
+    expect(rolePermissions).toHaveLength(2);
+  });
+
+  it('lets only Orders’ API function read only the SSM parameter with Payments’ URL', () => {
+    const readers = everyStatement().filter(([, statement]) => actionsOf(statement).some((action) => action.startsWith('ssm:')));
+    expect(readers).toHaveLength(1);
+    const [stack, statement] = readers[0]!;
+    expect(stack).toBe('subgraphs');
+    expect(actionsOf(statement)).toEqual(['ssm:GetParameter']);
+    expect(JSON.stringify(statement.Resource)).toBe(
+      JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':parameter/ecommerce-dev-payments/function-url']] }),
+    );
+    expect(statementsFor(functionsByName()['orders-api']!, 'ssm:GetParameter')).toHaveLength(1);
   });
 });

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { ORDER_STATUS_EVENT_TYPES } from '../../lib/events/schemas';
 import { LAMBDA_BUNDLE } from '../lib/bundling';
@@ -154,6 +155,37 @@ describe('subgraphs stack', () => {
     expect((functionNamed('orders-api').Properties['Environment'] as { Variables: Record<string, unknown> }).Variables['CATALOG_REST_URL']).toEqual({
       'Fn::Join': ['', ['https://', { 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [expect.stringMatching(/^CatalogApi/), 'FunctionUrl'] }] }] }]],
     });
+  });
+
+  // Without a dependency cycle: synthesis (beforeAll) runs CloudFormation's validation, which refuses one
+  // ("Circular dependency between resources"), as a grant in Orders' role policy would make.
+  it('tells Orders where Payments is through an SSM parameter and lets it call Payments’ URL', () => {
+    const template = dev.templates.subgraphs;
+    const parameterName = '/ecommerce-dev-payments/function-url';
+    // The parameter holds Payments' GraphQL URL (it depends on Payments' function, not the other way round).
+    template.resourceCountIs('AWS::SSM::Parameter', 1);
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: parameterName,
+      Type: 'String',
+      Value: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^PaymentsApiFunctionFunctionUrl'), 'FunctionUrl'] }, 'graphql']] },
+    });
+    // Orders' API function gets only the fixed name: no reference to anything of Payments.
+    const variables = (functionNamed('orders-api').Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    expect(variables['PAYMENTS_URL_PARAMETER']).toBe(parameterName);
+    expect(variables['PAYMENTS_URL']).toBeUndefined();
+    expect(JSON.stringify(variables)).not.toContain('Payments');
+    // The consumers and the sweep never capture: they are not told.
+    for (const name of ['orders-events', 'orders-deadline-sweep']) {
+      expect((functionNamed(name).Properties['Environment'] as { Variables: Record<string, unknown> }).Variables['PAYMENTS_URL_PARAMETER']).toBeUndefined();
+    }
+    // The invoke grant sits on Payments' function and names Orders' role (what grantInvokeUrl grants).
+    const ordersRole = Stack.of(dev.stacks.subgraphs).getLogicalId(dev.stacks.subgraphs.api.orders.fn.role!.node.defaultChild as CfnRole);
+    const onPayments = { FunctionName: { 'Fn::GetAtt': [logicalIdOf('payments'), 'Arn'] }, Principal: { 'Fn::GetAtt': [ordersRole, 'Arn'] } };
+    template.resourcePropertiesCountIs('AWS::Lambda::Permission', onPayments, 2);
+    template.hasResourceProperties('AWS::Lambda::Permission', { ...onPayments, Action: 'lambda:InvokeFunctionUrl', FunctionUrlAuthType: 'AWS_IAM' });
+    template.hasResourceProperties('AWS::Lambda::Permission', { ...onPayments, Action: 'lambda:InvokeFunction', InvokedViaFunctionUrl: true });
+    // And Payments still reads orders from Orders' URL: the reverse reference that would close a cycle.
+    expect(JSON.stringify((functionNamed('payments-api').Properties['Environment'] as { Variables: Record<string, unknown> }).Variables['ORDERS_URL'])).toContain('OrdersApi');
   });
 
   it('only the functions that reach Redis run in the VPC', () => {

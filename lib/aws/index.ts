@@ -1,3 +1,3 @@
 export * from './sigv4';
-export * from './secrets';
+export * from './variable-references';
 export * from './signed-fetch';

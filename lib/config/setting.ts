@@ -89,7 +89,7 @@ export interface Setting<S extends z.ZodType = z.ZodType> extends SettingDoc {
 /** A variable read by something other than this code's readers (the OpenTelemetry SDK, the AWS SDK, a script by hand). */
 export interface ExternalSetting extends SettingDoc {
   readonly read?: undefined;
-  /** Who reads it, for the page: `the OpenTelemetry SDK`, `lib/aws/secrets.ts`. */
+  /** Who reads it, for the page: `the OpenTelemetry SDK`, `lib/aws/variable-references.ts`. */
   readonly readBy: string;
 }
 

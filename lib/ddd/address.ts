@@ -85,9 +85,13 @@ export class Address implements AddressProps {
     return new Address(name, line1, line2, city, region, postalCode(`${field}.postalCode`, input.postalCode, country), country);
   }
 
-  /** An address read back from storage or another context, checked again: stored data is input too. */
-  static from(props: AddressProps, field = 'address'): Address {
-    return Address.of(props, field);
+  /**
+   * An address read back from the context's own storage, as it was checked and stored. Not checked again: the rules
+   * are the input's (a postal code library's formats, the ISO country list) and change over time, and an order or
+   * shipment accepted under them must still load after they did. Input from outside goes through `of`.
+   */
+  static restore(props: AddressProps): Address {
+    return new Address(props.name, props.line1, props.line2 || undefined, props.city, props.region || undefined, props.postalCode, props.country);
   }
 
   toJSON(): AddressProps {

@@ -1,4 +1,4 @@
-import { resolveSecretVariables } from '../aws/secrets';
+import { resolveVariableReferences } from '../aws/variable-references';
 import { loadConfig, type LoadConfigOptions } from '../config';
 import { createServiceRuntime, type ServiceRuntime } from './service-runtime';
 
@@ -18,7 +18,7 @@ export function lambdaContainer<T>(
   let built: Promise<T> | undefined;
   return () => {
     built ??= (async () => {
-      const env = await resolveSecretVariables(process.env);
+      const env = await resolveVariableReferences(process.env);
       return build(createServiceRuntime(loadConfig(env, options), service));
     })().catch((error: unknown) => {
       built = undefined;

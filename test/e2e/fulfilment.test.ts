@@ -224,6 +224,29 @@ describe('shipping', () => {
     expect([after.status, after.version, after.shipment?.status, after.shipment?.carrier]).toEqual(['CONFIRMED', 2, 'READY', null]);
   });
 
+  it('checks the carrier and tracking number with Shipping before capturing: a bad number leaves the payment AUTHORIZED', async () => {
+    const token = await tokenFor('fulfil-bad-number');
+    const order = await placed(token, { shippingAddress: ADDRESS, email: 'badnumber@example.com' });
+    await paid(token, order.id);
+    await waitForFulfilment(url, token, order.id, (o) => o.shipment?.status === 'READY', 'shipment READY');
+
+    const refused = onlyError(await shipOrderAs(url, asAdmin(), order.id, { carrier: 'UPS', trackingNumber: '1Z999AA10123456785' }));
+    expect(refused).toEqual({
+      code: 'BAD_USER_INPUT',
+      message:
+        'trackingNumber "1Z999AA10123456785" is not a UPS tracking number (its format or check digit does not match); check it, or name the carrier that issued it',
+      details: expect.objectContaining({ field: 'trackingNumber' }),
+    });
+    const after = await fulfilmentOf(url, token, order.id);
+    expect([after.status, after.version, after.payment?.status, after.shipment?.status, after.shipment?.trackingNumber]).toEqual(['CONFIRMED', 2, 'AUTHORIZED', 'READY', null]);
+
+    // With the right number it ships, and only now is the money taken.
+    const shipped = await shipOrderAs(url, asAdmin(), order.id, UPS);
+    expect(shipped.errors).toBeUndefined();
+    expect(shipped.data!.shipOrder).toMatchObject({ status: 'SHIPPED', version: 3, payment: { status: 'CAPTURED' }, shipment: { status: 'SHIPPED', ...UPS_SHIPPED } });
+    await expectCheckoutConsistent(system, [order.id]);
+  });
+
   it('is for admins only, and only for CONFIRMED orders; delivery only for SHIPPED ones', async () => {
     const token = await tokenFor('fulfil-refusals');
     const order = await placed(token, { shippingAddress: ADDRESS, email: 'refusals@example.com' });
@@ -242,6 +265,38 @@ describe('shipping', () => {
     expect(onlyError(await shipOrderAs(url, asAdmin(), '00000000-0000-4000-8000-000000000000', UPS)).code).toBe('NOT_FOUND');
   });
 
+  const COMPLETE_ORDER = `mutation($id: ID!) { completeOrder(id: $id) { status version payment { status } } }`;
+
+  it('lets completeOrder finish a paid CONFIRMED order by hand, capturing its payment first', async () => {
+    const token = await tokenFor('fulfil-complete-paid');
+    const order = await placed(token, { shippingAddress: ADDRESS, email: 'completepaid@example.com' });
+    await paid(token, order.id);
+    const completed = await graphql<{ completeOrder: { status: string; version: number; payment: { status: string } | null } }>(url, COMPLETE_ORDER, { id: order.id }, asAdmin());
+    expect(completed.errors).toBeUndefined();
+    expect(completed.data!.completeOrder).toEqual({ status: 'COMPLETED', version: 3, payment: { status: 'CAPTURED' } });
+    await expectCheckoutConsistent(system, [order.id]);
+  });
+
+  it('leaves the order CONFIRMED when completeOrder cannot capture (PAYMENT_FAILED)', async () => {
+    const token = await tokenFor('fulfil-complete-capture-fails');
+    const order = await placed(token, { shippingAddress: ADDRESS, email: 'completefails@example.com' });
+    const payment = await paid(token, order.id);
+    expect((await control(system.stripe!.emulator, 'POST', `payment_intents/${payment.providerPaymentId}/expire`)).status).toBe(200);
+    const refused = onlyError(await graphql(url, COMPLETE_ORDER, { id: order.id }, asAdmin()));
+    expect([refused.code, refused.message]).toEqual(['PAYMENT_FAILED', `the payment of order ${order.id} is VOIDED; only an authorized payment can be captured`]);
+    const after = await fulfilmentOf(url, token, order.id);
+    expect([after.status, after.version, after.payment?.status]).toEqual(['CONFIRMED', 2, 'VOIDED']);
+  });
+
+  it('lets completeOrder finish an order confirmed by hand (no payment: nothing to capture)', async () => {
+    const token = await tokenFor('fulfil-complete-unpaid');
+    const order = await placed(token, {});
+    await confirmedByHand(order.id);
+    const completed = await graphql<{ completeOrder: { status: string; version: number; payment: null } }>(url, COMPLETE_ORDER, { id: order.id }, asAdmin());
+    expect(completed.errors).toBeUndefined();
+    expect(completed.data!.completeOrder).toEqual({ status: 'COMPLETED', version: 3, payment: null });
+  });
+
   it('lets completeOrder finish a SHIPPED order by hand', async () => {
     const token = await tokenFor('fulfil-complete-by-hand');
     const order = await placed(token, { shippingAddress: ADDRESS, email: 'byhand@example.com' });
@@ -249,6 +304,28 @@ describe('shipping', () => {
     expect((await shipOrderAs(url, asAdmin(), order.id, UPS)).errors).toBeUndefined();
     const completed = await graphql<{ completeOrder: { status: string; version: number } }>(url, `mutation($id: ID!) { completeOrder(id: $id) { status version } }`, { id: order.id }, asAdmin());
     expect(completed.data!.completeOrder).toEqual({ status: 'COMPLETED', version: 4 });
+  });
+});
+
+describe('placeOrder with an idempotency key', () => {
+  const placeKeyed = (token: string, contact: { shippingAddress?: unknown; email?: unknown }) =>
+    graphql<{ placeOrder: FulfilmentView }>(url, `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id shippingAddress { postalCode country } } }`, {
+      input: { items: [{ productId, quantity: 1 }], idempotencyKey: 'fulfil-key-1', ...contact },
+    }, { token });
+
+  it('binds the key to the address and email too: the same request answers the same order, another address or email is CONFLICT', async () => {
+    const token = await tokenFor('fulfil-idempotent-contact');
+    const first = await placeKeyed(token, { shippingAddress: ADDRESS, email: 'jane@example.com' });
+    expect(first.errors).toBeUndefined();
+    // The same contact as typed differently (checked and normalised alike) is the same request.
+    const again = await placeKeyed(token, { shippingAddress: { ...ADDRESS, country: 'us' }, email: 'jane@EXAMPLE.com' });
+    expect(again.data!.placeOrder.id).toBe(first.data!.placeOrder.id);
+
+    const message = 'idempotency key "fulfil-key-1" was already used for a different order (other products, quantities, shipping address or email); use a new key for a new order';
+    for (const contact of [{ shippingAddress: { ...ADDRESS, line1: '1 Other Street' }, email: 'jane@example.com' }, { shippingAddress: ADDRESS, email: 'john@example.com' }, { email: 'jane@example.com' }]) {
+      const refused = onlyError(await placeKeyed(token, contact));
+      expect([refused.code, refused.message]).toEqual(['CONFLICT', message]);
+    }
   });
 });
 

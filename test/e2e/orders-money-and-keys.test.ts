@@ -72,7 +72,7 @@ describe('an idempotency key', () => {
 
     const other = await place(token, [{ productId: cheap, quantity: 3 }], 'checkout-1');
     expect(errorCodes(other)).toEqual(['CONFLICT']);
-    expect(other.errors![0]!.message).toBe('idempotency key "checkout-1" was already used for a different order (other products or quantities); use a new key for a new order');
+    expect(other.errors![0]!.message).toBe('idempotency key "checkout-1" was already used for a different order (other products, quantities, shipping address or email); use a new key for a new order');
     const mine = await graphql<MyOrdersPage>(system.urls.gateway, MY_ORDERS, { first: 10 }, { token });
     expect(mine.data!.me!.orders.edges.map((edge) => edge.node.id)).toEqual([first.data!.placeOrder.id]);
   });

@@ -144,20 +144,23 @@ export interface PutEventsEntry {
 }
 
 /**
- * A local AWS endpoint for the JSON 1.1 APIs the functions call: `AWSEvents.PutEvents` (recorded, all accepted)
- * and `secretsmanager.GetSecretValue` (answered from `secrets`, by ARN). Point the SDK at it with
- * AWS_ENDPOINT_URL_EVENTBRIDGE / AWS_ENDPOINT_URL_SECRETS_MANAGER.
+ * A local AWS endpoint for the JSON 1.1 APIs the functions call: `AWSEvents.PutEvents` (recorded, all accepted),
+ * `secretsmanager.GetSecretValue` (answered from `secrets`, by ARN) and `AmazonSSM.GetParameter` (answered from
+ * `parameters`, by name). Point the SDK at it with AWS_ENDPOINT_URL_EVENTBRIDGE / AWS_ENDPOINT_URL_SECRETS_MANAGER /
+ * AWS_ENDPOINT_URL_SSM.
  */
 export interface FakeAws {
   readonly endpoint: string;
   readonly putEvents: PutEventsEntry[];
   readonly secretReads: string[];
+  readonly parameterReads: string[];
   stop(): Promise<void>;
 }
 
-export async function startFakeAws(secrets: Readonly<Record<string, string>>): Promise<FakeAws> {
+export async function startFakeAws(secrets: Readonly<Record<string, string>>, parameters: Readonly<Record<string, string>> = {}): Promise<FakeAws> {
   const putEvents: PutEventsEntry[] = [];
   const secretReads: string[] = [];
+  const parameterReads: string[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -178,6 +181,12 @@ export async function startFakeAws(secrets: Readonly<Record<string, string>>): P
         const value = secrets[id];
         if (value === undefined) reply(400, { __type: 'ResourceNotFoundException', message: `Secrets Manager can't find the specified secret.` });
         else reply(200, { ARN: id, Name: id.split(':').pop(), SecretString: value, VersionId: randomUUID(), VersionStages: ['AWSCURRENT'] });
+      } else if (target === 'AmazonSSM.GetParameter') {
+        const name = String(body['Name']);
+        parameterReads.push(name);
+        const value = parameters[name];
+        if (value === undefined) reply(400, { __type: 'ParameterNotFound', message: '' });
+        else reply(200, { Parameter: { Name: name, Type: 'String', Value: value, Version: 1, DataType: 'text', ARN: `arn:aws:ssm:us-east-1:123456789012:parameter${name}` } });
       } else {
         reply(400, { __type: 'UnknownOperationException', message: `unexpected ${String(target)}` });
       }
@@ -188,6 +197,7 @@ export async function startFakeAws(secrets: Readonly<Record<string, string>>): P
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     putEvents,
     secretReads,
+    parameterReads,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

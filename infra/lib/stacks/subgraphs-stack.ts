@@ -1,11 +1,13 @@
-import { CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { ArnPrincipal, PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { ContextName } from '../../../lib/config';
 import { AppFunction } from '../constructs/app-function';
@@ -52,6 +54,15 @@ export const HOLD_SWEEP_INTERVAL_MINUTES = 1;
 export const DEADLINE_SWEEP_INTERVAL_MINUTES = 1;
 
 /**
+ * The SSM parameter holding Payments' GraphQL URL for Orders (`PAYMENTS_URL_PARAMETER`). Its name is fixed, so Orders'
+ * function knows it without a reference to Payments' function, which itself references Orders' (a cycle
+ * CloudFormation refuses).
+ */
+export function paymentsUrlParameterName(settings: EnvironmentSettings): string {
+  return `/${settings.prefix}payments/function-url`;
+}
+
+/**
  * The subgraphs on Lambda, each from the same composition root as its HTTP service
  * (`subgraphs/<context>/lambda.ts`):
  * - a GraphQL function per subgraph behind a function URL with AWS_IAM auth: only SigV4-signed calls from
@@ -62,8 +73,10 @@ export const DEADLINE_SWEEP_INTERVAL_MINUTES = 1;
  *   product and stock changes, payments, shipment news; Rewards: completed orders; Shipping: confirmed and cancelled orders) behind
  *   EventBridge rules, the stock hold
  *   sweep and the rewards expiry job on EventBridge Scheduler schedules.
- * Orders calls Catalog's internal stock-holds command and Shipping's ship and deliver commands on their function
- * URLs, SigV4-signed with its role, and Payments reads orders from Orders' internal API the same way. Payments has a second, public function URL for
+ * Orders calls Catalog's internal stock-holds command, Shipping's check, ship and deliver commands and Payments'
+ * capture on their function URLs, SigV4-signed with its role, and Payments reads orders from Orders' internal API
+ * the same way. Payments' URL reaches Orders through an SSM parameter and its invoke grant is a resource-based
+ * permission on Payments' function: both depend on Orders' role, never its function, so there is no cycle. Payments has a second, public function URL for
  * Stripe's webhooks (POST /webhooks/stripe only, verified with the webhook secret before anything else), the
  * consumer of order.cancelled (void or refund), and the only roles that read Stripe's secrets. Orders' payment
  * deadline runs on a schedule.
@@ -175,6 +188,9 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
       SHIPPING_URL: `${shippingUrl.url}graphql`,
       SUBGRAPH_AUTH: 'iam',
     };
+    // Payments' URL: read from SSM at cold start (lib/aws/variable-references.ts); only shipOrder and completeOrder
+    // capture, so only the API function reads it.
+    const paymentsUrlParameter = paymentsUrlParameterName(settings);
     const ordersApi = application(
       new AppFunction(this, 'OrdersApi', {
         settings,
@@ -183,10 +199,17 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
         handler: 'handler',
         description: 'Orders subgraph: GraphQL and the internal order reads (function URL); reads Catalog through the ACL and the Redis HTTP cache',
         timeout: API_TIMEOUT,
-        environment: ordersEnvironment,
+        environment: { ...ordersEnvironment, PAYMENTS_URL_PARAMETER: paymentsUrlParameter },
         vpc: inVpc,
       }),
       'orders',
+    );
+    ordersApi.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ssm:GetParameter'],
+        // Built from the fixed name, not from the parameter resource: that one depends on Payments' function.
+        resources: [this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: paymentsUrlParameter.slice(1), arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+      }),
     );
     const ordersUrl = ordersApi.fn.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
     // The ACL signs its Catalog reads, and the stock client its hold commands, with this function's role
@@ -266,6 +289,14 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
     );
     const paymentsUrl = paymentsApi.fn.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
     ordersApi.fn.grantInvokeUrl(paymentsApi.fn);
+    new StringParameter(this, 'PaymentsUrlParameter', {
+      parameterName: paymentsUrlParameter,
+      stringValue: `${paymentsUrl.url}graphql`,
+      description: "Payments' GraphQL URL on its IAM function URL: where Orders sends its capture command (PAYMENTS_URL_PARAMETER)",
+    });
+    // Orders' capture calls may reach Payments' function URL: granted on Payments' side (a resource-based permission
+    // naming Orders' role) because a grant in Orders' role policy would make Orders' function depend on Payments'.
+    allowFunctionUrlCalls(paymentsApi, ordersApi.fn.role as IRole, 'Orders');
     const paymentsWebhook = payments(
       new AppFunction(this, 'PaymentsWebhook', {
         settings,
@@ -429,4 +460,14 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
       description: "Register it as the webhook endpoint in Stripe's dashboard; put its signing secret in the stripe-webhook-secret secret",
     });
   }
+}
+
+/**
+ * What `grantInvokeUrl` grants (InvokeFunctionUrl with AWS_IAM auth, and InvokeFunction only through the URL), as
+ * permissions on the callee's function naming the caller's role instead of statements in the caller's role policy.
+ */
+function allowFunctionUrlCalls(callee: AppFunction, caller: IRole, callerName: string): void {
+  const principal = new ArnPrincipal(caller.roleArn);
+  callee.fn.addPermission(`InvokeUrlBy${callerName}`, { principal, action: 'lambda:InvokeFunctionUrl', functionUrlAuthType: FunctionUrlAuthType.AWS_IAM });
+  callee.fn.addPermission(`InvokeViaUrlBy${callerName}`, { principal, action: 'lambda:InvokeFunction', invokedViaFunctionUrl: true });
 }

@@ -4,7 +4,8 @@ import { ConcurrentModificationError, ErrorCode } from '../../../lib/ddd';
 import type { Order } from '../domain/order';
 import type { OrderRepository } from '../domain/order-repository';
 import { ADMIN, customer, openOrdersTable, rejectionOf, type OrdersTable } from '../test-support/orders-fixtures';
-import { cancelOrder, completeOrder, confirmOrder, confirmOrderOnPayment } from './change-order-status';
+import { cancelOrder, confirmOrder, confirmOrderOnPayment } from './change-order-status';
+import { completeOrder } from './fulfil-order';
 import { placeOrder } from './place-order';
 import type { OrdersDependencies } from './orders-dependencies';
 

@@ -27,12 +27,6 @@ export async function confirmOrder(deps: Deps, caller: Caller, id: string): Prom
   return change(deps, id, (order) => order.confirm(deps.clock.now()), () => undefined);
 }
 
-/** Admin: CONFIRMED -> COMPLETED (this is what earns reward points). */
-export async function completeOrder(deps: Deps, caller: Caller, id: string): Promise<Order> {
-  requireAdmin(caller, 'complete orders');
-  return change(deps, id, (order) => order.complete(deps.clock.now()), () => undefined);
-}
-
 /** Owner or admin: PENDING|CONFIRMED -> CANCELLED (cause `customer` for the owner, `admin` for anyone else). */
 export async function cancelOrder(deps: Deps, caller: Caller, id: string, reason: string | null | undefined): Promise<Order> {
   const identity = requireAuthenticated(caller, 'cancel an order');

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ErrorCode, PaymentFailedError } from '../../../lib/ddd';
+import { ErrorCode, PaymentFailedError, ValidationError } from '../../../lib/ddd';
 import { ADMIN, customer, openOrdersTable, rejectionOf, type OrdersTable } from '../test-support/orders-fixtures';
 import { confirmOrder } from './change-order-status';
-import { completeOrderOnDelivery, markOrderDelivered, shipOrder, shipOrderOnShipment } from './fulfil-order';
+import { completeOrder, completeOrderOnDelivery, markOrderDelivered, shipOrder, shipOrderOnShipment } from './fulfil-order';
 import { placeOrder } from './place-order';
 import { setShippingAddress } from './set-shipping-address';
 
@@ -31,11 +31,11 @@ async function confirmed(contact = true) {
 const eventsOf = async (id: string) => (await t.outboxEventsOf(id)).map((event) => `${event.type}@${String(event.data['version'])}`);
 
 describe('shipOrder', () => {
-  it('captures, then ships, then saves SHIPPED with order.shipped carrying the tracking Shipping recorded', async () => {
+  it('checks with Shipping, captures, then ships, then saves SHIPPED with order.shipped carrying the tracking Shipping recorded', async () => {
     const id = await confirmed();
     const order = await shipOrder(t.deps, ADMIN, id, TRACKING);
     expect([order.status, order.versionAfterChanges]).toEqual(['SHIPPED', 3]);
-    expect(t.fulfilment.calls.filter((call) => call.endsWith(id))).toEqual([`capture ${id}`, `ship ${id}`]);
+    expect(t.fulfilment.calls.filter((call) => call.endsWith(id))).toEqual([`check ${id}`, `capture ${id}`, `ship ${id}`]);
     const shipped = (await t.outboxEventsOf(id)).find((event) => event.type === 'order.shipped')!;
     expect(shipped.data).toMatchObject({ status: 'SHIPPED', previousStatus: 'CONFIRMED', version: 3, carrier: 'UPS', trackingNumber: '1Z999AA10123456784' });
   });
@@ -44,7 +44,15 @@ describe('shipOrder', () => {
     const id = await confirmed();
     t.fulfilment.payments.set(id, new PaymentFailedError('declined'));
     expect((await rejectionOf(shipOrder(t.deps, ADMIN, id, TRACKING))).code).toBe(ErrorCode.PAYMENT_FAILED);
-    expect(t.fulfilment.calls.filter((call) => call.endsWith(id))).toEqual([`capture ${id}`]);
+    expect(t.fulfilment.calls.filter((call) => call.endsWith(id))).toEqual([`check ${id}`, `capture ${id}`]);
+    expect((await t.repository.findById(id))!.status).toBe('CONFIRMED');
+  });
+
+  it('captures nothing when Shipping refuses the carrier or number', async () => {
+    const id = await confirmed();
+    t.fulfilment.fail = { command: 'check', error: new ValidationError('trackingNumber', 'not a UPS tracking number') };
+    expect((await rejectionOf(shipOrder(t.deps, ADMIN, id, TRACKING))).code).toBe(ErrorCode.BAD_USER_INPUT);
+    expect(t.fulfilment.calls.filter((call) => call.endsWith(id))).toEqual([`check ${id}`]);
     expect((await t.repository.findById(id))!.status).toBe('CONFIRMED');
   });
 
@@ -55,6 +63,38 @@ describe('shipOrder', () => {
     expect(t.fulfilment.calls.filter((call) => call.endsWith(id))).toEqual([]);
     await setShippingAddress(t.deps, OWNER, id, { address: ADDRESS, email: 'jane@example.com' });
     expect((await shipOrder(t.deps, ADMIN, id, TRACKING)).status).toBe('SHIPPED');
+  });
+});
+
+describe('completeOrder', () => {
+  it('captures a CONFIRMED order’s payment, then completes it', async () => {
+    const id = await confirmed();
+    expect((await completeOrder(t.deps, ADMIN, id)).status).toBe('COMPLETED');
+    expect(t.fulfilment.calls.filter((call) => call.endsWith(id))).toEqual([`capture ${id}`]);
+    expect(await eventsOf(id)).toEqual(['order.created@1', 'order.confirmed@2', 'order.completed@3']);
+  });
+
+  it('completes an order with no payment (confirmed by hand: nothing to capture)', async () => {
+    const id = await confirmed();
+    t.fulfilment.payments.set(id, 'nothing-to-capture');
+    expect((await completeOrder(t.deps, ADMIN, id)).status).toBe('COMPLETED');
+  });
+
+  it('leaves the order CONFIRMED when the capture is refused', async () => {
+    const id = await confirmed();
+    t.fulfilment.payments.set(id, new PaymentFailedError('expired'));
+    expect((await rejectionOf(completeOrder(t.deps, ADMIN, id))).code).toBe(ErrorCode.PAYMENT_FAILED);
+    expect(await eventsOf(id)).toEqual(['order.created@1', 'order.confirmed@2']);
+  });
+
+  it('captures nothing more for a SHIPPED order (captured when it shipped), nor for a PENDING one it refuses', async () => {
+    const id = await confirmed();
+    await shipOrder(t.deps, ADMIN, id, TRACKING);
+    expect((await completeOrder(t.deps, ADMIN, id)).status).toBe('COMPLETED');
+    expect(t.fulfilment.calls.filter((call) => call.endsWith(id))).toEqual([`check ${id}`, `capture ${id}`, `ship ${id}`]);
+    const pending = (await placeOrder(t.deps, OWNER, { items: [{ productId, quantity: 1 }] })).id;
+    expect((await rejectionOf(completeOrder(t.deps, ADMIN, pending))).code).toBe(ErrorCode.INVALID_ORDER_TRANSITION);
+    expect(t.fulfilment.calls.filter((call) => call.endsWith(pending))).toEqual([]);
   });
 });
 

@@ -18,11 +18,12 @@ const TRACKING_TEXT = { min: 1, max: 100 } as const;
 
 /**
  * Admin: the fulfilment half of the checkout saga (docs/architecture.md §4). The order must be CONFIRMED with a
- * shipping address and a contact email. Money before goods: the payment is captured first (an order confirmed by
- * hand has none: nothing to capture); a capture the provider refuses is PAYMENT_FAILED and nothing ships, the order
- * stays CONFIRMED. Then Shipping ships (SHIPPED, with the carrier's tracking), then the order is SHIPPED with
- * order.shipped. Every step is idempotent by order id, so a failed call is simply repeated; if this process dies
- * after Shipping shipped, shipment.shipped moves the order on (shipOrderOnShipment).
+ * shipping address and a contact email. Shipping checks the carrier and tracking number first (its refusal costs
+ * nothing: the payment stays authorized). Money before goods: then the payment is captured (takePayment); a capture
+ * the provider refuses is PAYMENT_FAILED and nothing ships, the order stays CONFIRMED. Then Shipping ships (SHIPPED,
+ * with the carrier's tracking), then the order is SHIPPED with order.shipped. Every step is idempotent by order id,
+ * so a failed call is simply repeated; if this process dies after Shipping shipped, shipment.shipped moves the order
+ * on (shipOrderOnShipment).
  */
 export async function shipOrder(deps: Deps, caller: Caller, id: string, input: ShipOrderInput): Promise<Order> {
   requireAdmin(caller, 'ship orders');
@@ -30,8 +31,10 @@ export async function shipOrder(deps: Deps, caller: Caller, id: string, input: S
   const trackingNumber = visibleText('trackingNumber', input.trackingNumber, TRACKING_TEXT);
   const order = await loadOrder(deps, id);
   const { shippingAddress } = order.assertReadyToShip();
-  await deps.payments.capture(order.id);
-  const tracking = await deps.shipments.ship({ orderId: order.id, customerId: order.customerId, carrier, trackingNumber, address: shippingAddress.toJSON() });
+  const command = { orderId: order.id, customerId: order.customerId, carrier, trackingNumber, address: shippingAddress.toJSON() };
+  await deps.shipments.check(command);
+  await takePayment(deps, order);
+  const tracking = await deps.shipments.ship(command);
   return withOptimisticRetry(async () => {
     const current = await loadOrder(deps, id);
     // shipment.shipped may have moved it on already (the consumer raced this call): the same change, made once.
@@ -41,6 +44,34 @@ export async function shipOrder(deps: Deps, caller: Caller, id: string, input: S
     }
     return current;
   });
+}
+
+/**
+ * Admin: finishes a CONFIRMED or SHIPPED order by hand (COMPLETED, order.completed: Rewards issues points, Catalog
+ * sells the held stock) without telling Shipping. A CONFIRMED order's payment is captured first, as at shipOrder
+ * (authorizations expire: an order completed without its capture would never be paid); a SHIPPED one was captured
+ * when it shipped. A refused capture is PAYMENT_FAILED and the order stays CONFIRMED.
+ */
+export async function completeOrder(deps: Deps, caller: Caller, id: string): Promise<Order> {
+  requireAdmin(caller, 'complete orders');
+  const order = await loadOrder(deps, id);
+  if (order.status === 'CONFIRMED') await takePayment(deps, order);
+  return withOptimisticRetry(async () => {
+    const current = await loadOrder(deps, id);
+    current.complete(deps.clock.now());
+    await deps.orders.save(current);
+    return current;
+  });
+}
+
+/**
+ * The capture before an order's goods leave or it is finished: Payments captures the authorized payment (idempotent
+ * by order id: a captured one is answered as captured). An order with no payment was confirmed by hand (a bank
+ * transfer, say): nothing to capture. PAYMENT_FAILED (the authorization expired or was voided) and Payments'
+ * unavailability reach the caller; nothing has changed then.
+ */
+async function takePayment(deps: Pick<Deps, 'payments'>, order: Order): Promise<void> {
+  await deps.payments.capture(order.id);
 }
 
 /**

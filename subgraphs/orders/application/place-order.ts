@@ -17,16 +17,16 @@ export interface PlaceOrderInput extends ContactInput {
  * then the order takes its share of the customer's caps (LIMIT_EXCEEDED before any stock is held; admins are not
  * capped), stock for every line is held in Catalog (all or nothing), and names and prices are snapshotted from the
  * hold. The order is PENDING until paid, at the latest by paymentDueAt (PAYMENT_TIMEOUT_SECONDS after placing).
- * With an idempotency key, repeating the call (even concurrently) with the same items returns the order the first
- * call created, holding stock and taking the caps share once; the same key with other items is a CONFLICT
- * (idempotency-key.ts).
+ * With an idempotency key, repeating the call (even concurrently) with the same items, address and email returns
+ * the order the first call created, holding stock and taking the caps share once; the same key with other items, another
+ * address or another email is a CONFLICT (idempotency-key.ts).
  */
 export async function placeOrder(deps: OrdersDependencies, caller: Caller, input: PlaceOrderInput): Promise<Order> {
   const customer = requireAuthenticated(caller, 'place an order');
   const lines = normaliseLines(input.items);
   // Optional for older clients (the order then cannot ship until setShippingAddress), checked when given.
   const contact = checkContact(input, { address: 'shippingAddress', email: 'email' });
-  const claim = idempotencyClaim(deps, customer.sub, input.idempotencyKey, lines);
+  const claim = idempotencyClaim(deps, customer.sub, input.idempotencyKey, { lines, contact });
   const previous = claim ? await previousPlacement(deps, claim) : undefined;
   if (previous?.order) return previous.order;
   await requireKnownProducts(deps, lines, input.items);

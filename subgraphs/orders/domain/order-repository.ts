@@ -15,6 +15,8 @@ export interface IdempotencyClaim {
   readonly customerId: string;
   readonly key: string;
   readonly fingerprint: string;
+  /** The fingerprint of the same request before the contact details were part of it: what older keys are bound to. */
+  readonly linesOnlyFingerprint: string;
   /** When the claim is made: a key whose `expiresAt` is before it may be claimed again. */
   readonly now: Date;
   readonly expiresAt: Date;

@@ -1,7 +1,7 @@
 import { DateTimeScalar, toConnection } from '../../../lib/graphql';
 import { requireAuthenticated } from '../../../lib/auth';
-import { cancelOrder, completeOrder, confirmOrder } from '../application/change-order-status';
-import { markOrderDelivered, shipOrder } from '../application/fulfil-order';
+import { cancelOrder, confirmOrder } from '../application/change-order-status';
+import { completeOrder, markOrderDelivered, shipOrder } from '../application/fulfil-order';
 import { placeOrder } from '../application/place-order';
 import { getOrder, listAllOrders, listCustomerOrders } from '../application/read-orders';
 import { setShippingAddress } from '../application/set-shipping-address';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, ErrorCode, ValidationError } from '../../../lib/ddd';
 import { confirmOrder } from '../application/change-order-status';
 import { placeOrder } from '../application/place-order';
@@ -234,12 +235,56 @@ describe('DynamoOrderRepository: idempotency keys through placeOrder', () => {
     for (const items of [[{ productId: mug.id, quantity: 3 }, { productId: lamp.id, quantity: 1 }], [{ productId: mug.id, quantity: 2 }]]) {
       const error = await rejectionOf(placeOrder(t.deps, buyer, { items, idempotencyKey: 'cart-42' }));
       expect(error.code).toBe(ErrorCode.CONFLICT);
-      expect(error.message).toBe('idempotency key "cart-42" was already used for a different order (other products or quantities); use a new key for a new order');
+      expect(error.message).toBe('idempotency key "cart-42" was already used for a different order (other products, quantities, shipping address or email); use a new key for a new order');
     }
     // Another customer's cart-42 is theirs.
     const other = await placeOrder(t.deps, customer('customer-idem-fingerprint-2'), { items: [{ productId: mug.id, quantity: 3 }], idempotencyKey: 'cart-42' });
     expect(other.id).not.toBe(first.id);
     expect((await t.repository.listByCustomer(buyer!.sub, { first: 10, after: undefined })).edges.map((edge) => edge.node.id)).toEqual([first.id]);
+  });
+
+  it('binds a key to the address and email as checked, and still honours a key claimed before they were part of it', async () => {
+    const buyer = customer('customer-idem-contact');
+    const address = { name: 'Jane Doe', line1: '1 High St', city: 'London', postalCode: 'SW1A 2AA', country: 'GB' };
+    const first = await placeOrder(t.deps, buyer, { items: [{ productId: mug.id, quantity: 1 }], shippingAddress: address, email: 'jane@example.com', idempotencyKey: 'k-contact' });
+    const retyped = await placeOrder(t.deps, buyer, {
+      items: [{ productId: mug.id, quantity: 1 }],
+      shippingAddress: { ...address, postalCode: 'sw1a  2aa', country: 'gb' },
+      email: 'jane@EXAMPLE.com',
+      idempotencyKey: 'k-contact',
+    });
+    expect(retyped.id).toBe(first.id);
+    const moved = await rejectionOf(placeOrder(t.deps, buyer, { items: [{ productId: mug.id, quantity: 1 }], shippingAddress: { ...address, line1: '2 High St' }, email: 'jane@example.com', idempotencyKey: 'k-contact' }));
+    expect(moved.code).toBe(ErrorCode.CONFLICT);
+
+    // A key row written before the contact was fingerprinted holds the digest of the lines alone.
+    const legacy = createHash('sha256').update(JSON.stringify(['placeOrder/v1', buyer!.sub, [[lamp.id, 2]]])).digest('base64url');
+    const old = await placeOrder(t.deps, buyer, { items: [{ productId: lamp.id, quantity: 2 }], idempotencyKey: 'k-legacy' });
+    await t.dynamo.doc.send(
+      new UpdateCommand({ TableName: t.tableName, Key: { pk: `IDEMPOTENCY#${buyer!.sub}#k-legacy`, sk: 'IDEMPOTENCY' }, UpdateExpression: 'SET fingerprint = :f', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':f': legacy } }),
+    );
+    expect((await placeOrder(t.deps, buyer, { items: [{ productId: lamp.id, quantity: 2 }], shippingAddress: address, email: 'jane@example.com', idempotencyKey: 'k-legacy' })).id).toBe(old.id);
+    expect((await rejectionOf(placeOrder(t.deps, buyer, { items: [{ productId: lamp.id, quantity: 3 }], idempotencyKey: 'k-legacy' }))).code).toBe(ErrorCode.CONFLICT);
+  });
+
+  it('loads a stored address as it was stored, even one today’s postal code rules would refuse (checked at input only)', async () => {
+    const address = { name: 'Max Mustermann', line1: 'Unter den Linden 1', city: 'Berlin', postalCode: '10117', country: 'DE' };
+    const order = await placeOrder(t.deps, customer('customer-old-address'), { items: [{ productId: mug.id, quantity: 1 }], shippingAddress: address, email: 'max@example.com' });
+    // As if written when the postal code library accepted a format it refuses now (a German code has five digits).
+    await t.dynamo.doc.send(
+      new UpdateCommand({
+        TableName: t.tableName,
+        Key: { pk: `ORDER#${order.id}`, sk: 'ORDER' },
+        UpdateExpression: 'SET shippingAddress.postalCode = :code',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':code': '1011' },
+      }),
+    );
+    const loaded = await t.repository.findById(order.id);
+    expect(loaded?.shippingAddress?.toJSON()).toEqual({ ...address, postalCode: '1011' });
+    // And it stays usable: a status change saves it back unchanged.
+    await confirmOrder(t.deps, ADMIN, order.id);
+    expect((await t.repository.findById(order.id))?.shippingAddress?.postalCode).toBe('1011');
   });
 
   it('expires a key after IDEMPOTENCY_KEY_TTL_SECONDS (a TTL attribute), and treats an expired row DynamoDB has not deleted yet as absent', async () => {

@@ -141,7 +141,7 @@ function fromRow(row: OrderRow): Order {
     cancellationReason: row.cancellationReason,
     paymentDueAt: row.paymentDueAt !== undefined ? new Date(row.paymentDueAt) : undefined,
     countsAgainstLimits: row.countsAgainstLimits === true,
-    shippingAddress: row.shippingAddress ? Address.from(row.shippingAddress, 'shippingAddress') : undefined,
+    shippingAddress: row.shippingAddress ? Address.restore(row.shippingAddress) : undefined,
     email: row.email,
     version: row.version,
     revision: row.revision ?? row.version,

@@ -7,7 +7,7 @@ import { OutboxWriter, allPendingOutboxItems } from '../../../lib/events';
 import { testDynamoClients, uniquePrefix } from '../../../test/support/services';
 import type { OrdersDependencies } from '../application/orders-dependencies';
 import type { PaymentCapture } from '../application/payment-capture';
-import type { ShipmentCommands } from '../application/shipment-commands';
+import type { ShipCommand, ShipmentCommands } from '../application/shipment-commands';
 import type { ProductCatalog, ProductInfo } from '../application/product-catalog';
 import type { HeldStock, StockHolds } from '../application/stock-holds';
 import type { OrderRepository } from '../domain/order-repository';
@@ -130,7 +130,7 @@ export function barrier(parties: number, timeoutMs = 15_000): () => Promise<void
 export class InMemoryFulfilment implements PaymentCapture, ShipmentCommands {
   readonly calls: string[] = [];
   readonly payments = new Map<string, 'captured' | 'nothing-to-capture' | Error>();
-  fail: { readonly command: 'capture' | 'ship' | 'deliver'; readonly error: Error } | undefined;
+  fail: { readonly command: 'check' | 'capture' | 'ship' | 'deliver'; readonly error: Error } | undefined;
 
   async capture(orderId: string): Promise<'captured' | 'nothing-to-capture'> {
     this.#call('capture', orderId);
@@ -139,8 +139,17 @@ export class InMemoryFulfilment implements PaymentCapture, ShipmentCommands {
     return answer;
   }
 
-  async ship(command: Parameters<ShipmentCommands['ship']>[0]) {
+  async check(command: ShipCommand) {
+    this.#call('check', command.orderId);
+    return InMemoryFulfilment.#tracking(command);
+  }
+
+  async ship(command: ShipCommand) {
     this.#call('ship', command.orderId);
+    return InMemoryFulfilment.#tracking(command);
+  }
+
+  static #tracking(command: ShipCommand) {
     return { carrier: command.carrier.toUpperCase(), trackingNumber: command.trackingNumber.replace(/\s+/g, ''), trackingUrl: `https://carrier.test/${command.trackingNumber}` };
   }
 
@@ -148,7 +157,7 @@ export class InMemoryFulfilment implements PaymentCapture, ShipmentCommands {
     this.#call('deliver', orderId);
   }
 
-  #call(command: 'capture' | 'ship' | 'deliver', orderId: string): void {
+  #call(command: 'check' | 'capture' | 'ship' | 'deliver', orderId: string): void {
     this.calls.push(`${command} ${orderId}`);
     if (this.fail?.command === command) {
       const { error } = this.fail;

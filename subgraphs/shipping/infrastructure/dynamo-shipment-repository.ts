@@ -60,7 +60,7 @@ function fromRow(row: ShipmentRow): Shipment {
       row.carrier !== undefined && row.trackingNumber !== undefined
         ? { carrier: row.carrier, trackingNumber: row.trackingNumber, ...(row.trackingUrl !== undefined ? { trackingUrl: row.trackingUrl } : {}) }
         : undefined,
-    address: row.address && Address.from(row.address).toJSON(),
+    address: row.address && Address.restore(row.address).toJSON(),
     createdAt: new Date(row.createdAt),
     shippedAt: row.shippedAt === undefined ? undefined : new Date(row.shippedAt),
     deliveredAt: row.deliveredAt === undefined ? undefined : new Date(row.deliveredAt),

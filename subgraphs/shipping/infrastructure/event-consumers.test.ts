@@ -51,6 +51,8 @@ describe('the shipping consumer', () => {
     await bus.publish([confirmed(orderId, 'customer-7')]);
     const shipment = await waitForValue('the shipment', async () => (await shipments().findByOrderId(orderId)) ?? undefined);
     expect([shipment.status, shipment.customerId, shipment.version, shipment.isVisible]).toEqual(['READY', 'customer-7', 1, true]);
+    // The outbox reports its commit just after the write returns: the row can be read a moment before.
+    await waitFor('shipment.created committed', async () => created(orderId).length > 0);
     expect(created(orderId).map((event) => event.data)).toEqual([
       { orderId, shipmentId: shipment.id, customerId: 'customer-7', at: shipment.createdAt.toISOString() },
     ]);

@@ -23,6 +23,7 @@ const route = (path: string): InternalRoute => {
 };
 const call = (path: string, body: unknown) => route(path).handle({ params: {}, body, caller: 'orders' });
 const ship = (body: unknown) => call('/internal/shipments/ship', body);
+const check = (body: unknown) => call('/internal/shipments/check', body);
 const deliver = (body: unknown) => call('/internal/shipments/deliver', body);
 const address = { name: 'Jane Doe', line1: '742 Evergreen Terrace', city: 'Springfield', region: 'IL', postalCode: '62704', country: 'US' };
 const shipBody = (orderId: string, change: Record<string, unknown> = {}) => ({
@@ -48,9 +49,27 @@ async function failureOf(promise: Promise<unknown>): Promise<AppError> {
 describe('the internal shipment commands', () => {
   it('are POST routes only the Orders service may call', () => {
     expect(s.shipping.commands.map((r) => [r.method, r.path, r.callers])).toEqual([
+      ['POST', '/internal/shipments/check', ['orders']],
       ['POST', '/internal/shipments/ship', ['orders']],
       ['POST', '/internal/shipments/deliver', ['orders']],
     ]);
+  });
+
+  it('check: answers the tracking ship would record, refuses what ship would refuse, and writes nothing', async () => {
+    const orderId = randomUUID();
+    expect(await check(shipBody(orderId))).toEqual({ carrier: 'UPS', trackingNumber: '1Z999AA10123456784', trackingUrl: 'https://www.ups.com/track?tracknum=1Z999AA10123456784' });
+    const badNumber = await failureOf(check(shipBody(orderId, { trackingNumber: '1Z999AA10123456785' })));
+    expect([badNumber.code, badNumber.details?.['field']]).toEqual([ErrorCode.BAD_USER_INPUT, 'trackingNumber']);
+    const badAddress = await failureOf(check(shipBody(orderId, { address: { ...address, postalCode: 'SW1A 2AA' } })));
+    expect([badAddress.code, badAddress.details?.['field']]).toEqual([ErrorCode.BAD_USER_INPUT, 'address.postalCode']);
+    expect(eventsOf(orderId)).toEqual([]);
+    expect(await s.shipping.deps.shipments.findByOrderId(orderId)).toBeNull();
+
+    // Once shipped, the same tracking checks out (a repeated shipOrder) and other tracking is the ship command's CONFLICT.
+    await ship(shipBody(orderId));
+    expect(await check(shipBody(orderId))).toMatchObject({ trackingNumber: '1Z999AA10123456784' });
+    expect((await failureOf(check(shipBody(orderId, { carrier: 'FedEx', trackingNumber: '123456789012' })))).code).toBe(ErrorCode.CONFLICT);
+    expect(eventsOf(orderId)).toEqual(['shipment.created', 'shipment.shipped']);
   });
 
   it('ship: creates the shipment when order.confirmed has not been handled yet, ships it and answers it', async () => {

@@ -1,5 +1,5 @@
 import type { AddressInput } from '../../../lib/ddd';
-import { deliverShipment, shipShipment, type ShipCommand } from '../application/shipment-commands';
+import { checkShipment, deliverShipment, shipShipment, type ShipCommand } from '../application/shipment-commands';
 import type { ShippingDependencies } from '../application/shipping-dependencies';
 import type { Shipment } from '../domain/shipment';
 import type { InternalRoute } from '../../../lib/internal-api/router';
@@ -29,11 +29,19 @@ export type ShipmentRepresentation = ReturnType<typeof representShipment>;
  * Shipping's internal command API (docs/architecture.md §4, the checkout saga), framework-neutral: the local server
  * and the Lambda handler serve the same routes. Only the Orders service may call them; both are idempotent by
  * order id, so Orders retries them freely.
+ *   POST /internal/shipments/check    { orderId, customerId, carrier, trackingNumber, address } -> { carrier, trackingNumber, trackingUrl? }
+ *                                     (what ship would record; nothing written: Orders asks before it captures)
  *   POST /internal/shipments/ship     { orderId, customerId, carrier, trackingNumber, address } -> the shipment, SHIPPED
  *   POST /internal/shipments/deliver  { orderId }                                                -> the shipment, DELIVERED
  */
 export function shipmentCommandRoutes(deps: ShippingDependencies): InternalRoute[] {
   return [
+    {
+      method: 'POST',
+      path: '/internal/shipments/check',
+      callers: ['orders'],
+      handle: async ({ body }) => await checkShipment(deps, shipCommand(body)),
+    },
     {
       method: 'POST',
       path: '/internal/shipments/ship',

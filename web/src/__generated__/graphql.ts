@@ -62,7 +62,7 @@ export type PaymentStatus =
 export type PlaceOrderInput = {
   /** The customer's contact email for this order (receipt, shipping news): at most 254 characters. Optional like shippingAddress, and needed to ship. */
   email?: string | null | undefined;
-  /** Repeating a call with the same key returns the same order. */
+  /** Repeating a call with the same key returns the same order; the same key with other items, another shipping address or another email is CONFLICT. */
   idempotencyKey?: string | null | undefined;
   /** 1..50 lines; the same product twice is merged into one line. */
   items: Array<OrderItemInput>;

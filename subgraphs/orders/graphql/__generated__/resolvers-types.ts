@@ -87,7 +87,7 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Owner or admin. PENDING or CONFIRMED -> CANCELLED. */
   cancelOrder: Order;
-  /** Admin. CONFIRMED or SHIPPED -> COMPLETED by hand (markOrderDelivered is the usual way for a shipped order). */
+  /** Admin. CONFIRMED or SHIPPED -> COMPLETED by hand (markOrderDelivered is the usual way for a shipped order). A CONFIRMED order's payment is captured first: PAYMENT_FAILED when the provider refuses, and the order stays CONFIRMED. */
   completeOrder: Order;
   /** Admin. PENDING -> CONFIRMED by hand (a payment outside the checkout, e.g. a bank transfer); the checkout confirms on its own when the payment is authorized. */
   confirmOrder: Order;
@@ -254,7 +254,7 @@ export type PageInfo = {
 export type PlaceOrderInput = {
   /** The customer's contact email for this order (receipt, shipping news): at most 254 characters. Optional like shippingAddress, and needed to ship. */
   email?: InputMaybe<Scalars['String']['input']>;
-  /** Repeating a call with the same key returns the same order. */
+  /** Repeating a call with the same key returns the same order; the same key with other items, another shipping address or another email is CONFLICT. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** 1..50 lines; the same product twice is merged into one line. */
   items: Array<OrderItemInput>;
