@@ -255,10 +255,10 @@ describe('internal APIs', () => {
     expect(await internalCall(system.urls.orders, 'payments', 'GET', '/internal/orders/no-such-order')).toMatchObject({ status: 404, json: { error: { code: 'NOT_FOUND' } } });
   });
 
-  it('Payments captures an authorized payment for Orders, once; refuses without a payment or an authorization', async () => {
+  it('Payments captures an authorized payment for Orders, once; nothing to capture (NOT_FOUND) before an authorization', async () => {
     const { token, order } = await placeAs('checkout-capture');
     const payment = await startedPayment(system, token, order.id);
-    expect(await internalCall(system.urls.payments, 'orders', 'POST', '/internal/payments/capture', { orderId: order.id })).toMatchObject({ status: 402, json: { error: { code: 'PAYMENT_FAILED' } } });
+    expect(await internalCall(system.urls.payments, 'orders', 'POST', '/internal/payments/capture', { orderId: order.id })).toMatchObject({ status: 404, json: { error: { code: 'NOT_FOUND' } } });
     await confirmAtStripe(system, payment, 'pm_card_visa');
     await waitForCheckout(system, token, order.id, (o) => o.status === 'CONFIRMED', 'CONFIRMED');
     const captured = await internalCall(system.urls.payments, 'orders', 'POST', '/internal/payments/capture', { orderId: order.id });

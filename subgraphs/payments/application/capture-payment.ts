@@ -6,8 +6,8 @@ import type { PaymentsDependencies } from './payments-dependencies';
 /**
  * Internal command of the fulfilment half (Orders' shipOrder): capture the order's authorized payment. Idempotent:
  * a captured payment is answered as it is, and the provider call carries a key derived from the payment. The order
- * has no payment: NOT_FOUND (it was confirmed by hand; nothing to capture). The provider refuses, or the payment is
- * not authorized (voided, its authorization expired): PAYMENT_FAILED with the reason.
+ * has no payment, or one that was never authorized: NOT_FOUND (it was confirmed by hand; nothing to capture). The
+ * provider refuses, or the authorization is gone (voided, expired): PAYMENT_FAILED with the reason.
  */
 export async function capturePayment(deps: PaymentsDependencies, orderId: string): Promise<Payment> {
   return withOptimisticRetry(
@@ -15,6 +15,14 @@ export async function capturePayment(deps: PaymentsDependencies, orderId: string
       const payment = await deps.payments.findByOrderId(orderId);
       if (!payment) throw new NotFoundError(`order ${describeValue(orderId)} has no payment`, { orderId });
       if (payment.status === 'CAPTURED') return payment;
+      // Capture is asked for CONFIRMED orders only. A payment that was never authorized (started, perhaps declined)
+      // did not confirm the order: an admin did, by hand (a bank transfer, say), so there is nothing to capture.
+      if (payment.status === 'REQUIRES_PAYMENT' || payment.status === 'FAILED') {
+        throw new NotFoundError(`order ${payment.orderId} has no authorized payment (its payment is ${payment.status}): nothing to capture`, {
+          orderId,
+          paymentStatus: payment.status,
+        });
+      }
       if (payment.status !== 'AUTHORIZED') throw notCapturable(payment);
       try {
         payment.reconcile(await deps.provider.capture(payment.providerPaymentId, `capture-${payment.id}`), deps.clock.now());

@@ -163,13 +163,20 @@ describe('capturePayment', () => {
     expect((await h.outboxEventsOf(order.id)).filter((e) => e.type === 'payment.captured')).toHaveLength(1);
   });
 
-  it('refuses with NOT_FOUND when the order has no payment, and PAYMENT_FAILED when nothing is authorized', async () => {
+  it('answers NOT_FOUND (nothing to capture) when the order has no payment, or one never authorized: it was confirmed by hand', async () => {
     expect((await rejection(capturePayment(h.deps, randomUUID()))).code).toBe(ErrorCode.NOT_FOUND);
-    const { order } = await started();
+    const { order, payment } = await started();
     expect(await rejection(capturePayment(h.deps, order.id))).toEqual({
-      code: ErrorCode.PAYMENT_FAILED,
-      message: `the payment of order ${order.id} is REQUIRES_PAYMENT; only an authorized payment can be captured`,
+      code: ErrorCode.NOT_FOUND,
+      message: `order ${order.id} has no authorized payment (its payment is REQUIRES_PAYMENT): nothing to capture`,
     });
+    await confirmWith(payment.providerPaymentId, 'pm_card_chargeDeclined');
+    await handleProviderEvent(h.deps, event(payment.providerPaymentId, 'payment_intent.payment_failed'));
+    expect(await rejection(capturePayment(h.deps, order.id))).toEqual({
+      code: ErrorCode.NOT_FOUND,
+      message: `order ${order.id} has no authorized payment (its payment is FAILED): nothing to capture`,
+    });
+    expect((await h.outboxEventsOf(order.id)).filter((e) => e.type === 'payment.captured')).toHaveLength(0);
   });
 
   it('refuses with PAYMENT_FAILED an authorization that expired at Stripe, recording it VOIDED', async () => {
