@@ -122,6 +122,7 @@ describe('Catalog ACL instances across a Redis restart', () => {
     redis = await startRedisServer({ dataDir, port: redis.port });
     const admin = createRedisClient(redis.url);
     try {
+      await waitFor('the admin connection to Redis', () => admin.status === 'ready', 10_000);
       // Redis restored the entry with the old price.
       expect((await admin.keys(`${shared.keyPrefix}*`)).length).toBeGreaterThan(0);
       // From Redis's return on, every lookup on either instance says 777, and in time from the cache again.
