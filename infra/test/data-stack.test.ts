@@ -14,7 +14,7 @@ describe('data stack', () => {
     template.resourceCountIs('AWS::SecretsManager::Secret', 5);
   });
 
-  it('holds Stripe’s two secrets with a placeholder no Stripe key looks like, to be replaced by the operator', () => {
+  it('holds Stripe’s two secrets as random bytes no Stripe key looks like, until the operator stores Stripe’s values', () => {
     for (const name of ['stripe-secret-key', 'stripe-webhook-secret']) {
       dev.templates.data.hasResourceProperties('AWS::SecretsManager::Secret', {
         Name: `ecommerce-dev-${name}`,

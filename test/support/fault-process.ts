@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { loadConfig, type AppConfig } from '../../lib/config';
 import type { EventBus } from '../../lib/events';
 import { createLogger, type Logger } from '../../lib/logging';
+import { waitFor } from '../../lib/events/testing/wait-for';
 import { createSystemEventBus } from '../../scripts/system';
 
 const ROOT = resolve(__dirname, '../..');
@@ -16,25 +17,22 @@ export async function startReadyProcess(script: string, env: Record<string, stri
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let ready = false;
+  let exited: number | null | undefined;
+  const onReady = (chunk: Buffer) => (ready ||= chunk.toString().includes('ready'));
+  const onExit = (code: number | null) => (exited = code);
+  child.stdout?.on('data', onReady);
+  child.once('exit', onExit);
   try {
-    await new Promise<void>((resolveReady, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${label} did not start within 60 s:\n${output}`)), 60_000);
-      child.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('ready')) {
-          clearTimeout(timer);
-          resolveReady();
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`${label} exited with ${code}:\n${output}`));
-      });
-    });
+    await waitFor(() => `${label} to start:\n${output}`, () => {
+      if (exited !== undefined) throw new Error(`${label} exited with ${exited}:\n${output}`);
+      return ready;
+    }, 60_000, 50);
   } catch (error) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     throw error;
   }
-  child.removeAllListeners('exit');
+  child.off('exit', onExit);
   return child;
 }
 

@@ -71,12 +71,12 @@ export class DataStack extends Stack {
       generateSecretString: generated,
       removalPolicy: settings.removalPolicy,
     });
-    // Stripe issues these two: they cannot be generated here. Created with a random placeholder, which is no Stripe
-    // key, so Payments refuses to start (lib/config/stripe-config.ts) until the operator puts the real values in.
+    // Stripe issues these two, so the stack cannot: each is created holding random bytes that are no Stripe key, and
+    // Payments refuses to start (lib/config/stripe-config.ts) until the operator stores the values Stripe gave.
     const stripe = (id: string, name: string, what: string) =>
       new Secret(this, id, {
         secretName: `${settings.prefix}${name}`,
-        description: `${what}; replace the placeholder: aws secretsmanager put-secret-value --secret-id ${settings.prefix}${name} --secret-string <value>`,
+        description: `${what}; store the value Stripe gave: aws secretsmanager put-secret-value --secret-id ${settings.prefix}${name} --secret-string <value>`,
         generateSecretString: generated,
         removalPolicy: settings.removalPolicy,
       });

@@ -30,7 +30,7 @@ export interface NotificationsStackProps extends StackProps {
   readonly shopUrl?: string | undefined;
 }
 
-/** Until told otherwise (`-c mailFrom=...`): a placeholder SES will refuse, so nothing is sent by mistake. */
+/** Without `-c mailFrom=...`: an address on example.com, reserved (RFC 2606) so no SES account verifies it: nothing is sent by mistake. */
 export const DEFAULT_MAIL_FROM = 'Federated Commerce <orders@example.com>';
 
 /** One batch of the queue is at most this many emails, each bounded by MAIL_SEND_TIMEOUT_MS. */
