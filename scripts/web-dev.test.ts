@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { waitFor } from '../lib/events/testing/wait-for';
 import { gatewayUnreachableMessage } from '../lib/config';
@@ -19,8 +20,10 @@ describe('npm run web:dev without a gateway', () => {
     });
     stops.push(() => child.kill('SIGTERM'));
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    // Vite colours its banner when CI is set (picocolors), with escapes inside the URL: read the text.
+    const read = (chunk: Buffer) => (output += stripVTControlCharacters(chunk.toString()));
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
     await waitFor('the dev server', () => output.includes(`http://localhost:${webPort}/`), 60_000, 100).catch(() => {
       throw new Error(`web:dev did not start:\n${output}`);
     });
