@@ -29,6 +29,8 @@ export type LambdaEntryName = keyof typeof LAMBDA_ENTRY_FILES;
  *   is built on (resolvable through NODE_PATH=/var/runtime/node_modules), and bundling the clients and the SigV4
  *   signer adds about 0.75 MB to a bundle against the 1.5 MB budget. The price is that their versions are the
  *   runtime's; the APIs used (clients, SignatureV4, HttpRequest, the default credential chain) are stable;
+ * - `import()` compiled to `require()`: a module loaded on demand (an SDK client only some functions use) is then
+ *   resolved like the static externals, through NODE_PATH, which Node's ESM resolution ignores;
  * - an external source map without sources content: stack traces in CloudWatch point at the TypeScript lines
  *   (NODE_OPTIONS below) without shipping the sources themselves.
  */
@@ -49,6 +51,7 @@ export const LAMBDA_BUNDLE = {
   sourcemap: true,
   sourcesContent: false,
   external: ['@aws-sdk/*', '@smithy/*'],
+  supported: { 'dynamic-import': false },
 } as const;
 
 /** Node options of every function: map stack traces through the bundle's source map. */
@@ -67,7 +70,10 @@ export function nodejsBundling(): BundlingOptions {
     // esbuild's warnings and errors, not its per-file size summary (the CDK leaves the CLI at its `info` default
     // unless told): sizes and their budget are `npm run bench -- lambda`'s, and a synth prints one line per function.
     logLevel: LogLevel.WARNING,
-    esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_BUNDLE.alias).map(([name, target]) => [`--alias:${name}`, target])),
+    esbuildArgs: {
+      ...Object.fromEntries(Object.entries(LAMBDA_BUNDLE.alias).map(([name, target]) => [`--alias:${name}`, target])),
+      ...Object.fromEntries(Object.entries(LAMBDA_BUNDLE.supported).map(([feature, on]) => [`--supported:${feature}`, String(on)])),
+    },
     forceDockerBundling: false,
   };
 }
@@ -86,6 +92,7 @@ export function esbuildOptions(entry: LambdaEntryName, outfile: string): BuildOp
     sourcesContent: LAMBDA_BUNDLE.sourcesContent,
     external: [...LAMBDA_BUNDLE.external],
     alias: { ...LAMBDA_BUNDLE.alias },
+    supported: { ...LAMBDA_BUNDLE.supported },
     metafile: true,
     logLevel: 'warning',
   };
