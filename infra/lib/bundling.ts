@@ -29,6 +29,10 @@ export type LambdaEntryName = keyof typeof LAMBDA_ENTRY_FILES;
  *   is built on (resolvable through NODE_PATH=/var/runtime/node_modules), and bundling the clients and the SigV4
  *   signer adds about 0.75 MB to a bundle against the 1.5 MB budget. The price is that their versions are the
  *   runtime's; the APIs used (clients, SignatureV4, HttpRequest, the default credential chain) are stable;
+ * - undici's fallback HTTP parser (`llhttp-wasm.js`, 72 KB) left out: undici loads it only where WebAssembly SIMD
+ *   is missing (old Node on ppc64) or when UNDICI_NO_WASM_SIMD=1, and the functions run Node 22 on arm64, where it
+ *   loads the SIMD build. Orders' Catalog ACL is the one undici user; were it ever reached, its requests would fail
+ *   with "Cannot find module '../llhttp/llhttp-wasm.js'" (never set UNDICI_NO_WASM_SIMD on a function);
  * - `import()` compiled to `require()`: a module loaded on demand (an SDK client only some functions use) is then
  *   resolved like the static externals, through NODE_PATH, which Node's ESM resolution ignores;
  * - an external source map without sources content: stack traces in CloudWatch point at the TypeScript lines
@@ -50,7 +54,7 @@ export const LAMBDA_BUNDLE = {
   minify: true,
   sourcemap: true,
   sourcesContent: false,
-  external: ['@aws-sdk/*', '@smithy/*'],
+  external: ['@aws-sdk/*', '@smithy/*', '../llhttp/llhttp-wasm.js'],
   supported: { 'dynamic-import': false },
 } as const;
 

@@ -94,7 +94,7 @@ describe('subgraphs stack', () => {
       expect(code.split('before calling').length - 1).toBe(1);
       expect(code).toContain('Apollo usage reporting and inline tracing are not bundled in this function');
     }
-    expect(LAMBDA_BUNDLE.external).toEqual(['@aws-sdk/*', '@smithy/*']);
+    expect(LAMBDA_BUNDLE.external).toEqual(['@aws-sdk/*', '@smithy/*', '../llhttp/llhttp-wasm.js']);
   });
 
   it('the GraphQL functions sit behind function URLs with AWS_IAM auth only; Stripe’s webhook alone is public', () => {
