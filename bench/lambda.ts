@@ -20,7 +20,7 @@ import { startRedisServer } from '../lib/redis';
 import { createServiceRuntime } from '../lib/runtime';
 import { ensureTables } from '../scripts/system';
 import { graphqlEvent } from '../test/support/lambda';
-import { esbuildOptions, LAMBDA_ENTRY_FILES, LAMBDA_NODE_OPTIONS, REPO_ROOT, type LambdaEntryName } from '../infra/lib/bundling';
+import { esbuildOptions, LAMBDA_ENTRY_FILES, REPO_ROOT, type LambdaEntryName } from '../infra/lib/bundling';
 import { table, type BenchReport, type Target } from './support/bench';
 
 export const BUNDLE_BUDGET_BYTES = 1.5 * 1024 * 1024;
@@ -104,7 +104,6 @@ export async function run(): Promise<BenchReport> {
       const env = {
         NODE_ENV: 'production',
         LOG_LEVEL: 'info',
-        NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
         // The bundle leaves @aws-sdk/* to the runtime, as the nodejs22.x runtime provides it: here, the repo's.
         NODE_PATH: resolve(REPO_ROOT, 'node_modules'),
         AWS_REGION: 'us-east-1',

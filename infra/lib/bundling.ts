@@ -35,8 +35,13 @@ export type LambdaEntryName = keyof typeof LAMBDA_ENTRY_FILES;
  *   with "Cannot find module '../llhttp/llhttp-wasm.js'" (never set UNDICI_NO_WASM_SIMD on a function);
  * - `import()` compiled to `require()`: a module loaded on demand (an SDK client only some functions use) is then
  *   resolved like the static externals, through NODE_PATH, which Node's ESM resolution ignores;
- * - an external source map without sources content: stack traces in CloudWatch point at the TypeScript lines
- *   (NODE_OPTIONS below) without shipping the sources themselves.
+ * - an external source map without sources content, beside the bundle: stack traces in CloudWatch point at the
+ *   TypeScript lines without shipping the sources themselves. They are mapped on demand
+ *   (lib/runtime/lambda-stack-traces.ts), not with NODE_OPTIONS=--enable-source-maps: that flag reads and parses the
+ *   whole map (about 2 MB) as the bundle loads, 10-25 ms of CPU at every cold start on the benchmark's machine
+ *   (`npm run bench -- lambda`, docs/benchmarks.md). The trade-off: the first stack formatted in a container (an
+ *   error logged or reported) pays that read and parse instead, once; function names in mapped frames stay the
+ *   minified ones, as they mostly were with the flag.
  */
 export const LAMBDA_BUNDLE = {
   /**
@@ -57,9 +62,6 @@ export const LAMBDA_BUNDLE = {
   external: ['@aws-sdk/*', '@smithy/*', '../llhttp/llhttp-wasm.js'],
   supported: { 'dynamic-import': false },
 } as const;
-
-/** Node options of every function: map stack traces through the bundle's source map. */
-export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
 
 /** The same settings as NodejsFunction bundling options; always local esbuild (no Docker: synth stays offline). */
 export function nodejsBundling(): BundlingOptions {

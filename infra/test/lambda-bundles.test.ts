@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -55,6 +55,65 @@ describe('the Lambda bundles', () => {
   });
 });
 
+/** Runs `node [flags] file` with only PATH and `env` (no JEST_WORKER_ID: as on Lambda), resolving with its outcome. */
+function runNode(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [...args], { env: { PATH: process.env['PATH'] ?? '', ...env }, timeout: 30_000 }, (error, stdout, stderr) =>
+      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('stack traces of a bundled function', () => {
+  let bundle: string;
+  const sources = () => join(work, 'stack');
+  beforeAll(async () => {
+    mkdirSync(sources(), { recursive: true });
+    writeFileSync(join(sources(), 'thrower.ts'), `export function failDeep(): never {\n  throw new Error('deep failure');\n}\n`);
+    writeFileSync(
+      join(sources(), 'entry.ts'),
+      `import { renameSync } from 'node:fs';
+import { mapBundleStackTracesOnDemand } from ${JSON.stringify(resolve(REPO_ROOT, 'lib/runtime/lambda-stack-traces'))};
+import { failDeep } from './thrower';
+
+mapBundleStackTracesOnDemand(__filename);
+if (process.env['MAP_GONE']) renameSync(\`\${__filename}.map\`, \`\${__filename}.map.gone\`);
+try {
+  failDeep();
+} catch (error) {
+  console.log((error as Error).stack);
+}
+`,
+    );
+    bundle = join(work, 'stack-out', 'index.js');
+    await build({ ...esbuildOptions('orders', bundle), entryPoints: [join(sources(), 'entry.ts')], logLevel: 'silent' });
+  });
+
+  /** The TypeScript locations a stack names, in order. */
+  const typeScriptFrames = (stack: string) => [...stack.matchAll(/\(?([^\s()]+\.ts):(\d+):(\d+)\)?$/gm)].map((match) => `${match[1]}:${match[2]}:${match[3]}`);
+
+  it('point at the TypeScript lines without the flag, written as --enable-source-maps writes them', async () => {
+    const onDemand = await runNode([bundle]);
+    const withFlag = await runNode(['--enable-source-maps', bundle]);
+    expect([onDemand.code, withFlag.code]).toEqual([0, 0]);
+    expect(onDemand.stdout.split('\n')[0]).toBe('Error: deep failure');
+    expect(typeScriptFrames(onDemand.stdout).slice(0, 2)).toEqual([`${join(sources(), 'thrower.ts')}:2:9`, `${join(sources(), 'entry.ts')}:8:3`]);
+    expect(onDemand.stdout).toBe(withFlag.stdout);
+  });
+
+  it('read the map only when a stack is formatted, not when the bundle loads', async () => {
+    const copy = join(work, 'stack-gone', 'index.js');
+    mkdirSync(join(work, 'stack-gone'), { recursive: true });
+    copyFileSync(bundle, copy);
+    copyFileSync(`${bundle}.map`, `${copy}.map`);
+    // The map disappears after start-up: had it been read then, the frames would still be mapped.
+    const run = await runNode([copy], { MAP_GONE: '1' });
+    expect(run.code).toBe(0);
+    expect(typeScriptFrames(run.stdout)).toEqual([]);
+    expect(run.stdout).toContain(`${copy}:`);
+  });
+});
+
 describe('undici as bundled for Orders', () => {
   let server: Server;
   let url: string;
@@ -78,11 +137,7 @@ describe('undici as bundled for Orders', () => {
     const outfile = join(work, 'undici', 'index.js');
     await build({ ...esbuildOptions('orders', outfile), entryPoints: [entry], logLevel: 'silent' });
     // Without JEST_WORKER_ID, which makes undici load its fallback parser eagerly: as on Lambda.
-    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-      execFile(process.execPath, [outfile], { env: { PATH: process.env['PATH'] ?? '', TARGET_ORIGIN: new URL(url).origin }, timeout: 30_000 }, (error, stdout, stderr) =>
-        done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+    const run = await runNode([outfile], { TARGET_ORIGIN: new URL(url).origin });
     expect([run.code, run.stdout.trim(), run.stderr]).toEqual([0, '200 answered', '']);
   });
 });
