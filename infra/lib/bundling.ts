@@ -38,7 +38,7 @@ export type LambdaEntryName = keyof typeof LAMBDA_ENTRY_FILES;
  * - an external source map without sources content, beside the bundle: stack traces in CloudWatch point at the
  *   TypeScript lines without shipping the sources themselves. They are mapped on demand
  *   (lib/runtime/lambda-stack-traces.ts), not with NODE_OPTIONS=--enable-source-maps: that flag reads and parses the
- *   whole map (about 2 MB) as the bundle loads, 10-25 ms of CPU at every cold start on the benchmark's machine
+ *   whole map (about 2 MB) as the bundle loads, 5-25 ms of CPU at every cold start on the benchmark's machine
  *   (`npm run bench -- lambda`, docs/benchmarks.md). The trade-off: the first stack formatted in a container (an
  *   error logged or reported) pays that read and parse instead, once; function names in mapped frames stay the
  *   minified ones, as they mostly were with the flag.

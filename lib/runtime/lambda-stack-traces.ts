@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * Stack traces of a bundled function that point at the TypeScript lines, paid for on the error path only.
  *
  * `--enable-source-maps` reads and parses the bundle's source map (about 2 MB) when the bundle loads, at every
- * cold start, whether or not an error ever shows a stack: 10-25 ms of CPU per cold start measured here (AWS's
+ * cold start, whether or not an error ever shows a stack: 5-25 ms of CPU per cold start measured here (AWS's
  * Lambda documentation warns of the same cost). `process.setSourceMapsEnabled(true)` on an error path does not
  * help: Node maps only code loaded after it was called. So the function's bundle ships its map beside it
  * (index.js.map, infra/lib/bundling.ts) and this hook reads it the first time a stack is formatted (an error
