@@ -2,7 +2,7 @@ import { COMPENSABLE, UNCAPTURED, type PaymentStatus } from './payment-status';
 
 /**
  * Why an order takes no card payment any more, learnt from Orders' events and remembered apart from the payment, for
- * good (docs/payments.md, "Orders closed to card payment"):
+ * good (docs/payments.md, "Orders confirmed without their card payment"):
  * - `CANCELLED` (order.cancelled): whatever the payment holds or took is given back (voided, or refunded);
  * - `CONFIRMED` (order.confirmed without this payment: by an admin by hand, or paid otherwise): the payment is released
  *   before capture (voided). A captured one is left alone: it was taken when the order shipped, and whether the
