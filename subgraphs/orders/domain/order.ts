@@ -1,5 +1,5 @@
 import { Address, AggregateRoot, InvalidOrderTransitionError, ValidationError, emailAddress, guard, type AddressInput, type Money, type MoneyProps } from '../../../lib/ddd';
-import type { CancellationCause, OrderEvent, ParcelTracking } from './order-events';
+import type { CancellationCause, ConfirmationCause, OrderEvent, ParcelTracking } from './order-events';
 import { OrderItem } from './order-item';
 import { assertTransition, type OrderStatus } from './order-status';
 
@@ -261,8 +261,9 @@ export class Order extends AggregateRoot<OrderEvent> {
     return this.state;
   }
 
-  confirm(now: Date): void {
-    this.transition('CONFIRMED', now);
+  /** PENDING -> CONFIRMED; `by` says what confirmed it (order.confirmed's `confirmedBy`, docs/architecture.md §4). */
+  confirm(now: Date, by?: ConfirmationCause): void {
+    this.transition('CONFIRMED', now, undefined, undefined, undefined, by);
   }
 
   /** CONFIRMED or SHIPPED -> COMPLETED: delivered (markOrderDelivered), or completed by an admin by hand. */
@@ -313,7 +314,14 @@ export class Order extends AggregateRoot<OrderEvent> {
     this.transition('CANCELLED', now, trimmed, cause);
   }
 
-  private transition(to: Exclude<OrderStatus, 'PENDING'>, now: Date, reason?: string, cause?: CancellationCause, tracking?: ParcelTracking): void {
+  private transition(
+    to: Exclude<OrderStatus, 'PENDING'>,
+    now: Date,
+    reason?: string,
+    cause?: CancellationCause,
+    tracking?: ParcelTracking,
+    confirmedBy?: ConfirmationCause,
+  ): void {
     const from = this.state.status;
     assertTransition(this.state.id, from, to);
     this.state = { ...this.state, status: to, updatedAt: now, ...(to === 'CANCELLED' ? { cancellationReason: reason } : {}) };
@@ -325,6 +333,7 @@ export class Order extends AggregateRoot<OrderEvent> {
       total: this.total.toJSON(),
       ...(reason !== undefined ? { reason } : {}),
       ...(cause !== undefined ? { cause } : {}),
+      ...(confirmedBy !== undefined ? { confirmedBy } : {}),
       // Each status change is stored as the next version; the event says which. Changes not stored yet count too,
       // so events of one aggregate always carry increasing versions.
       version: (this.recordedVersion += 1),
