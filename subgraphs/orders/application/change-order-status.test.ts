@@ -153,6 +153,9 @@ describe('what confirmed an order', () => {
     const byOutsidePayment = await placed();
     await confirmOrderOnPayment(t.deps, byOutsidePayment.id, { consumer: 'orders', eventId: randomUUID() });
     expect([await confirmedBy(byHand.id), await confirmedBy(byCard.id), await confirmedBy(byOutsidePayment.id)]).toEqual(['admin', 'payment-authorized', 'payment-completed']);
+    // And the order remembers it (stored): only the one its card payment confirmed is ever captured.
+    const stored = async (orderId: string) => (await t.repository.findById(orderId))!;
+    expect([(await stored(byHand.id)).paidOtherwise, (await stored(byCard.id)).paidOtherwise, (await stored(byOutsidePayment.id)).paidOtherwise]).toEqual([true, false, true]);
   });
 });
 

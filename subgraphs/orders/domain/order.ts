@@ -36,6 +36,12 @@ export interface OrderState {
   readonly shippingAddress: Address | undefined;
   /** The customer's contact email for this order (receipts, shipping news), checked and with its domain lower-cased. */
   readonly email: string | undefined;
+  /**
+   * What confirmed the order (order.confirmed's `confirmedBy`): its own card payment's authorization, or something
+   * else (an admin's confirmation by hand, a payment.completed from another provider). Undefined while PENDING, and
+   * on orders confirmed before it was recorded.
+   */
+  readonly confirmedBy: ConfirmationCause | undefined;
   /** The order's version as read from storage: 1 when placed, +1 per status change (the public Order.version). */
   readonly version: number;
   /**
@@ -162,6 +168,7 @@ export class Order extends AggregateRoot<OrderEvent> {
       countsAgainstLimits: input.countsAgainstLimits ?? false,
       shippingAddress: input.contact?.shippingAddress,
       email: input.contact?.email,
+      confirmedBy: undefined,
       version: 1,
       revision: 1,
     });
@@ -195,6 +202,14 @@ export class Order extends AggregateRoot<OrderEvent> {
   }
   get items(): readonly OrderItem[] {
     return this.state.items;
+  }
+  /**
+   * Whether the order was paid by other means than a card payment of its own (confirmed by an admin by hand, or by
+   * payment.completed): nothing may be captured for it, whatever card payment its customer had started (Payments voids
+   * it). Orders confirmed before `confirmedBy` was recorded answer false: their capture is asked for as before.
+   */
+  get paidOtherwise(): boolean {
+    return this.state.confirmedBy === 'admin' || this.state.confirmedBy === 'payment-completed';
   }
   get placedAt(): Date {
     return this.state.placedAt;
@@ -324,7 +339,13 @@ export class Order extends AggregateRoot<OrderEvent> {
   ): void {
     const from = this.state.status;
     assertTransition(this.state.id, from, to);
-    this.state = { ...this.state, status: to, updatedAt: now, ...(to === 'CANCELLED' ? { cancellationReason: reason } : {}) };
+    this.state = {
+      ...this.state,
+      status: to,
+      updatedAt: now,
+      ...(to === 'CANCELLED' ? { cancellationReason: reason } : {}),
+      ...(to === 'CONFIRMED' ? { confirmedBy } : {}),
+    };
     const data = {
       orderId: this.state.id,
       customerId: this.state.customerId,
