@@ -24,6 +24,7 @@ import type { LoadCommand, LoadReply } from './gateway-load';
 import { table, targetsSection, type BenchReport, type Target } from './support/bench';
 import { BenchProcess } from './support/bench-process';
 import { ME_QUERY, OPERATIONS, workload, type BenchCustomer, type Operation, type WorkloadFixture } from './support/gateway-workload';
+import { ensureHiveGateway } from './support/peers/hive-gateway-install';
 import { BenchPeers, PEER_FEATURES, PEER_NAMES, type PeerName, type RunningGateway, type SubgraphUrls } from './support/peers/gateways';
 import { spreadOf, spreadPercent, type Spread } from './support/spread';
 import { BENCH_ADMIN, BENCH_EVENT_SIGNING_SECRET, BENCH_JWT_SECRET, BENCH_METRICS_TOKEN, BENCH_SIGNING_SECRET } from './support/system-env';
@@ -130,6 +131,7 @@ export async function run(): Promise<BenchReport> {
     `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), load average ${formatLoad(loadavg())}. ` +
       `${ROUNDS} rounds of ${SECONDS} s per measurement, ${CONNECTIONS} connections; expected duration about ${Math.ceil(expected / 60)} min.`,
   );
+  if (phases.some((entry) => entry.gateways.some((name) => name.startsWith('hive')))) ensureHiveGateway();
   const stops: { stop(): Promise<void> }[] = [];
   let peers: BenchPeers | undefined;
   let loader: LoadGenerator | undefined;

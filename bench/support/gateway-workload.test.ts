@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { answersFor, holdsSomeonesData, workload, type BenchCustomer, type WorkloadFixture } from './gateway-workload';
+import { MUTATED_PRODUCTS, answersFor, holdsSomeonesData, workload, type BenchCustomer, type WorkloadFixture } from './gateway-workload';
 
 const customer = (sub: string): BenchCustomer => ({ sub, token: `token-of-${sub}`, orderIds: [] });
 const FIXTURE: WorkloadFixture = {
@@ -37,6 +37,15 @@ describe('workload', () => {
     const mutations = sent.filter((request) => request.body.includes('changeProductPrice'));
     expect(mutations).toHaveLength(2);
     expect(mutations.every((request) => request.headers['authorization'] === 'Bearer admin-token')).toBe(true);
+  });
+
+  it('mixed changes the most popular products in turn, so no two of the last MUTATED_PRODUCTS changes share a product', () => {
+    const next = workload('mixed', FIXTURE, 1);
+    const changed = ids(Array.from({ length: 20 * 2 * MUTATED_PRODUCTS }, () => next()).filter((request) => request.body.includes('changeProductPrice')));
+    expect(changed).toHaveLength(2 * MUTATED_PRODUCTS);
+    const hottest = FIXTURE.productIds.slice(0, MUTATED_PRODUCTS);
+    expect(new Set(changed.slice(0, MUTATED_PRODUCTS))).toEqual(new Set(hottest));
+    expect(changed.slice(MUTATED_PRODUCTS)).toEqual(changed.slice(0, MUTATED_PRODUCTS));
   });
 });
 

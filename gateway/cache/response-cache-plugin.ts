@@ -25,6 +25,8 @@ export function responseCachePlugin(cache: TaggedCache): ApolloServerPlugin<Gate
           // No operation (two without operationName, an unknown name): Apollo Server answers OPERATION_RESOLUTION_FAILURE.
           if (requestContext.operation?.operation !== 'query') return null;
           epoch = cache.epoch;
+          // A fresh operation is answered from its subgraphs, never from a copy made before it (GatewayContext.fresh).
+          if (requestContext.contextValue.fresh) return null;
           const base = baseKey(requestContext);
           const caller = requestContext.contextValue.caller;
           const entry = (await cache.get(publicKey(base, requestContext))) ?? (caller ? await cache.get(privateKey(base, caller)) : undefined);

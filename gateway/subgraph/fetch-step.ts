@@ -32,6 +32,8 @@ export interface SubgraphRequest {
    * read that follows a write must see it).
    */
   readonly readOnly: boolean;
+  /** A read that must begin now (GatewayContext.fresh): never shared with a fetch in flight, never served from a cache. */
+  readonly fresh?: boolean | undefined;
   /** The client request's deadline; absent for the gateway's own fetches (health checks, subscription payloads). */
   readonly deadline: RequestDeadline | undefined;
   /** What aborts the HTTP request, once a step chose it (the deadline, or a shared fetch's own budget). */

@@ -90,6 +90,7 @@ function subgraphRequest(options: SubgraphDataSourceOptions, processOptions: Gra
     caller: context.caller ?? null,
     correlationId: context.correlationId,
     readOnly: incomingContext !== undefined && incomingContext.operation.operation === 'query' && !MUTATION.test(query),
+    fresh: context.fresh === true,
     deadline: context.deadline,
     incoming,
   };

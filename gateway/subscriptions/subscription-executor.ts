@@ -112,7 +112,9 @@ export class SubscriptionExecutor {
     // Watch before checking access, so no change between the check and the first event can slip through.
     unwatch = await this.deps.feed.watch(orderId, (message) => (order ? order.accept(message) : early.push(message)));
     try {
-      const access = await this.fetch({ query: ACCESS_QUERY, variables: { id: orderId } }, context);
+      // A fresh read: one already in flight (another subscriber's identical check) may have read the order before
+      // this watch began, and a change between the two would reach this subscriber neither way.
+      const access = await this.fetch({ query: ACCESS_QUERY, variables: { id: orderId } }, { ...context, fresh: true });
       const [error] = access.errors ?? [];
       if (error) throw toGraphQLError(error);
       const now = (access.data as { order?: OrderNow | null } | undefined)?.order;

@@ -226,13 +226,14 @@ describe('subgraphs stack', () => {
       EventPattern: { source: ['ecommerce.shipping'], 'detail-type': ['shipment.shipped', 'shipment.delivered'] },
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrdersEvents'), 'Arn'] }, DeadLetterConfig: Match.anyValue() })],
     });
-    // The checkout saga: an authorized payment confirms the order; a cancelled order's payment is voided or refunded.
+    // The checkout saga: an authorized payment confirms the order; a cancelled order's payment is voided or refunded,
+    // and one the order was confirmed without (by hand) is voided.
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['ecommerce.payments'], 'detail-type': ['payment.completed', 'payment.authorized'] },
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrdersEvents'), 'Arn'] } })],
     });
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['ecommerce.orders'], 'detail-type': ['order.cancelled'] },
+      EventPattern: { source: ['ecommerce.orders'], 'detail-type': ['order.cancelled', 'order.confirmed'] },
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PaymentsEvents'), 'Arn'] }, DeadLetterConfig: Match.anyValue() })],
     });
     expect(ORDER_STATUS_EVENT_TYPES).toContain('order.completed');

@@ -37,6 +37,15 @@ const orderStatusChanged = z.object({
   version: orderVersion,
 });
 
+/**
+ * The order was confirmed, saying by what (optional: events published before it was added lack it): an admin by hand
+ * (paid by other means), the order's card payment (`payment.authorized`) or an outside payment (`payment.completed`).
+ * A field of its own, not `cause`: consumers that know only the cancellation causes keep accepting the event.
+ */
+const orderConfirmed = orderStatusChanged.extend({
+  confirmedBy: z.enum(['admin', 'payment-authorized', 'payment-completed']).optional(),
+});
+
 /** The order left the warehouse: the status change, with how to follow the parcel. */
 const orderShipped = orderStatusChanged.extend({
   carrier: z.string().min(1).max(100),
@@ -115,7 +124,7 @@ const shipmentChanged = z.object({
 
 export const eventDataSchemas = {
   'order.created': orderCreated,
-  'order.confirmed': orderStatusChanged,
+  'order.confirmed': orderConfirmed,
   'order.completed': orderStatusChanged,
   'order.cancelled': orderStatusChanged,
   'order.shipped': orderShipped,

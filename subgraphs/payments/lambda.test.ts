@@ -1,7 +1,7 @@
 /**
  * Payments' Lambda entry points invoked as AWS invokes them (production mode), against DynamoDB Local and the Stripe
- * emulator: the public webhook function URL, the IAM function URL's internal API, the order.cancelled consumer, and
- * the outbox relay, which runs without Stripe's keys.
+ * emulator: the public webhook function URL, the IAM function URL's internal API, the consumer of order.cancelled and
+ * order.confirmed, and the outbox relay, which runs without Stripe's keys.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
@@ -89,13 +89,23 @@ describe('the API function URL', () => {
   });
 });
 
-describe('the order.cancelled consumer', () => {
-  it('remembers the cancellation, so no payment may start for the order', async () => {
+describe('the consumer of order events', () => {
+  const closureOf = async (orderId: string) => (await dynamo.doc.send(new GetCommand({ TableName: `${prefix}payments`, Key: { pk: `ORDER#${orderId}`, sk: 'CLOSED' } }))).Item;
+
+  it('remembers a cancellation, so no payment may start for the order', async () => {
     const orderId = randomUUID();
     const envelope = sampleEnvelope('order.cancelled', { orderId });
     expect(await lambda.eventHandler(eventBridgeEvent(envelope))).toEqual({ handled: 1 });
-    const remembered = await dynamo.doc.send(new GetCommand({ TableName: `${prefix}payments`, Key: { pk: `ORDER#${orderId}`, sk: 'CANCELLED' } }));
-    expect(remembered.Item).toMatchObject({ orderId });
+    expect(await closureOf(orderId)).toMatchObject({ orderId, closedAs: 'CANCELLED' });
+  });
+
+  it('remembers a confirmation by hand, and not one by the order’s card payment', async () => {
+    const byHand = randomUUID();
+    expect(await lambda.eventHandler(eventBridgeEvent(sampleEnvelope('order.confirmed', { orderId: byHand, confirmedBy: 'admin' })))).toEqual({ handled: 1 });
+    expect(await closureOf(byHand)).toMatchObject({ orderId: byHand, closedAs: 'CONFIRMED' });
+    const byPayment = randomUUID();
+    expect(await lambda.eventHandler(eventBridgeEvent(sampleEnvelope('order.confirmed', { orderId: byPayment, confirmedBy: 'payment-authorized' })))).toEqual({ handled: 1 });
+    expect(await closureOf(byPayment)).toBeUndefined();
   });
 });
 

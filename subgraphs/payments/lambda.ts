@@ -4,7 +4,8 @@
  *   on /internal (Orders: SigV4 + signed service identity);
  * - `webhookHandler`: the public function URL Stripe delivers webhooks to; only POST /webhooks/stripe, verified with
  *   STRIPE_WEBHOOK_SECRET before anything is read;
- * - `eventHandler`: the EventBridge rule target for order.cancelled (void or refund the order's payment);
+ * - `eventHandler`: the EventBridge rules' target for order.cancelled (void or refund the order's payment) and
+ *   order.confirmed (release a card payment the confirmation did not come from);
  * - `outboxRelayHandler`: the outbox relay: the table's DynamoDB Stream -> EventBridge, and the scheduled sweep. It
  *   builds no Payments module: the relay needs its table and the bus, not Stripe's keys (its role cannot read them).
  */

@@ -1,3 +1,5 @@
+// The functions given to page.evaluate run in the page: they are typed against the DOM.
+/// <reference lib="dom" />
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { waitFor } from '../../lib/events/testing/wait-for';

@@ -186,6 +186,12 @@ describe('the storefront in a browser', () => {
     await adminPage.getByRole('button', { name: `Confirm order ${orderId}` }).click();
     await waitFor('the admin list to show CONFIRMED', async () => (await row.locator('[data-status]').getAttribute('data-status')) === 'CONFIRMED');
     await waitFor("the customer's page to show CONFIRMED", async () => (await statusOf(page)) === 'CONFIRMED');
+    // Confirmed by hand: the card form the page offered (its payment started on the first visit) is gone, and the
+    // payment is not asked for any more (Payments cancels it: "the order was confirmed without this payment").
+    await waitFor('the card form gone', async () => (await page.getByRole('heading', { name: 'Pay for your order' }).count()) === 0);
+    await expect(page.locator('.payment').textContent()).resolves.toMatch(
+      /^(Not needed any more: nothing was charged|Cancelled, nothing was charged: the order was confirmed without this payment)$/,
+    );
 
     await adminPage.getByRole('button', { name: `Complete order ${orderId}` }).click();
     await waitFor('the admin list to show COMPLETED', async () => (await row.locator('[data-status]').getAttribute('data-status')) === 'COMPLETED');

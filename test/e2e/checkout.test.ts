@@ -15,6 +15,7 @@ import {
   stripeEventsOf,
   waitForCheckout,
 } from '../support/checkout';
+import { ADDRESS, UPS, placeWithContact, shipOrderAs } from '../support/fulfilment';
 import { errorCodes, graphql } from '../support/graphql';
 import { createProducts, onlyError, placedOrder } from '../support/orders';
 import { TEST_STRIPE_WEBHOOK_SECRET, startTestSystem, tokenFor, type TestSystem } from '../support/system';
@@ -44,7 +45,7 @@ const placeAs = async (sub: string, quantity = 1) => {
   return { token, order: await placedOrder(system, token, [{ productId, quantity }]) };
 };
 /** What the contexts published, as another consumer on the bus sees it. */
-const published: { type: string; data: { orderId: string; reason?: string } }[] = [];
+const published: { type: string; data: { orderId: string; reason?: string; confirmedBy?: string } }[] = [];
 beforeAll(async () => {
   await system.bus.subscribe({
     group: 'checkout-test',
@@ -225,6 +226,91 @@ describe('compensations', () => {
     const settled = await waitForCheckout(system, token, order.id, (o) => o.payment?.status === 'VOIDED', 'payment VOIDED');
     expect(settled.status).toBe('CANCELLED');
     expect(paymentEventsOf(order.id, 'payment.authorized')).toEqual([]);
+    await expectCheckoutConsistent(system, [order.id]);
+  });
+});
+
+describe('an order confirmed by hand while its card payment was open', () => {
+  const CONFIRMED_WITHOUT = 'the order was confirmed without this payment';
+
+  /** A PENDING order with its address and email (so it can ship), and its payment started. */
+  async function placedAndStarted(sub: string) {
+    const token = await tokenFor(sub);
+    const placed = await placeWithContact(system.urls.gateway, token, { items: [{ productId, quantity: 1 }], shippingAddress: ADDRESS, email: `${sub}@example.com` });
+    expect(placed.errors).toBeUndefined();
+    const order = placed.data!.placeOrder;
+    return { token, order, payment: await startedPayment(system, token, order.id) };
+  }
+
+  async function confirmByHand(orderId: string): Promise<void> {
+    const confirmed = await graphql<{ confirmOrder: { status: string } }>(system.urls.gateway, `mutation($id: ID!) { confirmOrder(id: $id) { status } }`, { id: orderId }, { token: admin });
+    expect(confirmed.data?.confirmOrder.status).toBe('CONFIRMED');
+  }
+
+  /** The order ships with nothing captured: Payments answers "nothing to capture" and the payment stays as it was. */
+  async function shipsWithoutCapture(orderId: string, providerPaymentId: string): Promise<void> {
+    const shipped = await shipOrderAs(system.urls.gateway, { token: admin }, orderId, UPS);
+    expect(shipped.errors).toBeUndefined();
+    expect(shipped.data!.shipOrder).toMatchObject({ status: 'SHIPPED', version: 3, payment: { status: 'VOIDED' }, shipment: { status: 'SHIPPED' } });
+    const intent = await emulatorStripe(system).paymentIntents.retrieve(providerPaymentId);
+    expect([intent.status, intent.amount_received, intent.amount_capturable]).toEqual(['canceled', 0, 0]);
+    expect(await stripeEventsOf(system, providerPaymentId, 'charge.captured')).toEqual([]);
+    expect(await stripeEventsOf(system, providerPaymentId, 'payment_intent.succeeded')).toEqual([]);
+    expect((await system.payments.deps.payments.findByOrderId(orderId))!.version).toBe(2);
+    expect(paymentEventsOf(orderId, 'payment.captured')).toEqual([]);
+  }
+
+  it('cancels the intent, so the customer’s card confirmation afterwards is refused; the order ships with nothing captured', async () => {
+    const { token, order, payment } = await placedAndStarted('checkout-by-hand');
+    expect([payment.status, payment.clientSecret]).toEqual(['REQUIRES_PAYMENT', expect.stringMatching(/_secret_/)]);
+    await confirmByHand(order.id);
+
+    const voided = await waitForCheckout(system, token, order.id, (o) => o.payment?.status === 'VOIDED', 'payment VOIDED');
+    expect([voided.status, voided.payment!.id, voided.payment!.failureReason, voided.payment!.clientSecret]).toEqual(['CONFIRMED', payment.id, CONFIRMED_WITHOUT, null]);
+    await waitFor('payment.voided on the bus', () => paymentEventsOf(order.id, 'payment.voided').length === 1);
+    expect(paymentEventsOf(order.id, 'order.confirmed').map((e) => e.data.confirmedBy)).toEqual(['admin']);
+    expect(paymentEventsOf(order.id, 'payment.voided').map((e) => e.data.reason)).toEqual([CONFIRMED_WITHOUT]);
+
+    // The customer's card form, still open in another tab, confirms the intent: Stripe refuses it, nothing is held.
+    const late = await confirmAtStripe(system, payment, 'pm_card_visa');
+    expect(late).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect((late as Stripe.errors.StripeError).code).toBe('payment_intent_unexpected_state');
+    expect(onlyError(await startPaymentAs(system, token, order.id))).toMatchObject({
+      code: 'INVALID_ORDER_TRANSITION',
+      message: `order ${order.id} is CONFIRMED; only a PENDING order can be paid`,
+    });
+
+    await shipsWithoutCapture(order.id, payment.providerPaymentId);
+    expect((await stripeEventsOf(system, payment.providerPaymentId)).map((e) => e.type)).toEqual(['payment_intent.created', 'payment_intent.canceled']);
+    expect(paymentEventsOf(order.id, 'payment.authorized')).toEqual([]);
+    await expectCheckoutConsistent(system, [order.id]);
+  });
+
+  it('voids an authorization the customer made just before, whose webhook had not arrived: Orders never hears of it', async () => {
+    const { token, order, payment } = await placedAndStarted('checkout-by-hand-slipped-in');
+    await holdWebhooks(system);
+    try {
+      expect(await confirmAtStripe(system, payment, 'pm_card_visa')).toMatchObject({ status: 'requires_capture' });
+      await confirmByHand(order.id);
+      await waitFor('the authorization voided at Stripe', async () => (await emulatorStripe(system).paymentIntents.retrieve(payment.providerPaymentId)).status === 'canceled');
+    } finally {
+      await releaseWebhooks(system);
+    }
+    const [authorized] = await stripeEventsOf(system, payment.providerPaymentId, 'payment_intent.amount_capturable_updated');
+    await waitForDelivered(authorized!.id, 1);
+    const settled = await waitForCheckout(system, token, order.id, (o) => o.payment?.status === 'VOIDED', 'payment VOIDED');
+    expect([settled.status, settled.payment!.status, settled.payment!.failureReason]).toEqual(['CONFIRMED', 'VOIDED', CONFIRMED_WITHOUT]);
+    await waitFor('payment.voided on the bus', () => paymentEventsOf(order.id, 'payment.voided').length === 1);
+    expect(paymentEventsOf(order.id, 'payment.authorized')).toEqual([]);
+
+    await shipsWithoutCapture(order.id, payment.providerPaymentId);
+    expect((await stripeEventsOf(system, payment.providerPaymentId)).map((e) => e.type)).toEqual([
+      'payment_intent.created',
+      'charge.succeeded',
+      'payment_intent.amount_capturable_updated',
+      'payment_intent.canceled',
+      'charge.refunded',
+    ]);
     await expectCheckoutConsistent(system, [order.id]);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../../lib/process';
 import { ProcessGroup, tail, type Started } from '../processes';
+import { HIVE_GATEWAY_BIN, HIVE_GATEWAY_CONFIG } from './hive-gateway-install';
 
 const ROOT = resolve(__dirname, '../../..');
 const TSX = ['--import', 'tsx'];
@@ -185,12 +186,13 @@ export class BenchPeers {
     return this.ready('apollo-stock', `http://127.0.0.1:${port}/graphql`, started);
   }
 
-  /** Hive Gateway (hive-gateway.config.ts), with the Rust query planner and its response cache as the name says. */
+  /**
+   * Hive Gateway (bench/hive-gateway/gateway.config.ts), with the Rust query planner and its response cache as the
+   * name says. It must be installed first (ensureHiveGateway).
+   */
   async startHive(name: 'hive' | 'hive-rust' | 'hive-cache' | 'hive-rust-cache', urls: SubgraphUrls): Promise<RunningGateway> {
     const port = await freePort();
-    const bin = join(ROOT, 'node_modules/@graphql-hive/gateway/dist/bin.js');
-    const config = join(__dirname, 'hive-gateway.config.ts');
-    const args = [...TSX, bin, 'supergraph', this.supergraphFile(urls), '--port', String(port), '--host', '127.0.0.1', '--fork', '1', '--config-path', config, '--disable-websockets'];
+    const args = [...TSX, HIVE_GATEWAY_BIN, 'supergraph', this.supergraphFile(urls), '--port', String(port), '--host', '127.0.0.1', '--fork', '1', '--config-path', HIVE_GATEWAY_CONFIG, '--disable-websockets'];
     if (name.startsWith('hive-rust')) args.push('--hive-router-runtime');
     const responseCache = name.endsWith('-cache') ? 'on' : 'off';
     const started = this.group.spawn(name, process.execPath, args, { ...this.env, NODE_ENV: 'production', LOG_LEVEL: 'error', BENCH_HIVE_RESPONSE_CACHE: responseCache, BENCH_SCHEMA_DIR: join(ROOT, 'schema') });

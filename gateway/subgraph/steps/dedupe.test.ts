@@ -44,6 +44,18 @@ describe('dedupe', () => {
     expect(next.requests).toHaveLength(6);
   });
 
+  it('never lets a fresh read join one in flight (it may have read before the fresh request began)', async () => {
+    const { next, release } = held();
+    const fetch = dedupe(10_000)(next);
+    const caller = { sub: 'customer-1', roles: [] };
+    const early = fetch(subgraphRequest({ caller }));
+    const fresh = fetch(subgraphRequest({ caller, fresh: true }));
+    const later = fetch(subgraphRequest({ caller }));
+    release();
+    expect([(await early).served, (await fresh).served, (await later).served]).toEqual(['fetched', 'fetched', 'deduped']);
+    expect(next.requests).toHaveLength(2);
+  });
+
   it('lets a request stop waiting at its own deadline while the shared fetch goes on for the others', async () => {
     const { next, release } = held();
     const fetch = dedupe(10_000)(next);

@@ -5,7 +5,7 @@ import type { FetchStep, SubgraphResponse } from '../fetch-step';
 import { Inflight } from '../inflight';
 
 /**
- * Identical read-only fetches of the same caller in flight at once go to the subgraph once. The key is the subgraph,
+ * Identical read-only fetches of the same caller in flight at once go to the subgraph once (never a fresh one). The key is the subgraph,
  * document, variables, operation name and the caller's identity (sub and roles), never the per-request signature.
  * A shared fetch is aborted by no one request's deadline, since the others still wait for it: it has its own budget
  * (`sharedTimeoutMs`, REQUEST_TIMEOUT_MS), and each request stops waiting at its own deadline. Every consumer gets its
@@ -14,7 +14,8 @@ import { Inflight } from '../inflight';
 export function dedupe(sharedTimeoutMs: number): FetchStep {
   const inflight = new Inflight<SubgraphResponse>();
   return (next) => async (request) => {
-    if (!request.readOnly) return next(request);
+    // A fresh read must begin after its request did: one already in flight may have read before that.
+    if (!request.readOnly || request.fresh) return next(request);
     const key = `${request.query}\n${JSON.stringify(request.variables)}\n${request.operationName ?? ''}\n${callerKey(request.caller)}`;
     const { promise, shared } = inflight.run(key, () => next({ ...request, deadline: undefined, signal: AbortSignal.timeout(sharedTimeoutMs) }));
     const response = await untilDeadline(promise, request.deadline);

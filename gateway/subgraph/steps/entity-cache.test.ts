@@ -38,14 +38,15 @@ describe('entityCache', () => {
     expect(next.requests).toHaveLength(2);
   });
 
-  it('keeps admins apart, and leaves writes and other fetches to the rest of the chain', async () => {
+  it('keeps admins apart, and leaves writes, fresh reads and other fetches to the rest of the chain', async () => {
     const next = recordingNext(catalog);
     const fetch = entityCache(cache)(next);
     await fetch(subgraphRequest({ query: ENTITIES, variables: reps('p1') }));
     await fetch(subgraphRequest({ query: ENTITIES, variables: reps('p1'), caller: { sub: 'admin-1', roles: ['admin'] } }));
     await fetch(subgraphRequest({ query: ENTITIES, variables: reps('p1'), readOnly: false }));
+    await fetch(subgraphRequest({ query: ENTITIES, variables: reps('p1'), fresh: true }));
     await fetch(subgraphRequest({ variables: { first: 1 } }));
-    expect(next.requests).toHaveLength(4);
+    expect(next.requests).toHaveLength(5);
   });
 
   it('caches nothing a subgraph marks uncacheable, and stops looking that type up for a while', async () => {

@@ -38,7 +38,7 @@ export function entityCache(cache: TaggedCache): FetchStep {
   };
 
   return (next) => async (request) => {
-    const entities = request.readOnly ? entityFetch(request.variables) : undefined;
+    const entities = request.readOnly && !request.fresh ? entityFetch(request.variables) : undefined;
     if (!entities || !wanted(entities.typename)) return next(request);
     const { representations, typename } = entities;
     const partition = isAdmin(request.caller) ? 'admin' : 'all';

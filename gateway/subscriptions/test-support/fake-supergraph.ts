@@ -31,6 +31,8 @@ export interface ExecutedRequest {
   readonly operationName: string;
   readonly variables: Record<string, unknown>;
   readonly caller: Caller;
+  /** Whether the gateway was told the read must begin now (GatewayContext.fresh). */
+  readonly fresh: boolean;
 }
 
 /**
@@ -66,7 +68,7 @@ export class FakeSupergraph {
 
   readonly execute: FederatedExecutor = async (request, context: GatewayContext) => {
     const operationName = /^query\s+(\w+)/.exec(request.query)?.[1] ?? 'anonymous';
-    this.executed.push({ operationName, variables: request.variables, caller: context.caller });
+    this.executed.push({ operationName, variables: request.variables, caller: context.caller, fresh: context.fresh === true });
     await this.gates.get(operationName);
     const result = await graphql({
       schema: this.schema,

@@ -13,6 +13,7 @@ import type { ContextName } from '../../../lib/config';
 import { AppFunction } from '../constructs/app-function';
 import type { DeadLetterQueues } from '../constructs/dead-letter-queue';
 import { deadLetterQueue } from '../constructs/dead-letter-queue';
+import { PAYMENTS_EVENT_TYPES } from '../../../subgraphs/payments/infrastructure/event-consumers';
 import { EventConsumerRules } from '../constructs/event-consumer-rules';
 import { OutboxRelay } from '../constructs/outbox-relay';
 import type { EnvironmentSettings } from '../environments';
@@ -78,7 +79,8 @@ export function paymentsUrlParameterName(settings: EnvironmentSettings): string 
  * the same way. Payments' URL reaches Orders through an SSM parameter and its invoke grant is a resource-based
  * permission on Payments' function: both depend on Orders' role, never its function, so there is no cycle. Payments has a second, public function URL for
  * Stripe's webhooks (POST /webhooks/stripe only, verified with the webhook secret before anything else), the
- * consumer of order.cancelled (void or refund), and the only roles that read Stripe's secrets. Orders' payment
+ * consumer of order.cancelled (void or refund) and order.confirmed (release a card payment the order was confirmed
+ * without), and the only roles that read Stripe's secrets. Orders' payment
  * deadline runs on a schedule.
  * Each function gets its own role with only the actions it performs, on its own context's table only.
  */
@@ -317,7 +319,7 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
         name: 'payments-events',
         entry: 'payments',
         handler: 'eventHandler',
-        description: "Payments consumer: a cancelled order's payment is voided (before capture) or refunded (after)",
+        description: "Payments consumer: a cancelled order's payment is voided (before capture) or refunded (after); one an order was confirmed without is voided",
         timeout: Duration.seconds(30),
         environment: paymentsEnvironment,
         asyncInvoked: true,
@@ -327,7 +329,7 @@ export class SubgraphsStack extends Stack implements DeadLetterQueues {
       settings,
       bus,
       target: paymentsEvents.fn,
-      types: ['order.cancelled'],
+      types: PAYMENTS_EVENT_TYPES,
       description: 'Payments consumer',
     });
 

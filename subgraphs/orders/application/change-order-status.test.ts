@@ -4,7 +4,7 @@ import { ConcurrentModificationError, ErrorCode } from '../../../lib/ddd';
 import type { Order } from '../domain/order';
 import type { OrderRepository } from '../domain/order-repository';
 import { ADMIN, customer, openOrdersTable, rejectionOf, type OrdersTable } from '../test-support/orders-fixtures';
-import { cancelOrder, confirmOrder, confirmOrderOnPayment } from './change-order-status';
+import { cancelOrder, confirmOrder, confirmOrderOnAuthorization, confirmOrderOnPayment } from './change-order-status';
 import { completeOrder } from './fulfil-order';
 import { placeOrder } from './place-order';
 import type { OrdersDependencies } from './orders-dependencies';
@@ -140,6 +140,22 @@ describe('who may change an order', () => {
       expect(error.message).toBe(`no order with id "${id}"`);
       expect(error.details).toEqual({ field: 'id', value: id });
     }
+  });
+});
+
+describe('what confirmed an order', () => {
+  it('is told on order.confirmed (confirmedBy): an admin by hand, the order’s card payment, or an outside payment', async () => {
+    const confirmedBy = async (orderId: string) => (await t.outboxEventsOf(orderId)).find((e) => e.type === 'order.confirmed')?.data['confirmedBy'];
+    const byHand = await placed();
+    await confirmOrder(t.deps, ADMIN, byHand.id);
+    const byCard = await placed();
+    expect(await confirmOrderOnAuthorization(t.deps, { orderId: byCard.id, amount: byCard.total.toJSON() }, { consumer: 'orders', eventId: randomUUID() })).toBe('confirmed');
+    const byOutsidePayment = await placed();
+    await confirmOrderOnPayment(t.deps, byOutsidePayment.id, { consumer: 'orders', eventId: randomUUID() });
+    expect([await confirmedBy(byHand.id), await confirmedBy(byCard.id), await confirmedBy(byOutsidePayment.id)]).toEqual(['admin', 'payment-authorized', 'payment-completed']);
+    // And the order remembers it (stored): only the one its card payment confirmed is ever captured.
+    const stored = async (orderId: string) => (await t.repository.findById(orderId))!;
+    expect([(await stored(byHand.id)).paidOtherwise, (await stored(byCard.id)).paidOtherwise, (await stored(byOutsidePayment.id)).paidOtherwise]).toEqual([true, false, true]);
   });
 });
 

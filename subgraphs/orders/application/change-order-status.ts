@@ -21,10 +21,10 @@ function change(deps: Deps, id: string, apply: (order: Order) => void, authorize
   });
 }
 
-/** Admin: PENDING -> CONFIRMED. */
+/** Admin: PENDING -> CONFIRMED by hand (paid by other means: Payments releases any card payment of the order). */
 export async function confirmOrder(deps: Deps, caller: Caller, id: string): Promise<Order> {
   requireAdmin(caller, 'confirm orders');
-  return change(deps, id, (order) => order.confirm(deps.clock.now()), () => undefined);
+  return change(deps, id, (order) => order.confirm(deps.clock.now(), 'admin'), () => undefined);
 }
 
 /** Owner or admin: PENDING|CONFIRMED -> CANCELLED (cause `customer` for the owner, `admin` for anyone else). */
@@ -46,7 +46,7 @@ export async function confirmOrderOnPayment(deps: Deps, orderId: string, event: 
   return withOptimisticRetry(async () => {
     const order = await deps.orders.findById(orderId);
     if (!order || order.status !== 'PENDING') return 'ignored';
-    order.confirm(deps.clock.now());
+    order.confirm(deps.clock.now(), 'payment-completed');
     return (await deps.orders.save(order, event)) === 'saved' ? 'confirmed' : 'ignored';
   });
 }
@@ -67,7 +67,7 @@ export async function confirmOrderOnAuthorization(
     if (!order || order.status !== 'PENDING') return 'ignored';
     const total = order.total.toJSON();
     if (total.amount !== payment.amount.amount || total.currency !== payment.amount.currency) return 'amount-mismatch';
-    order.confirm(deps.clock.now());
+    order.confirm(deps.clock.now(), 'payment-authorized');
     return (await deps.orders.save(order, event)) === 'saved' ? 'confirmed' : 'ignored';
   });
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ErrorCode, PaymentFailedError, ValidationError } from '../../../lib/ddd';
 import { ADMIN, customer, openOrdersTable, rejectionOf, type OrdersTable } from '../test-support/orders-fixtures';
-import { confirmOrder } from './change-order-status';
+import { confirmOrder, confirmOrderOnAuthorization } from './change-order-status';
 import { completeOrder, completeOrderOnDelivery, markOrderDelivered, shipOrder, shipOrderOnShipment } from './fulfil-order';
 import { placeOrder } from './place-order';
 import { setShippingAddress } from './set-shipping-address';
@@ -23,9 +23,11 @@ beforeAll(async () => {
 });
 afterAll(() => t?.drop());
 
-async function confirmed(contact = true) {
+/** A placed order confirmed by its card payment's authorization (`card`), or by an admin by hand (`hand`). */
+async function confirmed(contact = true, by: 'card' | 'hand' = 'card') {
   const order = await placeOrder(t.deps, OWNER, { items: [{ productId, quantity: 1 }], ...(contact ? { shippingAddress: ADDRESS, email: 'jane@example.com' } : {}) });
-  await confirmOrder(t.deps, ADMIN, order.id);
+  if (by === 'hand') await confirmOrder(t.deps, ADMIN, order.id);
+  else expect(await confirmOrderOnAuthorization(t.deps, { orderId: order.id, amount: order.total.toJSON() }, { consumer: 'orders', eventId: `authorized-${order.id}` })).toBe('confirmed');
   return order.id;
 }
 const eventsOf = async (id: string) => (await t.outboxEventsOf(id)).map((event) => `${event.type}@${String(event.data['version'])}`);
@@ -56,6 +58,13 @@ describe('shipOrder', () => {
     expect((await t.repository.findById(id))!.status).toBe('CONFIRMED');
   });
 
+  it('asks for no capture of an order an admin confirmed by hand (paid otherwise): checks, ships, SHIPPED', async () => {
+    const id = await confirmed(true, 'hand');
+    expect((await t.repository.findById(id))!.paidOtherwise).toBe(true);
+    expect((await shipOrder(t.deps, ADMIN, id, TRACKING)).status).toBe('SHIPPED');
+    expect(t.fulfilment.calls.filter((call) => call.endsWith(id))).toEqual([`check ${id}`, `ship ${id}`]);
+  });
+
   it('calls nobody for an order without an address or an email', async () => {
     const id = await confirmed(false);
     const error = await rejectionOf(shipOrder(t.deps, ADMIN, id, TRACKING));
@@ -74,10 +83,17 @@ describe('completeOrder', () => {
     expect(await eventsOf(id)).toEqual(['order.created@1', 'order.confirmed@2', 'order.completed@3']);
   });
 
-  it('completes an order with no payment (confirmed by hand: nothing to capture)', async () => {
+  it('completes an order whose payment has nothing to capture (Payments answers NOT_FOUND)', async () => {
     const id = await confirmed();
     t.fulfilment.payments.set(id, 'nothing-to-capture');
     expect((await completeOrder(t.deps, ADMIN, id)).status).toBe('COMPLETED');
+    expect(t.fulfilment.calls.filter((call) => call.endsWith(id))).toEqual([`capture ${id}`]);
+  });
+
+  it('completes an order confirmed by hand without asking for a capture', async () => {
+    const id = await confirmed(true, 'hand');
+    expect((await completeOrder(t.deps, ADMIN, id)).status).toBe('COMPLETED');
+    expect(t.fulfilment.calls.filter((call) => call.endsWith(id))).toEqual([]);
   });
 
   it('leaves the order CONFIRMED when the capture is refused', async () => {

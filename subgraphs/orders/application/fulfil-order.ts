@@ -69,8 +69,12 @@ export async function completeOrder(deps: Deps, caller: Caller, id: string): Pro
  * by order id: a captured one is answered as captured). An order with no payment was confirmed by hand (a bank
  * transfer, say): nothing to capture. PAYMENT_FAILED (the authorization expired or was voided) and Payments'
  * unavailability reach the caller; nothing has changed then.
+ * An order paid otherwise (confirmed by an admin) is not captured at all, not even asked: a card payment its customer
+ * completed after the confirmation is Payments' to void, and if Payments has not heard of the confirmation yet (its
+ * consumer behind or down), a capture asked for now would charge the customer a second time.
  */
 async function takePayment(deps: Pick<Deps, 'payments'>, order: Order): Promise<void> {
+  if (order.paidOtherwise) return;
   await deps.payments.capture(order.id);
 }
 

@@ -16,6 +16,13 @@ export interface OrderCreatedData {
 /** Why an order was cancelled, for machines: its owner, an admin, the payment deadline, or its stock hold expiring. */
 export type CancellationCause = 'customer' | 'admin' | 'payment-timeout' | 'stock-expired';
 
+/**
+ * What confirmed an order, for machines: an admin by hand (`confirmOrder`: paid by other means, a bank transfer say),
+ * the order's card payment at Payments (`payment.authorized`), or an outside payment system (`payment.completed`).
+ * Payments releases a card payment the confirmation did not come from (docs/payments.md).
+ */
+export type ConfirmationCause = 'admin' | 'payment-authorized' | 'payment-completed';
+
 export interface OrderStatusChangedData {
   readonly orderId: string;
   readonly customerId: string;
@@ -25,6 +32,8 @@ export interface OrderStatusChangedData {
   readonly reason?: string;
   /** order.cancelled only. */
   readonly cause?: CancellationCause;
+  /** order.confirmed only. */
+  readonly confirmedBy?: ConfirmationCause;
   readonly version: number;
 }
 

@@ -1,5 +1,5 @@
 import { Address, AggregateRoot, InvalidOrderTransitionError, ValidationError, emailAddress, guard, type AddressInput, type Money, type MoneyProps } from '../../../lib/ddd';
-import type { CancellationCause, OrderEvent, ParcelTracking } from './order-events';
+import type { CancellationCause, ConfirmationCause, OrderEvent, ParcelTracking } from './order-events';
 import { OrderItem } from './order-item';
 import { assertTransition, type OrderStatus } from './order-status';
 
@@ -36,6 +36,12 @@ export interface OrderState {
   readonly shippingAddress: Address | undefined;
   /** The customer's contact email for this order (receipts, shipping news), checked and with its domain lower-cased. */
   readonly email: string | undefined;
+  /**
+   * What confirmed the order (order.confirmed's `confirmedBy`): its own card payment's authorization, or something
+   * else (an admin's confirmation by hand, a payment.completed from another provider). Undefined while PENDING, and
+   * on orders confirmed before it was recorded.
+   */
+  readonly confirmedBy: ConfirmationCause | undefined;
   /** The order's version as read from storage: 1 when placed, +1 per status change (the public Order.version). */
   readonly version: number;
   /**
@@ -162,6 +168,7 @@ export class Order extends AggregateRoot<OrderEvent> {
       countsAgainstLimits: input.countsAgainstLimits ?? false,
       shippingAddress: input.contact?.shippingAddress,
       email: input.contact?.email,
+      confirmedBy: undefined,
       version: 1,
       revision: 1,
     });
@@ -195,6 +202,14 @@ export class Order extends AggregateRoot<OrderEvent> {
   }
   get items(): readonly OrderItem[] {
     return this.state.items;
+  }
+  /**
+   * Whether the order was paid by other means than a card payment of its own (confirmed by an admin by hand, or by
+   * payment.completed): nothing may be captured for it, whatever card payment its customer had started (Payments voids
+   * it). Orders confirmed before `confirmedBy` was recorded answer false: their capture is asked for as before.
+   */
+  get paidOtherwise(): boolean {
+    return this.state.confirmedBy === 'admin' || this.state.confirmedBy === 'payment-completed';
   }
   get placedAt(): Date {
     return this.state.placedAt;
@@ -261,8 +276,9 @@ export class Order extends AggregateRoot<OrderEvent> {
     return this.state;
   }
 
-  confirm(now: Date): void {
-    this.transition('CONFIRMED', now);
+  /** PENDING -> CONFIRMED; `by` says what confirmed it (order.confirmed's `confirmedBy`, docs/architecture.md §4). */
+  confirm(now: Date, by?: ConfirmationCause): void {
+    this.transition('CONFIRMED', now, undefined, undefined, undefined, by);
   }
 
   /** CONFIRMED or SHIPPED -> COMPLETED: delivered (markOrderDelivered), or completed by an admin by hand. */
@@ -313,10 +329,23 @@ export class Order extends AggregateRoot<OrderEvent> {
     this.transition('CANCELLED', now, trimmed, cause);
   }
 
-  private transition(to: Exclude<OrderStatus, 'PENDING'>, now: Date, reason?: string, cause?: CancellationCause, tracking?: ParcelTracking): void {
+  private transition(
+    to: Exclude<OrderStatus, 'PENDING'>,
+    now: Date,
+    reason?: string,
+    cause?: CancellationCause,
+    tracking?: ParcelTracking,
+    confirmedBy?: ConfirmationCause,
+  ): void {
     const from = this.state.status;
     assertTransition(this.state.id, from, to);
-    this.state = { ...this.state, status: to, updatedAt: now, ...(to === 'CANCELLED' ? { cancellationReason: reason } : {}) };
+    this.state = {
+      ...this.state,
+      status: to,
+      updatedAt: now,
+      ...(to === 'CANCELLED' ? { cancellationReason: reason } : {}),
+      ...(to === 'CONFIRMED' ? { confirmedBy } : {}),
+    };
     const data = {
       orderId: this.state.id,
       customerId: this.state.customerId,
@@ -325,6 +354,7 @@ export class Order extends AggregateRoot<OrderEvent> {
       total: this.total.toJSON(),
       ...(reason !== undefined ? { reason } : {}),
       ...(cause !== undefined ? { cause } : {}),
+      ...(confirmedBy !== undefined ? { confirmedBy } : {}),
       // Each status change is stored as the next version; the event says which. Changes not stored yet count too,
       // so events of one aggregate always carry increasing versions.
       version: (this.recordedVersion += 1),

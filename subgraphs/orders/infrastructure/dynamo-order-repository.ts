@@ -13,6 +13,7 @@ import {
 import { PROCESSED_TTL_ATTRIBUTE, processedEventPut, wasAlreadyProcessed, type OutboxWriter } from '../../../lib/events';
 import { Order } from '../domain/order';
 import { OrderItem } from '../domain/order-item';
+import type { ConfirmationCause } from '../domain/order-events';
 import type { CausingEvent, CreateOrderResult, IdempotencyClaim, IdempotencyRecord, OrderRepository } from '../domain/order-repository';
 import type { OrderStatus } from '../domain/order-status';
 import { claimReservationWrite, releaseLimitsWrites } from './dynamo-customer-limits';
@@ -48,6 +49,7 @@ interface OrderRow {
   countsAgainstLimits?: boolean;
   shippingAddress?: AddressProps;
   email?: string;
+  confirmedBy?: ConfirmationCause;
   version: number;
   /** Writes of the row (optimistic concurrency); rows written before it existed have none and count as their version. */
   revision?: number;
@@ -118,6 +120,7 @@ function toRow(order: Order, revision: number): OrderRow {
     ...(state.countsAgainstLimits ? { countsAgainstLimits: true } : {}),
     ...(state.shippingAddress ? { shippingAddress: state.shippingAddress.toJSON() } : {}),
     ...(state.email !== undefined ? { email: state.email } : {}),
+    ...(state.confirmedBy !== undefined ? { confirmedBy: state.confirmedBy } : {}),
     version: order.versionAfterChanges,
     revision,
   };
@@ -143,6 +146,7 @@ function fromRow(row: OrderRow): Order {
     countsAgainstLimits: row.countsAgainstLimits === true,
     shippingAddress: row.shippingAddress ? Address.restore(row.shippingAddress) : undefined,
     email: row.email,
+    confirmedBy: row.confirmedBy,
     version: row.version,
     revision: row.revision ?? row.version,
   });

@@ -6,8 +6,9 @@ import type { PaymentsDependencies } from './payments-dependencies';
 /**
  * Internal command of the fulfilment half (Orders' shipOrder): capture the order's authorized payment. Idempotent:
  * a captured payment is answered as it is, and the provider call carries a key derived from the payment. The order
- * has no payment, or one that was never authorized: NOT_FOUND (it was confirmed by hand; nothing to capture). The
- * provider refuses, or the authorization is gone (voided, expired): PAYMENT_FAILED with the reason.
+ * has no payment, one that was never authorized, or one released because the order was confirmed without it:
+ * NOT_FOUND (it was confirmed by hand, or paid otherwise; nothing to capture). The provider refuses, or the
+ * authorization is gone (expired, voided at the provider): PAYMENT_FAILED with the reason.
  */
 export async function capturePayment(deps: PaymentsDependencies, orderId: string): Promise<Payment> {
   return withOptimisticRetry(
@@ -17,8 +18,15 @@ export async function capturePayment(deps: PaymentsDependencies, orderId: string
       if (payment.status === 'CAPTURED') return payment;
       // Capture is asked for CONFIRMED orders only. A payment that was never authorized (started, perhaps declined)
       // did not confirm the order: an admin did, by hand (a bank transfer, say), so there is nothing to capture.
-      if (payment.status === 'REQUIRES_PAYMENT' || payment.status === 'FAILED') {
+      if (payment.awaitingPayment) {
         throw new NotFoundError(`order ${payment.orderId} has no authorized payment (its payment is ${payment.status}): nothing to capture`, {
+          orderId,
+          paymentStatus: payment.status,
+        });
+      }
+      // Payments learnt that the order was confirmed without this payment: it is being released (or was), never taken.
+      if (payment.orderClosed === 'CONFIRMED') {
+        throw new NotFoundError(`order ${payment.orderId} was confirmed without its card payment (${payment.status}): nothing to capture`, {
           orderId,
           paymentStatus: payment.status,
         });

@@ -1,6 +1,6 @@
 import { withOptimisticRetry } from '../../../lib/ddd';
 import type { CausingEvent } from '../domain/payment-repository';
-import { settleCancelledOrderPayment } from './compensate-payment';
+import { lateNewsReason, settleClosedOrderPayment } from './compensate-payment';
 import type { ProviderEvent, ProviderPayment } from './payment-provider';
 import type { PaymentsDependencies } from './payments-dependencies';
 
@@ -11,8 +11,9 @@ export const PROVIDER_EVENTS_CONSUMER = 'stripe-webhooks';
  * A verified webhook event from the provider (docs/payments.md, "Webhooks"). Each event id is processed once (its
  * mark commits with the payment's change). The event only says which payment changed: the payment's state is read
  * from the provider now and the Payment reconciled with it, so late, repeated and out-of-order events are absorbed
- * (a stale "declined" after an authorization changes nothing). A payment authorized for a cancelled order is voided
- * at once; an authorized payment this system has no record of is voided too (nothing is held without an order).
+ * (a stale "declined" after an authorization changes nothing). A payment authorized for an order closed to card
+ * payment (cancelled, or confirmed without it) is voided at once; an authorized payment this system has no record of
+ * is voided too (nothing is held without an order).
  */
 export async function handleProviderEvent(deps: PaymentsDependencies, event: ProviderEvent): Promise<'processed' | 'duplicate' | 'ignored'> {
   if (event.paymentId === undefined) return 'ignored';
@@ -29,8 +30,8 @@ export async function handleProviderEvent(deps: PaymentsDependencies, event: Pro
         return 'ignored';
       }
       const changed =
-        payment.orderCancelled && payment.compensable
-          ? await settleCancelledOrderPayment(deps, payment, 'the order was cancelled before its payment was authorized')
+        payment.orderClosed !== undefined && payment.undoneByClosure
+          ? await settleClosedOrderPayment(deps, payment, lateNewsReason(payment.orderClosed, 'authorized'))
           : payment.reconcile(current, deps.clock.now(), { failedAttempt: event.failedAttempt });
       if (!changed) return (await deps.payments.markProcessed(causedBy)) === 'marked' ? 'processed' : 'duplicate';
       return (await deps.payments.save(payment, causedBy)) === 'saved' ? 'processed' : 'duplicate';

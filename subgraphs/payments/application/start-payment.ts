@@ -1,7 +1,7 @@
 import { requireAuthenticated, type Caller } from '../../../lib/auth';
-import { ForbiddenError, InvalidOrderTransitionError, NotFoundError, PaymentFailedError, describeValue, guard } from '../../../lib/ddd';
+import { ConcurrentModificationError, ForbiddenError, InvalidOrderTransitionError, NotFoundError, PaymentFailedError, describeValue, guard } from '../../../lib/ddd';
 import { Payment } from '../domain/payment';
-import { settleCancelledOrderPayment } from './compensate-payment';
+import { lateNewsReason, settleClosedOrderPayment } from './compensate-payment';
 import type { PaymentsDependencies } from './payments-dependencies';
 
 /**
@@ -15,8 +15,9 @@ export const paymentIdempotencyKey = (orderId: string) => `payment-${orderId}`;
  * from Orders (owner, status, total), a payment of its total is started at the provider (authorize now, capture when
  * the order ships), and the Payment is REQUIRES_PAYMENT with the client secret the owner's browser confirms it with.
  * Idempotent: while the order waits for payment, every call answers the same payment (also after a declined
- * attempt: the customer tries again with the same intent). An order that is not PENDING is
- * INVALID_ORDER_TRANSITION; someone else's order FORBIDDEN; an unknown one NOT_FOUND.
+ * attempt: the customer tries again with the same intent). An order that is not PENDING, or that Payments already
+ * knows was closed to card payment (cancelled, or confirmed without it), is INVALID_ORDER_TRANSITION; someone else's
+ * order FORBIDDEN; an unknown one NOT_FOUND.
  */
 export async function startPayment(deps: PaymentsDependencies, caller: Caller, orderId: string): Promise<Payment> {
   const customer = requireAuthenticated(caller, 'pay for an order');
@@ -24,13 +25,8 @@ export async function startPayment(deps: PaymentsDependencies, caller: Caller, o
   const order = await deps.orders.findOrder(orderId);
   if (!order) throw new NotFoundError(`no order with id ${describeValue(orderId)}`, { field: 'orderId', value: orderId });
   if (order.customerId !== customer.sub) throw new ForbiddenError(`order ${order.id} belongs to another customer; only its owner pays for it`, { orderId: order.id });
+  if (order.status !== 'PENDING') throw notPayable(order.id, order.status);
   const existing = await deps.payments.findByOrderId(order.id);
-  if (order.status !== 'PENDING' || existing?.orderCancelled) {
-    throw new InvalidOrderTransitionError(`order ${order.id} is ${existing?.orderCancelled ? 'CANCELLED' : order.status}; only a PENDING order can be paid`, {
-      orderId: order.id,
-      status: existing?.orderCancelled ? 'CANCELLED' : order.status,
-    });
-  }
   if (existing) return answerExisting(existing);
 
   const started = await deps.provider.createPayment({ orderId: order.id, customerId: order.customerId, amount: order.total, idempotencyKey: paymentIdempotencyKey(order.id) });
@@ -49,17 +45,28 @@ export async function startPayment(deps: PaymentsDependencies, caller: Caller, o
   payment.reconcile(started, now);
   const outcome = await deps.payments.create(payment);
   if (outcome === 'created') return payment;
-  const stored = await deps.payments.findByOrderId(order.id);
-  if (outcome === 'order-cancelled' || !stored) {
-    // The order was cancelled while its payment was being started: nothing may be paid for it.
-    await settleCancelledOrderPayment(deps, payment, 'the order was cancelled before its payment started');
-    throw new InvalidOrderTransitionError(`order ${order.id} is CANCELLED; only a PENDING order can be paid`, { orderId: order.id, status: 'CANCELLED' });
+  if (outcome === 'exists') {
+    // A concurrent call stored it first (the same intent, by the idempotency key): answered as a repeated call is.
+    const stored = await deps.payments.findByOrderId(order.id);
+    if (!stored) throw new ConcurrentModificationError(`the payment of order ${order.id} changed meanwhile; try again`, { orderId: order.id });
+    return answerExisting(stored);
   }
-  return answerExisting(stored);
+  // The order was cancelled, or confirmed otherwise, while its payment was being started: nothing may be paid for it,
+  // so the intent just made is cancelled before anyone holds its client secret.
+  await settleClosedOrderPayment(deps, payment, lateNewsReason(outcome.closed, 'started'));
+  throw notPayable(order.id, outcome.closed);
 }
 
-/** A payment already started for the order: the same one again, unless it can no longer be paid. */
+function notPayable(orderId: string, status: string): InvalidOrderTransitionError {
+  return new InvalidOrderTransitionError(`order ${orderId} is ${status}; only a PENDING order can be paid`, { orderId, status });
+}
+
+/**
+ * A payment already started for the order: the same one again, unless it can no longer be paid. Orders may still say
+ * PENDING while Payments already knows the order's closure (its event is faster than a read): the closure answers.
+ */
 function answerExisting(payment: Payment): Payment {
+  if (payment.orderClosed) throw notPayable(payment.orderId, payment.orderClosed);
   if (payment.status === 'VOIDED' || payment.status === 'REFUNDED') {
     throw new PaymentFailedError(`the payment of order ${payment.orderId} was cancelled at the provider and cannot be paid any more; place the order again`, {
       orderId: payment.orderId,

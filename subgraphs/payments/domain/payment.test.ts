@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import type { OrderClosure } from './order-closure';
 import { Payment } from './payment';
+import type { PaymentStatus } from './payment-status';
 import type { ProviderState } from './provider-state';
 
 /** The Payment aggregate: where each piece of provider news takes it, and which events it records once. */
@@ -18,7 +20,7 @@ const eventTypes = (payment: Payment) => payment.pullEvents().map((event) => [ev
 describe('Payment', () => {
   it('starts REQUIRES_PAYMENT, recording nothing', () => {
     const payment = started();
-    expect([payment.status, payment.awaitingPayment, payment.compensable, payment.version]).toEqual(['REQUIRES_PAYMENT', true, true, 1]);
+    expect([payment.status, payment.awaitingPayment, payment.orderClosed, payment.undoneByClosure, payment.version]).toEqual(['REQUIRES_PAYMENT', true, undefined, false, 1]);
     expect(payment.pullEvents()).toEqual([]);
   });
 
@@ -69,11 +71,28 @@ describe('Payment', () => {
     cancelled.reconcile(at('authorized'), later(1));
     cancelled.pullEvents();
     cancelled.reconcile(at('canceled', { cancellationReason: 'abandoned' }), later(2), { reason: 'the order was cancelled: payment-timeout' });
-    expect([cancelled.status, cancelled.compensable, eventTypes(cancelled)]).toEqual(['VOIDED', false, [['payment.voided', 'the order was cancelled: payment-timeout']]]);
+    expect([cancelled.status, cancelled.failureReason, eventTypes(cancelled)]).toEqual([
+      'VOIDED',
+      'the order was cancelled: payment-timeout',
+      [['payment.voided', 'the order was cancelled: payment-timeout']],
+    ]);
 
     const expired = started();
     expired.reconcile(at('canceled', { cancellationReason: 'automatic' }), later(1));
     expect(eventTypes(expired)).toEqual([['payment.voided', 'the authorization expired at the provider before it was captured']]);
+  });
+
+  it('owes an undo to a cancelled order while anything is held or taken, to an order confirmed without it only before capture', () => {
+    const closedAt = (status: PaymentStatus, orderClosed: OrderClosure | undefined) => Payment.restore({ ...started().snapshot(), status, orderClosed }).undoneByClosure;
+    const statuses: PaymentStatus[] = ['REQUIRES_PAYMENT', 'FAILED', 'AUTHORIZED', 'CAPTURED', 'VOIDED', 'REFUNDED'];
+    expect(statuses.map((status) => [status, closedAt(status, 'CANCELLED'), closedAt(status, 'CONFIRMED'), closedAt(status, undefined)])).toEqual([
+      ['REQUIRES_PAYMENT', true, true, false],
+      ['FAILED', true, true, false],
+      ['AUTHORIZED', true, true, false],
+      ['CAPTURED', true, false, false],
+      ['VOIDED', false, false, false],
+      ['REFUNDED', false, false, false],
+    ]);
   });
 
   it('never leaves a final status', () => {

@@ -1,6 +1,7 @@
 import { AggregateRoot, guard, type MoneyProps } from '../../../lib/ddd';
 import type { PaymentEvent, PaymentEventType } from './payment-events';
-import { AWAITING_PAYMENT, COMPENSABLE, type PaymentStatus } from './payment-status';
+import { UNDONE_ON_CLOSURE, type OrderClosure } from './order-closure';
+import { AWAITING_PAYMENT, type PaymentStatus } from './payment-status';
 import type { ProviderState } from './provider-state';
 
 export interface PaymentState {
@@ -16,12 +17,15 @@ export interface PaymentState {
   readonly providerPaymentId: string;
   /** What lets the paying customer's browser confirm the payment with the provider; never shown to anyone else. */
   readonly clientSecret: string | undefined;
-  /** Why the last attempt failed, while FAILED. */
+  /** Why the last attempt failed, while FAILED; why the payment was voided, once VOIDED. */
   readonly failureReason: string | undefined;
   readonly createdAt: Date;
   readonly updatedAt: Date;
-  /** Whether the order was cancelled (recorded apart from the payment): nothing may be authorized for it any more. */
-  readonly orderCancelled: boolean;
+  /**
+   * Whether the order was closed to card payment (cancelled, or confirmed without this payment; recorded apart from
+   * the payment): nothing may be authorized for it any more.
+   */
+  readonly orderClosed: OrderClosure | undefined;
   /** Optimistic-concurrency version as read from storage; the repository increments it on save. */
   readonly version: number;
 }
@@ -62,7 +66,7 @@ export class Payment extends AggregateRoot<PaymentEvent> {
       failureReason: undefined,
       createdAt: input.now,
       updatedAt: input.now,
-      orderCancelled: false,
+      orderClosed: undefined,
       // Stored as version 1 when created, like every aggregate here.
       version: 1,
     });
@@ -108,8 +112,8 @@ export class Payment extends AggregateRoot<PaymentEvent> {
   get version(): number {
     return this.state.version;
   }
-  get orderCancelled(): boolean {
-    return this.state.orderCancelled;
+  get orderClosed(): OrderClosure | undefined {
+    return this.state.orderClosed;
   }
 
   /** The customer may (still) pay: nothing is authorized or taken. */
@@ -117,9 +121,12 @@ export class Payment extends AggregateRoot<PaymentEvent> {
     return AWAITING_PAYMENT.includes(this.state.status);
   }
 
-  /** Something is held or taken, or could still be, that a cancelled order must give back. */
-  get compensable(): boolean {
-    return COMPENSABLE.includes(this.state.status);
+  /**
+   * The order was closed to card payment and this payment still holds, took or could still take something the closure
+   * gives back (order-closure.ts): the provider must undo it.
+   */
+  get undoneByClosure(): boolean {
+    return this.state.orderClosed !== undefined && UNDONE_ON_CLOSURE[this.state.orderClosed].includes(this.state.status);
   }
 
   isOwnedBy(customerId: string): boolean {
@@ -163,10 +170,6 @@ export class Payment extends AggregateRoot<PaymentEvent> {
     return this.peekEvents().length > before;
   }
 
-  /** Known from an order.cancelled event (stored apart): compensation follows. */
-  markOrderCancelled(): void {
-    this.state = { ...this.state, orderCancelled: true };
-  }
 
   private move(to: PaymentStatus, type: PaymentEventType, amount: MoneyProps, now: Date, reason?: string): void {
     const bounded = reason === undefined ? undefined : reason.slice(0, REASON_MAX);
@@ -174,7 +177,8 @@ export class Payment extends AggregateRoot<PaymentEvent> {
       ...this.state,
       status: to,
       updatedAt: now,
-      failureReason: to === 'FAILED' ? bounded : undefined,
+      // The decline while FAILED, why once VOIDED (shown with the payment: Order.payment.failureReason).
+      failureReason: to === 'FAILED' || to === 'VOIDED' ? bounded : undefined,
     };
     this.record({
       type,

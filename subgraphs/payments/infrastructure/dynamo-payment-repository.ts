@@ -1,7 +1,10 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ConcurrentModificationError, type MoneyProps } from '../../../lib/ddd';
-import { batchGetAll, transactWrite, transactionCancellationCodes } from '../../../lib/dynamodb';
+import { batchGetAll, isConditionalCheckFailed, transactWrite, transactionCancellationCodes } from '../../../lib/dynamodb';
 import { processedEventPut, processedKey, wasAlreadyProcessed, type OutboxWriter } from '../../../lib/events';
+import type { OrderClosure } from '../domain/order-closure';
 import { Payment } from '../domain/payment';
 import type { CausingEvent, PaymentRepository } from '../domain/payment-repository';
 import type { PaymentStatus } from '../domain/payment-status';
@@ -23,9 +26,18 @@ interface PaymentRow {
   version: number;
 }
 
+/** The order was closed to card payment (payments-table.ts). */
+interface ClosedOrderRow {
+  pk: string;
+  sk: 'CLOSED';
+  orderId: string;
+  closedAs: OrderClosure;
+  closedAt: string;
+}
+
 const orderPartition = (orderId: string) => `ORDER#${orderId}`;
 const paymentKey = (orderId: string) => ({ pk: orderPartition(orderId), sk: 'PAYMENT' as const });
-const cancelledKey = (orderId: string) => ({ pk: orderPartition(orderId), sk: 'CANCELLED' as const });
+const closedKey = (orderId: string) => ({ pk: orderPartition(orderId), sk: 'CLOSED' as const });
 
 /** Order ids come from clients (`startPayment(orderId:)`, `_entities`); one too long to be a key names no payment. */
 const MAX_PARTITION_KEY_BYTES = 2048;
@@ -50,7 +62,7 @@ function toRow(payment: Payment, version: number): PaymentRow {
   };
 }
 
-function fromRow(row: PaymentRow, orderCancelled: boolean): Payment {
+function fromRow(row: PaymentRow, orderClosed: OrderClosure | undefined): Payment {
   return Payment.restore({
     id: row.id,
     orderId: row.orderId,
@@ -63,15 +75,16 @@ function fromRow(row: PaymentRow, orderCancelled: boolean): Payment {
     failureReason: row.failureReason,
     createdAt: new Date(row.createdAt),
     updatedAt: new Date(row.updatedAt),
-    orderCancelled,
+    orderClosed,
     version: row.version,
   });
 }
 
 /**
  * Payments in DynamoDB (payments-table.ts): one row per order, with optimistic concurrency on `version`; the
- * order's cancellation is a row of its own in the same partition, so one query reads both, and a payment is only
- * created while that row is absent (a condition in the same transaction).
+ * order's closure to card payment (cancelled, or confirmed without its payment) is a row of its own in the same
+ * partition, so one query reads both, and a payment is only created while that row is absent (a condition in the
+ * same transaction).
  */
 export class DynamoPaymentRepository implements PaymentRepository {
   constructor(
@@ -80,17 +93,25 @@ export class DynamoPaymentRepository implements PaymentRepository {
     private readonly outbox: OutboxWriter,
   ) {}
 
-  async create(payment: Payment): Promise<'created' | 'exists' | 'order-cancelled'> {
+  async create(payment: Payment): Promise<'created' | 'exists' | { readonly closed: OrderClosure }> {
     const outbox = this.outbox.prepare(payment.peekEvents());
     try {
       await transactWrite(this.doc, [
         { Put: { TableName: this.tableName, Item: toRow(payment, 1), ConditionExpression: 'attribute_not_exists(pk)' } },
-        { ConditionCheck: { TableName: this.tableName, Key: cancelledKey(payment.orderId), ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          ConditionCheck: {
+            TableName: this.tableName,
+            Key: closedKey(payment.orderId),
+            ConditionExpression: 'attribute_not_exists(pk)',
+            // How the order was closed, without a second read.
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
         ...outbox.writes,
       ]);
     } catch (error) {
       const codes = transactionCancellationCodes(error);
-      if (codes?.[1] === 'ConditionalCheckFailed') return 'order-cancelled';
+      if (codes?.[1] === 'ConditionalCheckFailed') return { closed: closureOf(error) };
       if (codes?.[0] === 'ConditionalCheckFailed') return 'exists';
       throw error;
     }
@@ -136,26 +157,31 @@ export class DynamoPaymentRepository implements PaymentRepository {
     );
     const rows = result.Items ?? [];
     const payment = rows.find((row) => row['sk'] === 'PAYMENT') as PaymentRow | undefined;
-    return payment ? fromRow(payment, rows.some((row) => row['sk'] === 'CANCELLED')) : null;
+    const closed = rows.find((row) => row['sk'] === 'CLOSED') as ClosedOrderRow | undefined;
+    return payment ? fromRow(payment, closed?.closedAs) : null;
   }
 
   async findByOrderIds(orderIds: readonly string[]): Promise<Payment[]> {
     const unique = [...new Set(orderIds)].filter(canNameOrder);
     if (unique.length === 0) return [];
-    // The graph shows a payment's own state; whether its order was cancelled is Orders' to say.
+    // The graph shows a payment's own state; whether its order was cancelled or confirmed is Orders' to say.
     const rows = await batchGetAll<PaymentRow>(this.doc, this.tableName, unique.map(paymentKey), { consistentRead: true });
-    return rows.map((row) => fromRow(row, false));
+    return rows.map((row) => fromRow(row, undefined));
   }
 
-  async rememberCancelledOrder(orderId: string, at: Date): Promise<void> {
+  async rememberClosedOrder(orderId: string, closure: OrderClosure, at: Date): Promise<void> {
     if (!canNameOrder(orderId)) return;
+    const item: ClosedOrderRow = { ...closedKey(orderId), orderId, closedAs: closure, closedAt: at.toISOString() };
+    // A cancellation replaces a remembered confirmation; anything else is written only where nothing is remembered.
+    const condition =
+      closure === 'CANCELLED'
+        ? { ConditionExpression: 'attribute_not_exists(pk) OR closedAs <> :cancelled', ExpressionAttributeValues: { ':cancelled': 'CANCELLED' } }
+        : { ConditionExpression: 'attribute_not_exists(pk)' };
     try {
-      await this.doc.send(
-        new PutCommand({ TableName: this.tableName, Item: { ...cancelledKey(orderId), orderId, cancelledAt: at.toISOString() }, ConditionExpression: 'attribute_not_exists(pk)' }),
-      );
+      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item, ...condition }));
     } catch (error) {
-      // Remembered already (a redelivered order.cancelled): the first time stands.
-      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      // Remembered already, the same way or a prevailing one (a redelivered event, or news arriving out of order).
+      if (!isConditionalCheckFailed(error)) throw error;
     }
   }
 
@@ -173,4 +199,11 @@ export class DynamoPaymentRepository implements PaymentRepository {
       throw error;
     }
   }
+}
+
+/** How the order was closed, from the closure row a refused create got back (the stronger closure if it says nothing). */
+function closureOf(error: unknown): OrderClosure {
+  const item = (error as { CancellationReasons?: { Item?: Record<string, AttributeValue> }[] }).CancellationReasons?.[1]?.Item;
+  const closedAs = item ? (unmarshall(item) as Partial<ClosedOrderRow>).closedAs : undefined;
+  return closedAs === 'CONFIRMED' ? 'CONFIRMED' : 'CANCELLED';
 }

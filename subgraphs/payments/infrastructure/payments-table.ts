@@ -4,8 +4,9 @@ import { OUTBOX_INDEX } from '../../../lib/events';
 /**
  * Payments' single table:
  * - payment rows            pk ORDER#<orderId>                  sk PAYMENT    (one payment per order)
- * - cancelled-order rows    pk ORDER#<orderId>                  sk CANCELLED  (the order was cancelled: no payment
- *                                                                             starts, and a late authorization is voided)
+ * - closed-order rows       pk ORDER#<orderId>                  sk CLOSED     (closedAs CANCELLED, or CONFIRMED without
+ *                                                                             its card payment: no payment starts, and a
+ *                                                                             late authorization is voided)
  * - processed-event rows    pk PROCESSED#<consumer>#<eventId>   sk PROCESSED  (Orders' events and Stripe's webhook
  *                                                                             events alike; expire through TTL)
  * - outbox rows             pk OUTBOX#<id>                      sk OUTBOX

@@ -55,7 +55,7 @@ export type PaymentStatus =
   | 'REFUNDED'
   /** Started: the customer confirms it with the client secret (a card form, or a test payment method). */
   | 'REQUIRES_PAYMENT'
-  /** Cancelled before capture, because the order was cancelled (by its owner, an admin or its payment deadline) or the authorization expired: nothing is held or taken. */
+  /** Cancelled before capture, because the order was cancelled (by its owner, an admin or its payment deadline), the order was confirmed without this payment (by an admin by hand: paid otherwise), or the authorization expired: nothing is held or taken. failureReason says which. */
   | 'VOIDED';
 
 /** What to order. */

@@ -34,7 +34,9 @@ export function OrderPage({ id }: { id: string }) {
     );
   }
   const cancellable = order.status === 'PENDING' || order.status === 'CONFIRMED';
-  // Only the owner pays (startPayment is the owner's); an admin looking at the order sees where it stands.
+  // Only the owner pays (startPayment is the owner's), and only while the order is PENDING: once it is confirmed (by its
+  // payment, or by an admin by hand) or cancelled, the card form goes away with the live status (Payments cancels an
+  // open payment then: docs/payments.md). An admin looking at the order sees where it stands.
   const payable = order.status === 'PENDING' && order.customer.id === session.sub;
   return (
     <article aria-labelledby="order-heading" className="order">
@@ -70,7 +72,7 @@ export function OrderPage({ id }: { id: string }) {
       <section aria-labelledby="payment-heading">
         <h2 id="payment-heading">Payment</h2>
         <p className="payment" aria-live="polite">
-          {order.payment ? <PaymentStatusText status={order.payment.status} failureReason={order.payment.failureReason} /> : order.status === 'PENDING' ? 'Not paid yet.' : 'No card payment.'}
+          {order.payment ? <PaymentStatusText status={order.payment.status} failureReason={order.payment.failureReason} orderStatus={order.status} /> : order.status === 'PENDING' ? 'Not paid yet.' : 'No card payment.'}
         </p>
         {payable ? <PaymentStep order={order} /> : null}
       </section>

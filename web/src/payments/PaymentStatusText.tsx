@@ -1,20 +1,11 @@
-import type { PaymentStatus } from '../__generated__/graphql';
-
-const WORDS: Record<PaymentStatus, string> = {
-  REQUIRES_PAYMENT: 'Awaiting your card',
-  AUTHORIZED: 'Authorized: your card is charged when the order ships',
-  CAPTURED: 'Paid',
-  FAILED: 'Declined',
-  VOIDED: 'Cancelled: nothing was charged',
-  REFUNDED: 'Refunded',
-};
+import type { OrderStatus, PaymentStatus } from '../__generated__/graphql';
+import { describePayment } from './payment-words';
 
 /** A payment's status in words, the contract's name kept in data-payment-status for styling and tests. */
-export function PaymentStatusText({ status, failureReason }: { status: PaymentStatus; failureReason?: string | null | undefined }) {
+export function PaymentStatusText({ status, failureReason, orderStatus }: { status: PaymentStatus; failureReason?: string | null | undefined; orderStatus: OrderStatus }) {
   return (
     <span className={`payment-status payment-${status.toLowerCase()}`} data-payment-status={status}>
-      {WORDS[status]}
-      {status === 'FAILED' && failureReason ? `: ${failureReason}` : ''}
+      {describePayment({ status, failureReason }, orderStatus)}
     </span>
   );
 }

@@ -110,7 +110,9 @@ export function PaymentStep({ order }: { order: PayableOrder }) {
       <ErrorMessage error={config.error} title="The card form could not be loaded." />
       {order.payment && !PAYABLE.includes(order.payment.status) ? (
         <p role="status" className="announcement">
-          Your card is authorized. Confirming your order…
+          {order.payment.status === 'AUTHORIZED' || order.payment.status === 'CAPTURED'
+            ? 'Your card is authorized. Confirming your order…'
+            : 'This payment was cancelled and cannot be paid any more.'}
         </p>
       ) : !clientSecret || !config.config ? (
         starting.error || config.error ? null : <p aria-busy="true">Preparing the payment…</p>

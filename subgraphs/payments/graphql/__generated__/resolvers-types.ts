@@ -57,7 +57,7 @@ export type Payment = {
   clientSecret?: Maybe<Scalars['String']['output']>;
   /** When the payment started. */
   createdAt: Scalars['DateTime']['output'];
-  /** Why the last attempt was declined, as the provider words it for the customer; null unless FAILED. */
+  /** FAILED: why the last attempt was declined, as the provider words it for the customer. VOIDED: why the payment was cancelled (the order was cancelled, or confirmed without this payment, or the authorization expired), in words for the customer. Null otherwise. */
   failureReason?: Maybe<Scalars['String']['output']>;
   /** Unique, immutable id assigned when the payment starts. */
   id: Scalars['ID']['output'];
@@ -83,7 +83,7 @@ export type PaymentStatus =
   | 'REFUNDED'
   /** Started: the customer confirms it with the client secret (a card form, or a test payment method). */
   | 'REQUIRES_PAYMENT'
-  /** Cancelled before capture, because the order was cancelled (by its owner, an admin or its payment deadline) or the authorization expired: nothing is held or taken. */
+  /** Cancelled before capture, because the order was cancelled (by its owner, an admin or its payment deadline), the order was confirmed without this payment (by an admin by hand: paid otherwise), or the authorization expired: nothing is held or taken. failureReason says which. */
   | 'VOIDED';
 
 export type WithIndex<TObject> = TObject & Record<string, any>;

@@ -15,11 +15,23 @@
  * The caller's claims go through Hive's header propagation, so its dedupe of subgraph fetches keys on them (headers
  * set later, in `onFetch`, would let it share one customer's subgraph response with another); `onFetch` then signs
  * them over the body actually sent. Read by `hive-gateway supergraph --config-path <this file>`.
+ *
+ * Hive Gateway is installed in this folder, apart from the project (package.json here), so the project's typecheck
+ * runs without it: the options below are typed where they are written, and `defineConfig` (which only types them) is
+ * left out. The cache class is loaded from this folder's node_modules.
  */
-import { defineConfig } from '@graphql-hive/gateway';
-import InMemoryLRUCache from '@graphql-mesh/cache-inmemory-lru';
-import { bearerToken, createTokenVerifier, identityClaims, IDENTITY_HEADERS, signRequest, type Caller } from '../../../lib/auth';
-import { projectHiveCacheRules } from './cache-hints';
+import { createRequire } from 'node:module';
+import { bearerToken, createTokenVerifier, identityClaims, IDENTITY_HEADERS, signRequest, type Caller } from '../../lib/auth';
+import { projectHiveCacheRules } from '../support/peers/cache-hints';
+
+interface KeyValueCache {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown, options?: { ttl?: number }): Promise<void>;
+  delete(key: string): Promise<boolean>;
+}
+const { default: InMemoryLRUCache } = createRequire(import.meta.url)('@graphql-mesh/cache-inmemory-lru') as {
+  default: new (options: { max: number }) => KeyValueCache;
+};
 
 const verify = createTokenVerifier({ secret: process.env['JWT_SECRET'], jwksUrl: undefined, issuer: undefined, audience: undefined });
 const signingSecret = process.env['GATEWAY_SIGNING_SECRET'] ?? '';
@@ -45,7 +57,7 @@ function callerOf(request: Request): Promise<Caller> {
   return caller;
 }
 
-export const gatewayConfig = defineConfig({
+export const gatewayConfig = {
   inboundInflightRequestDeduplication: { shouldIncludeHeader: (name: string) => name === 'authorization' },
   ...(responseCache
     ? {
@@ -77,4 +89,4 @@ export const gatewayConfig = defineConfig({
       },
     },
   ],
-});
+};
