@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { compileSubgraphSchema } from './lib/graphql/compile-subgraph-schema';
 import { apiSchemaSdl } from './scripts/api-schema';
 
 /**
  * For each subgraph, from schema/<context>.graphql:
  * - `resolvers-types.ts`: typed resolvers; mappers bind GraphQL types to what resolvers really return (domain
  *   objects), so a resolver that returns the wrong shape fails the typecheck;
- * - `type-defs.ts`: the SDL as a module, so servers, Lambda bundles and tests load the schema without file I/O.
+ * - `subgraph-schema.ts`: the schema compiled as @apollo/subgraph's buildSubgraphSchema does it with the federation
+ *   library (lib/graphql/compile-subgraph-schema.ts), so servers, Lambda bundles and tests load it without file I/O
+ *   and without that library (lib/graphql/subgraph-schema.ts).
  * And for the storefront, from its operations in web/src/graphql/*.graphql, checked against the supergraph's API
  * schema (what the gateway validates them with): typed documents (client preset) in web/src/__generated__/.
  * The output is checked in; `npm run codegen:check` fails when it is stale.
@@ -82,14 +85,16 @@ for (const subgraph of subgraphs) {
     plugins: ['typescript', 'typescript-resolvers'],
     config: { ...shared, contextType: subgraph.contextType, mappers: subgraph.mappers },
   };
-  generates[`${out}/type-defs.ts`] = {
+  generates[`${out}/subgraph-schema.ts`] = {
     schema,
     plugins: [
       {
         add: {
           content: [
-            `// Generated from ${schema} by \`npm run codegen\`; do not edit.`,
-            `export const typeDefs = ${JSON.stringify(readFileSync(schema, 'utf8'))};`,
+            `// Generated from ${schema} by \`npm run codegen\` (lib/graphql/compile-subgraph-schema.ts); do not edit.`,
+            `import type { CompiledSubgraphSchema } from '../../../../lib/graphql/subgraph-schema';`,
+            '',
+            `export const subgraphSchema: CompiledSubgraphSchema = ${JSON.stringify(compileSubgraphSchema(readFileSync(schema, 'utf8')), null, 2)};`,
           ],
         },
       },

@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
@@ -20,7 +20,7 @@ import { startRedisServer } from '../lib/redis';
 import { createServiceRuntime } from '../lib/runtime';
 import { ensureTables } from '../scripts/system';
 import { graphqlEvent } from '../test/support/lambda';
-import { esbuildOptions, LAMBDA_ENTRY_FILES, LAMBDA_NODE_OPTIONS, REPO_ROOT, type LambdaEntryName } from '../infra/lib/bundling';
+import { esbuildOptions, LAMBDA_ENTRY_FILES, REPO_ROOT, type LambdaEntryName } from '../infra/lib/bundling';
 import { table, type BenchReport, type Target } from './support/bench';
 
 export const BUNDLE_BUDGET_BYTES = 1.5 * 1024 * 1024;
@@ -98,13 +98,14 @@ export async function run(): Promise<BenchReport> {
     await ensureTables(createServiceRuntime(loadConfig({ NODE_ENV: 'development', DYNAMODB_ENDPOINT: dynamo.endpoint, TABLE_PREFIX: prefix, LOG_LEVEL: 'silent' }), 'bench'));
     writeFileSync(join(work, 'runner.js'), RUNNER);
 
+    // The machine's load decides what a cold start costs on it (bench/README.md): read before and after the runs.
+    const loadBefore = loadAverage();
     const baselineMs = median(await repeat(RUNS, () => spawnTimed(['-e', '0'], {}).then((result) => result.totalMs)));
     const coldStarts: ColdStart[] = [];
     for (const subgraph of SUBGRAPHS) {
       const env = {
         NODE_ENV: 'production',
         LOG_LEVEL: 'info',
-        NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
         // The bundle leaves @aws-sdk/* to the runtime, as the nodejs22.x runtime provides it: here, the repo's.
         NODE_PATH: resolve(REPO_ROOT, 'node_modules'),
         AWS_REGION: 'us-east-1',
@@ -139,7 +140,7 @@ export async function run(): Promise<BenchReport> {
         answeredMs: round(median(runs.map((result) => result.answeredAt))),
       });
     }
-    return report(sizes, coldStarts, round(baselineMs));
+    return report(sizes, coldStarts, round(baselineMs), { before: loadBefore, after: loadAverage() });
   } finally {
     for (const service of started.reverse()) await service.stop();
     rmSync(work, { recursive: true, force: true });
@@ -215,9 +216,16 @@ function median(values: readonly number[]): number {
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
+/** The 1, 5 and 15 minute load averages. */
+const loadAverage = () => loadavg().map((value) => Math.round(value * 100) / 100);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 
-function report(sizes: readonly BundleSize[], coldStarts: readonly ColdStart[], baselineMs: number): BenchReport {
+interface LoadAverages {
+  readonly before: readonly number[];
+  readonly after: readonly number[];
+}
+
+function report(sizes: readonly BundleSize[], coldStarts: readonly ColdStart[], baselineMs: number, load: LoadAverages): BenchReport {
   const targets: Target[] = [
     ...sizes.map((size) => ({
       what: `${size.entry} bundle (minified)`,
@@ -239,9 +247,10 @@ function report(sizes: readonly BundleSize[], coldStarts: readonly ColdStart[], 
     ),
     '',
     `A bare \`node -e 0\` takes ${baselineMs} ms from spawn to exit on this machine (median of ${RUNS}): the part of each cold start that is Node itself.`,
+    `Load average (1, 5, 15 min) on ${cpus().length} cores: ${load.before.join(', ')} before the cold starts, ${load.after.join(', ')} after.`,
     '',
     'Largest packages per bundle:',
     ...sizes.map((size) => `  ${size.entry}: ${size.largest.map((part) => `${part.pkg} ${(part.bytes / 1024).toFixed(0)} KB`).join(', ')}`),
   ].join('\n');
-  return { summary, data: { budgets: { bundleBytes: BUNDLE_BUDGET_BYTES, coldStartMs: COLD_START_BUDGET_MS }, runs: RUNS, baselineNodeMs: baselineMs, sizes, coldStarts, targets } };
+  return { summary, data: { budgets: { bundleBytes: BUNDLE_BUDGET_BYTES, coldStartMs: COLD_START_BUDGET_MS }, runs: RUNS, cores: cpus().length, loadAverageBefore: load.before, loadAverageAfter: load.after, baselineNodeMs: baselineMs, sizes, coldStarts, targets } };
 }

@@ -29,8 +29,19 @@ export type LambdaEntryName = keyof typeof LAMBDA_ENTRY_FILES;
  *   is built on (resolvable through NODE_PATH=/var/runtime/node_modules), and bundling the clients and the SigV4
  *   signer adds about 0.75 MB to a bundle against the 1.5 MB budget. The price is that their versions are the
  *   runtime's; the APIs used (clients, SignatureV4, HttpRequest, the default credential chain) are stable;
- * - an external source map without sources content: stack traces in CloudWatch point at the TypeScript lines
- *   (NODE_OPTIONS below) without shipping the sources themselves.
+ * - undici's fallback HTTP parser (`llhttp-wasm.js`, 72 KB) left out: undici loads it only where WebAssembly SIMD
+ *   is missing (old Node on ppc64) or when UNDICI_NO_WASM_SIMD=1, and the functions run Node 22 on arm64, where it
+ *   loads the SIMD build. Orders' Catalog ACL is the one undici user; were it ever reached, its requests would fail
+ *   with "Cannot find module '../llhttp/llhttp-wasm.js'" (never set UNDICI_NO_WASM_SIMD on a function);
+ * - `import()` compiled to `require()`: a module loaded on demand (an SDK client only some functions use) is then
+ *   resolved like the static externals, through NODE_PATH, which Node's ESM resolution ignores;
+ * - an external source map without sources content, beside the bundle: stack traces in CloudWatch point at the
+ *   TypeScript lines without shipping the sources themselves. They are mapped on demand
+ *   (lib/runtime/lambda-stack-traces.ts), not with NODE_OPTIONS=--enable-source-maps: that flag reads and parses the
+ *   whole map (about 2 MB) as the bundle loads, 5-25 ms of CPU at every cold start on the benchmark's machine
+ *   (`npm run bench -- lambda`, docs/benchmarks.md). The trade-off: the first stack formatted in a container (an
+ *   error logged or reported) pays that read and parse instead, once; function names in mapped frames stay the
+ *   minified ones, as they mostly were with the flag.
  */
 export const LAMBDA_BUNDLE = {
   /**
@@ -48,11 +59,9 @@ export const LAMBDA_BUNDLE = {
   minify: true,
   sourcemap: true,
   sourcesContent: false,
-  external: ['@aws-sdk/*', '@smithy/*'],
+  external: ['@aws-sdk/*', '@smithy/*', '../llhttp/llhttp-wasm.js'],
+  supported: { 'dynamic-import': false },
 } as const;
-
-/** Node options of every function: map stack traces through the bundle's source map. */
-export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
 
 /** The same settings as NodejsFunction bundling options; always local esbuild (no Docker: synth stays offline). */
 export function nodejsBundling(): BundlingOptions {
@@ -67,7 +76,10 @@ export function nodejsBundling(): BundlingOptions {
     // esbuild's warnings and errors, not its per-file size summary (the CDK leaves the CLI at its `info` default
     // unless told): sizes and their budget are `npm run bench -- lambda`'s, and a synth prints one line per function.
     logLevel: LogLevel.WARNING,
-    esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_BUNDLE.alias).map(([name, target]) => [`--alias:${name}`, target])),
+    esbuildArgs: {
+      ...Object.fromEntries(Object.entries(LAMBDA_BUNDLE.alias).map(([name, target]) => [`--alias:${name}`, target])),
+      ...Object.fromEntries(Object.entries(LAMBDA_BUNDLE.supported).map(([feature, on]) => [`--supported:${feature}`, String(on)])),
+    },
     forceDockerBundling: false,
   };
 }
@@ -86,6 +98,7 @@ export function esbuildOptions(entry: LambdaEntryName, outfile: string): BuildOp
     sourcesContent: LAMBDA_BUNDLE.sourcesContent,
     external: [...LAMBDA_BUNDLE.external],
     alias: { ...LAMBDA_BUNDLE.alias },
+    supported: { ...LAMBDA_BUNDLE.supported },
     metafile: true,
     logLevel: 'warning',
   };

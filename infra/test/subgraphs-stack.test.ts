@@ -63,15 +63,17 @@ describe('subgraphs stack', () => {
     template.resourceCountIs('AWS::Scheduler::Schedule', 8);
   });
 
-  it('every function: nodejs22.x on arm64, traced, its own log group with retention, source-mapped stack traces', () => {
+  it('every function: nodejs22.x on arm64, traced, its own log group with retention, no source maps parsed at load', () => {
     for (const [, fn] of functions()) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogGroup: expect.anything() },
-        Environment: { Variables: expect.objectContaining({ NODE_ENV: 'production', NODE_OPTIONS: '--enable-source-maps', TABLE_PREFIX: 'ecommerce-dev-' }) },
+        Environment: { Variables: expect.objectContaining({ NODE_ENV: 'production', TABLE_PREFIX: 'ecommerce-dev-' }) },
       });
+      // Stack traces are mapped on demand through index.js.map (lib/runtime/lambda-stack-traces.ts), not at every cold start.
+      expect((fn.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables['NODE_OPTIONS']).toBeUndefined();
     }
     for (const [, group] of resourcesOfType(dev.templates.subgraphs, 'AWS::Logs::LogGroup')) expect(group.Properties['RetentionInDays']).toBe(7);
   });
@@ -94,7 +96,7 @@ describe('subgraphs stack', () => {
       expect(code.split('before calling').length - 1).toBe(1);
       expect(code).toContain('Apollo usage reporting and inline tracing are not bundled in this function');
     }
-    expect(LAMBDA_BUNDLE.external).toEqual(['@aws-sdk/*', '@smithy/*']);
+    expect(LAMBDA_BUNDLE.external).toEqual(['@aws-sdk/*', '@smithy/*', '../llhttp/llhttp-wasm.js']);
   });
 
   it('the GraphQL functions sit behind function URLs with AWS_IAM auth only; Stripe’s webhook alone is public', () => {

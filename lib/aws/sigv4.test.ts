@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Registry } from 'prom-client';
+import * as z from 'zod';
+import { CatalogUnavailableError } from '../ddd';
 import { createCacheStore, createHttpClient } from '../http-client';
+import { InternalApiClient } from '../internal-api/client';
+import { createLogger } from '../logging';
 import { NodeSha256 } from './sha256';
 import { signedFetch } from './signed-fetch';
 import { createSigV4Signer } from './sigv4';
@@ -113,5 +117,29 @@ describe('SigV4 signing for IAM-authenticated function URLs', () => {
       await client.close();
       await cache.close();
     }
+  });
+
+  it('signs each call of the internal API client (Orders to Catalog, Payments and Shipping) over its body and identity headers', async () => {
+    received.length = 0;
+    const client = new InternalApiClient({
+      name: 'signed-internal-test',
+      baseUrl: `${origin}/`,
+      caller: 'orders',
+      signingSecret: 'sigv4-test-signing-secret-0123456789abcdef',
+      timeoutMs: 2000,
+      breakerThreshold: 5,
+      breakerHalfOpenAfterMs: 1000,
+      sign,
+      registry: new Registry(),
+      logger: createLogger({ service: 'sigv4-test', level: 'silent' }),
+      unavailable: (context) => new CatalogUnavailableError('the callee is unavailable', context),
+    });
+    const body = { orderId: 'o-1' };
+    await expect(client.call('POST', '/internal/payments/capture', { body, schema: z.object({ ok: z.boolean() }) })).resolves.toEqual({ ok: true });
+    expect(received).toHaveLength(1);
+    const [request] = received as [Received];
+    expect([request.path, request.body]).toEqual(['/internal/payments/capture', JSON.stringify(body)]);
+    expect(/SignedHeaders=([^,]+)/.exec(request.headers['authorization'] ?? '')?.[1]?.split(';')).toEqual(expect.arrayContaining(['host', 'x-identity-signature']));
+    expect(await verifies(request, new URL(origin).host)).toBe(true);
   });
 });

@@ -48,6 +48,20 @@ describe('resolveVariableReferences', () => {
     expect(env).toEqual({ NODE_ENV: 'test', PAYMENTS_URL: 'http://127.0.0.1:4004/graphql' });
   });
 
+  it('builds its own clients from the SDK configuration when none are given', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { AWS_ENDPOINT_URL: aws.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_MAX_ATTEMPTS: '1' });
+    try {
+      const reads = { secrets: aws.secretReads.length, parameters: aws.parameterReads.length };
+      const env = await resolveVariableReferences({ EVENT_SIGNING_SECRET_ARN: SECRET_ARN, GATEWAY_SIGNING_SECRET_ARN: SECRET_ARN, PAYMENTS_URL_PARAMETER: PARAMETER });
+      expect([env['EVENT_SIGNING_SECRET'], env['GATEWAY_SIGNING_SECRET'], env['PAYMENTS_URL']]).toEqual([SIGNING_SECRET, SIGNING_SECRET, PAYMENTS_URL]);
+      expect(aws.secretReads.slice(reads.secrets)).toEqual([SECRET_ARN, SECRET_ARN]);
+      expect(aws.parameterReads.slice(reads.parameters)).toEqual([PARAMETER]);
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it('fails the start-up with the store\'s error when the parameter does not exist', async () => {
     await expect(resolveVariableReferences({ PAYMENTS_URL_PARAMETER: '/ecommerce-test/missing' }, clients)).rejects.toMatchObject({ name: 'ParameterNotFound' });
   });

@@ -1,5 +1,5 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { externalSetting, type SettingGroup, type Settings } from '../config/setting';
 
 /**
@@ -17,7 +17,7 @@ interface VariableStore {
     readonly accepts: string;
     readonly description: (name: string) => string;
   };
-  read(clients: VariableStoreClients, reference: string, name: string): Promise<string>;
+  read(clients: ClientLoaders, reference: string, name: string): Promise<string>;
 }
 
 /** The AWS clients the stores read with; the default ones use the SDK's usual configuration (region, credentials, endpoints). */
@@ -25,6 +25,13 @@ export interface VariableStoreClients {
   readonly secretsManager: Pick<SecretsManagerClient, 'send'>;
   readonly ssm: Pick<SSMClient, 'send'>;
 }
+
+/**
+ * Each store's client, loaded on first use. The SDK client packages are imported only when a reference to their
+ * store is set: every Lambda function loads this module at its cold start, and requiring @aws-sdk/client-ssm alone
+ * costs tens of milliseconds there, while only Orders' API function reads a parameter.
+ */
+type ClientLoaders = { readonly [K in keyof VariableStoreClients]: () => Promise<VariableStoreClients[K]> };
 
 /** Variables whose value may instead come from Secrets Manager through `<NAME>_ARN` (docs/architecture.md §3 and 4 secrets; docs/payments.md for Stripe's). */
 export const SECRET_VARIABLES = ['JWT_SECRET', 'GATEWAY_SIGNING_SECRET', 'EVENT_SIGNING_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const;
@@ -42,7 +49,8 @@ const STORES: readonly VariableStore[] = [
       description: (name) => `Read \`${name}\` from Secrets Manager at start-up (AWS); \`${name}\` itself, when set, wins.`,
     },
     async read(clients, arn, name) {
-      const result = await clients.secretsManager.send(new GetSecretValueCommand({ SecretId: arn }));
+      const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+      const result = await (await clients.secretsManager()).send(new GetSecretValueCommand({ SecretId: arn }));
       if (!result.SecretString) throw new Error(`${name}_ARN: secret ${arn} has no string value`);
       return result.SecretString;
     },
@@ -57,7 +65,8 @@ const STORES: readonly VariableStore[] = [
         `Read \`${name}\` from this SSM Parameter Store parameter at start-up (AWS: Orders' API function, see deploy.md); \`${name}\` itself, when set, wins.`,
     },
     async read(clients, parameter, name) {
-      const result = await clients.ssm.send(new GetParameterCommand({ Name: parameter }));
+      const { GetParameterCommand } = await import('@aws-sdk/client-ssm');
+      const result = await (await clients.ssm()).send(new GetParameterCommand({ Name: parameter }));
       if (!result.Parameter?.Value) throw new Error(`${name}_PARAMETER: parameter ${parameter} has no value`);
       return result.Parameter.Value;
     },
@@ -83,7 +92,8 @@ export const variableReferenceSettings: Settings = Object.fromEntries(
 /**
  * Resolves every reference variable into the variable it names, once per process, before the configuration is
  * read: `<NAME>_ARN` from Secrets Manager, `<NAME>_PARAMETER` from SSM Parameter Store. A plain variable already set
- * wins. Clients are made only when a reference is set, so a local process never touches AWS.
+ * wins. Clients are made (and their SDK packages loaded) only when a reference to their store is set, so a local
+ * process never touches AWS.
  */
 export async function resolveVariableReferences(
   env: Record<string, string | undefined>,
@@ -96,13 +106,21 @@ export async function resolveVariableReferences(
     }),
   );
   if (wanted.length === 0) return { ...env };
-  const stores = clients ?? {
-    secretsManager: new SecretsManagerClient({}),
-    ssm: new SSMClient({}),
-  };
-  const values = await Promise.all(wanted.map(({ store, name, reference }) => store.read(stores, reference, name)));
+  const loaders: ClientLoaders = clients
+    ? { secretsManager: () => Promise.resolve(clients.secretsManager), ssm: () => Promise.resolve(clients.ssm) }
+    : {
+        secretsManager: once(async () => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient({})),
+        ssm: once(async () => new (await import('@aws-sdk/client-ssm')).SSMClient({})),
+      };
+  const values = await Promise.all(wanted.map(({ store, name, reference }) => store.read(loaders, reference, name)));
   return {
     ...env,
     ...Object.fromEntries(wanted.map(({ name }, index) => [name, values[index]])),
   };
+}
+
+/** One client per store for all of its references (one connection, one credential resolution). */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
 }

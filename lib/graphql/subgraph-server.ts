@@ -1,13 +1,12 @@
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { parse } from 'graphql';
 import type { Caller } from '../auth';
 import { verifyRequest, type SignedRequestTarget } from '../auth';
 import type { Logger } from '../logging';
 import { apolloLogger } from './apollo-logger';
 import { createErrorFormatter } from './errors';
+import { subgraphSchema, type CompiledSubgraphSchema } from './subgraph-schema';
 
 /** What every subgraph resolver can rely on; contexts extend it with their own loaders and use cases. */
 export interface BaseSubgraphContext extends BaseContext {
@@ -17,7 +16,8 @@ export interface BaseSubgraphContext extends BaseContext {
 }
 
 export interface SubgraphServerOptions {
-  readonly typeDefs: string;
+  /** The subgraph's schema as `npm run codegen` compiled it (graphql/__generated__/subgraph-schema.ts). */
+  readonly schema: CompiledSubgraphSchema;
   readonly resolvers: GraphQLResolverMap<never>;
   readonly logger: Logger;
   readonly plugins?: ApolloServerPlugin<never>[];
@@ -29,7 +29,7 @@ export interface SubgraphServerOptions {
  */
 export function createSubgraphServer<TContext extends BaseSubgraphContext>(options: SubgraphServerOptions): ApolloServer<TContext> {
   return new ApolloServer<TContext>({
-    schema: buildSubgraphSchema({ typeDefs: parse(options.typeDefs), resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
+    schema: subgraphSchema(options.schema, options.resolvers as GraphQLResolverMap<unknown>),
     logger: apolloLogger(options.logger),
     formatError: createErrorFormatter(options.logger),
     includeStacktraceInErrorResponses: false,

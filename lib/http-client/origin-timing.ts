@@ -8,12 +8,12 @@ type Headers = Record<string, string | string[] | undefined>;
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 /**
- * Times every request that goes on the wire, from dispatch to the last body byte, as
- * `http_client_origin_request_duration_seconds{client,method,status}` (status "error" when no response came).
- * Placed innermost, below the retry interceptor, so each attempt is one observation: the histogram's count is the
- * number of requests the client tried to send, those refused at connect time included (status "error").
+ * Starts timing one request on the wire; call the result with its status ("error" when no response came) once
+ * the last body byte arrived. Observes `http_client_origin_request_duration_seconds{client,method,status}`.
  */
-export function timeOriginRequests(target: ClientMetricsTarget): Dispatcher.DispatcherComposeInterceptor {
+export type OriginRequestTimer = (method: string) => (status: string) => void;
+
+export function originRequestTimer(target: ClientMetricsTarget): OriginRequestTimer {
   const duration = histogramOn(
     target.registry,
     'http_client_origin_request_duration_seconds',
@@ -21,12 +21,20 @@ export function timeOriginRequests(target: ClientMetricsTarget): Dispatcher.Disp
     ['client', 'method', 'status'],
     BUCKETS,
   );
-  return (dispatch) => (opts, handler) => {
+  return (method) => {
     const started = process.hrtime.bigint();
-    const observe = (status: string) =>
-      duration.observe({ client: target.client, method: opts.method, status }, Number(process.hrtime.bigint() - started) / 1e9);
-    return dispatch(opts, new TimedHandler(handler, observe));
+    return (status) => duration.observe({ client: target.client, method, status }, Number(process.hrtime.bigint() - started) / 1e9);
   };
+}
+
+/**
+ * Times every request that goes on the wire, from dispatch to the last body byte (originRequestTimer). Placed
+ * innermost, below the retry interceptor, so each attempt is one observation: the histogram's count is the number
+ * of requests the client tried to send, those refused at connect time included (status "error").
+ */
+export function timeOriginRequests(target: ClientMetricsTarget): Dispatcher.DispatcherComposeInterceptor {
+  const timer = originRequestTimer(target);
+  return (dispatch) => (opts, handler) => dispatch(opts, new TimedHandler(handler, timer(opts.method)));
 }
 
 class TimedHandler extends ForwardingHandler {

@@ -1,11 +1,14 @@
 import type { Registry } from 'prom-client';
+import { BrokenCircuitError } from 'cockatiel';
 import * as z from 'zod';
 import { internalCommandKey, serviceIdentity, signRequest, type ServiceName } from '../auth';
+import { signedFetch } from '../aws/signed-fetch';
 import { createSigV4Signer, type RequestSigner } from '../aws/sigv4';
 import type { AppConfig } from '../config';
 import { errorFromCode, type AppError } from '../ddd';
-import { createCircuitBreaker, createKeepAliveAgent, deadline, timeOriginRequests } from '../http-client';
-import { signRequests } from '../http-client/sign-requests';
+import { createCircuitBreaker, type CircuitBreaker } from '../http-client/circuit-breaker';
+import { CircuitOpenError, DeadlineExceededError } from '../http-client/errors';
+import { originRequestTimer, type OriginRequestTimer } from '../http-client/origin-timing';
 import { CORRELATION_HEADER, currentCorrelationId, type Logger } from '../logging';
 
 export interface InternalClientOptions {
@@ -73,14 +76,20 @@ const errorAnswer = z.object({ error: z.object({ code: z.string(), message: z.st
  * so a caller fails fast with its own "unavailable" error instead of queueing behind timeouts. Answers are
  * checked against the contract (zod) and refusals come back as the contract's typed errors (errorFromCode).
  * Nothing is retried here: callers retry where the command is idempotent by its key (an order id).
+ *
+ * The transport is Node's built-in fetch, with its process-wide keep-alive pool: one small JSON exchange per call
+ * needs none of the undici package's interceptors (the caching client in lib/http-client does), and a Lambda
+ * bundle that calls another context then carries no HTTP client of its own (about 0.35 MB against its 1.5 MB
+ * budget: docs/deploy.md).
  */
 export class InternalApiClient {
   readonly #base: () => { readonly origin: string; readonly basePath: string };
   readonly #key: string;
   readonly #options: InternalClientOptions;
   readonly #logger: Logger;
-  readonly #agent;
-  readonly #dispatcher;
+  readonly #breaker: CircuitBreaker;
+  readonly #timer: OriginRequestTimer;
+  readonly #fetch: typeof fetch;
 
   constructor(options: InternalClientOptions) {
     const { baseUrl } = options;
@@ -94,9 +103,10 @@ export class InternalApiClient {
     this.#options = options;
     this.#logger = options.logger.child({ component: options.name });
     const target = { registry: options.registry, client: options.name };
-    const breaker = createCircuitBreaker({ ...target, threshold: options.breakerThreshold, halfOpenAfterMs: options.breakerHalfOpenAfterMs, logger: this.#logger });
-    this.#agent = createKeepAliveAgent({ connectTimeoutMs: Math.min(1_000, options.timeoutMs) });
-    this.#dispatcher = this.#agent.compose([timeOriginRequests(target), ...(options.sign ? [signRequests(options.sign)] : []), deadline(options.timeoutMs), breaker.interceptor]);
+    this.#breaker = createCircuitBreaker({ ...target, threshold: options.breakerThreshold, halfOpenAfterMs: options.breakerHalfOpenAfterMs, logger: this.#logger });
+    this.#timer = originRequestTimer(target);
+    // SigV4 covers the identity headers too, and is part of the exchange's deadline.
+    this.#fetch = options.sign ? signedFetch(options.sign, fetch) : fetch;
   }
 
   /** GET or POST `path` (below the base URL); the callee's answer, or its refusal as a typed error. */
@@ -112,8 +122,9 @@ export class InternalApiClient {
     throw this.#refusal(status, json, path, context);
   }
 
+  /** Nothing of its own to release: connections belong to fetch's shared pool, which closes idle ones itself. */
   close(): Promise<void> {
-    return this.#agent.close();
+    return Promise.resolve();
   }
 
   async #send(method: string, path: string, body: unknown, context: Readonly<Record<string, unknown>>): Promise<{ status: number; json: unknown }> {
@@ -122,29 +133,45 @@ export class InternalApiClient {
     try {
       const { origin, basePath } = this.#base();
       const target = `${basePath}${path}`;
-      const response = await this.#dispatcher.request({
-        origin,
-        path: target,
-        method,
-        ...(text !== undefined ? { body: text } : {}),
-        headers: {
-          accept: 'application/json',
-          ...(text !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(correlationId ? { [CORRELATION_HEADER]: correlationId } : {}),
-          ...signRequest({ caller: serviceIdentity(this.#options.caller), method, path: target, body: text }, this.#key),
-        },
-      });
-      const answer = await response.body.text();
+      const headers = {
+        accept: 'application/json',
+        ...(text !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(correlationId ? { [CORRELATION_HEADER]: correlationId } : {}),
+        ...signRequest({ caller: serviceIdentity(this.#options.caller), method, path: target, body: text }, this.#key),
+      };
+      // One breaker call per exchange; a failure to connect, a missed deadline or a 5xx/429 counts against it.
+      const { statusCode, answer } = await this.#breaker.policy.execute(() => this.#exchange(method, `${origin}${target}`, headers, text));
       let json: unknown;
       try {
         json = JSON.parse(answer);
       } catch {
         json = undefined;
       }
-      return { status: response.statusCode, json };
+      return { status: statusCode, json };
     } catch (error) {
-      this.#logger.warn({ ...context, err: error, path }, 'internal call failed');
-      throw this.#options.unavailable(context, error);
+      const failure = error instanceof BrokenCircuitError ? new CircuitOpenError() : error;
+      this.#logger.warn({ ...context, err: failure, path }, 'internal call failed');
+      throw this.#options.unavailable(context, failure);
+    }
+  }
+
+  /** One request and its whole answer within the deadline (`timeoutMs`, signing and connecting included). */
+  async #exchange(method: string, url: string, headers: Record<string, string>, body: string | undefined): Promise<{ statusCode: number; answer: string }> {
+    const { timeoutMs } = this.#options;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DeadlineExceededError(timeoutMs)), timeoutMs);
+    const observe = this.#timer(method);
+    try {
+      // A redirect is no answer of the contract: it fails the call rather than carrying the signed identity elsewhere.
+      const response = await this.#fetch(url, { method, headers, ...(body !== undefined ? { body } : {}), signal: deadline.signal, redirect: 'error' });
+      const answer = await response.text();
+      observe(String(response.status));
+      return { statusCode: response.status, answer };
+    } catch (error) {
+      observe('error');
+      throw deadline.signal.aborted ? deadline.signal.reason : error;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

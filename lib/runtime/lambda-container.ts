@@ -1,5 +1,6 @@
 import { resolveVariableReferences } from '../aws/variable-references';
 import { loadConfig, type LoadConfigOptions } from '../config';
+import { mapBundleStackTracesOnDemand } from './lambda-stack-traces';
 import { createServiceRuntime, type ServiceRuntime } from './service-runtime';
 
 /**
@@ -15,6 +16,8 @@ export function lambdaContainer<T>(
   build: (runtime: ServiceRuntime) => T | Promise<T>,
   options: LoadConfigOptions = { verifiesTokens: false },
 ): () => Promise<T> {
+  // In a function's bundle, this module's file is the bundle itself: its stack traces map through index.js.map.
+  mapBundleStackTracesOnDemand(__filename);
   let built: Promise<T> | undefined;
   return () => {
     built ??= (async () => {

@@ -1,21 +1,33 @@
 import type { DynamoDBStreamEvent, EventBridgeEvent } from 'aws-lambda';
 import type { AppConfig } from '../config';
-import {
-  createEventBus,
-  envelopeFromEventBridge,
-  handleDelivery,
-  OutboxRelay,
-  relayStreamRecords,
-  type EventBus,
-  type EventConsumer,
-  type OutboxStreamRecord,
-} from '../events';
+// Module by module, not through lib/events' index: that one also loads the Redis Streams transport and iovalkey,
+// which no function uses (docs/deploy.md, the bundles).
+import type { EventBus, EventConsumer } from '../events/event-bus';
+import { noEventMetrics } from '../events/event-metrics';
+import { handleDelivery } from '../events/event-tracing';
+import { envelopeFromEventBridge } from '../events/eventbridge-delivery';
+import { OutboxRelay } from '../events/outbox-relay';
+import { relayStreamRecords, type OutboxStreamRecord } from '../events/outbox-stream-relay';
+import { EventBridgeEventBus } from '../events/transports/eventbridge-event-bus';
+import { MemoryEventBus } from '../events/transports/memory-event-bus';
 import { correlationIdFrom, runWithContext, type Logger } from '../logging';
 import type { ServiceRuntime } from './service-runtime';
 
-/** The bus a Lambda publishes to: EventBridge in AWS (EVENT_BUS=eventbridge), whatever is configured otherwise. */
+/**
+ * The bus a Lambda publishes to: EventBridge (EVENT_BUS=eventbridge, as every deployed function is configured), or
+ * the in-process bus of tests and one-process runs. Redis Streams serve the long-running services (their consumer
+ * groups need a process that stays), so a function refuses EVENT_BUS=redis rather than bundle its client.
+ */
 export function lambdaEventBus(config: AppConfig, logger: Logger): EventBus {
-  return createEventBus({ kind: config.eventBus.kind, redisUrl: config.redisUrl, eventBusName: config.eventBus.name, logger, signingSecret: config.eventSigningSecret });
+  const options = { logger, signingSecret: config.eventSigningSecret, metrics: noEventMetrics };
+  switch (config.eventBus.kind) {
+    case 'eventbridge':
+      return new EventBridgeEventBus({ ...options, eventBusName: config.eventBus.name });
+    case 'memory':
+      return new MemoryEventBus(options);
+    default:
+      throw new TypeError(`a Lambda function publishes its events to EventBridge: set EVENT_BUS=eventbridge (got ${JSON.stringify(config.eventBus.kind)})`);
+  }
 }
 
 /**

@@ -19,7 +19,7 @@ export type HttpLambdaHandler = (event: APIGatewayProxyEventV2, context: Context
 export function subgraphLambdaHandler<TContext extends BaseSubgraphContext>(runtime: ServiceRuntime, spec: SubgraphServiceSpec<TContext>): HttpLambdaHandler {
   const { config, logger } = runtime;
   const server: ApolloServer<TContext> = createSubgraphServer<TContext>({
-    typeDefs: spec.typeDefs,
+    schema: spec.schema,
     resolvers: spec.resolvers as GraphQLResolverMap<never>,
     logger,
   });

@@ -29,7 +29,7 @@ export async function createSubgraphService<TContext extends BaseSubgraphContext
   spec: SubgraphServiceSpec<TContext>,
 ): Promise<SubgraphService<TContext>> {
   const { config, logger, dynamo } = runtime;
-  const graphql = createSubgraphServer<TContext>({ typeDefs: spec.typeDefs, resolvers: spec.resolvers as GraphQLResolverMap<never>, logger });
+  const graphql = createSubgraphServer<TContext>({ schema: spec.schema, resolvers: spec.resolvers as GraphQLResolverMap<never>, logger });
   const app = createServiceApp({
     service: spec.name,
     logger,

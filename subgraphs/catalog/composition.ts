@@ -9,7 +9,7 @@ import { createMetricsRegistry } from '../../lib/metrics';
 import type { ServiceRuntime } from '../../lib/runtime/service-runtime';
 import type { SubgraphServiceSpec } from '../../lib/runtime/subgraph-spec';
 import type { CatalogDependencies } from './application/catalog-dependencies';
-import { typeDefs } from './graphql/__generated__/type-defs';
+import { subgraphSchema } from './graphql/__generated__/subgraph-schema';
 import { createCatalogLoaders, type CatalogContext } from './graphql/catalog-context';
 import { catalogResolvers } from './graphql/resolvers';
 import { DynamoProductRepository } from './infrastructure/dynamo-product-repository';
@@ -69,7 +69,7 @@ export function catalogModule(runtime: ServiceRuntime, options: CatalogOptions =
       name: 'catalog',
       tableName,
       registry,
-      typeDefs,
+      schema: subgraphSchema,
       resolvers: catalogResolvers,
       routes: (app) => {
         mountProductsRestApi(app, rest, logger);

@@ -11,7 +11,7 @@ import type { ServiceRuntime } from '../../lib/runtime/service-runtime';
 import type { SubgraphServiceSpec } from '../../lib/runtime/subgraph-spec';
 import type { OrdersDependencies } from './application/orders-dependencies';
 import type { ProductCacheInvalidator, ProductCatalog } from './application/product-catalog';
-import { typeDefs } from './graphql/__generated__/type-defs';
+import { subgraphSchema } from './graphql/__generated__/subgraph-schema';
 import { createOrderLoader, requestScopedCatalog, type OrdersContext } from './graphql/orders-context';
 import { ordersResolvers } from './graphql/resolvers';
 import { catalogAclSettings, createCatalogAcl } from './infrastructure/catalog-acl';
@@ -113,7 +113,7 @@ export function ordersModule(runtime: ServiceRuntime, options: OrdersOptions = {
       name: 'orders',
       tableName,
       registry,
-      typeDefs,
+      schema: subgraphSchema,
       resolvers: ordersResolvers,
       routes: (app) => mountInternalApi(app, internal),
       context: (base) => {

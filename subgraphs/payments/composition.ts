@@ -11,7 +11,7 @@ import { createMetricsRegistry } from '../../lib/metrics';
 import type { ServiceRuntime } from '../../lib/runtime/service-runtime';
 import type { SubgraphServiceSpec } from '../../lib/runtime/subgraph-spec';
 import type { PaymentsDependencies } from './application/payments-dependencies';
-import { typeDefs } from './graphql/__generated__/type-defs';
+import { subgraphSchema } from './graphql/__generated__/subgraph-schema';
 import { createPaymentsLoaders, type PaymentsContext } from './graphql/payments-context';
 import { paymentsResolvers } from './graphql/resolvers';
 import { DynamoPaymentRepository } from './infrastructure/dynamo-payment-repository';
@@ -84,7 +84,7 @@ export function paymentsModule(runtime: ServiceRuntime, options: PaymentsOptions
       name: 'payments',
       tableName,
       registry,
-      typeDefs,
+      schema: subgraphSchema,
       resolvers: paymentsResolvers,
       routes: (app) => {
         mountStripeWebhook(app, webhook);

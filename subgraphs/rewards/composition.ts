@@ -7,7 +7,7 @@ import { createMetricsRegistry } from '../../lib/metrics';
 import type { ServiceRuntime } from '../../lib/runtime/service-runtime';
 import type { SubgraphServiceSpec } from '../../lib/runtime/subgraph-spec';
 import type { RewardsDependencies } from './application/rewards-dependencies';
-import { typeDefs } from './graphql/__generated__/type-defs';
+import { subgraphSchema } from './graphql/__generated__/subgraph-schema';
 import { createRewardsLoaders, type RewardsContext } from './graphql/rewards-context';
 import { rewardsResolvers } from './graphql/resolvers';
 import { DynamoRewardRepository } from './infrastructure/dynamo-reward-repository';
@@ -45,7 +45,7 @@ export function rewardsModule(runtime: ServiceRuntime, options: RewardsOptions =
       name: 'rewards',
       tableName,
       registry,
-      typeDefs,
+      schema: subgraphSchema,
       resolvers: rewardsResolvers,
       context: (base) => ({ ...base, deps, loaders: createRewardsLoaders(deps, base.caller) }),
     },

@@ -10,7 +10,7 @@ import type { ServiceRuntime } from '../../lib/runtime/service-runtime';
 import type { SubgraphServiceSpec } from '../../lib/runtime/subgraph-spec';
 import type { CarrierDirectory } from './application/carriers';
 import type { ShippingDependencies } from './application/shipping-dependencies';
-import { typeDefs } from './graphql/__generated__/type-defs';
+import { subgraphSchema } from './graphql/__generated__/subgraph-schema';
 import { shippingResolvers } from './graphql/resolvers';
 import { createShippingLoaders, type ShippingContext } from './graphql/shipping-context';
 import { DynamoShipmentRepository } from './infrastructure/dynamo-shipment-repository';
@@ -66,7 +66,7 @@ export function shippingModule(runtime: ServiceRuntime, options: ShippingOptions
       name: 'shipping',
       tableName,
       registry,
-      typeDefs,
+      schema: subgraphSchema,
       resolvers: shippingResolvers,
       routes: (app) => mountInternalApi(app, internal),
       context: (base) => ({ ...base, deps, loaders: createShippingLoaders(deps, base.caller) }),

@@ -8,7 +8,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { LAMBDA_ENTRY_FILES, LAMBDA_NODE_OPTIONS, REPO_ROOT, nodejsBundling, type LambdaEntryName } from '../bundling';
+import { LAMBDA_ENTRY_FILES, REPO_ROOT, nodejsBundling, type LambdaEntryName } from '../bundling';
 import type { EnvironmentSettings } from '../environments';
 import { deadLetterQueue } from './dead-letter-queue';
 
@@ -65,7 +65,6 @@ export class AppFunction extends Construct {
       environment: {
         NODE_ENV: 'production',
         LOG_LEVEL: 'info',
-        NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
         TABLE_PREFIX: settings.prefix,
         ...props.environment,
       },
