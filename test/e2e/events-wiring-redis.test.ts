@@ -127,7 +127,7 @@ describe('what each context emits', () => {
       ],
     ]);
     expect(mine(await streamEnvelopes(redis, system, 'order.confirmed')).map((e) => e.data)).toEqual([
-      { orderId: order.id, customerId: 'ew-emitter', status: 'CONFIRMED', previousStatus: 'PENDING', total, version: 2 },
+      { orderId: order.id, customerId: 'ew-emitter', status: 'CONFIRMED', previousStatus: 'PENDING', total, version: 2, confirmedBy: 'admin' },
     ]);
     expect(mine(await streamEnvelopes(redis, system, 'order.completed')).map((e) => e.data)).toEqual([
       { orderId: order.id, customerId: 'ew-emitter', status: 'COMPLETED', previousStatus: 'CONFIRMED', total, version: 3 },
@@ -258,7 +258,7 @@ describe('payment.completed', () => {
     );
     const confirmations = (await streamEnvelopes(redis, system, 'order.confirmed')).filter((e) => e.data.orderId === order.id);
     expect(confirmations.map((e) => e.data)).toEqual([
-      { orderId: order.id, customerId: 'ew-payer', status: 'CONFIRMED', previousStatus: 'PENDING', total: { amount: 3_000, currency: 'USD' }, version: 2 },
+      { orderId: order.id, customerId: 'ew-payer', status: 'CONFIRMED', previousStatus: 'PENDING', total: { amount: 3_000, currency: 'USD' }, version: 2, confirmedBy: 'payment-completed' },
     ]);
     expect(await status()).toBe('CONFIRMED');
   });
