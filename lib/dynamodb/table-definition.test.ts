@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DeleteTableCommand, DescribeTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DescribeTableCommand, DescribeTimeToLiveCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { uniquePrefix } from '../../test/support/services';
 import { createDynamoClients, type DynamoClients } from './client';
@@ -95,4 +95,16 @@ describe('ensureTable', () => {
     await ensureTable(dynamo.client, tableName, newest);
     expect(await indexNames()).toEqual(['byKind:ACTIVE', 'byOwner:ACTIVE', 'byStatus:ACTIVE']);
   }, INDEX_BUILD_TIMEOUT_MS);
+
+  it('lets processes that ensure one new table with a TTL at once all succeed', async () => {
+    const twin = `${tableName}-ttl`;
+    const withTtl: TableDefinition = { partitionKey: 'pk', sortKey: 'sk', indexes: [], timeToLiveAttribute: 'expiresAt' };
+    try {
+      await expect(Promise.all(Array.from({ length: 4 }, () => ensureTable(dynamo.client, twin, withTtl)))).resolves.toHaveLength(4);
+      const ttl = await dynamo.client.send(new DescribeTimeToLiveCommand({ TableName: twin }));
+      expect(ttl.TimeToLiveDescription).toMatchObject({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' });
+    } finally {
+      await dynamo.client.send(new DeleteTableCommand({ TableName: twin })).catch(() => undefined);
+    }
+  });
 });

@@ -128,7 +128,14 @@ async function ensureTimeToLive(client: DynamoDBClient, tableName: string, attri
   const current = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
   const status = current.TimeToLiveDescription?.TimeToLiveStatus;
   if (status === 'ENABLED' || status === 'ENABLING') return;
-  await client.send(
-    new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } }),
-  );
+  try {
+    await client.send(
+      new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } }),
+    );
+  } catch (error) {
+    // Two processes ensuring one table at once (services starting together) both saw it off; the second is told
+    // it is on already, which is what it wanted.
+    if (error instanceof Error && error.name === 'ValidationException' && /already enabled/i.test(error.message)) return;
+    throw error;
+  }
 }
