@@ -18,7 +18,10 @@ RUN npx tsx scripts/web-build.ts --force
 FROM node:22-bookworm-slim AS dependencies
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+COPY patches ./patches
+# The fixes to dependencies in patches/ (package.json's postinstall applies them to a development install; patch-package
+# is a development dependency, so it is fetched here at the version package-lock.json holds).
+RUN npm ci --omit=dev --ignore-scripts && npx --yes patch-package@8.0.1 --error-on-fail && npm cache clean --force
 
 FROM node:22-bookworm-slim
 # A container listens on its network interface (services bind 127.0.0.1 unless HOST says otherwise); NODE_ENV is

@@ -1,5 +1,5 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export interface RunningServer {
   readonly server: Server;
@@ -15,6 +15,7 @@ export interface RunningServer {
  */
 export function listen(handler: RequestListener, port: number, host = '127.0.0.1'): Promise<RunningServer> {
   const server = createServer(handler);
+  trackConnections(server);
   // Longer than typical load-balancer idle timeouts, so the balancer closes first (no reset races).
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -33,21 +34,47 @@ export function listen(handler: RequestListener, port: number, host = '127.0.0.1
   });
 }
 
+/** The open connections of each server `listen` started (see closeUnused). */
+const connections = new WeakMap<Server, Set<Socket>>();
+
+function trackConnections(server: Server): void {
+  const open = new Set<Socket>();
+  connections.set(server, open);
+  server.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  });
+}
+
 /**
- * Stops accepting connections and drains the open ones: idle keep-alive sockets are closed at once, and each socket
- * whose request is still running as soon as its response is sent (checked every 50 ms: Node closes idle sockets only
- * when asked). After `graceMs` whatever is left is cut.
+ * Closes the connections on which the client has not sent a byte. Clients open connections ahead of need (browsers
+ * preconnect; an HTTP client's pool dials a new connection for a request a freed one then takes): Node counts such a
+ * connection as waiting for its first request, so closeIdleConnections leaves it open and server.close would wait the
+ * whole grace period for a request that is not coming. Nothing was asked on it, so nothing goes unanswered.
+ */
+function closeUnused(server: Server): void {
+  for (const socket of connections.get(server) ?? []) if (socket.bytesRead === 0) socket.destroy();
+}
+
+/**
+ * Stops accepting connections and drains the open ones: idle keep-alive sockets and connections never used are closed
+ * at once, and each socket whose request is still running as soon as its response is sent (checked every 50 ms: Node
+ * closes idle sockets only when asked). After `graceMs` whatever is left is cut.
  */
 export function closeServer(server: Server, graceMs = 2000): Promise<void> {
   if (!server.listening) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-    const idle = setInterval(() => server.closeIdleConnections(), 50);
+    const idle = setInterval(() => {
+      server.closeIdleConnections();
+      closeUnused(server);
+    }, 50);
     server.close(() => {
       clearTimeout(timer);
       clearInterval(idle);
       resolve();
     });
     server.closeIdleConnections();
+    closeUnused(server);
   });
 }

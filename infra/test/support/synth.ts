@@ -14,26 +14,49 @@ export type StackName = Exclude<keyof EcommerceStacks, 'settings'>;
 export interface SynthesizedApp {
   readonly stacks: EcommerceStacks;
   readonly templates: Readonly<Record<StackName, Template>>;
+  /** The cloud assembly directory. */
+  readonly outdir: string;
   /** Removes the cloud assembly directory. */
   cleanup(): void;
 }
 
 const STACK_NAMES: readonly StackName[] = ['network', 'data', 'events', 'cache', 'subgraphs', 'gateway', 'notifications', 'observability'];
 
+export interface SynthesizeOptions {
+  readonly bundle?: boolean;
+  readonly validate?: boolean;
+  readonly context?: Record<string, string>;
+  /** Changes the app before it is synthesized (a test of the synthesis itself). */
+  readonly amend?: (stacks: EcommerceStacks) => void;
+}
+
 /**
  * Synthesizes the whole app once, with the same feature flags as `cdk synth` (infra/cdk.json), into a temporary
  * directory. Without `bundle`, NodejsFunctions are not bundled (the CDK's `aws:cdk:bundling-stacks` context):
  * templates are the same, only the code asset is a stand-in. The subgraphs test bundles for real.
+ *
+ * Without `validate`, the CDK's built-in CloudFormation validation is off: it checks the templates against
+ * CloudFormation's rules (errors fail the synth: `@aws-cdk/core:validateAgainstDefaultRules`), and loading its rule
+ * engine takes seconds in every test file. template-validation.test.ts validates every configuration the tests
+ * synthesize; the other files assert on what the templates say.
  */
-export function synthesize(env: DeploymentEnvironment, options: { bundle?: boolean; context?: Record<string, string> } = {}): SynthesizedApp {
+export function synthesize(env: DeploymentEnvironment, options: SynthesizeOptions = {}): SynthesizedApp {
   const outdir = mkdtempSync(join(tmpdir(), 'ecommerce-cdk-'));
   const app = new App({
     outdir,
+    builtinCloudFormationValidation: options.validate ?? false,
     context: { ...cdkJson.context, env, ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }), ...options.context },
   });
-  const stacks = options.bundle ? withoutBundlingProgress(() => buildEcommerceApp(app)) : buildEcommerceApp(app);
-  const templates = Object.fromEntries(STACK_NAMES.map((name) => [name, Template.fromStack(stacks[name])])) as Record<StackName, Template>;
-  return { stacks, templates, cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
+  const cleanup = () => rmSync(outdir, { recursive: true, force: true });
+  try {
+    const stacks = options.bundle ? withoutBundlingProgress(() => buildEcommerceApp(app)) : buildEcommerceApp(app);
+    options.amend?.(stacks);
+    const templates = Object.fromEntries(STACK_NAMES.map((name) => [name, Template.fromStack(stacks[name])])) as Record<StackName, Template>;
+    return { stacks, templates, outdir, cleanup };
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
 }
 
 /**

@@ -84,8 +84,10 @@ export function describeCatalogAclContract(store: StoreUnderTest): void {
 
     it('revalidates with a conditional request once max-age has passed, and keeps the entry on 304', async () => {
       const [product] = await brief.createProducts(1);
-      const { acl, metric } = open(brief);
+      const { acl, metric, storedEntries } = open(brief);
       await acl.getProducts([product!.id]);
+      // The entry is written after the answer: a lookup before the write completes is a second miss.
+      await storedEntries(1);
 
       // Each lookup is served from the store; once the entry is stale, one of them triggers the revalidation.
       await waitFor(
