@@ -40,6 +40,18 @@ export function minimumRetrySpanMs(policy: RetryPolicy): number {
   return total;
 }
 
+/**
+ * The same policy on a clock `factor` times faster: the same number of attempts, every delay divided by `factor`.
+ * Against an outage of T / factor ms it retries exactly as the policy itself does against one of T ms (its
+ * minimum retry span shrinks by the same factor), as long as an attempt's own work stays short next to the delays.
+ * A test proves a policy made for minutes in seconds this way, and states the unscaled arithmetic separately.
+ */
+export function scaledRetryPolicy(policy: RetryPolicy, factor: number): RetryPolicy {
+  if (!Number.isFinite(factor) || factor <= 0) throw new RangeError(`a retry policy is scaled by a positive factor, got ${factor}`);
+  const { initialMs, maxMs } = policy.retryBackoff;
+  return retryPolicy({}, { maxAttempts: policy.maxAttempts, retryBackoff: { initialMs: initialMs / factor, maxMs: maxMs / factor } });
+}
+
 function assertBackoff(backoff: BackoffOptions): void {
   const { initialMs, maxMs } = backoff;
   if (!Number.isFinite(initialMs) || initialMs < 0 || !Number.isFinite(maxMs) || maxMs < initialMs) {

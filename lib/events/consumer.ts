@@ -3,6 +3,8 @@ import type { EventConsumer } from './event-bus';
 import { EVENT_TYPES } from './schemas';
 
 const GROUP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** More handlers at once than this would only queue on the connection pools they share. */
+const MAX_CONCURRENCY = 64;
 
 /**
  * Checks a consumer before any transport uses it. The group becomes part of Redis keys and metric labels,
@@ -21,6 +23,12 @@ export function assertValidConsumer(consumer: EventConsumer): void {
   if (unknown.length > 0) {
     throw new TypeError(
       `event consumer ${consumer.group} subscribes to unknown event types ${unknown.map((t) => JSON.stringify(t)).join(', ')}; known types: ${EVENT_TYPES.join(', ')}`,
+    );
+  }
+  const { concurrency } = consumer;
+  if (concurrency && (!Number.isInteger(concurrency.limit) || concurrency.limit < 1 || concurrency.limit > MAX_CONCURRENCY || typeof concurrency.key !== 'function')) {
+    throw new TypeError(
+      `event consumer ${consumer.group} must handle 1 to ${MAX_CONCURRENCY} deliveries at once, with a key function, got ${JSON.stringify(concurrency.limit)}`,
     );
   }
   if (consumer.retry) {

@@ -20,6 +20,22 @@ export interface EventConsumer {
    * (lib/events/sqs-delivery.ts: its visibility backoff, and the queue's maxReceiveCount).
    */
   readonly retry?: RetryPolicy;
+  /**
+   * How many deliveries this consumer may handle at once, and what must stay in order. Without it a transport hands
+   * a consumer one delivery at a time, so a backlog drains at one handler's latency per event. With it the Redis
+   * Streams transport handles up to `limit` deliveries of a batch at once, those with the same `key` (the aggregate
+   * their handler writes, e.g. the customer's account) one after another in stream order, so they never contend for
+   * that aggregate within one process. In-process delivery stays one at a time; on AWS the queue's Lambda
+   * concurrency plays this part.
+   */
+  readonly concurrency?: ConsumerConcurrency;
+}
+
+export interface ConsumerConcurrency {
+  /** Deliveries handled at once, 1 to 64. */
+  readonly limit: number;
+  /** Deliveries with the same key are handled one after another, in stream order. */
+  readonly key: (envelope: AnyEventEnvelope) => string;
 }
 
 export interface Subscription {

@@ -15,9 +15,9 @@ import {
   pendingOutbox,
   streamEnvelopes,
 } from '../support/commerce';
-import { startReadyProcess } from '../support/fault-process';
+import { FAULT_TEST_RELAY, startReadyProcess } from '../support/fault-process';
 import { testRedisUrl } from '../support/services';
-import { TEST_JWT_SECRET, TEST_EVENT_SIGNING_SECRET, TEST_SIGNING_SECRET, startTestSystem } from '../support/system';
+import { startTestSystem, TEST_EVENT_SIGNING_SECRET, TEST_JWT_SECRET, TEST_SIGNING_SECRET } from '../support/system';
 
 /**
  * Fault: the Rewards consumer process is killed (SIGKILL) in the middle of a batch and another one is started.
@@ -37,7 +37,7 @@ beforeAll(async () => {
   system = await startTestSystem('fault-consumer-crash', {
     env: { EVENT_BUS: 'redis', REDIS_URL: testRedisUrl() },
     consumers: false,
-    relay: { sweepIntervalMs: 300, minAgeMs: 300 },
+    relay: FAULT_TEST_RELAY,
   });
   redis = createRedisClient(testRedisUrl());
 }, 60_000);

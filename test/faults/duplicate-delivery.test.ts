@@ -9,6 +9,7 @@ import { eventStreamPrefix, type RunningSystem } from '../../scripts/system';
 import { REWARDS_CONSUMER_GROUP } from '../../subgraphs/rewards/infrastructure/event-consumers';
 import { completeInProcess, confirmedOrders, createProduct, issuancesPerOrder, pendingOutbox, streamEnvelopes } from '../support/commerce';
 import { testRedisUrl } from '../support/services';
+import { FAULT_TEST_RELAY } from '../support/fault-process';
 import { startTestSystem } from '../support/system';
 
 /**
@@ -24,7 +25,7 @@ let productId: string;
 beforeAll(async () => {
   system = await startTestSystem('fault-duplicates', {
     env: { EVENT_BUS: 'redis', REDIS_URL: testRedisUrl() },
-    relay: { sweepIntervalMs: 300, minAgeMs: 300 },
+    relay: FAULT_TEST_RELAY,
   });
   redis = createRedisClient(testRedisUrl());
   productId = await createProduct(system.urls.gateway, 'DUP-1', 4_200);

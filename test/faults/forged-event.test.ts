@@ -11,6 +11,7 @@ import { eventStreamPrefix, type RunningSystem } from '../../scripts/system';
 import { REWARDS_CONSUMER_GROUP } from '../../subgraphs/rewards/infrastructure/event-consumers';
 import { completeInProcess, confirmedOrders, createProduct } from '../support/commerce';
 import { testRedisUrl } from '../support/services';
+import { FAULT_TEST_RELAY } from '../support/fault-process';
 import { startTestSystem } from '../support/system';
 
 /**
@@ -27,7 +28,7 @@ const warnings: Record<string, unknown>[] = [];
 beforeAll(async () => {
   system = await startTestSystem('fault-forged-event', {
     env: { EVENT_BUS: 'redis', REDIS_URL: testRedisUrl() },
-    relay: { sweepIntervalMs: 300, minAgeMs: 300 },
+    relay: FAULT_TEST_RELAY,
   });
   if (!(system.bus instanceof RedisStreamsEventBus)) throw new Error('expected the Redis Streams transport');
   bus = system.bus;

@@ -12,6 +12,7 @@ import { streamEnvelopes } from '../support/commerce';
 import { createProducts, placedOrder } from '../support/orders';
 import { startContextProcess } from '../support/processes';
 import { testRedisUrl } from '../support/services';
+import { FAULT_TEST_RELAY } from '../support/fault-process';
 import { startTestSystem, tokenFor, type TestSystem } from '../support/system';
 
 /**
@@ -32,7 +33,7 @@ beforeAll(async () => {
   system = await startTestSystem('fault-orders-checkout', {
     env: { EVENT_BUS: 'redis', REDIS_URL: testRedisUrl() },
     nodes: { orders: { consumers: false } },
-    relay: { sweepIntervalMs: 300, minAgeMs: 300 },
+    relay: FAULT_TEST_RELAY,
   });
   redis = createRedisClient(testRedisUrl());
   const admin = await tokenFor('admin-1', { admin: true });
@@ -54,8 +55,9 @@ async function pendingAuthorizations(): Promise<number> {
 
 describe('the Orders process killed between authorization and confirmation', () => {
   it('confirms every authorized order exactly once after restarts', async () => {
-    // The group exists once a process has subscribed; then Orders is gone.
-    await (await startOrdersProcess()).kill();
+    // Orders is down while the customers pay: no process consumes payment.authorized yet. The first one to start
+    // creates its group at the stream's beginning (id 0, redis-stream-consumer.ts), so the authorizations waiting
+    // there reach it as they would reach a group that existed before the outage.
     const customers = Array.from({ length: 12 }, (_, i) => `fault-orders-${i}`);
     const tokens = new Map(await Promise.all(customers.map(async (sub) => [sub, await tokenFor(sub)] as const)));
     const placed = await mapLimit(Array.from({ length: ORDERS }, (_, i) => customers[i % customers.length]!), 6, async (sub) => {
@@ -79,7 +81,8 @@ describe('the Orders process killed between authorization and confirmation', () 
         return confirmed >= 1 && confirmed < ORDERS && (await pendingAuthorizations()) > 0;
       },
       60_000,
-      5,
+      // Each poll reads the 60 orders; confirming them all takes the process seconds.
+      50,
     );
     await first.kill();
     // The dead process still holds entries it read: only a reclaim by the next process gets them handled.

@@ -12,7 +12,8 @@ import { ADDRESS, UPS, UPS_SHIPPED, fulfilmentOf, markDeliveredAs, placeWithCont
 import { createProducts } from '../support/orders';
 import { startContextProcess, type ContextProcess } from '../support/processes';
 import { testRedisUrl } from '../support/services';
-import { TEST_SIGNING_SECRET, startTestSystem, tokenFor, type TestSystem } from '../support/system';
+import { FAULT_TEST_RELAY } from '../support/fault-process';
+import { startTestSystem, TEST_SIGNING_SECRET, tokenFor, type TestSystem } from '../support/system';
 
 /**
  * Fault: the Orders process that runs shipOrder (then markOrderDelivered) is killed (SIGKILL) after Shipping committed
@@ -71,7 +72,7 @@ beforeAll(async () => {
   system = await startTestSystem('fault-orders-fulfilment', {
     env: { EVENT_BUS: 'redis', REDIS_URL: testRedisUrl() },
     nodes: { orders: { consumers: false } },
-    relay: { sweepIntervalMs: 300, minAgeMs: 300 },
+    relay: FAULT_TEST_RELAY,
   });
   redis = createRedisClient(testRedisUrl());
   shippingProxy = await startKillingProxy(system.urls.shipping);

@@ -10,7 +10,8 @@ import { pendingOutbox, streamEnvelopes } from '../support/commerce';
 import { createProducts, placedOrder } from '../support/orders';
 import { startContextProcess, type ContextProcess } from '../support/processes';
 import { testRedisUrl } from '../support/services';
-import { TEST_STRIPE_WEBHOOK_SECRET, startTestSystem, tokenFor, type TestSystem } from '../support/system';
+import { FAULT_TEST_RELAY } from '../support/fault-process';
+import { startTestSystem, TEST_STRIPE_WEBHOOK_SECRET, tokenFor, type TestSystem } from '../support/system';
 
 /**
  * Fault: the Payments process is killed (SIGKILL) in the middle of a checkout. Stripe's webhooks go to a Payments
@@ -34,7 +35,7 @@ beforeAll(async () => {
     // This process's Payments starts payments (GraphQL) and nothing else: no webhooks, no consumers, no relay.
     stripeWebhooks: false,
     nodes: { payments: { consumers: false, relay: { publishAfterCommit: false, sweepIntervalMs: 3_600_000 } } },
-    relay: { sweepIntervalMs: 300, minAgeMs: 300 },
+    relay: FAULT_TEST_RELAY,
   });
   redis = createRedisClient(testRedisUrl());
   port = await freePort();

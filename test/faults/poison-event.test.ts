@@ -11,6 +11,7 @@ import { eventStreamPrefix, type RunningSystem } from '../../scripts/system';
 import { REWARDS_CONSUMER_GROUP } from '../../subgraphs/rewards/infrastructure/event-consumers';
 import { completeInProcess, confirmedOrders, createProduct, issuancesPerOrder, mapLimit } from '../support/commerce';
 import { testRedisUrl } from '../support/services';
+import { FAULT_TEST_RELAY } from '../support/fault-process';
 import { startTestSystem } from '../support/system';
 
 /**
@@ -32,7 +33,7 @@ const healthy = ['poison-neighbour-1', 'poison-neighbour-2', 'poison-neighbour-3
 beforeAll(async () => {
   system = await startTestSystem('fault-poison', {
     env: { EVENT_BUS: 'redis', REDIS_URL: testRedisUrl() },
-    relay: { sweepIntervalMs: 300, minAgeMs: 300 },
+    relay: FAULT_TEST_RELAY,
     eventBus: { redis: { retryBackoff: { initialMs: 100, maxMs: 400 } } },
   });
   if (!(system.bus instanceof RedisStreamsEventBus)) throw new Error('expected the Redis Streams transport');

@@ -5,10 +5,10 @@
  * timings (fault-process.ts). It prints "ready" once its consumers have subscribed.
  *
  * Extra variables: RECLAIM_IDLE_MS (fault-process.ts), RELAY_PUBLISH_AFTER_COMMIT (false: only the sweep publishes,
- * as a process that crashes right after each commit), RELAY_SWEEP_INTERVAL_MS and RELAY_MIN_AGE_MS (defaults 300).
+ * as a process that crashes right after each commit), RELAY_SWEEP_INTERVAL_MS and RELAY_MIN_AGE_MS (defaults: FAULT_TEST_RELAY's).
  */
 import { startOrdersNode, startPaymentsNode, type NodeOptions } from '../../scripts/system';
-import { runFaultProcess } from './fault-process';
+import { FAULT_TEST_RELAY, runFaultProcess } from './fault-process';
 
 const STARTERS = { orders: startOrdersNode, payments: startPaymentsNode } as const;
 
@@ -19,7 +19,7 @@ if (context !== 'orders' && context !== 'payments') {
 }
 const relay: NodeOptions['relay'] = {
   publishAfterCommit: process.env['RELAY_PUBLISH_AFTER_COMMIT'] !== 'false',
-  sweepIntervalMs: Number(process.env['RELAY_SWEEP_INTERVAL_MS'] ?? 300),
-  minAgeMs: Number(process.env['RELAY_MIN_AGE_MS'] ?? 300),
+  sweepIntervalMs: Number(process.env['RELAY_SWEEP_INTERVAL_MS'] ?? FAULT_TEST_RELAY.sweepIntervalMs),
+  minAgeMs: Number(process.env['RELAY_MIN_AGE_MS'] ?? FAULT_TEST_RELAY.minAgeMs),
 };
 runFaultProcess(`${context}-process`, (config, bus) => STARTERS[context](config, bus, { relay }));

@@ -9,6 +9,15 @@ import { createSystemEventBus } from '../../scripts/system';
 const ROOT = resolve(__dirname, '../..');
 
 /**
+ * The relay of fault-test systems: it publishes right after commit, and its sweep publishes what that left behind
+ * (a crash, the bus down) once it is 300 ms old, every second. Every sweep reads all eight outbox shards, so each
+ * context's relay sweeping every 300 ms kept DynamoDB Local, the bottleneck of these tests on two cores, busy with
+ * 150 empty queries a second (more than all the other requests of a recovery together); a second's period adds at
+ * most a second to a recovery.
+ */
+export const FAULT_TEST_RELAY = { sweepIntervalMs: 1_000, minAgeMs: 300 } as const;
+
+/**
  * Runs a test process (`node --import tsx <script> ...args`) with `env` on top of this one's, and resolves once it prints
  * "ready"; rejects with its stderr when it exits first or is not ready within 60 s. Fault tests kill it with
  * SIGKILL to simulate a crash.

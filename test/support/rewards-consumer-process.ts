@@ -7,6 +7,6 @@
  * Extra variables: RECLAIM_IDLE_MS (how long an entry read by a dead member stays with it; default 1500).
  */
 import { startRewardsNode } from '../../scripts/system';
-import { runFaultProcess } from './fault-process';
+import { FAULT_TEST_RELAY, runFaultProcess } from './fault-process';
 
-runFaultProcess('rewards-consumer-process', (config, bus) => startRewardsNode(config, bus, { relay: { sweepIntervalMs: 300, minAgeMs: 300 } }));
+runFaultProcess('rewards-consumer-process', (config, bus) => startRewardsNode(config, bus, { relay: FAULT_TEST_RELAY }));

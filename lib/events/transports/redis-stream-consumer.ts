@@ -2,6 +2,7 @@ import type Redis from 'iovalkey';
 import type { Logger } from '../../logging';
 import { backoffDelay, type BackoffOptions, type RetryPolicy } from '../backoff';
 import { consumerRetryPolicy } from '../consumer';
+import type { AnyEventEnvelope } from '../envelope';
 import type { EventConsumer } from '../event-bus';
 import type { EventMetrics } from '../event-metrics';
 import { handleDelivery } from '../event-tracing';
@@ -33,6 +34,13 @@ const TRANSPORT = 'redis';
 interface Delivery {
   readonly entry: StreamEntry;
   readonly deliveries: number;
+}
+
+/** A delivery whose envelope was read and verified, for the consumer's handler. */
+interface Received extends Delivery {
+  readonly type: string;
+  readonly body: string;
+  readonly envelope: AnyEventEnvelope;
 }
 
 interface ScheduledRetry {
@@ -150,15 +158,49 @@ export class RedisStreamConsumer {
     if (batch.length === 0) batch.push(...(await this.readNew()));
     // Entry ids start with their millisecond timestamp: sorting restores publish order across the type streams.
     batch.sort((a, b) => compareIds(a.entry.id, b.entry.id));
+    this.handling = this.handleBatch(batch);
+    try {
+      await this.handling;
+    } finally {
+      this.handling = undefined;
+    }
+  }
+
+  /**
+   * The batch's deliveries in entry order, one at a time; or, for a consumer that declares its concurrency, in lanes
+   * by key, up to its limit at once, each lane in entry order (EventConsumer.concurrency). Nothing new starts once
+   * the consumer is closing.
+   */
+  private async handleBatch(batch: readonly Delivery[]): Promise<void> {
+    const { concurrency } = this.consumer;
+    const lanes = new Map<string, Received[]>();
     for (const delivery of batch) {
       if (this.closing) return;
-      this.handling = this.process(delivery);
-      try {
-        await this.handling;
-      } finally {
-        this.handling = undefined;
-      }
+      const received = await this.receive(delivery);
+      if (!received) continue;
+      const key = concurrency ? concurrency.key(received.envelope) : '';
+      const lane = lanes.get(key);
+      if (lane) lane.push(received);
+      else lanes.set(key, [received]);
     }
+    // Like the loop of one delivery at a time: a failure to reach Redis ends the batch (what was not handled stays
+    // pending, for a retry or a reclaim), but only once the lanes under way are done, so close() waits for them all.
+    const waiting = [...lanes.values()];
+    let failure: { readonly error: unknown } | undefined;
+    const runLanes = async () => {
+      for (let lane = waiting.shift(); lane; lane = waiting.shift()) {
+        for (const received of lane) {
+          if (this.closing || failure) return;
+          try {
+            await this.handle(received);
+          } catch (error) {
+            failure ??= { error };
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency?.limit ?? 1, waiting.length) }, runLanes));
+    if (failure) throw failure.error;
   }
 
   private async readNew(): Promise<Delivery[]> {
@@ -232,17 +274,21 @@ export class RedisStreamConsumer {
     );
   }
 
-  private async process({ entry, deliveries }: Delivery): Promise<void> {
+  /**
+   * A delivery checked before its handler sees it: a trimmed entry is cleared, and one that is malformed, forged or
+   * delivered more often than the consumer's attempts is dead-lettered; undefined for those.
+   */
+  private async receive({ entry, deliveries }: Delivery): Promise<Received | undefined> {
     const type = entry.stream.slice(this.settings.prefix.length + 1);
     if (entry.fields === null) {
       // Trimmed by MAXLEN while pending: nothing is left to deliver, only the pending record to clear.
       await this.connection.xack(entry.stream, this.consumer.group, entry.id);
-      return;
+      return undefined;
     }
     const body = entry.fields['event'];
     if (body === undefined) {
       await this.deadLetter(entry, type, '', undefined, 'invalid event: the stream entry has no "event" field', 0);
-      return;
+      return undefined;
     }
     const received = readReceivedEvent(body, type, this.settings.signingSecret);
     if (!received.ok) {
@@ -250,14 +296,18 @@ export class RedisStreamConsumer {
         this.settings.logger.warn({ group: this.consumer.group, eventId: received.eventId, type, reason: received.reason }, UNAUTHENTICATED_EVENT_LOG);
       }
       await this.deadLetter(entry, type, body, received.eventId, received.reason, 0);
-      return;
+      return undefined;
     }
     const { envelope } = received;
     if (deliveries > this.retry.maxAttempts) {
       const reason = `delivered ${deliveries - 1} times without being acknowledged (its consumers failed or stopped)`;
       await this.deadLetter(entry, type, body, envelope.id, reason, deliveries - 1);
-      return;
+      return undefined;
     }
+    return { entry, deliveries, type, body, envelope };
+  }
+
+  private async handle({ entry, deliveries, type, body, envelope }: Received): Promise<void> {
     try {
       await handleDelivery(envelope, { group: this.consumer.group, transport: TRANSPORT, metrics: this.settings.metrics }, () => this.consumer.handle(envelope));
     } catch (error) {

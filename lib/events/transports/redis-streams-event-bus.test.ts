@@ -175,6 +175,52 @@ describe('Redis Streams transport', () => {
     expect(handler.calls.map((e) => e.id)).toEqual([first.id, second.id]);
   });
 
+  it('handles up to a consumer\'s concurrency limit at once, the deliveries of one key one after another in stream order', async () => {
+    const bus = track(testBus({ batchSize: 20 }));
+    const started: string[] = [];
+    const running = new Map<string, () => void>();
+    let most = 0;
+    await bus.subscribe({
+      group: 'lanes',
+      types: ['order.completed'],
+      concurrency: { limit: 2, key: (envelope) => (envelope.type === 'order.completed' ? envelope.data.customerId : envelope.id) },
+      handle: async (envelope) => {
+        if (envelope.type !== 'order.completed') return;
+        const { orderId } = envelope.data;
+        started.push(orderId);
+        await new Promise<void>((release) => {
+          running.set(orderId, release);
+          most = Math.max(most, running.size);
+        });
+        running.delete(orderId);
+      },
+    });
+    // One batch: a1 a2 of customer a, b1 b2 of b, c1 of c.
+    await bus.publish(['a1', 'a2', 'b1', 'b2', 'c1'].map((orderId) => sampleEnvelope('order.completed', { orderId, customerId: orderId.slice(0, 1) })));
+    const release = async (orderId: string, thenRunning: string[]) => {
+      running.get(orderId)!();
+      await waitFor(() => `${thenRunning.join(', ')} running (running: ${[...running.keys()].join(', ')})`, () => [...running.keys()].sort().join() === thenRunning.join());
+    };
+    await waitFor('two deliveries running', () => running.size === 2);
+    expect([...running.keys()]).toEqual(['a1', 'b1']);
+    await release('a1', ['a2', 'b1']);
+    await release('b1', ['a2', 'b2']);
+    await release('a2', ['b2', 'c1']);
+    await release('b2', ['c1']);
+    await release('c1', []);
+    expect(started).toEqual(['a1', 'b1', 'a2', 'b2', 'c1']);
+    expect(most).toBe(2);
+  });
+
+  it('refuses a consumer concurrency that is not 1 to 64 deliveries with a key', async () => {
+    const bus = track(testBus());
+    for (const limit of [0, 65, 1.5]) {
+      await expect(bus.subscribe({ group: 'lanes', types: ['order.completed'], concurrency: { limit, key: (envelope) => envelope.id }, handle: async () => undefined })).rejects.toThrow(
+        new TypeError(`event consumer lanes must handle 1 to 64 deliveries at once, with a key function, got ${limit}`),
+      );
+    }
+  });
+
   it('trims event streams to about maxLen entries', async () => {
     const bus = track(testBus({ maxLen: 10 }));
     for (let batch = 0; batch < 30; batch += 1) {

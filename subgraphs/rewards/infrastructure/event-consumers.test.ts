@@ -38,6 +38,12 @@ describe('the rewards consumer', () => {
     expect(REWARDS_CONSUMER_GROUP).toBe('rewards');
   });
 
+  it('handles up to 8 completions at once, those of one customer (one account row) one after another', () => {
+    const [consumer] = rewardsEventConsumers(h.deps, logger);
+    expect(consumer!.concurrency?.limit).toBe(8);
+    expect(consumer!.concurrency?.key(sampleEnvelope('order.completed', { orderId: 'o-1', customerId: 'customer-7' }))).toBe('customer-7');
+  });
+
   it('issues the points of a completed order', async () => {
     const customerId = unique('customer');
     const orderId = unique('order');
