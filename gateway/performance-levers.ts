@@ -1,7 +1,9 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type Redis from 'iovalkey';
-import { createSigV4Signer, signedFetch } from '../lib/aws';
+// Not the lib/aws barrel: it carries the Secrets Manager and SSM clients, which the gateway process never uses here.
+import { createSigV4Signer } from '../lib/aws/sigv4';
+import { signedFetch } from '../lib/aws/signed-fetch';
 import type { EventConsumer } from '../lib/events';
 import { connectedWithin, createRedisClient } from '../lib/redis';
 import type { ServiceRuntime } from '../lib/runtime';

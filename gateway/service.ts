@@ -212,7 +212,16 @@ export async function createGateway(runtime: ServiceRuntime, options: GatewayOpt
     edge,
     corsOrigins: config.corsOrigins,
     bodyLimitBytes: requestSizeLimit(config.queryLimits),
-    subscriptions: multipartSubscriptions({ schema, executor: subscriptions, slots: subscriptionSlots, streams, formatError, logger, hideSchemaDetails: config.production }),
+    subscriptions: multipartSubscriptions({
+      schema,
+      executor: subscriptions,
+      slots: subscriptionSlots,
+      streams,
+      formatError,
+      logger,
+      hideSchemaDetails: config.production,
+      heartbeatMs: config.subscriptions.heartbeatMs,
+    }),
     // The edge identified the caller before the body was read; the correlation id and deadline travel in the context.
     context: async (exchange) => ({ caller: exchange.caller ?? null, correlationId: exchange.correlationId, logger, deadline: exchange.deadline, address: exchange.address }),
     addressOf,

@@ -98,6 +98,8 @@ export interface AppConfig {
   readonly subscriptions: {
     readonly maxPerConnection: number;
     readonly keepAliveMs: number;
+    /** How often an idle multipart subscription gets an empty part (Apollo's protocol: every 5 s). */
+    readonly heartbeatMs: number;
     /** Subscriptions one caller (JWT `sub`) may hold at once per gateway instance, over graphql-ws and multipart together. */
     readonly maxPerCaller: number;
     /** Subscriptions one client address may hold at once per gateway instance, whoever its callers are. */
@@ -268,6 +270,10 @@ export const appSettings = {
   CATALOG_BREAKER_THRESHOLD: setting(env.positiveInt(5), { group: 'timeouts', description: "Orders' Catalog client: consecutive failures that open its circuit breaker." }),
   SUBSCRIPTIONS_PER_CONNECTION: setting(env.positiveInt(20), { group: 'limits', description: 'Subscriptions one WebSocket connection may hold (`BAD_USER_INPUT` past it).' }),
   SUBSCRIPTIONS_KEEPALIVE_MS: setting(env.positiveInt(12_000), { group: 'limits', description: 'How often the gateway pings each WebSocket connection.' }),
+  SUBSCRIPTIONS_HEARTBEAT_MS: setting(env.positiveInt(5_000), {
+    group: 'limits',
+    description: "How often the gateway sends an empty part on a multipart subscription with nothing else to send (Apollo's protocol), so proxies do not close an idle stream.",
+  }),
   SUBSCRIPTIONS_PER_CALLER: setting(env.positiveInt(20), {
     group: 'limits',
     description: 'Subscriptions one caller (JWT `sub`) may hold at once per gateway instance, over graphql-ws and multipart together (`RATE_LIMITED` past it).',
@@ -466,6 +472,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     subscriptions: {
       maxPerConnection: raw.SUBSCRIPTIONS_PER_CONNECTION,
       keepAliveMs: raw.SUBSCRIPTIONS_KEEPALIVE_MS,
+      heartbeatMs: raw.SUBSCRIPTIONS_HEARTBEAT_MS,
       maxPerCaller: raw.SUBSCRIPTIONS_PER_CALLER,
       maxPerAddress: raw.SUBSCRIPTIONS_PER_ADDRESS,
     },
