@@ -60,19 +60,22 @@ describe('npm run token', () => {
   }, 90_000);
 
   it('exits with 2 and the usage for a missing --sub or a bad --ttl', async () => {
-    const noSub = await npmToken(['--admin']);
+    // Four separate runs of the script, side by side.
+    const [noSub, badSub, badTtl, tooLong] = await Promise.all([
+      npmToken(['--admin']),
+      npmToken(['--sub', 'jane doe']),
+      npmToken(['--sub', 'c-1', '--ttl', 'soon']),
+      npmToken(['--sub', 'c-1', '--ttl', '86401']),
+    ]);
     expect(noSub.code).toBe(2);
     expect(noSub.stdout).toBe('');
     expect(noSub.stderr).toContain('--sub is required');
     expect(noSub.stderr).toContain('usage: npm run token -- --sub <customer-id> [--admin] [--ttl <seconds>]');
-    const badSub = await npmToken(['--sub', 'jane doe']);
     expect(badSub.code).toBe(2);
     expect(badSub.stdout).toBe('');
     expect(badSub.stderr).toContain('--sub must be 1 to 200 visible ASCII characters (letters, digits, punctuation; no spaces or control characters), got "jane doe"');
-    const badTtl = await npmToken(['--sub', 'c-1', '--ttl', 'soon']);
     expect(badTtl.code).toBe(2);
     expect(badTtl.stderr).toContain('--ttl must be a positive number of seconds, got "soon"');
-    const tooLong = await npmToken(['--sub', 'c-1', '--ttl', '86401']);
     expect(tooLong.code).toBe(2);
     expect(tooLong.stderr).toContain('--ttl 86401 is longer than the gateway accepts (JWT_MAX_TTL_SECONDS=86400)');
   }, 90_000);

@@ -32,8 +32,8 @@ export interface SynthesizeOptions {
 
 /**
  * Synthesizes the whole app once, with the same feature flags as `cdk synth` (infra/cdk.json), into a temporary
- * directory. Without `bundle`, NodejsFunctions are not bundled (the CDK's `aws:cdk:bundling-stacks` context):
- * templates are the same, only the code asset is a stand-in. The subgraphs test bundles for real.
+ * directory. Without `bundle`, NodejsFunctions are not bundled (the CDK's `aws:cdk:bundling-stacks` context) and no
+ * asset is staged: templates are the same, only the code asset is a stand-in. The subgraphs test bundles for real.
  *
  * Without `validate`, the CDK's built-in CloudFormation validation is off: it checks the templates against
  * CloudFormation's rules (errors fail the synth: `@aws-cdk/core:validateAgainstDefaultRules`), and loading its rule
@@ -45,7 +45,9 @@ export function synthesize(env: DeploymentEnvironment, options: SynthesizeOption
   const app = new App({
     outdir,
     builtinCloudFormationValidation: options.validate ?? false,
-    context: { ...cdkJson.context, env, ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }), ...options.context },
+    // Without bundling, assets are referenced where they are rather than copied into the assembly (the gateway's image
+    // asset alone is a copy of the repository): the templates are the same, and removing the assembly is instant.
+    context: { ...cdkJson.context, env, ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [], 'aws:cdk:disable-asset-staging': true }), ...options.context },
   });
   const cleanup = () => rmSync(outdir, { recursive: true, force: true });
   try {
